@@ -1,0 +1,70 @@
+package checker
+
+import (
+	"fmt"
+	"time"
+)
+
+// Visited selects how the set of visited states is stored.
+type Visited uint8
+
+const (
+	// Exact stores every state's full encoding: no state is ever missed.
+	Exact Visited = iota
+	// HashCompaction stores a 64-bit fingerprint per state: less memory, at the price of a
+	// small probability that two states share a fingerprint and one is never explored.
+	// Result.OmissionBound states that probability.
+	HashCompaction
+)
+
+func (v Visited) String() string {
+	switch v {
+	case Exact:
+		return "exact"
+	case HashCompaction:
+		return "hash-compaction"
+	}
+	return fmt.Sprintf("Visited(%d)", uint8(v))
+}
+
+// Config holds the options of one exploration. The zero value explores exhaustively with
+// GOMAXPROCS workers, an exact visited set and no bounds.
+type Config struct {
+	// Workers is the number of exploring goroutines; 0 means GOMAXPROCS. The result does not
+	// depend on it.
+	Workers int
+	// Visited selects exact storage or hash compaction.
+	Visited Visited
+	// MaxStates stops the search once this many distinct states are found (0: no bound).
+	// States are numbered in a deterministic breadth-first order, so the same states are kept
+	// whatever the number of workers.
+	MaxStates uint64
+	// MaxDepth stops expansion at this depth (0: no bound): states at depth MaxDepth are
+	// checked but their successors are not explored.
+	MaxDepth int
+	// MaxMemory stops the search when the Go heap exceeds this many bytes (0: no bound).
+	MaxMemory uint64
+	// Timeout stops the search after this long (0: no bound). Cancelling the context passed
+	// to Run stops it too.
+	Timeout time.Duration
+	// Graph keeps the reachable graph in the result, for export with WriteDOT.
+	Graph bool
+	// Progress, when set, is called from a separate goroutine every ProgressEvery (default 1s)
+	// and once at the end.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+	// ExpectedStates sizes the visited set up front (0: grow as needed). A good guess saves
+	// rehashing.
+	ExpectedStates uint64
+}
+
+// Progress is a snapshot of a running search.
+type Progress struct {
+	States       uint64
+	Transitions  uint64
+	Depth        int
+	Queue        uint64 // states waiting to be expanded at the current depth
+	Elapsed      time.Duration
+	StatesPerSec float64
+	HeapBytes    uint64
+}

@@ -1,0 +1,45 @@
+package checker
+
+// Model is a transition system the checker explores. It is the whole contract between the
+// engine and a protocol: the engine knows states only through Encode/Decode and actions only
+// through Actions/Next/Label, so nothing in this package knows what the states mean.
+//
+// A Model must be deterministic: the same state gives the same actions in the same order, and
+// the same state and action give the same next state. Traces are stored as action indexes and
+// replayed through Actions and Next, so any hidden randomness would corrupt them.
+type Model[S, A any] interface {
+	// Init returns the initial states, in a fixed order.
+	Init() []S
+	// Actions appends the actions enabled in s to dst, in a fixed order, and returns it.
+	Actions(s S, dst []A) []A
+	// Next returns the state reached from s by a. ok is false when a leads nowhere from s; such
+	// an action is not a transition and does not count as enabled.
+	Next(s S, a A) (next S, ok bool)
+	// Encode appends the canonical encoding of s to dst: equal states give equal bytes and
+	// different states different bytes. The engine hashes and stores these bytes.
+	Encode(dst []byte, s S) []byte
+	// Decode inverts Encode. The engine only decodes bytes that Encode produced.
+	Decode(b []byte) S
+	// Terminal reports whether s is a proper end state: one where having no enabled action is
+	// not a deadlock.
+	Terminal(s S) bool
+	// Label names action a taken from state s, for traces and graphs. The label is the
+	// identity of the action for fairness: two transitions with the same label are the same
+	// action.
+	Label(s S, a A) string
+	// Fair reports whether weak fairness applies to action a from s: on an infinite path, an
+	// action that is fair and enabled from some point on in every state must eventually be
+	// taken. Eventually properties are judged on fair paths only.
+	Fair(s S, a A) bool
+	// Properties returns the properties to check, in report order.
+	Properties() []Property[S]
+}
+
+// Projector is implemented by models whose graph is drawn as a projection: states with the
+// same Project label merge into one node, and transitions between two nodes with the same
+// ProjectAction label merge into one edge. A model without it is drawn state by state, with
+// fmt's %v of the state and the action's Label.
+type Projector[S, A any] interface {
+	Project(s S) string
+	ProjectAction(s S, a A) string
+}

@@ -1,0 +1,92 @@
+package checker
+
+import (
+	"errors"
+	"time"
+)
+
+// Sentinel reasons for an incomplete search; Result.Stop wraps one of them.
+var (
+	ErrStateLimit  = errors.New("state limit reached")
+	ErrDepthLimit  = errors.New("depth limit reached")
+	ErrMemoryLimit = errors.New("memory limit reached")
+	ErrTimeout     = errors.New("time limit reached")
+	ErrCanceled    = errors.New("canceled")
+)
+
+// Status is a property's verdict.
+type Status uint8
+
+const (
+	// Unknown: the search stopped before the property could be decided.
+	Unknown Status = iota
+	// Holds: the property is proved on the explored space (for Sometimes: an example exists).
+	Holds
+	// Violated: a counterexample exists (for Sometimes: the search was complete and found no
+	// example).
+	Violated
+)
+
+func (s Status) String() string {
+	switch s {
+	case Holds:
+		return "holds"
+	case Violated:
+		return "violated"
+	}
+	return "unknown"
+}
+
+// Result is what a search found. A violated property is a result, not an error.
+type Result[S any] struct {
+	// States and Transitions count distinct reachable states and the transitions taken out
+	// of every expanded state (self-loops and edges to known states included).
+	States      uint64
+	Transitions uint64
+	// MaxDepth is the largest breadth-first depth of a state (initial states have depth 0).
+	MaxDepth int
+	// Complete is true when the whole reachable space was explored.
+	Complete bool
+	// Stop says why the search ended early (nil when Complete); it wraps one of the Err
+	// sentinels.
+	Stop error
+	// Verdicts are the model's properties' verdicts, in the model's order.
+	Verdicts []Verdict[S]
+	Workers  int
+	Visited  Visited
+	// OmissionBound is an upper bound on the probability that hash compaction missed a
+	// state (0 for Exact).
+	OmissionBound float64
+	Elapsed       time.Duration
+	// PeakHeap is the largest Go heap seen during the search, in bytes.
+	PeakHeap uint64
+	// Graph is the reachable graph when Config.Graph was set.
+	Graph *Graph
+}
+
+// Verdict is one property's outcome.
+type Verdict[S any] struct {
+	Name   string
+	Kind   Kind
+	Status Status
+	// Trace is the counterexample of a violated Always, Eventually or deadlock property, or
+	// the example of a Sometimes property that holds; nil otherwise.
+	Trace *Trace[S]
+}
+
+// Trace is a path through the model: States[0] is an initial state and Steps[i] leads from
+// States[i] to States[i+1]. A lasso has Loop >= 0: the last step returns to States[Loop], and
+// the path from there repeats forever. Loop is -1 for a finite path.
+type Trace[S any] struct {
+	States []S
+	Steps  []Step
+	Loop   int
+}
+
+// Step is one transition of a trace.
+type Step struct {
+	// Action is the model's label of the action.
+	Action string
+	// Index is the action's position in Model.Actions of the source state.
+	Index int
+}
