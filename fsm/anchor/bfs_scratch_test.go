@@ -42,7 +42,7 @@ func bfs(t testing.TB, p anchor.Params) (states, trans uint64) {
 
 func TestScratchBFS(t *testing.T) {
 	for _, c := range []struct {
-		p           anchor.Params
+		p          anchor.Params
 		states, tr uint64
 	}{
 		{anchor.Params{SeqN: 2, NetCap: 2, Loss: 1, Dup: 1, OldSyn: 1, Rtx: 1}, 101877, 279630},
