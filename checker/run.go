@@ -1,9 +1,311 @@
 package checker
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
 
-// Run explores m breadth-first and judges its properties. The error is for invalid input
-// (a bad Config); a violated property or a bound hit is reported in the Result.
+// Run explores m breadth-first and judges its properties. The error is for invalid input (a
+// bad Config or a misbehaving model); a violated property or a bound hit is reported in the
+// Result, which is then still complete enough to write a report from.
 func Run[S, A any](ctx context.Context, m Model[S, A], cfg Config) (*Result[S], error) {
-	panic("not implemented yet")
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	s, err := newSearch(m, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.run(ctx)
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.Workers < 0:
+		return fmt.Errorf("checker: workers must be >= 0, got %d", c.Workers)
+	case c.MaxDepth < 0:
+		return fmt.Errorf("checker: max depth must be >= 0, got %d", c.MaxDepth)
+	case c.Timeout < 0:
+		return fmt.Errorf("checker: timeout must be >= 0, got %s", c.Timeout)
+	case c.ProgressEvery < 0:
+		return fmt.Errorf("checker: progress period must be >= 0, got %s", c.ProgressEvery)
+	case c.Visited != Exact && c.Visited != HashCompaction:
+		return fmt.Errorf("checker: unknown visited-set mode %d", c.Visited)
+	case c.MaxStates > math.MaxUint32-1:
+		return fmt.Errorf("checker: max states must be below 2^32-1, got %d", c.MaxStates)
+	}
+	return nil
+}
+
+// search is the state of one Run. States get ids 0, 1, 2, ... in breadth-first order: by
+// depth, then by the (parent id, action index) of the transition that first reached them.
+// That order does not depend on the number of workers, which is what makes results and
+// counterexamples deterministic.
+type search[S, A any] struct {
+	m       Model[S, A]
+	cfg     Config
+	workers int
+	props   []Property[S]
+	proj    Projector[S, A]
+	vis     *visited
+
+	// Per state, by id: the parent's id (noStateID for initial states) and the index of the
+	// action in the parent's Actions (for initial states, the index in Init).
+	parent []uint32
+	action []uint16
+	// levels[d] is the id of the first state at depth d; the last entry is the state count.
+	levels []uint32
+
+	// Kept when the graph or liveness is needed.
+	keepEdges bool
+	edges     edgeStore
+	// eventually[k][id] is the value of the k-th Eventually predicate (liveness only).
+	eventually [][]bool
+	evProps    []int
+	// flags[id] (graph only): terminal and violating states.
+	flags  []uint8
+	nodeOf []uint32
+	labels interner // action labels (fairness identity)
+	nodes  interner // projected node labels
+	pacts  interner // projected action labels
+
+	// found[k] is the id of the first state that decides property k (a violation of an
+	// Always or deadlock, an example of a Sometimes), or noStateID.
+	found []uint32
+
+	scratchpads []*worker[A]
+	// expanded is the number of states whose successors were computed: a prefix of the ids.
+	expanded    uint32
+	transitions uint64
+	maxDepth    int
+	stopped     atomic.Pointer[error]
+	progress    progressCounters
+	start       time.Time
+	peakHeap    atomic.Uint64
+}
+
+const (
+	flagTerminal = 1 << iota
+	flagViolating
+)
+
+func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
+	s := &search[S, A]{m: m, cfg: cfg, workers: cfg.Workers, props: m.Properties()}
+	if s.workers == 0 {
+		s.workers = runtime.GOMAXPROCS(0)
+	}
+	names := map[string]bool{}
+	for i, p := range s.props {
+		if p.Name == "" {
+			return nil, fmt.Errorf("checker: property %d has no name", i)
+		}
+		if names[p.Name] {
+			return nil, fmt.Errorf("checker: duplicate property name %q", p.Name)
+		}
+		names[p.Name] = true
+		switch p.Kind {
+		case KindAlways, KindSometimes, KindEventually:
+			if p.Holds == nil {
+				return nil, fmt.Errorf("checker: property %q has no predicate", p.Name)
+			}
+		case KindDeadlock:
+		default:
+			return nil, fmt.Errorf("checker: property %q has unknown kind %d", p.Name, p.Kind)
+		}
+		if p.Kind == KindEventually {
+			s.evProps = append(s.evProps, i)
+		}
+	}
+	s.found = make([]uint32, len(s.props))
+	for i := range s.found {
+		s.found[i] = noStateID
+	}
+	s.eventually = make([][]bool, len(s.evProps))
+	s.keepEdges = cfg.Graph || len(s.evProps) > 0
+	if pr, ok := m.(Projector[S, A]); ok {
+		s.proj = pr
+	}
+	s.vis = newVisited(cfg.Visited == Exact, s.keepEdges, cfg.ExpectedStates)
+	s.labels.init()
+	s.nodes.init()
+	s.pacts.init()
+	return s, nil
+}
+
+// stop records the first reason the search must end early; later reasons are ignored.
+func (s *search[S, A]) stop(reason error) {
+	s.stopped.CompareAndSwap(nil, &reason)
+}
+
+func (s *search[S, A]) stopReason() error {
+	if p := s.stopped.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (s *search[S, A]) run(ctx context.Context) (*Result[S], error) {
+	s.start = time.Now()
+	if s.cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.cfg.Timeout)
+		defer cancel()
+	}
+	var monitorDone sync.WaitGroup
+	quit := make(chan struct{})
+	monitorDone.Add(1)
+	go func() {
+		defer monitorDone.Done()
+		s.monitor(ctx, quit)
+	}()
+
+	err := s.explore(ctx)
+	close(quit)
+	monitorDone.Wait()
+	if err != nil {
+		return nil, err
+	}
+	s.sampleHeap()
+	res := s.result()
+	if s.cfg.Progress != nil {
+		s.cfg.Progress(s.snapshot())
+	}
+	return res, nil
+}
+
+// explore runs the levels until the frontier is empty or a bound stops it.
+func (s *search[S, A]) explore(ctx context.Context) error {
+	front, err := s.initial()
+	if err != nil {
+		return err
+	}
+	for depth := 0; front.len() > 0; depth++ {
+		s.maxDepth = depth
+		if s.stopReason() == nil {
+			s.checkBounds(ctx)
+		}
+		if s.stopReason() != nil {
+			break
+		}
+		expand := s.cfg.MaxDepth == 0 || depth < s.cfg.MaxDepth
+		if s.cfg.MaxStates > 0 && uint64(len(s.parent)) >= s.cfg.MaxStates {
+			expand = false
+		}
+		next, err := s.level(front, expand)
+		if err != nil {
+			return err
+		}
+		if !expand {
+			break
+		}
+		front = next
+	}
+	return nil
+}
+
+// checkBounds stops the search when the context is done or memory is over budget.
+func (s *search[S, A]) checkBounds(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			s.stop(ErrTimeout)
+		} else {
+			s.stop(ErrCanceled)
+		}
+		return
+	default:
+	}
+	if s.cfg.MaxMemory > 0 && s.sampleHeap() > s.cfg.MaxMemory {
+		s.stop(ErrMemoryLimit)
+	}
+}
+
+// initial numbers the distinct initial states 0..k-1 in Init order.
+func (s *search[S, A]) initial() (*frontier, error) {
+	inits := s.m.Init()
+	if len(inits) == 0 {
+		return nil, errors.New("checker: the model has no initial state")
+	}
+	if len(inits) > math.MaxUint16+1 {
+		return nil, fmt.Errorf("checker: %d initial states, at most %d supported", len(inits), math.MaxUint16+1)
+	}
+	front := &frontier{off: []int{0}}
+	var enc []byte
+	for i, st := range inits {
+		enc = s.m.Encode(enc[:0], st)
+		h := hashBytes(enc)
+		s.vis.reserve(partitionOf(h), 1)
+		slot, added := s.vis.insert(h, enc)
+		if !added {
+			continue
+		}
+		if s.cfg.MaxStates > 0 && uint64(len(s.parent)) >= s.cfg.MaxStates {
+			s.stop(fmt.Errorf("%w: %d states", ErrStateLimit, s.cfg.MaxStates))
+			break
+		}
+		id := uint32(len(s.parent))
+		if s.keepEdges {
+			s.vis.setSlotID(h, slot, id)
+		}
+		s.parent = append(s.parent, noStateID)
+		s.action = append(s.action, uint16(i))
+		front.add(enc)
+	}
+	s.levels = append(s.levels, 0, uint32(len(s.parent)))
+	s.progress.states.Store(uint64(len(s.parent)))
+	return front, nil
+}
+
+// result turns the finished search into a Result.
+func (s *search[S, A]) result() *Result[S] {
+	res := &Result[S]{
+		States:      uint64(len(s.parent)),
+		Transitions: s.transitions,
+		MaxDepth:    s.maxDepth,
+		Stop:        s.stopReason(),
+		Workers:     s.workers,
+		Visited:     s.cfg.Visited,
+		Elapsed:     time.Since(s.start),
+		PeakHeap:    s.peakHeap.Load(),
+	}
+	res.Complete = res.Stop == nil
+	if s.cfg.Visited == HashCompaction {
+		// Birthday bound: the chance that any two of n states share a 64-bit fingerprint,
+		// which is the only way a state can be omitted.
+		n := float64(res.States)
+		res.OmissionBound = math.Min(1, n*(n-1)/2/math.Exp2(64))
+	}
+	for k, p := range s.props {
+		v := Verdict[S]{Name: p.Name, Kind: p.Kind, Status: Unknown}
+		id := s.found[k]
+		switch p.Kind {
+		case KindAlways, KindDeadlock:
+			if id != noStateID {
+				v.Status, v.Trace = Violated, s.pathTo(id)
+			} else if res.Complete {
+				v.Status = Holds
+			}
+		case KindSometimes:
+			if id != noStateID {
+				v.Status, v.Trace = Holds, s.pathTo(id)
+			} else if res.Complete {
+				v.Status = Violated
+			}
+		case KindEventually:
+			if res.Complete {
+				v.Status, v.Trace = s.eventuallyVerdict(k)
+			}
+		}
+		res.Verdicts = append(res.Verdicts, v)
+	}
+	if s.cfg.Graph {
+		res.Graph = s.graph()
+	}
+	return res
 }

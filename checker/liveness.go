@@ -1,0 +1,404 @@
+package checker
+
+import (
+	"slices"
+	"strings"
+)
+
+// Eventually p is violated by a maximal path on which p never holds. Such a path runs
+// through the subgraph R of states reachable from an initial state through states where p
+// is false, and either ends in a state of R with no successor, or enters a strongly connected
+// component of R and loops in it forever, fairly.
+//
+// Weak fairness: an infinite path is fair when every fair action that is enabled in all of
+// its states from some point on is taken infinitely often. A cycle through every state and
+// edge of a component C is fair iff every fair action enabled in all states of C is taken by
+// an edge inside C. No smaller cycle in C can be fair when that one is not (it has at least
+// the same continuously enabled actions and at most the same taken ones), so a component
+// either has a fair cycle by this test or none.
+//
+// The verdict picks the violation nearest to an initial state, breadth-first through R, so
+// the stem is shortest and the choice does not depend on the workers.
+
+func (s *search[S, A]) eventuallyVerdict(k int) (Status, *Trace[S]) {
+	var holds []bool
+	for j, pk := range s.evProps {
+		if pk == k {
+			holds = s.eventually[j]
+		}
+	}
+	n := len(s.parent)
+	es := &s.edges
+
+	// Breadth-first search of R; via[v] is the edge that first reached v.
+	const unseen = -1
+	order := make([]uint32, 0)
+	via := make([]int, n)
+	inR := make([]bool, n)
+	for i := range via {
+		via[i] = unseen
+	}
+	for id := uint32(0); id < s.levels[1]; id++ {
+		if !holds[id] && !inR[id] {
+			inR[id] = true
+			order = append(order, id)
+		}
+	}
+	for q := 0; q < len(order); q++ {
+		u := order[q]
+		lo, hi := es.out(u)
+		for e := lo; e < hi; e++ {
+			v := es.to[e]
+			if !holds[v] && !inR[v] {
+				inR[v] = true
+				via[v] = e
+				order = append(order, v)
+			}
+		}
+	}
+	if len(order) == 0 {
+		return Holds, nil
+	}
+
+	scc := tarjan(es, order, inR)
+	fairSCC := s.fairComponents(scc, order, inR)
+
+	for _, u := range order {
+		lo, hi := es.out(u)
+		if lo == hi {
+			return Violated, s.lasso(via, u, nil)
+		}
+		if c := scc[u]; fairSCC[c] {
+			return Violated, s.lasso(via, u, s.fairCycle(u, c, scc))
+		}
+	}
+	return Holds, nil
+}
+
+// tarjan labels the strongly connected components of the subgraph induced by inR, visiting
+// roots in the given order. It is iterative: components can be as large as the graph.
+func tarjan(es *edgeStore, order []uint32, inR []bool) []int32 {
+	n := len(inR)
+	index := make([]int32, n)
+	low := make([]int32, n)
+	comp := make([]int32, n)
+	for i := range index {
+		index[i], comp[i] = -1, -1
+	}
+	var stack []uint32
+	onStack := make([]bool, n)
+	type frame struct {
+		v    uint32
+		edge int
+	}
+	var call []frame
+	var next, ncomp int32
+	for _, root := range order {
+		if index[root] >= 0 {
+			continue
+		}
+		call = append(call, frame{v: root, edge: -1})
+		for len(call) > 0 {
+			f := &call[len(call)-1]
+			v := f.v
+			if f.edge < 0 {
+				index[v], low[v] = next, next
+				next++
+				stack = append(stack, v)
+				onStack[v] = true
+				f.edge, _ = es.out(v)
+			}
+			_, hi := es.out(v)
+			pushed := false
+			for f.edge < hi {
+				w := es.to[f.edge]
+				f.edge++
+				if !inR[w] {
+					continue
+				}
+				if index[w] < 0 {
+					call = append(call, frame{v: w, edge: -1})
+					pushed = true
+					break
+				}
+				if onStack[w] && index[w] < low[v] {
+					low[v] = index[w]
+				}
+			}
+			if pushed {
+				continue
+			}
+			if low[v] == index[v] {
+				for {
+					w := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[w] = false
+					comp[w] = ncomp
+					if w == v {
+						break
+					}
+				}
+				ncomp++
+			}
+			call = call[:len(call)-1]
+			if len(call) > 0 {
+				p := call[len(call)-1].v
+				if low[v] < low[p] {
+					low[p] = low[v]
+				}
+			}
+		}
+	}
+	return comp
+}
+
+// fairComponents reports, per component, whether it holds a fair cycle.
+func (s *search[S, A]) fairComponents(comp []int32, order []uint32, inR []bool) map[int32]bool {
+	es := &s.edges
+	type info struct {
+		cyclic   bool
+		first    bool
+		enabled  map[uint32]bool // fair labels enabled in every state so far
+		internal map[uint32]bool // labels taken inside
+	}
+	infos := map[int32]*info{}
+	for _, u := range order {
+		c := comp[u]
+		in := infos[c]
+		if in == nil {
+			in = &info{first: true, internal: map[uint32]bool{}}
+			infos[c] = in
+		}
+		here := map[uint32]bool{}
+		lo, hi := es.out(u)
+		for e := lo; e < hi; e++ {
+			l := es.label[e]
+			if s.labels.fair[l] {
+				here[l] = true
+			}
+			v := es.to[e]
+			if inR[v] && comp[v] == c {
+				in.cyclic = true
+				in.internal[l] = true
+			}
+		}
+		if in.first {
+			in.enabled, in.first = here, false
+		} else {
+			for l := range in.enabled {
+				if !here[l] {
+					delete(in.enabled, l)
+				}
+			}
+		}
+	}
+	fair := map[int32]bool{}
+	for c, in := range infos {
+		if !in.cyclic {
+			continue
+		}
+		ok := true
+		for l := range in.enabled {
+			if !in.internal[l] {
+				ok = false
+				break
+			}
+		}
+		fair[c] = ok
+	}
+	return fair
+}
+
+// fairCycle builds a weakly fair cycle from u through component c, as a list of edges. It
+// starts by requiring an edge for every fair action enabled throughout c, then, while the
+// cycle built leaves some action continuously enabled but untaken, adds a waypoint that
+// fixes it: an edge with that action, or a state of c where it is disabled.
+func (s *search[S, A]) fairCycle(u uint32, c int32, comp []int32) []int {
+	es := &s.edges
+	inC := func(v uint32) bool { return comp[v] == c }
+	var members []uint32
+	for id := range comp {
+		if comp[id] == c {
+			members = append(members, uint32(id))
+		}
+	}
+	enabled := func(v uint32) map[uint32]bool {
+		m := map[uint32]bool{}
+		lo, hi := es.out(v)
+		for e := lo; e < hi; e++ {
+			if s.labels.fair[es.label[e]] {
+				m[es.label[e]] = true
+			}
+		}
+		return m
+	}
+	internal := map[uint32]bool{}
+	common := enabled(members[0])
+	for _, v := range members {
+		here := enabled(v)
+		for l := range common {
+			if !here[l] {
+				delete(common, l)
+			}
+		}
+		lo, hi := es.out(v)
+		for e := lo; e < hi; e++ {
+			if inC(es.to[e]) {
+				internal[es.label[e]] = true
+			}
+		}
+	}
+	type waypoint struct {
+		label uint32 // take an edge with this label
+		state int64  // or visit this state (-1: label waypoint)
+	}
+	var wps []waypoint
+	for _, l := range s.sortedLabels(common) {
+		wps = append(wps, waypoint{label: l, state: -1})
+	}
+	for range len(s.labels.names) + len(members) + 1 {
+		var cycle []int
+		cur := u
+		for _, wp := range wps {
+			var path []int
+			if wp.state >= 0 {
+				path = s.pathWithin(cur, inC, func(v uint32) bool { return v == uint32(wp.state) }, -1)
+			} else {
+				path = s.pathWithin(cur, inC, nil, int64(wp.label))
+			}
+			cycle = append(cycle, path...)
+			if len(path) > 0 {
+				cur = es.to[path[len(path)-1]]
+			}
+		}
+		if cur != u || len(cycle) == 0 {
+			back := s.pathWithin(cur, inC, func(v uint32) bool { return v == u }, -1)
+			if cur == u { // need at least one step: leave u and come back
+				back = s.pathWithin(u, inC, func(v uint32) bool { return v == u }, -2)
+			}
+			cycle = append(cycle, back...)
+		}
+		// Which fair actions stay enabled all along this cycle but are never taken?
+		cont := enabled(u)
+		taken := map[uint32]bool{}
+		for _, e := range cycle {
+			taken[es.label[e]] = true
+			here := enabled(es.to[e])
+			for l := range cont {
+				if !here[l] {
+					delete(cont, l)
+				}
+			}
+		}
+		missing := map[uint32]bool{}
+		for l := range cont {
+			if !taken[l] {
+				missing[l] = true
+			}
+		}
+		if len(missing) == 0 {
+			return cycle
+		}
+		for _, l := range s.sortedLabels(missing) {
+			if internal[l] {
+				wps = append(wps, waypoint{label: l, state: -1})
+				continue
+			}
+			for _, v := range members {
+				if !enabled(v)[l] {
+					wps = append(wps, waypoint{state: int64(v)})
+					break
+				}
+			}
+		}
+	}
+	panic("checker: no fair cycle found in a component judged fair")
+}
+
+// sortedLabels orders label ids by their text, so choices do not depend on interning order.
+func (s *search[S, A]) sortedLabels(set map[uint32]bool) []uint32 {
+	ls := make([]uint32, 0, len(set))
+	for l := range set {
+		ls = append(ls, l)
+	}
+	slices.SortFunc(ls, func(a, b uint32) int { return strings.Compare(s.labels.names[a], s.labels.names[b]) })
+	return ls
+}
+
+// pathWithin is a breadth-first shortest path from src, staying inside the component. It
+// ends at the first state where goal holds (label < 0), or, for label >= 0, with the first
+// edge carrying that label. label == -2 with goal asks for a non-empty path back to goal.
+func (s *search[S, A]) pathWithin(src uint32, in func(uint32) bool, goal func(uint32) bool, label int64) []int {
+	es := &s.edges
+	via := map[uint32]int{src: -1}
+	from := map[int]uint32{}
+	queue := []uint32{src}
+	build := func(last uint32, tail []int) []int {
+		var path []int
+		for v := last; via[v] >= 0; v = from[via[v]] {
+			path = append(path, via[v])
+		}
+		slices.Reverse(path)
+		return append(path, tail...)
+	}
+	for q := 0; q < len(queue); q++ {
+		u := queue[q]
+		if label == -1 && goal(u) {
+			return build(u, nil)
+		}
+		lo, hi := es.out(u)
+		for e := lo; e < hi; e++ {
+			v := es.to[e]
+			if !in(v) {
+				continue
+			}
+			if label >= 0 && int64(es.label[e]) == label {
+				return build(u, []int{e})
+			}
+			if label == -2 && goal(v) {
+				return build(u, []int{e})
+			}
+			if _, seen := via[v]; !seen {
+				via[v] = e
+				from[e] = u
+				queue = append(queue, v)
+			}
+		}
+	}
+	panic("checker: no path inside a strongly connected component")
+}
+
+// lasso rebuilds the trace: the breadth-first stem through R to u, then the cycle.
+func (s *search[S, A]) lasso(via []int, u uint32, cycle []int) *Trace[S] {
+	es := &s.edges
+	var edges []int
+	v := u
+	for via[v] >= 0 {
+		e := via[v]
+		edges = append(edges, e)
+		v = s.edgeSource(e)
+	}
+	slices.Reverse(edges)
+	stem := len(edges)
+	edges = append(edges, cycle...)
+	steps := make([]int, len(edges))
+	for i, e := range edges {
+		steps[i] = int(es.act[e])
+	}
+	tr := s.replay(v, steps)
+	if cycle != nil {
+		tr.Loop = stem
+	}
+	return tr
+}
+
+// edgeSource finds the state an edge leaves, by binary search of the row offsets.
+func (s *search[S, A]) edgeSource(e int) uint32 {
+	off := s.edges.off
+	i, _ := slices.BinarySearch(off, e+1)
+	// off is non-decreasing; the source is the last state whose first edge is <= e.
+	for i > 0 && off[i-1] > e {
+		i--
+	}
+	return uint32(i - 1)
+}
