@@ -114,7 +114,7 @@ func (s *search[S, A]) level(front *frontier, expand bool) (*frontier, error) {
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
 	s.parallel(func(w *worker[A]) {
-		for s.stopReason() == nil && failed.Load() == nil {
+		for !s.halt.Load() && failed.Load() == nil {
 			i := int(next.Add(1) - 1)
 			if i >= nchunks {
 				return

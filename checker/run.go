@@ -85,6 +85,7 @@ type search[S, A any] struct {
 	transitions uint64
 	maxDepth    int
 	stopped     atomic.Pointer[error]
+	halt        atomic.Bool
 	progress    progressCounters
 	start       time.Time
 	peakHeap    atomic.Uint64
@@ -138,9 +139,14 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 	return s, nil
 }
 
-// stop records the first reason the search must end early; later reasons are ignored.
+// stop records the first reason the search must end early; later reasons are ignored. The
+// time, memory and cancellation bounds also halt the workers at once; the state and depth
+// bounds let the current level finish.
 func (s *search[S, A]) stop(reason error) {
 	s.stopped.CompareAndSwap(nil, &reason)
+	if !errors.Is(reason, ErrStateLimit) && !errors.Is(reason, ErrDepthLimit) {
+		s.halt.Store(true)
+	}
 }
 
 func (s *search[S, A]) stopReason() error {
@@ -190,7 +196,9 @@ func (s *search[S, A]) explore(ctx context.Context) error {
 		if s.stopReason() == nil {
 			s.checkBounds(ctx)
 		}
-		if s.stopReason() != nil {
+		// A state bound leaves a numbered but unexpanded frontier: judge it before stopping.
+		// Other bounds stop at once.
+		if s.halt.Load() {
 			break
 		}
 		expand := s.cfg.MaxDepth == 0 || depth < s.cfg.MaxDepth
@@ -221,7 +229,7 @@ func (s *search[S, A]) checkBounds(ctx context.Context) {
 		return
 	default:
 	}
-	if s.cfg.MaxMemory > 0 && s.sampleHeap() > s.cfg.MaxMemory {
+	if heap := s.sampleHeap(); s.cfg.MaxMemory > 0 && heap > s.cfg.MaxMemory {
 		s.stop(ErrMemoryLimit)
 	}
 }

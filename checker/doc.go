@@ -1,0 +1,53 @@
+// Package checker is tcpverify's explicit-state model checker. It knows nothing about TCP:
+// a protocol reaches it only through the Model interface.
+//
+// A model gives its initial states, the actions enabled in a state, the state an action
+// leads to, and a canonical byte encoding of states; it names its properties with Always
+// (invariants), Sometimes (reachability), Eventually (liveness under weak fairness of the
+// actions it marks fair) and NoDeadlock. Run explores every reachable state breadth-first and
+// returns a Result with each property's verdict:
+//
+//	res, err := checker.Run(ctx, model, checker.Config{Workers: 2, MaxStates: 1e7})
+//	for _, v := range res.Verdicts {
+//		fmt.Println(v.Name, v.Status)
+//		if v.Trace != nil { // a shortest counterexample (or a Sometimes example)
+//			for i, step := range v.Trace.Steps {
+//				fmt.Println(i+1, step.Action, v.Trace.States[i+1])
+//			}
+//		}
+//	}
+//
+// # Determinism
+//
+// States are numbered in breadth-first order, and within a depth by the (parent, action
+// index) of the transition that first reached them. Workers race within a level, but every
+// decision is taken in that order (see bfs.go), so the counts, the verdicts and every trace
+// are the same for any number of workers and on every run. Action order is therefore part of
+// a model's contract: Actions must list the same actions in the same order for the same
+// state.
+//
+// # Memory
+//
+// The visited set stores either every state's encoding (Exact) or a 64-bit fingerprint
+// (HashCompaction, with Result.OmissionBound the chance of having missed a state). Paths are
+// kept as a 4-byte parent id and a 2-byte action index per state and replayed through the
+// model when a trace is needed, so a trace costs nothing until it is printed.
+//
+// # Liveness
+//
+// When the model has Eventually properties, or Config.Graph is set, the transitions are kept
+// too. Eventually p is then decided on the complete graph: a violation is a path from an
+// initial state on which p never holds and that either stops in a state with no successor or
+// ends in a weakly fair cycle (found with Tarjan's strongly connected components). It comes
+// as a lasso: a shortest stem and a cycle (Trace.Loop).
+//
+// # Bounds
+//
+// Config bounds the states, the depth, the Go heap and the time; cancelling the context
+// stops the search too. A bounded search returns a Result with Complete false, Stop saying
+// why (errors.Is one of ErrStateLimit, ErrDepthLimit, ErrMemoryLimit, ErrTimeout,
+// ErrCanceled), and every violation found until then.
+//
+// Simulate runs seeded random walks instead, for models too large to exhaust. WriteDOT draws
+// the reachable graph, or a projection of it when the model is a Projector.
+package checker
