@@ -31,9 +31,12 @@ type frontier struct {
 	base uint32
 }
 
-func (f *frontier) len() int          { return len(f.off) - 1 }
-func (f *frontier) at(i int) []byte   { return f.data[f.off[i]:f.off[i+1]] }
-func (f *frontier) add(enc []byte)    { f.data = append(f.data, enc...); f.off = append(f.off, len(f.data)) }
+func (f *frontier) len() int        { return len(f.off) - 1 }
+func (f *frontier) at(i int) []byte { return f.data[f.off[i]:f.off[i+1]] }
+func (f *frontier) add(enc []byte) {
+	f.data = append(f.data, enc...)
+	f.off = append(f.off, len(f.data))
+}
 func (f *frontier) reset(base uint32) { f.data, f.off, f.base = f.data[:0], append(f.off[:0], 0), base }
 
 // cand is a successor not in the visited set when its chunk was expanded.
