@@ -3,8 +3,14 @@ module github.com/tcpverify/tcpverify
 go 1.26.8
 
 require (
-	github.com/emicklei/dot v1.6.2 // indirect
-	github.com/gopacket/gopacket v1.7.7 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
-	pgregory.net/rapid v1.3.0 // indirect
+	github.com/emicklei/dot v1.6.2
+	github.com/gopacket/gopacket v1.7.7
+	github.com/stretchr/testify v1.12.1
+	pgregory.net/rapid v1.3.0
+)
+
+require (
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/net v0.55.0 // indirect
+	golang.org/x/sys v0.45.0 // indirect
 )

@@ -132,7 +132,11 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 	if pr, ok := m.(Projector[S, A]); ok {
 		s.proj = pr
 	}
-	s.vis = newVisited(cfg.Visited == Exact, s.keepEdges, cfg.ExpectedStates)
+	fixed := 0
+	if fs, ok := m.(FixedSizer); ok {
+		fixed = fs.EncodedSize()
+	}
+	s.vis = newVisited(cfg.Visited, fixed, s.keepEdges, cfg.ExpectedStates)
 	s.labels.init()
 	s.nodes.init()
 	s.pacts.init()

@@ -3,18 +3,24 @@ package checker
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 )
 
 // The visited set is an open-addressing hash table of uint64 slots, split into partitions by
-// the top bits of a state's hash. Each partition has its own slots and (exact mode) its own
+// the top bits of a state's hash. Each partition has its own slots and (record mode) its own
 // store of encodings, and is only ever written by one goroutine at a time: phase 2 of a level
 // hands each partition to one worker. So the table needs no locks or atomics, and phase 1 of
 // the next level reads it freely.
 //
-// Exact mode: a slot holds tag<<40 | (ref+1), where ref locates the encoding in the
-// partition's store and tag is 24 more bits of the hash that spare most byte comparisons.
-// HashCompaction: a slot holds the 64-bit hash itself (0 is remapped to 1); nothing else is
-// stored, and two states with one hash are taken to be the same.
+// Three layouts, one per mode:
+//   - inline (Exact, for a FixedSizer model with encodings of at most maxInline bytes): a
+//     slot is stride words, the hash with its low bit set (so never 0) and then the encoding,
+//     zero-padded. One cache line per lookup.
+//   - records (Exact, any other model): a slot is tag<<40 | (ref+1), where ref locates the
+//     encoding in the partition's store and tag is 24 more bits of the hash that spare most
+//     byte comparisons.
+//   - compact (HashCompaction): a slot is the 64-bit hash itself (0 is remapped to 1);
+//     nothing else is stored, and two states with one hash are taken to be the same.
 //
 // When the search keeps a graph, ids holds each slot's state id, so that an edge to an
 // already-seen state can be resolved.
@@ -29,47 +35,71 @@ const (
 	refMask   = 1<<refBits - 1
 	tagShift  = refBits
 	noStateID = ^uint32(0)
+	maxInline = 56
+)
+
+type layout uint8
+
+const (
+	layoutRecords layout = iota
+	layoutInline
+	layoutCompact
 )
 
 type visited struct {
-	exact bool
-	ids   bool
-	parts [partitions]partition
+	layout layout
+	// size is the fixed encoding length (inline layout); stride the words per slot.
+	size   int
+	stride int
+	ids    bool
+	parts  [partitions]partition
 }
 
 type partition struct {
 	slots []uint64
 	ids   []uint32
 	n     int
-	// pages is the exact-mode store: records of uvarint length + encoding, never moved.
+	// pages is the record layout's store: uvarint length + encoding, never moved.
 	pages [][]byte
 }
 
-func newVisited(exact, ids bool, expected uint64) *visited {
-	v := &visited{exact: exact, ids: ids}
+// newVisited sizes the table for about expected states. fixed is the encoding length of a
+// FixedSizer model, or 0.
+func newVisited(mode Visited, fixed int, ids bool, expected uint64) *visited {
+	v := &visited{ids: ids, stride: 1}
+	switch {
+	case mode == HashCompaction:
+		v.layout = layoutCompact
+	case fixed > 0 && fixed <= maxInline:
+		v.layout, v.size, v.stride = layoutInline, fixed, 1+(fixed+7)/8
+	default:
+		v.layout = layoutRecords
+	}
 	per := expected / partitions * 16 / maxLoad
 	size := 1 << 8
 	for uint64(size) < per {
 		size <<= 1
 	}
 	for i := range v.parts {
-		v.parts[i].init(size, ids)
+		v.parts[i].init(size, v.stride, ids)
 	}
 	return v
 }
 
-func (p *partition) init(size int, ids bool) {
-	p.slots = make([]uint64, size)
+func (p *partition) init(size, stride int, ids bool) {
+	p.slots = make([]uint64, size*stride)
 	if ids {
 		p.ids = make([]uint32, size)
 	}
 }
 
+func (p *partition) nslots(stride int) int { return len(p.slots) / stride }
+
 func partitionOf(h uint64) int { return int(h >> (64 - partitionBits)) }
 
 // home is the first slot probed for h: bits just below the partition bits.
-func (p *partition) home(h uint64) int {
-	return int(((h << partitionBits) >> 32) & uint64(len(p.slots)-1))
+func home(h uint64, nslots int) int {
+	return int(((h << partitionBits) >> 32) & uint64(nslots-1))
 }
 
 func compactFP(h uint64) uint64 {
@@ -79,13 +109,36 @@ func compactFP(h uint64) uint64 {
 	return h
 }
 
+// key is an encoding packed into words for the inline layout.
+type key [1 + maxInline/8]uint64
+
+func (v *visited) pack(h uint64, enc []byte, k *key) {
+	if len(enc) != v.size {
+		panic(fmt.Sprintf("checker: the model's EncodedSize is %d but Encode gave %d bytes", v.size, len(enc)))
+	}
+	k[0] = h | 1
+	for w := 1; w < v.stride; w++ {
+		var x uint64
+		chunk := enc[(w-1)*8:]
+		if len(chunk) >= 8 {
+			x = binary.LittleEndian.Uint64(chunk)
+		} else {
+			for i, c := range chunk {
+				x |= uint64(c) << (8 * i)
+			}
+		}
+		k[w] = x
+	}
+}
+
 // find returns the slot holding the state with hash h and encoding enc, or -1.
 func (v *visited) find(h uint64, enc []byte) int {
 	p := &v.parts[partitionOf(h)]
-	mask := len(p.slots) - 1
-	if !v.exact {
+	switch v.layout {
+	case layoutCompact:
+		mask := len(p.slots) - 1
 		fp := compactFP(h)
-		for i := p.home(h); ; i = (i + 1) & mask {
+		for i := home(h, len(p.slots)); ; i = (i + 1) & mask {
 			s := p.slots[i]
 			if s == 0 {
 				return -1
@@ -94,9 +147,14 @@ func (v *visited) find(h uint64, enc []byte) int {
 				return i
 			}
 		}
+	case layoutInline:
+		var k key
+		v.pack(h, enc, &k)
+		return v.probeInline(p, &k, false)
 	}
+	mask := len(p.slots) - 1
 	tag := h & (1<<(64-tagShift) - 1)
-	for i := p.home(h); ; i = (i + 1) & mask {
+	for i := home(h, len(p.slots)); ; i = (i + 1) & mask {
 		s := p.slots[i]
 		if s == 0 {
 			return -1
@@ -107,11 +165,42 @@ func (v *visited) find(h uint64, enc []byte) int {
 	}
 }
 
+// probeInline finds k's slot; when absent it returns -1, or with add stores k and returns
+// ^slot (negative) to say it was added.
+func (v *visited) probeInline(p *partition, k *key, add bool) int {
+	st := v.stride
+	n := len(p.slots) / st
+	mask := n - 1
+	for i := home(k[0], n); ; i = (i + 1) & mask {
+		s := p.slots[i*st : i*st+st]
+		if s[0] == 0 {
+			if !add {
+				return -1
+			}
+			copy(s, k[:st])
+			p.n++
+			return ^i
+		}
+		if s[0] == k[0] && equalWords(s[1:], k[1:st]) {
+			return i
+		}
+	}
+}
+
+func equalWords(a, b []uint64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // reserve grows partition part, if needed, so that extra more states fit without growing
 // again: slots handed out by insert stay valid until the next reserve.
 func (v *visited) reserve(part, extra int) {
 	p := &v.parts[part]
-	for (p.n+extra)*16 > len(p.slots)*maxLoad {
+	for (p.n+extra)*16 > p.nslots(v.stride)*maxLoad {
 		v.grow(p)
 	}
 }
@@ -121,32 +210,40 @@ func (v *visited) reserve(part, extra int) {
 // reserving room for it.
 func (v *visited) insert(h uint64, enc []byte) (slot int, added bool) {
 	p := &v.parts[partitionOf(h)]
-	mask := len(p.slots) - 1
-	var want uint64
-	if v.exact {
-		tag := h & (1<<(64-tagShift) - 1)
-		for i := p.home(h); ; i = (i + 1) & mask {
+	switch v.layout {
+	case layoutInline:
+		var k key
+		v.pack(h, enc, &k)
+		i := v.probeInline(p, &k, true)
+		if i < 0 {
+			return ^i, true
+		}
+		return i, false
+	case layoutCompact:
+		mask := len(p.slots) - 1
+		want := compactFP(h)
+		for i := home(h, len(p.slots)); ; i = (i + 1) & mask {
 			s := p.slots[i]
 			if s == 0 {
-				want = tag<<tagShift | (p.store(enc) + 1)
 				p.slots[i] = want
 				p.n++
 				return i, true
 			}
-			if s>>tagShift == tag && bytes.Equal(p.record(s&refMask-1), enc) {
+			if s == want {
 				return i, false
 			}
 		}
 	}
-	want = compactFP(h)
-	for i := p.home(h); ; i = (i + 1) & mask {
+	mask := len(p.slots) - 1
+	tag := h & (1<<(64-tagShift) - 1)
+	for i := home(h, len(p.slots)); ; i = (i + 1) & mask {
 		s := p.slots[i]
 		if s == 0 {
-			p.slots[i] = want
+			p.slots[i] = tag<<tagShift | (p.store(enc) + 1)
 			p.n++
 			return i, true
 		}
-		if s == want {
+		if s>>tagShift == tag && bytes.Equal(p.record(s&refMask-1), enc) {
 			return i, false
 		}
 	}
@@ -158,25 +255,30 @@ func (v *visited) setSlotID(h uint64, slot int, id uint32) {
 	v.parts[partitionOf(h)].ids[slot] = id
 }
 
-// grow doubles a partition and reinserts its entries. Exact-mode entries are rehashed from
-// their stored encodings.
+// grow doubles a partition and reinserts its entries where their hashes now put them.
 func (v *visited) grow(p *partition) {
+	st := v.stride
 	old, oldIDs := p.slots, p.ids
-	p.init(len(old)*2, v.ids)
-	mask := len(p.slots) - 1
-	for j, s := range old {
-		if s == 0 {
+	p.init(len(old)/st*2, st, v.ids)
+	n := len(p.slots) / st
+	mask := n - 1
+	for j := 0; j < len(old)/st; j++ {
+		s := old[j*st : j*st+st]
+		if s[0] == 0 {
 			continue
 		}
-		h := s
-		if v.exact {
-			h = hashBytes(p.record(s&refMask - 1))
+		var h uint64
+		switch v.layout {
+		case layoutRecords:
+			h = hashBytes(p.record(s[0]&refMask - 1))
+		default: // the hash is the slot's first word (its low bit aside, which home ignores)
+			h = s[0]
 		}
-		i := p.home(h)
-		for p.slots[i] != 0 {
+		i := home(h, n)
+		for p.slots[i*st] != 0 {
 			i = (i + 1) & mask
 		}
-		p.slots[i] = s
+		copy(p.slots[i*st:i*st+st], s)
 		if v.ids {
 			p.ids[i] = oldIDs[j]
 		}
@@ -230,12 +332,4 @@ func (v *visited) bytes() uint64 {
 		}
 	}
 	return b
-}
-
-func (v *visited) len() int {
-	n := 0
-	for i := range v.parts {
-		n += v.parts[i].n
-	}
-	return n
 }
