@@ -1,0 +1,207 @@
+// Package msc draws message sequence charts as Graphviz DOT: lifelines top to bottom, one row
+// per step of a trace, messages as diagonal arrows from the row that sent them to the row
+// that received them. It knows nothing of TCP; the caller says what the lifelines, steps and
+// messages are.
+package msc
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/emicklei/dot"
+)
+
+// Chart is one message sequence chart.
+type Chart struct {
+	Title string
+	// Lifelines are the participants, drawn left to right, with their state at row 0.
+	Lifelines []Lifeline
+	// Steps are rows 1..len(Steps), in order.
+	Steps []Step
+	// Messages are the arrows.
+	Messages []Message
+	// LoopFrom, when > 0, marks rows LoopFrom..len(Steps) as a cycle that repeats forever
+	// (the loop of a lasso), and the chart says so.
+	LoopFrom int
+}
+
+// Lifeline is a participant and its state before the first step.
+type Lifeline struct {
+	Name  string
+	Start string
+}
+
+// Step is one row: what happened, and the participants' new states where they changed.
+type Step struct {
+	// Note describes the step, e.g. "B deliver <SEQ=1><CTL=SYN>".
+	Note string
+	// States[i] is lifeline i's state after the step, or "" when it did not change.
+	States []string
+	// Highlight marks the step (e.g. where a property fails).
+	Highlight bool
+}
+
+// Message is an arrow. Rows are 1-based step numbers; 0 means "before the trace" (an old
+// segment already in flight) and -1 "never" (still in flight at the end).
+type Message struct {
+	Label string
+	From  int // lifeline index, or -1 for a message with no sender in the trace
+	To    int // lifeline index
+	Sent  int // row, 0 for an old segment injected or in flight from the start
+	// Recv is the row that delivered it, or -1.
+	Recv int
+	// Lost is the row where the network dropped it (Recv is then -1).
+	Lost int
+	// Old marks a segment of an earlier incarnation.
+	Old bool
+}
+
+// Validate checks that rows and lifelines are in range.
+func (c *Chart) Validate() error {
+	if len(c.Lifelines) == 0 {
+		return fmt.Errorf("msc: no lifelines")
+	}
+	rows := len(c.Steps)
+	for i, s := range c.Steps {
+		if len(s.States) != len(c.Lifelines) {
+			return fmt.Errorf("msc: step %d has %d states for %d lifelines", i+1, len(s.States), len(c.Lifelines))
+		}
+	}
+	for i, m := range c.Messages {
+		switch {
+		case m.From < -1 || m.From >= len(c.Lifelines) || m.To < 0 || m.To >= len(c.Lifelines):
+			return fmt.Errorf("msc: message %d (%s) has a lifeline out of range", i, m.Label)
+		case m.Sent < 0 || m.Sent > rows || m.Recv < -1 || m.Recv > rows || m.Lost < 0 || m.Lost > rows:
+			return fmt.Errorf("msc: message %d (%s) has a row out of range", i, m.Label)
+		case m.Recv >= 0 && m.Recv < m.Sent:
+			return fmt.Errorf("msc: message %d (%s) is received before it is sent", i, m.Label)
+		}
+	}
+	return nil
+}
+
+// Write writes the chart as DOT. The same chart gives the same bytes.
+func (c *Chart) Write(w io.Writer) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	g := dot.NewGraph(dot.Directed)
+	g.ID(`"msc"`)
+	g.Attr("newrank", "true")
+	// Straight arrows read as an MSC's diagonals; labels as xlabels do not bend the layout.
+	g.Attr("splines", "false")
+	g.Attr("forcelabels", "true")
+	g.Attr("nodesep", "0.3")
+	g.Attr("ranksep", "0.32")
+	g.Attr("fontname", "Helvetica")
+	g.Attr("labelloc", "t")
+	title := c.Title
+	if c.LoopFrom > 0 {
+		title += fmt.Sprintf("\nsteps %d..%d repeat forever", c.LoopFrom, len(c.Steps))
+	}
+	g.Label(title)
+	rows := len(c.Steps)
+	nl := len(c.Lifelines)
+	// Columns: step notes, lifeline 0, the network, lifelines 1..n-1.
+	node := func(col string, row int) string { return fmt.Sprintf("%s_%03d", col, row) }
+	life := func(i int) string { return fmt.Sprintf("l%d", i) }
+	nodes := map[string]dot.Node{}
+	add := func(sub *dot.Graph, id string) dot.Node {
+		n := sub.Node(id).Attr("fontname", "Helvetica").Attr("fontsize", "11")
+		nodes[id] = n
+		return n
+	}
+	for row := 0; row <= rows; row++ {
+		sub := g.Subgraph(fmt.Sprintf("row%03d", row))
+		sub.Attr("rank", "same")
+		note := add(sub, node("note", row)).Attr("shape", "plaintext")
+		switch {
+		case row == 0:
+			note.Label("")
+		default:
+			st := c.Steps[row-1]
+			note.Label(fmt.Sprintf("%d  %s", row, st.Note)).Attr("fontsize", "10")
+			if st.Highlight {
+				note.Attr("fontcolor", "red")
+			}
+			if c.LoopFrom > 0 && row >= c.LoopFrom {
+				note.Attr("fontcolor", "blue")
+			}
+		}
+		var order []dot.Node
+		order = append(order, note)
+		for i := 0; i < nl; i++ {
+			n := add(sub, node(life(i), row))
+			label := ""
+			if row == 0 {
+				label = c.Lifelines[i].Name + "\n" + c.Lifelines[i].Start
+			} else {
+				label = c.Steps[row-1].States[i]
+			}
+			if label == "" {
+				n.Attr("shape", "point").Attr("width", "0.06").Label("")
+			} else {
+				n.Attr("shape", "box").Attr("style", "rounded").Label(label)
+				if row > 0 && c.Steps[row-1].Highlight {
+					n.Attr("color", "red").Attr("fontcolor", "red")
+				}
+			}
+			order = append(order, n)
+			if i == 0 {
+				// The invisible network column is wide so that arrows have room for labels.
+				net := add(sub, node("net", row)).Attr("shape", "box").Attr("width", "3.2").Attr("style", "invis").Label("")
+				order = append(order, net)
+			}
+		}
+		// Invisible same-rank edges keep the columns in order.
+		for k := 1; k < len(order); k++ {
+			sub.Edge(order[k-1], order[k]).Attr("style", "invis")
+		}
+	}
+	cols := []string{"note", "net"}
+	for i := 0; i < nl; i++ {
+		cols = append(cols, life(i))
+	}
+	for _, col := range cols {
+		for row := 1; row <= rows; row++ {
+			e := g.Edge(nodes[node(col, row-1)], nodes[node(col, row)]).Attr("weight", "100")
+			if strings.HasPrefix(col, "l") {
+				e.Attr("dir", "none").Attr("color", "gray40")
+			} else {
+				e.Attr("style", "invis")
+			}
+		}
+	}
+	for _, m := range c.Messages {
+		from := nodes[node("net", m.Sent)]
+		if m.From >= 0 {
+			from = nodes[node(life(m.From), m.Sent)]
+		}
+		var to dot.Node
+		label := m.Label
+		switch {
+		case m.Recv >= 0:
+			to = nodes[node(life(m.To), m.Recv)]
+		case m.Lost > 0:
+			to = nodes[node("net", m.Lost)]
+			label += " (lost)"
+		default:
+			to = nodes[node("net", rows)]
+			label += " (in flight)"
+		}
+		e := g.Edge(from, to).Attr("xlabel", label).Attr("constraint", "false").Attr("fontname", "Helvetica").Attr("fontsize", "10")
+		switch {
+		case m.Old:
+			e.Attr("style", "dashed").Attr("color", "darkorange3").Attr("fontcolor", "darkorange3")
+		case m.Lost > 0:
+			e.Attr("arrowhead", "tee").Attr("color", "gray50").Attr("fontcolor", "gray40")
+		case m.Recv < 0:
+			e.Attr("style", "dotted")
+		}
+	}
+	if _, err := io.WriteString(w, g.String()); err != nil {
+		return fmt.Errorf("msc: write: %w", err)
+	}
+	return nil
+}
