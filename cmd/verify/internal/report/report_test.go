@@ -1,0 +1,66 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func sample() *Report {
+	return &Report{
+		Schema: SchemaID, Tool: "tcpverify", Command: "check",
+		Model:  Model{Shape: "client-server", Variant: "rfc9293", Config: json.RawMessage(`{"seqspace":8}`)},
+		Search: Search{Workers: 2, Visited: "exact"},
+		Result: Result{Complete: true, States: 10, Transitions: 20, MaxDepth: 3, Seconds: 0.5, StatesPerSecond: 20},
+		Properties: []Property{
+			{Name: "no deadlock", Kind: "deadlock", Description: "d", Status: "holds"},
+			{Name: "isn agreement", Kind: "always", Description: "both ISNs agree", Status: "violated", Trace: &Trace{
+				Role: "counterexample", Loop: -1, Start: "A=CLOSED B=LISTEN", MSC: "msc-isn-agreement.dot",
+				Steps: []Step{{N: 1, Actor: "A", Action: "A open", Story: "A calls OPEN: CLOSED -> SYN-SENT", State: "A=SYN-SENT B=LISTEN"}},
+			}},
+		},
+		Graph: "graph.dot",
+	}
+}
+
+func TestReportJSONValidatesAgainstItsSchema(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, sample().WriteJSON(&b))
+	require.NoError(t, Validate(b.Bytes()))
+}
+
+func TestSchemaRejectsBrokenReports(t *testing.T) {
+	cases := map[string]func(r *Report){
+		"unknown status":            func(r *Report) { r.Properties[0].Status = "maybe" },
+		"incomplete without reason": func(r *Report) { r.Result.Complete = false },
+		"step numbered from zero":   func(r *Report) { r.Properties[1].Trace.Steps[0].N = 0 },
+		"no workers":                func(r *Report) { r.Search.Workers = 0 },
+		"wrong tool":                func(r *Report) { r.Tool = "spin" },
+	}
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := sample()
+			mutate(r)
+			var b bytes.Buffer
+			require.NoError(t, r.WriteJSON(&b))
+			require.Error(t, Validate(b.Bytes()))
+		})
+	}
+}
+
+func TestMarkdownTellsVerdictFiguresAndStory(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, sample().WriteMarkdown(&b))
+	out := b.String()
+	for _, want := range []string{"1 of 2 properties violated", "| states | 10 |", "A calls OPEN: CLOSED -> SYN-SENT", "msc-isn-agreement.dot", "| isn agreement | always | violated | counterexample, 1 steps |"} {
+		require.Contains(t, out, want)
+	}
+	r := sample()
+	r.Result.Complete, r.Result.Stop = false, "state limit reached: 5 states"
+	b.Reset()
+	require.NoError(t, r.WriteMarkdown(&b))
+	require.True(t, strings.Contains(b.String(), "INCOMPLETE"), b.String())
+}
