@@ -75,8 +75,38 @@ func TestToyModelsGiveOneResultWhateverTheWorkers(t *testing.T) {
 			assert.Equal(t, checker.Violated, res.Verdicts[0].Status)
 		}
 	})
+	t.Run("fixed-size encodings", func(t *testing.T) {
+		// 16 bytes fit in a slot of the inline layout; 64 bytes do not.
+		for _, size := range []int{16, 64} {
+			m := grid(40).with(checker.Always("not (20,30)", func(c cell) bool { return c != cell{20, 30} }))
+			plain := sameEverywhere(t, m, checker.Config{Graph: true})
+			m.encode = padTo(size, m.encode)
+			sized := sameEverywhere(t, sizedToy[cell]{m, size}, checker.Config{Graph: true})
+			assert.Empty(t, sameOutcome(plain, sized), "size %d", size)
+		}
+	})
 	t.Run("projected", func(t *testing.T) {
 		res := sameEverywhere(t, columnsModel(), checker.Config{Graph: true})
 		assert.Equal(t, columnsGraph, res.Graph)
 	})
+}
+
+// sizedToy declares a fixed encoding size.
+type sizedToy[S any] struct {
+	*toy[S]
+	size int
+}
+
+func (m sizedToy[S]) EncodedSize() int { return m.size }
+
+// padTo pads an encoding with zeros to size bytes.
+func padTo[S any](size int, enc func([]byte, S) []byte) func([]byte, S) []byte {
+	return func(dst []byte, s S) []byte {
+		n := len(dst)
+		dst = enc(dst, s)
+		for len(dst)-n < size {
+			dst = append(dst, 0)
+		}
+		return dst
+	}
 }

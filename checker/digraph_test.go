@@ -54,6 +54,14 @@ func (g *digraph) Label(_ vertex, a int) string           { return g.arcs[a].Lab
 func (g *digraph) Fair(_ vertex, a int) bool              { return g.fairLabel[g.arcs[a].Label] }
 func (g *digraph) Properties() []checker.Property[vertex] { return g.props }
 
+// fixedDigraph is a digraph that declares its encodings' size, so the exact visited set keeps
+// them inline in its slots.
+type fixedDigraph struct{ *digraph }
+
+func (fixedDigraph) EncodedSize() int { return 2 }
+
+var _ checker.FixedSizer = fixedDigraph{}
+
 // vertexSet is a drawn set of vertices, used as a predicate.
 type vertexSet []bool
 

@@ -47,21 +47,23 @@ func TestEngineAgreesWithReferenceOnRandomGraphs(t *testing.T) {
 	t.Logf("eventually outcomes: %d holds, %d lassos, %d dead ends", holds.Load(), lasso.Load(), deadEnd.Load())
 }
 
-func TestResultsDoNotDependOnWorkersOrVisitedSetOnRandomGraphs(t *testing.T) {
+func TestResultsDoNotDependOnWorkersVisitedSetOrLayoutOnRandomGraphs(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		g, _ := drawDigraph(t, maxRandomNodes)
 		var first *checker.Result[vertex]
-		for _, cfg := range configs(checker.Config{}) {
-			res, err := mustRun(g, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if first == nil {
-				first = res
-				continue
-			}
-			if d := sameOutcome(first, res); d != "" {
-				t.Fatalf("workers 1, exact versus workers %d, %v:\n%s\nmodel: %v", cfg.Workers, cfg.Visited, d, g)
+		for _, m := range []checker.Model[vertex, int]{g, fixedDigraph{g}} {
+			for _, cfg := range configs(checker.Config{}) {
+				res, err := mustRun(m, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first == nil {
+					first = res
+					continue
+				}
+				if d := sameOutcome(first, res); d != "" {
+					t.Fatalf("workers 1, exact versus %T, workers %d, %v:\n%s\nmodel: %v", m, cfg.Workers, cfg.Visited, d, g)
+				}
 			}
 		}
 	})
@@ -98,6 +100,11 @@ func TestStateLimitKeepsTheFirstStatesInBreadthFirstOrder(t *testing.T) {
 			case !res.Complete && !errors.Is(res.Stop, checker.ErrStateLimit):
 				t.Fatalf("limit %d on %d states: stopped with %v", limit, total, res.Stop)
 			}
+			// Every kept state is judged, so its transitions count, even those leading to
+			// states the limit dropped.
+			if want := outDegree(ref, func(id int) bool { return id < kept }); res.Transitions != want {
+				t.Fatalf("limit %d on %d states: %d transitions, want %d (out of the kept states)", limit, total, res.Transitions, want)
+			}
 			if res.Graph == nil || len(res.Graph.Nodes) != kept {
 				t.Fatalf("limit %d: graph %+v, want %d nodes", limit, res.Graph, kept)
 			}
@@ -119,7 +126,16 @@ func TestStateLimitKeepsTheFirstStatesInBreadthFirstOrder(t *testing.T) {
 			} else if v.Status == checker.Violated {
 				t.Fatalf("limit %d: always is violated but no kept state violates it", limit)
 			}
-			if !res.Complete {
+			if res.Complete {
+				// A bound that cut nothing changes nothing.
+				plain, err := mustRun(g, checker.Config{Workers: 1, Graph: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := sameOutcome(plain, res); diff != "" {
+					t.Fatalf("limit %d, complete, differs from an unbounded run:\n%s\nmodel: %v", limit, diff, g)
+				}
+			} else {
 				for _, v := range res.Verdicts {
 					if v.Kind == checker.KindEventually && v.Status != checker.Unknown {
 						t.Fatalf("limit %d: incomplete run judges %q %s", limit, v.Name, v.Status)
@@ -152,9 +168,12 @@ func TestDepthLimitExploresExactlyTheShallowStates(t *testing.T) {
 				continue
 			}
 			first = res
-			if res.States != uint64(len(ref.states)) || res.MaxDepth != ref.maxDepth {
-				t.Fatalf("max depth %d: got %d states, depth %d; reference: %d, %d\nmodel: %v",
-					d, res.States, res.MaxDepth, len(ref.states), ref.maxDepth, g)
+			// States at depth d are judged (for deadlocks, and to know whether anything lies
+			// deeper), so their transitions count too, even those leading deeper.
+			transitions := outDegree(full, func(id int) bool { return full.depth[id] <= d })
+			if res.States != uint64(len(ref.states)) || res.MaxDepth != ref.maxDepth || res.Transitions != transitions {
+				t.Fatalf("max depth %d: got %d states, depth %d, %d transitions; reference: %d, %d, %d\nmodel: %v",
+					d, res.States, res.MaxDepth, res.Transitions, len(ref.states), ref.maxDepth, transitions, g)
 			}
 			// Unexplored states remain iff some state is deeper than d.
 			switch {
@@ -162,6 +181,22 @@ func TestDepthLimitExploresExactlyTheShallowStates(t *testing.T) {
 				t.Fatalf("max depth %d, states to depth %d: complete = %v, stop = %v; want a depth limit", d, full.maxDepth, res.Complete, res.Stop)
 			case full.maxDepth <= d && !res.Complete:
 				t.Fatalf("max depth %d, states to depth %d: stopped with %v", d, full.maxDepth, res.Stop)
+			}
+			if res.Complete {
+				// A bound that cut nothing changes nothing.
+				plain, err := mustRun(g, checker.Config{Workers: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := sameOutcome(plain, res); diff != "" {
+					t.Fatalf("max depth %d, complete, differs from an unbounded run:\n%s\nmodel: %v", d, diff, g)
+				}
+			} else {
+				for _, v := range res.Verdicts {
+					if v.Kind == checker.KindEventually && v.Status != checker.Unknown {
+						t.Fatalf("max depth %d: incomplete run judges %q %s", d, v.Name, v.Status)
+					}
+				}
 			}
 			bad := func(id int) bool { return sets.bad.has(ref.states[id]) }
 			v := res.Verdicts[0]
@@ -325,20 +360,22 @@ func TestEngineAgreesWithReferenceOnLargeRandomGraphs(t *testing.T) {
 	for seed, g := range gs {
 		ref := refExplore(g, 0, 1<<16)
 		var first *checker.Result[vertex]
-		for _, cfg := range configs(checker.Config{}) {
-			res, err := mustRun(g, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if first == nil {
-				first = res
-				if err := checkAgainstReference(ref, res); err != nil {
-					t.Fatalf("graph %d: %v", seed, err)
+		for _, m := range []checker.Model[vertex, int]{g, fixedDigraph{g}} {
+			for _, cfg := range configs(checker.Config{}) {
+				res, err := mustRun(m, cfg)
+				if err != nil {
+					t.Fatal(err)
 				}
-				continue
-			}
-			if d := sameOutcome(first, res); d != "" {
-				t.Fatalf("graph %d: workers 1, exact versus workers %d, %v:\n%s", seed, cfg.Workers, cfg.Visited, d)
+				if first == nil {
+					first = res
+					if err := checkAgainstReference(ref, res); err != nil {
+						t.Fatalf("graph %d: %v", seed, err)
+					}
+					continue
+				}
+				if d := sameOutcome(first, res); d != "" {
+					t.Fatalf("graph %d: workers 1, exact versus %T, workers %d, %v:\n%s", seed, m, cfg.Workers, cfg.Visited, d)
+				}
 			}
 		}
 		t.Logf("graph %d: %d states, %d transitions", seed, len(ref.states), ref.transitions)
@@ -405,4 +442,15 @@ func TestStateLimitCutsAWideLevelTheSameWayWhateverTheWorkers(t *testing.T) {
 			}
 		}
 	}
+}
+
+// outDegree sums the transitions out of the states where keep holds.
+func outDegree[S, A any](r *refSpace[S, A], keep func(int) bool) uint64 {
+	var n uint64
+	for id, out := range r.out {
+		if keep(id) {
+			n += uint64(len(out))
+		}
+	}
+	return n
 }
