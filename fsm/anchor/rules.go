@@ -172,6 +172,9 @@ func (m *Model) Actions(s State, dst []Action) []Action {
 // enabled is the guard of a's rule, so that Next is defined for any action, not only those
 // Actions listed.
 func (m *Model) enabled(s *State, a Action) bool {
+	if a.ISS != 0 && a.Rule != RuleDeliver {
+		return false // not an action Actions makes: only deliver has an ISS
+	}
 	switch a.Rule {
 	case RuleOpen:
 		return a.Arg < m.n && s.St[A] == Closed && !s.AOpened && m.hasRoom(s)
@@ -191,7 +194,7 @@ func (m *Model) enabled(s *State, a Action) bool {
 	case Rule2MSL:
 		return a.Arg <= B && m.twEnabled(s, int(a.Arg))
 	case RuleIdle:
-		return terminal(s)
+		return a.Arg == 0 && terminal(s)
 	}
 	return false
 }

@@ -161,3 +161,15 @@ func (s State) String() string {
 	}
 	return b.String()
 }
+
+// Canonical returns s with its bag sorted as tcp.pml keeps it: codes non-increasing, empty
+// slots last. The rules keep the bag sorted, so only hand-built states need it.
+func (s State) Canonical() State {
+	// Insertion sort: eight slots at most.
+	for i := 1; i < len(s.Net); i++ {
+		for k := i; k > 0 && s.Net[k-1] < s.Net[k]; k-- {
+			s.Net[k-1], s.Net[k] = s.Net[k], s.Net[k-1]
+		}
+	}
+	return s
+}
