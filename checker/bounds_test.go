@@ -193,3 +193,34 @@ func TestProgressEndsWithTheFinalNumbers(t *testing.T) {
 		assert.LessOrEqual(t, calls[i-1].States, calls[i].States, "states went down between reports")
 	}
 }
+
+func TestProgressIsCalledAtTheEndOfEvenAShortOrStoppedRun(t *testing.T) {
+	tests := []struct {
+		name string
+		m    checker.Model[int, string]
+		cfg  checker.Config
+	}{
+		{"short run, default period", counter(3, true), checker.Config{}},
+		{"timed out", unbounded(), checker.Config{Timeout: 50 * time.Millisecond}},
+		{"state limit", unbounded(), checker.Config{MaxStates: 77}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var calls []checker.Progress
+			tt.cfg.Progress = func(p checker.Progress) {
+				mu.Lock()
+				defer mu.Unlock()
+				calls = append(calls, p)
+			}
+			res, err := mustRun(tt.m, tt.cfg)
+			require.NoError(t, err)
+			mu.Lock()
+			defer mu.Unlock()
+			require.NotEmpty(t, calls)
+			last := calls[len(calls)-1]
+			assert.Equal(t, res.States, last.States)
+			assert.Equal(t, res.Transitions, last.Transitions)
+		})
+	}
+}
