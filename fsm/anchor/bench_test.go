@@ -85,11 +85,11 @@ func BenchmarkEncodeDecode(b *testing.B) {
 // whole search: run with -benchtime=1x.
 func BenchmarkAnchor(b *testing.B) {
 	for _, c := range readCounts(b) {
-		if c.states <= ciLimit() {
+		if c.States <= ciLimit() {
 			continue
 		}
-		b.Run(c.p.Name(), func(b *testing.B) {
-			m, err := anchor.New(c.p)
+		b.Run(c.Params.Name(), func(b *testing.B) {
+			m, err := anchor.New(c.Params)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -105,17 +105,17 @@ func BenchmarkAnchor(b *testing.B) {
 					b.Fatal(err)
 				}
 				if !res.Complete {
-					b.Fatalf("%s: search incomplete: %v", c.p.Name(), res.Stop)
+					b.Fatalf("%s: search incomplete: %v", c.Params.Name(), res.Stop)
 				}
-				if err := sameCounts(res, c.states, c.spinTransitions); err != nil {
-					b.Fatalf("%s (%s): %v", c.p.Name(), c.source, err)
+				if err := sameCounts(res, c.States, c.SPINTransitions); err != nil {
+					b.Fatalf("%s (%s): %v", c.Params.Name(), c.Source, err)
 				}
 				states += res.States
 				elapsed += res.Elapsed
 				peak = max(peak, max(top, res.PeakHeap)-min(base, top))
 			}
 			b.ReportMetric(float64(states)/elapsed.Seconds(), "states/s")
-			b.ReportMetric(float64(peak)/float64(c.states), "bytes/state")
+			b.ReportMetric(float64(peak)/float64(c.States), "bytes/state")
 		})
 	}
 }

@@ -1,65 +1,24 @@
 package anchor_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/fsm/anchor"
 )
 
-// recorded is one line of testdata/counts.txt: SPIN's figures at one setting.
-type recorded struct {
-	p      anchor.Params
-	states uint64
-	// spinTransitions is SPIN's "transitions (= stored+matched)": it counts the initial
-	// state, so it is checker.Result.Transitions + 1.
-	spinTransitions uint64
-	source          string
-}
-
-func readCounts(tb testing.TB) []recorded {
+func readCounts(tb testing.TB) []anchor.Count {
 	tb.Helper()
-	f, err := os.Open("testdata/counts.txt")
+	cs, err := anchor.RecordedCounts()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer f.Close()
-	var out []recorded
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fs := strings.Fields(line)
-		if len(fs) != 9 {
-			tb.Fatalf("counts.txt:%d: %d fields, want 9", n, len(fs))
-		}
-		var v [8]uint64
-		for i := range v {
-			if v[i], err = strconv.ParseUint(fs[i], 10, 64); err != nil {
-				tb.Fatalf("counts.txt:%d: %v", n, err)
-			}
-		}
-		out = append(out, recorded{
-			p: anchor.Params{SeqN: int(v[0]), NetCap: int(v[1]), Loss: int(v[2]), Dup: int(v[3]),
-				OldSyn: int(v[4]), Rtx: int(v[5])},
-			states: v[6], spinTransitions: v[7], source: fs[8],
-		})
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	if len(out) == 0 {
+	if len(cs) == 0 {
 		tb.Fatal("counts.txt has no counts")
 	}
-	return out
+	return cs
 }
 
 // explore runs the engine over the whole model at p.
@@ -103,18 +62,33 @@ func ciLimit() uint64 {
 func TestGoPortReachesTheRecordedCounts(t *testing.T) {
 	ran := 0
 	for _, c := range readCounts(t) {
-		if c.states > ciLimit() {
+		if c.States > ciLimit() {
 			continue // BenchmarkAnchor checks these
 		}
 		ran++
-		t.Run(c.p.Name(), func(t *testing.T) {
-			res := explore(t, c.p, checker.Config{})
-			if err := sameCounts(res, c.states, c.spinTransitions); err != nil {
-				t.Errorf("%s (%s): %v", c.p.Name(), c.source, err)
+		t.Run(c.Params.Name(), func(t *testing.T) {
+			res := explore(t, c.Params, checker.Config{})
+			if err := sameCounts(res, c.States, c.SPINTransitions); err != nil {
+				t.Errorf("%s (%s): %v", c.Params.Name(), c.Source, err)
 			}
 		})
 	}
 	if ran < 5 {
 		t.Errorf("only %d recorded settings are small enough to run; want at least 5", ran)
+	}
+}
+
+func TestRecordedCountsIncludeTheREADMEsTable(t *testing.T) {
+	for _, want := range []anchor.Count{
+		{Params: params(4, 3), States: 4_855_245, SPINTransitions: 19_305_614},
+		{Params: params(4, 4), States: 13_843_809, SPINTransitions: 71_164_850},
+		{Params: params(8, 3), States: 55_352_689, SPINTransitions: 218_054_162},
+		{Params: params(8, 4), States: 162_310_873, SPINTransitions: 825_204_202},
+	} {
+		got, ok := anchor.RecordedCount(want.Params)
+		if !ok || got.States != want.States || got.SPINTransitions != want.SPINTransitions {
+			t.Errorf("RecordedCount(%s) = %+v, %v; want the README's %d states, %d transitions",
+				want.Params.Name(), got, ok, want.States, want.SPINTransitions)
+		}
 	}
 }
