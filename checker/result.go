@@ -39,8 +39,10 @@ func (s Status) String() string {
 
 // Result is what a search found. A violated property is a result, not an error.
 type Result[S any] struct {
-	// States and Transitions count distinct reachable states and the transitions taken out
-	// of every expanded state (self-loops and edges to known states included).
+	// States and Transitions count distinct reachable states and the transitions out of
+	// every state judged (self-loops and edges to known states included). Under a state or
+	// depth bound the last states kept are judged too, so their transitions count even when
+	// they lead to states beyond the bound.
 	States      uint64
 	Transitions uint64
 	// MaxDepth is the largest breadth-first depth of a state (initial states have depth 0).

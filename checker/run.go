@@ -239,7 +239,12 @@ func (s *search[S, A]) checkBounds(ctx context.Context) {
 }
 
 // initial numbers the distinct initial states 0..k-1 in Init order.
-func (s *search[S, A]) initial() (*frontier, error) {
+func (s *search[S, A]) initial() (front *frontier, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("checker: the model panicked: %v", r)
+		}
+	}()
 	inits := s.m.Init()
 	if len(inits) == 0 {
 		return nil, errors.New("checker: the model has no initial state")
@@ -247,7 +252,7 @@ func (s *search[S, A]) initial() (*frontier, error) {
 	if len(inits) > math.MaxUint16+1 {
 		return nil, fmt.Errorf("checker: %d initial states, at most %d supported", len(inits), math.MaxUint16+1)
 	}
-	front := &frontier{off: []int{0}}
+	front = &frontier{off: []int{0}}
 	var enc []byte
 	for i, st := range inits {
 		enc = s.m.Encode(enc[:0], st)
