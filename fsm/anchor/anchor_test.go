@@ -179,3 +179,21 @@ func TestPropertiesFailOnHandBuiltStates(t *testing.T) {
 		t.Errorf("P2 fails in %v", disagree)
 	}
 }
+
+// The encoding is as small as encode.go says: a handful of bytes, well under SPIN's state
+// vector, and within 24 bytes at NET_CAP=4 whatever the sequence space.
+func TestEncodingsAreSmall(t *testing.T) {
+	for _, c := range []struct {
+		p    anchor.Params
+		want int
+	}{{params(4, 3), 8}, {anchor.DefaultParams(), 11}, {params(32, 4), 16}} {
+		m, err := anchor.New(c.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := m.Encode(nil, m.Init()[0])
+		if m.EncodedSize() != c.want || len(b) != c.want {
+			t.Errorf("%s: EncodedSize %d, Encode gives %d bytes; want %d", c.p.Name(), m.EncodedSize(), len(b), c.want)
+		}
+	}
+}

@@ -157,3 +157,24 @@ func tail(s string, n int) string {
 	}
 	return s
 }
+
+// StatesPerSecond is States over the tool's own Elapsed time, or over Wall when the tool
+// reports 0 (Rumur counts whole seconds).
+func (r *Result) StatesPerSecond() float64 {
+	d := r.Elapsed
+	if d <= 0 {
+		d = r.Wall
+	}
+	if d <= 0 {
+		return 0
+	}
+	return float64(r.States) / d.Seconds()
+}
+
+// BytesPerState is Memory over States.
+func (r *Result) BytesPerState() float64 {
+	if r.States == 0 {
+		return 0
+	}
+	return float64(r.Memory) / float64(r.States)
+}

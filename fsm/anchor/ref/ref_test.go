@@ -100,6 +100,10 @@ func TestSPINAndRumurAgreeOnASmallSetting(t *testing.T) {
 	if s.Errors == 0 || s.Errors != r.Errors {
 		t.Errorf("deadlocks: spin %d, rumur %d; want equal and nonzero", s.Errors, r.Errors)
 	}
+	if s.StatesPerSecond() <= 0 || r.StatesPerSecond() <= 0 || s.BytesPerState() <= 0 {
+		t.Errorf("rates: spin %.0f states/s, %.1f bytes/state; rumur %.0f states/s",
+			s.StatesPerSecond(), s.BytesPerState(), r.StatesPerSecond())
+	}
 	if s.Memory == 0 || s.PeakRSS == 0 || r.Memory == 0 {
 		t.Errorf("memory: spin %d (rss %d), rumur %d; want nonzero", s.Memory, s.PeakRSS, r.Memory)
 	}
