@@ -1,0 +1,356 @@
+package fsm
+
+import "fmt"
+
+// ActionKind says what an Action does.
+type ActionKind uint8
+
+// Action kinds. Call, Timer and Crash feed an event to Side's endpoint; Deliver feeds
+// it Pkt; Lose, Dup and Inject are network faults.
+const (
+	ActCall ActionKind = iota + 1
+	ActTimer
+	ActDeliver
+	ActLose
+	ActDup
+	ActInject
+	ActCrash
+)
+
+// Action is one transition of the system.
+type Action struct {
+	Kind ActionKind
+	Side Side
+	// Event is the user call or timer, for ActCall and ActTimer.
+	Event EventKind
+	// Pkt is the packet delivered, lost, duplicated or injected.
+	Pkt Packet
+}
+
+// calls in the fixed order Actions offers them, with the Calls bit that allows each.
+var callOrder = []struct {
+	ev  EventKind
+	bit Calls
+}{{EvOpen, CallOpen}, {EvListen, CallListen}, {EvSend, CallSend}, {EvClose, CallClose},
+	{EvAbort, CallAbort}}
+
+var timerOrder = []EventKind{EvRetransmit, EvTimeWait, EvUserTimeout}
+
+// Actions appends the actions enabled in s, in a fixed order: per side its calls and
+// timers; then deliveries, losses, duplications and injections per distinct packet; then
+// crashes. Only actions whose Next succeeds are listed.
+func (sys System) Actions(s SysState, dst []Action) []Action {
+	try := func(a Action) {
+		if _, ok := sys.Next(s, a); ok {
+			dst = append(dst, a)
+		}
+	}
+	for side := A; side <= B; side++ {
+		for _, c := range callOrder {
+			try(Action{Kind: ActCall, Side: side, Event: c.ev})
+		}
+		for _, t := range timerOrder {
+			try(Action{Kind: ActTimer, Side: side, Event: t})
+		}
+	}
+	distinct := s.Net.Distinct()
+	for _, p := range distinct {
+		try(Action{Kind: ActDeliver, Side: p.Dst(), Pkt: p})
+	}
+	for _, p := range distinct {
+		try(Action{Kind: ActLose, Side: p.Dst(), Pkt: p})
+	}
+	for _, p := range distinct {
+		try(Action{Kind: ActDup, Side: p.Dst(), Pkt: p})
+	}
+	for _, p := range sys.OldSegments() {
+		try(Action{Kind: ActInject, Side: p.Dst(), Pkt: p})
+	}
+	for side := A; side <= B; side++ {
+		try(Action{Kind: ActCrash, Side: side})
+	}
+	return dst
+}
+
+// OldSegments lists what an injection may add: the SYN, a data unit and the FIN of the
+// incarnation before the run (tag 0), from either side, numbered by the ISN clock at
+// reading 0. They stand for delayed duplicates of a previous life of the connection.
+func (sys System) OldSegments() []Packet {
+	m := sys.Machine
+	var out []Packet
+	for src := A; src <= B; src++ {
+		if !sys.Config.OldFrom[src] {
+			continue
+		}
+		iss := m.ISN(uint8(src), 0)
+		peer := m.ISN(uint8(src.Peer()), 0)
+		ack := m.Space.Add(peer, 1)
+		out = append(out,
+			Packet{Src: src, Seg: Segment{Flags: SYN, Seq: iss}},
+			Packet{Src: src, Seg: Segment{Flags: ACK, Seq: m.Space.Add(iss, 1), Ack: ack, Len: 1}},
+			Packet{Src: src, Seg: Segment{Flags: FIN | ACK, Seq: m.Space.Add(iss, 2), Ack: ack}},
+		)
+	}
+	return out
+}
+
+// Next returns the state a leads to; ok is false when a is not enabled in s.
+func (sys System) Next(s SysState, a Action) (SysState, bool) {
+	cfg := sys.Config
+	switch a.Kind {
+	case ActCall:
+		return sys.call(s, a.Side, a.Event)
+	case ActTimer:
+		// Abstraction: timers are slower than the network. A retransmission, 2MSL or user
+		// timeout fires only when nothing is in flight, so it never races a segment or its
+		// acknowledgment; early retransmissions are what the Dup fault stands for. For
+		// 2MSL this is the MSL guarantee itself: every segment of the connection has died.
+		if s.Net.Len() > 0 {
+			return s, false
+		}
+		if a.Event == EvUserTimeout && cfg.calls(a.Side)&CallUserTimeout == 0 {
+			return s, false
+		}
+		return sys.step(s, a.Side, Event{Kind: a.Event}, nil)
+	case ActDeliver:
+		net, ok := s.Net.Remove(a.Pkt)
+		if !ok || a.Side != a.Pkt.Dst() {
+			return s, false
+		}
+		s.Net = net
+		return sys.step(s, a.Side, Arrive(a.Pkt.Seg, uint32(s.Cur)), &a.Pkt)
+	case ActLose:
+		net, ok := s.Net.Remove(a.Pkt)
+		if !ok || s.Left.Loss == 0 {
+			return s, false
+		}
+		s.Net = net
+		s.Left.Loss--
+		return s, true
+	case ActDup:
+		if s.Left.Dup == 0 || s.Net.Count(func(p Packet) bool { return p == a.Pkt }) == 0 {
+			return s, false
+		}
+		net, ok := s.Net.Add(a.Pkt, cfg.Capacity)
+		if !ok {
+			return s, false
+		}
+		s.Net = net
+		s.Left.Dup--
+		return s, true
+	case ActInject:
+		if s.Left.Inject == 0 || a.Pkt.Inc != 0 {
+			return s, false
+		}
+		net, ok := s.Net.Add(a.Pkt, cfg.Capacity)
+		if !ok {
+			return s, false
+		}
+		s.Net = net
+		s.Left.Inject--
+		return s, true
+	case ActCrash:
+		if s.Left.Crash == 0 {
+			return s, false
+		}
+		next, ok := sys.step(s, a.Side, Event{Kind: EvCrash}, nil)
+		if ok {
+			next.Left.Crash--
+		}
+		return next, ok
+	}
+	return s, false
+}
+
+// call performs a user call, within the side's allowed calls and budgets.
+func (sys System) call(s SysState, side Side, ev EventKind) (SysState, bool) {
+	cfg := sys.Config
+	for _, c := range callOrder {
+		if c.ev == ev && cfg.calls(side)&c.bit == 0 {
+			return s, false
+		}
+	}
+	g := &s.Ghost[side]
+	ep := s.Ep[side]
+	e := Event{Kind: ev}
+	switch ev {
+	case EvOpen, EvListen:
+		if g.Opens >= cfg.Incarnations {
+			return s, false
+		}
+		g.Opens++
+		if ev == EvOpen {
+			// An active open starts incarnation Opens of this side, and reads the ISN
+			// clock there.
+			s.Cur = max(s.Cur, g.Opens)
+			e.Clock = uint32(g.Opens)
+		}
+	case EvSend:
+		if ep.DataSent(sys.Machine.Space) >= uint32(cfg.Units[side]) {
+			return s, false
+		}
+		g.Sent++
+	case EvClose:
+		// Abstraction: a server does not stop listening.
+		if ep.State == StateListen {
+			return s, false
+		}
+	}
+	return sys.step(s, side, e, nil)
+}
+
+// step runs the endpoint of side, puts what it emits on the network and updates the
+// ghost data. cause is the delivered packet, if any.
+func (sys System) step(s SysState, side Side, ev Event, cause *Packet) (SysState, bool) {
+	before := s.Ep[side]
+	out := sys.Machine.Step(before, ev)
+	if !out.OK {
+		return s, false
+	}
+	after := out.Next
+	g := &s.Ghost[side]
+	// A new TCB: record its incarnation and ISS.
+	if !before.State.HasTCB() && after.State.HasTCB() {
+		switch {
+		case ev.Kind == EvOpen:
+			g.Inc = uint8(ev.Clock)
+		case cause != nil:
+			g.Inc = cause.Inc
+		}
+		g.ISS = after.ISS
+		// Counters and reports are per incarnation: what happened to earlier ones does
+		// not matter to this one, and forgetting it keeps the state space small.
+		g.Sent, g.Delivered, g.Told, g.AfterFIN = 0, 0, false, false
+	}
+	tag := s.Cur
+	switch {
+	case before.State.HasTCB() || after.State.HasTCB():
+		tag = g.Inc
+	case cause != nil:
+		tag = cause.Inc // a reset answering a segment belongs to that segment's connection
+	}
+	if cause != nil && s.Stale(*cause) {
+		switch {
+		case before.State == after.State:
+		case after.State == StateClosed || after.State == StateListen:
+			g.Stale |= StaleReset
+		case after.State == StateSynReceived &&
+			(before.State == StateListen || before.State == StateSynSent):
+			g.Stale |= StaleOpened
+		default:
+			g.Stale |= StaleMoved
+		}
+		if out.Delivered > 0 {
+			g.Stale |= StaleData
+		}
+	}
+	if out.Report.IsReset() {
+		g.Told = true
+	}
+	g.Delivered += uint8(out.Delivered)
+	if out.Delivered > 0 && (before.State == StateFinWait1 || before.State == StateFinWait2) {
+		g.AfterFIN = true
+	}
+	s.Ep[side] = after
+	for _, seg := range out.Emit {
+		net, ok := s.Net.Add(Packet{Src: side, Seg: seg, Inc: tag}, sys.Config.Capacity)
+		if !ok {
+			// Abstraction: a full network refuses the action rather than losing the
+			// segment; losses come only from the Loss budget.
+			return s, false
+		}
+		s.Net = net
+	}
+	// A server keeps listening: when the passive side's connection ends, it is back in
+	// LISTEN at once while it has incarnations left (folding the user's next passive OPEN
+	// into this step saves an interleaving that teaches nothing).
+	if sys.Config.Shape == ClientServer && side == B && before.State != StateClosed &&
+		after.State == StateClosed && g.Opens < sys.Config.Incarnations {
+		g.Opens++
+		s.Ep[side] = sys.Machine.Step(after, Listen()).Next
+	}
+	return s, true
+}
+
+// Label names an action the way counterexample stories print it, e.g.
+// "B deliver <SEQ=1><CTL=SYN>". A packet older than the current incarnation is marked
+// "old#k". The label leaves out the resulting state change, because the checker takes the
+// label as the action's identity for fairness; Story adds it.
+func (sys System) Label(s SysState, a Action) string {
+	switch a.Kind {
+	case ActCall:
+		return fmt.Sprintf("%s %s", a.Side, a.Event)
+	case ActTimer:
+		return fmt.Sprintf("%s timeout %s", a.Side, a.Event)
+	case ActCrash:
+		return fmt.Sprintf("%s crash", a.Side)
+	}
+	old := ""
+	if a.Pkt.Inc < s.Cur {
+		old = fmt.Sprintf(" old#%d", a.Pkt.Inc)
+	}
+	return fmt.Sprintf("%s %s %s%s", a.Side, a.Kind.verb(), a.Pkt.Seg, old)
+}
+
+// Story is Label plus the state change of the side acted on, e.g.
+// "B deliver <SEQ=3><CTL=SYN> (LISTEN -> SYN-RECEIVED)".
+func (sys System) Story(s SysState, a Action) string {
+	label := sys.Label(s, a)
+	next, ok := sys.Next(s, a)
+	if !ok {
+		return label + " (not enabled)"
+	}
+	from, to := s.Ep[a.Side].State, next.Ep[a.Side].State
+	if from == to || a.Kind == ActLose || a.Kind == ActDup || a.Kind == ActInject {
+		return label
+	}
+	return fmt.Sprintf("%s (%s -> %s)", label, from, to)
+}
+
+// Fair: delivery, timers and the user's ordinary calls are weakly fair; faults, ABORT,
+// the user timeout and crashes are not, so liveness never relies on them.
+func (sys System) Fair(s SysState, a Action) bool {
+	switch a.Kind {
+	case ActDeliver:
+		return true
+	case ActTimer:
+		return a.Event != EvUserTimeout
+	case ActCall:
+		return a.Event != EvAbort
+	}
+	return false
+}
+
+// Project draws a state as its two endpoint states.
+func (sys System) Project(s SysState) string {
+	return fmt.Sprintf("A=%s B=%s", s.Ep[A].State, s.Ep[B].State)
+}
+
+// ProjectAction draws an action without numbers, e.g. "B deliver SYN,ACK".
+func (sys System) ProjectAction(s SysState, a Action) string {
+	switch a.Kind {
+	case ActCall, ActTimer, ActCrash:
+		return sys.Label(s, a)
+	}
+	return fmt.Sprintf("%s %s %s", a.Side, a.Kind.verb(), a.Pkt.Seg.Flags)
+}
+
+func (k ActionKind) verb() string {
+	switch k {
+	case ActCall:
+		return "call"
+	case ActTimer:
+		return "timeout"
+	case ActDeliver:
+		return "deliver"
+	case ActLose:
+		return "lose"
+	case ActDup:
+		return "dup"
+	case ActInject:
+		return "inject"
+	case ActCrash:
+		return "crash"
+	}
+	return "action?"
+}

@@ -1,0 +1,106 @@
+package fsm
+
+import "fmt"
+
+// EventKind is what happens to an endpoint: a user call (RFC 9293 §3.10.1–§3.10.5), a
+// segment arriving (§3.10.7), a timeout (§3.10.8) or a host crash.
+type EventKind uint8
+
+// Event kinds. Timeouts are events, not durations: the system decides when a timer may
+// expire, the endpoint only reacts.
+const (
+	EvOpen        EventKind = iota + 1 // active OPEN
+	EvListen                           // passive OPEN
+	EvSend                             // SEND of one data unit
+	EvClose                            // CLOSE: no more data from us (a half-close)
+	EvAbort                            // ABORT
+	EvSegment                          // SEGMENT ARRIVES
+	EvRetransmit                       // retransmission timeout
+	EvTimeWait                         // 2MSL timeout in TIME-WAIT
+	EvUserTimeout                      // user timeout
+	EvCrash                            // host crash and reboot: the TCB is lost
+	numEventKinds
+)
+
+var eventNames = [numEventKinds]string{
+	"", "open", "listen", "send", "close", "abort", "segment", "retransmit", "2msl",
+	"user-timeout", "crash",
+}
+
+func (k EventKind) String() string {
+	if k > 0 && k < numEventKinds {
+		return eventNames[k]
+	}
+	return fmt.Sprintf("EventKind(%d)", uint8(k))
+}
+
+// AllEventKinds lists the kinds in declaration order.
+func AllEventKinds() []EventKind {
+	out := make([]EventKind, 0, numEventKinds-1)
+	for k := EvOpen; k < numEventKinds; k++ {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Event is one input to Step.
+type Event struct {
+	Kind EventKind
+	// Seg is the arriving segment, for EvSegment.
+	Seg Segment
+	// Clock is the reading of the ISN clock, for events that may choose an ISS (an active
+	// OPEN, a SYN arriving in LISTEN). The Machine's ISN generator maps it to a number.
+	Clock uint32
+	// SetISS overrides the generator with ISS, for trace checking, where the ISS is
+	// observed rather than chosen.
+	SetISS bool
+	ISS    Seq
+}
+
+// Open, Listen, Send, Close, Abort and Arrive build the common events.
+func Open(clock uint32) Event      { return Event{Kind: EvOpen, Clock: clock} }
+func Listen() Event                { return Event{Kind: EvListen} }
+func Send() Event                  { return Event{Kind: EvSend} }
+func Close() Event                 { return Event{Kind: EvClose} }
+func Abort() Event                 { return Event{Kind: EvAbort} }
+func Timeout(kind EventKind) Event { return Event{Kind: kind} }
+func Arrive(seg Segment, clock uint32) Event {
+	return Event{Kind: EvSegment, Seg: seg, Clock: clock}
+}
+
+func (ev Event) String() string {
+	if ev.Kind == EvSegment {
+		return "segment " + ev.Seg.String()
+	}
+	return ev.Kind.String()
+}
+
+// Report is what the endpoint tells its user about the connection as a result of a step
+// (RFC 9293 §3.10 "signal the user" clauses).
+type Report uint8
+
+// Reports. Reset-like reports (refused, reset, timeout, aborted) are what the "no data
+// lost" property treats as the user having been told.
+const (
+	ReportNone    Report = iota
+	ReportRefused        // "connection refused"
+	ReportReset          // "connection reset"
+	ReportTimeout        // "connection aborted due to user timeout"
+	ReportAborted        // the user's own ABORT, or a host crash
+	ReportClosing        // "connection closing": the peer's FIN
+)
+
+var reportNames = []string{"", "connection refused", "connection reset",
+	"connection aborted due to user timeout", "connection aborted", "connection closing"}
+
+func (r Report) String() string {
+	if int(r) < len(reportNames) {
+		return reportNames[r]
+	}
+	return fmt.Sprintf("Report(%d)", uint8(r))
+}
+
+// IsReset reports whether the user learns that data may have been lost.
+func (r Report) IsReset() bool {
+	return r == ReportRefused || r == ReportReset || r == ReportTimeout || r == ReportAborted
+}

@@ -1,0 +1,154 @@
+package fsm
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Side names one of the two endpoints of the system.
+type Side uint8
+
+// The two endpoints. In the client/server shape A opens actively and B listens.
+const (
+	A Side = iota
+	B
+)
+
+// Peer is the other side.
+func (s Side) Peer() Side { return 1 - s }
+
+func (s Side) String() string {
+	if s == A {
+		return "A"
+	}
+	return "B"
+}
+
+// ParseSide reads "A" or "B".
+func ParseSide(text string) (Side, error) {
+	switch text {
+	case "A", "a":
+		return A, nil
+	case "B", "b":
+		return B, nil
+	}
+	return 0, fmt.Errorf("unknown side %q (valid: A, B)", text)
+}
+
+// Packet is a segment in flight: who sent it, and the incarnation of the connection it
+// belongs to. Inc is ghost data: no rule reads it; properties use it to tell an old
+// duplicate from a current segment. Incarnation 0 is the one before the run starts.
+type Packet struct {
+	Src Side
+	Seg Segment
+	Inc uint8
+}
+
+// Dst is the side the packet is going to.
+func (p Packet) Dst() Side { return p.Src.Peer() }
+
+// String shows the direction and the segment, and the incarnation tag as "#n".
+func (p Packet) String() string {
+	return fmt.Sprintf("%s->%s %s#%d", p.Src, p.Dst(), p.Seg, p.Inc)
+}
+
+// less is the canonical order of the bag.
+func (p Packet) less(q Packet) bool {
+	switch {
+	case p.Src != q.Src:
+		return p.Src < q.Src
+	case p.Seg.Flags != q.Seg.Flags:
+		return p.Seg.Flags < q.Seg.Flags
+	case p.Seg.Seq != q.Seg.Seq:
+		return p.Seg.Seq < q.Seg.Seq
+	case p.Seg.Ack != q.Seg.Ack:
+		return p.Seg.Ack < q.Seg.Ack
+	case p.Seg.Len != q.Seg.Len:
+		return p.Seg.Len < q.Seg.Len
+	}
+	return p.Inc < q.Inc
+}
+
+// MaxCapacity bounds Network capacity; the bag is a fixed array so that the network is a
+// comparable value.
+const MaxCapacity = 8
+
+// Faults are fault budgets: how many losses, duplications and old-segment injections a run
+// may still make, and how many host crashes. What is left is part of the state.
+type Faults struct {
+	Loss, Dup, Inject, Crash uint8
+}
+
+// Network is an unordered bag of packets in flight: any packet may arrive next, so
+// reordering is built in. It is kept sorted, so two bags with the same packets are equal
+// values and encode to the same bytes whatever order the packets were sent in.
+type Network struct {
+	N     uint8
+	Slots [MaxCapacity]Packet
+}
+
+// Len is the number of packets in flight.
+func (n Network) Len() int { return int(n.N) }
+
+// Packets lists the packets in canonical order.
+func (n Network) Packets() []Packet { return append([]Packet(nil), n.Slots[:n.N]...) }
+
+// Add puts p in the bag, keeping it sorted. It reports false, leaving the bag unchanged,
+// when the bag already holds capacity packets.
+func (n Network) Add(p Packet, capacity int) (Network, bool) {
+	if int(n.N) >= capacity || int(n.N) >= MaxCapacity {
+		return n, false
+	}
+	i := int(n.N)
+	for i > 0 && p.less(n.Slots[i-1]) {
+		n.Slots[i] = n.Slots[i-1]
+		i--
+	}
+	n.Slots[i] = p
+	n.N++
+	return n, true
+}
+
+// Remove takes one copy of p out of the bag; false if it holds none.
+func (n Network) Remove(p Packet) (Network, bool) {
+	for i := 0; i < int(n.N); i++ {
+		if n.Slots[i] == p {
+			copy(n.Slots[i:], n.Slots[i+1:n.N])
+			n.N--
+			n.Slots[n.N] = Packet{}
+			return n, true
+		}
+	}
+	return n, false
+}
+
+// Distinct lists each different packet once, in canonical order: delivering either of
+// two equal copies leads to the same state, so the system offers one action for both.
+func (n Network) Distinct() []Packet {
+	var out []Packet
+	for i := 0; i < int(n.N); i++ {
+		if i == 0 || n.Slots[i] != n.Slots[i-1] {
+			out = append(out, n.Slots[i])
+		}
+	}
+	return out
+}
+
+// Count is how many packets satisfy pred.
+func (n Network) Count(pred func(Packet) bool) int {
+	k := 0
+	for _, p := range n.Slots[:n.N] {
+		if pred(p) {
+			k++
+		}
+	}
+	return k
+}
+
+func (n Network) String() string {
+	parts := make([]string, n.N)
+	for i, p := range n.Slots[:n.N] {
+		parts[i] = p.String()
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}

@@ -1,0 +1,167 @@
+package fsm
+
+import "strings"
+
+// Phase orders the rows that handle one event. A user call, timeout or crash is handled by
+// the first matching row of PhaseCall. A segment runs through the phases in order, as the
+// numbered checks of RFC 9293 §3.10.7.4 do: in each phase the first matching row fires,
+// and a row whose Then is Drop ends the processing of the segment.
+type Phase uint8
+
+// Phases, in processing order.
+const (
+	PhaseCall  Phase = iota // user calls, timeouts, crash
+	PhaseState              // §3.10.7.1–§3.10.7.3: CLOSED, LISTEN, SYN-SENT
+	PhaseSeq                // §3.10.7.4 first: sequence number check
+	PhaseRST                // second: RST bit
+	PhaseSYN                // fourth: SYN bit
+	PhaseACK                // fifth: ACK field
+	PhaseText               // seventh: segment text
+	PhaseFIN                // eighth: FIN bit
+	numPhases
+)
+
+var phaseNames = [numPhases]string{"call", "state", "seq", "rst", "syn", "ack", "text", "fin"}
+
+func (p Phase) String() string {
+	if p < numPhases {
+		return phaseNames[p]
+	}
+	return "phase?"
+}
+
+// Then says whether a segment goes on to the next phase after a row fires.
+type Then uint8
+
+// Continue goes on; Drop ends processing ("drop the segment and return").
+const (
+	Continue Then = iota
+	Drop
+)
+
+// Guard is a named condition on the endpoint and the event. The zero Guard always holds.
+type Guard struct {
+	Name string
+	Fn   func(c *ctx) bool
+}
+
+// Effect is a named change to the TCB.
+type Effect struct {
+	Name string
+	Fn   func(c *ctx)
+}
+
+// Rule is one row of the transition table. Everything needed to draw the state diagram is
+// static: From, On, To, Emit and Cite; Guard and Do are named so that docs can print them.
+type Rule struct {
+	// Name is unique in a table, "from-state/what", e.g. "syn-sent/rst-acks-syn".
+	Name string
+	From StateSet
+	On   EventKind
+	// Phase orders segment processing; PhaseCall for every other event.
+	Phase Phase
+	Guard Guard
+	Do    []Effect
+	// To is the next state, or Stay.
+	To State
+	// Emit is the segment sent, if any.
+	Emit Emit
+	// Then applies to segments only.
+	Then Then
+	// Report is what the user is told.
+	Report Report
+	// Cite is the RFC 9293 section the row implements, e.g. "RFC 9293 §3.10.7.3".
+	Cite string
+}
+
+// Targets lists the states the rule may lead to from each of its From states: To, or the
+// From states themselves for Stay.
+func (r Rule) Targets() []State {
+	if r.To != Stay {
+		return []State{r.To}
+	}
+	return r.From.States()
+}
+
+// RuleInfo is the static, printable form of a rule, for docs and diagrams.
+type RuleInfo struct {
+	Name   string
+	From   []State
+	Event  string // "open", "segment", "retransmit", ...
+	Phase  string
+	Guard  string
+	Do     []string
+	To     State  // Stay for a self-loop
+	Emits  string // e.g. "SYN,ACK", "" for none
+	Report string
+	Cite   string
+}
+
+// Describe lists rules for drawing, in table order.
+func Describe(rules []Rule) []RuleInfo {
+	out := make([]RuleInfo, 0, len(rules))
+	for _, r := range rules {
+		info := RuleInfo{
+			Name: r.Name, From: r.From.States(), Event: r.On.String(), Phase: r.Phase.String(),
+			Guard: r.Guard.Name, To: r.To, Emits: r.Emit.String(), Report: r.Report.String(),
+			Cite: r.Cite,
+		}
+		for _, d := range r.Do {
+			info.Do = append(info.Do, d.Name)
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+// String renders a rule as one line of a table.
+func (i RuleInfo) String() string {
+	var b strings.Builder
+	b.WriteString(i.Name)
+	b.WriteString(": ")
+	names := make([]string, len(i.From))
+	for k, s := range i.From {
+		names[k] = s.String()
+	}
+	b.WriteString(strings.Join(names, "|"))
+	b.WriteString(" --" + i.Event)
+	if i.Guard != "" {
+		b.WriteString("[" + i.Guard + "]")
+	}
+	if i.Emits != "" {
+		b.WriteString(" / " + i.Emits)
+	}
+	b.WriteString("--> " + i.To.String() + "  (" + i.Cite + ")")
+	return b.String()
+}
+
+// Emit is the kind of segment a rule sends. The numbers come from the TCB after the rule's
+// effects (so a FIN or data unit is the last number below SND.NXT) and before a move to
+// CLOSED or LISTEN deletes the TCB.
+type Emit uint8
+
+// Emit kinds.
+const (
+	EmitNone      Emit = iota
+	EmitSYN            // <SEQ=ISS><CTL=SYN>
+	EmitSYNACK         // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
+	EmitACK            // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, one per segment processed
+	EmitData           // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK><DATA>: a new unit
+	EmitRtxData        // <SEQ=SND.UNA><ACK=RCV.NXT><CTL=ACK><DATA>: the oldest unacked unit
+	EmitFIN            // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=FIN,ACK>
+	EmitRSTSeqAck      // <SEQ=SEG.ACK><CTL=RST>, the reply to a segment with ACK (§3.5.2)
+	EmitRSTACKSeg      // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, the reply to one without
+	EmitRSTAbort       // <SEQ=SND.NXT><CTL=RST>, sent by ABORT
+	numEmits
+)
+
+var emitNames = [numEmits]string{"", "SYN", "SYN,ACK", "ACK", "ACK,DATA", "ACK,DATA",
+	"FIN,ACK", "RST", "RST,ACK", "RST"}
+
+// String is the control bits of the emitted segment, e.g. "SYN,ACK", "" for none.
+func (e Emit) String() string {
+	if e < numEmits {
+		return emitNames[e]
+	}
+	return "emit?"
+}

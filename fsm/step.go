@@ -1,0 +1,188 @@
+package fsm
+
+import "fmt"
+
+// Machine is the endpoint logic: a rule table (the RFC's or a variant's), a sequence space
+// and the fixed window. It has no mutable state; Step is a pure function of its arguments.
+type Machine struct {
+	// Variant names the table, "rfc9293" for the RFC's.
+	Variant string
+	Rules   []Rule
+	Space   Space
+	// Window is RCV.WND and the peer's MAX.SND.WND, in sequence numbers, fixed for the
+	// whole run. Abstraction: no window updates, no zero window.
+	Window uint32
+}
+
+// NewMachine builds the machine of a named variant over a space of 2^bits numbers.
+func NewMachine(variant string, bits int, window uint32) (Machine, error) {
+	sp, err := NewSpace(bits)
+	if err != nil {
+		return Machine{}, fmt.Errorf("new machine: %w", err)
+	}
+	if window == 0 || uint64(window) >= sp.Size()/2 {
+		return Machine{}, fmt.Errorf("new machine: window %d must be in 1..%d", window, sp.Size()/2-1)
+	}
+	rules, err := VariantRules(variant)
+	if err != nil {
+		return Machine{}, fmt.Errorf("new machine: %w", err)
+	}
+	return Machine{Variant: variant, Rules: rules, Space: sp, Window: window}, nil
+}
+
+// Outcome is the result of one Step.
+type Outcome struct {
+	// OK is false when no rule handles the event in this state: a user call the RFC
+	// answers with an error ("connection already exists"), or a timer that cannot expire.
+	// Next is then the unchanged endpoint.
+	OK   bool
+	Next Endpoint
+	// Emit lists the segments sent, in order (at most one for every event the model
+	// produces).
+	Emit []Segment
+	// Fired names the rows that fired, in order.
+	Fired []string
+	// Delivered counts data units handed to the user.
+	Delivered uint32
+	// Report is what the user is told (the last report if several rows report).
+	Report Report
+}
+
+// ctx is the working state of one Step. It is never stored.
+type ctx struct {
+	m      *Machine
+	ep     Endpoint
+	ev     Event
+	seg    Segment // the arriving segment, trimmed to the window
+	out    Outcome
+	ackNow bool
+}
+
+// Step applies ev to ep and returns the outcome. It reads no clock and draws no random
+// number: an event that needs an ISS carries the ISN clock reading (or the ISS itself).
+func (m Machine) Step(ep Endpoint, ev Event) Outcome {
+	c := ctx{m: &m, ep: ep, ev: ev, seg: ev.Seg}
+	if ev.Kind != EvSegment {
+		if r, ok := m.match(&c, PhaseCall); ok {
+			c.apply(r)
+		}
+	} else {
+		c.seg.Seq = m.Space.Norm(c.seg.Seq)
+		c.seg.Ack = m.Space.Norm(c.seg.Ack)
+		for p := PhaseState; p < numPhases; p++ {
+			r, ok := m.match(&c, p)
+			if !ok {
+				continue
+			}
+			c.apply(r)
+			if r.Then == Drop {
+				break
+			}
+		}
+	}
+	c.flushACK()
+	// A segment is always consumed, even when no row acts on it.
+	c.out.OK = ev.Kind == EvSegment || len(c.out.Fired) > 0
+	c.out.Next = c.ep
+	if !c.out.OK {
+		c.out.Next = ep
+	}
+	return c.out
+}
+
+// Step is Machine.Step as a function, for callers that keep the machine elsewhere.
+func Step(m Machine, ep Endpoint, ev Event) Outcome { return m.Step(ep, ev) }
+
+func (m *Machine) match(c *ctx, p Phase) (Rule, bool) {
+	for _, r := range m.Rules {
+		if r.Phase != p || r.On != c.ev.Kind || !r.From.Has(c.ep.State) {
+			continue
+		}
+		if r.Guard.Fn == nil || r.Guard.Fn(c) {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+func (c *ctx) apply(r Rule) {
+	c.out.Fired = append(c.out.Fired, r.Name)
+	for _, d := range r.Do {
+		d.Fn(c)
+	}
+	c.emit(r.Emit)
+	if r.Report != ReportNone {
+		c.out.Report = r.Report
+	}
+	if r.To == Stay {
+		return
+	}
+	if r.To == StateClosed || r.To == StateListen {
+		// The pending ACK still uses the TCB about to be deleted.
+		c.flushACK()
+		host := c.ep.Host
+		c.ep = Endpoint{Host: host, Passive: r.To == StateListen}
+	}
+	c.ep.State = r.To
+}
+
+func (c *ctx) emit(e Emit) {
+	sp := c.m.Space
+	ep := c.ep
+	var s Segment
+	switch e {
+	case EmitNone:
+		return
+	case EmitACK:
+		c.ackNow = true
+		return
+	case EmitSYN:
+		s = Segment{Flags: SYN, Seq: ep.ISS}
+	case EmitSYNACK:
+		s = Segment{Flags: SYN | ACK, Seq: ep.ISS, Ack: ep.RcvNxt}
+	case EmitData:
+		s = Segment{Flags: ACK, Seq: sp.Add(ep.SndNxt, ^uint32(0)), Ack: ep.RcvNxt, Len: 1}
+	case EmitRtxData:
+		s = Segment{Flags: ACK, Seq: ep.SndUna, Ack: ep.RcvNxt, Len: 1}
+	case EmitFIN:
+		s = Segment{Flags: FIN | ACK, Seq: sp.Add(ep.SndNxt, ^uint32(0)), Ack: ep.RcvNxt}
+	case EmitRSTSeqAck:
+		s = Segment{Flags: RST, Seq: c.seg.Ack}
+	case EmitRSTACKSeg:
+		s = Segment{Flags: RST | ACK, Ack: sp.Add(c.seg.Seq, c.seg.SegLen())}
+	case EmitRSTAbort:
+		s = Segment{Flags: RST, Seq: ep.SndNxt}
+	default:
+		panic(fmt.Sprintf("fsm: unknown emit kind %d", e))
+	}
+	c.out.Emit = append(c.out.Emit, s)
+	if s.Flags.Has(ACK) && !s.Flags.Has(RST) {
+		// Any segment with ACK carries the acknowledgment a pending ACK would.
+		c.ackNow = false
+	}
+}
+
+func (c *ctx) flushACK() {
+	if !c.ackNow {
+		return
+	}
+	c.ackNow = false
+	c.out.Emit = append(c.out.Emit, Segment{Flags: ACK, Seq: c.ep.SndNxt, Ack: c.ep.RcvNxt})
+}
+
+// ISN is the generator of initial sequence numbers (RFC 9293 §3.4.1): a clock-driven
+// number per host. Clock 0 is the incarnation before the model starts, "long ago": its
+// numbers lie half the space away, where the clock has moved since. Later readings advance
+// by one per incarnation, which is slower than a connection consumes numbers: a fast
+// reconnect reuses the numbers of the previous incarnation, which is what TIME-WAIT guards.
+func (m Machine) ISN(host uint8, clock uint32) Seq {
+	half := uint32(m.Space.Size() / 2)
+	base := Seq(1)
+	if host != 0 {
+		base = Seq(half)
+	}
+	if clock == 0 {
+		return m.Space.Add(base, half)
+	}
+	return m.Space.Add(base, clock-1)
+}

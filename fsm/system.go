@@ -1,0 +1,178 @@
+package fsm
+
+import (
+	"fmt"
+
+	"github.com/tcpverify/tcpverify/checker"
+)
+
+// StaleMark records, per side, what segments of an earlier incarnation have done to it.
+// It is sticky ghost data: set once, never cleared.
+type StaleMark uint8
+
+// Stale effects.
+const (
+	// StaleOpened: an old SYN opened a TCB (LISTEN or SYN-SENT to SYN-RECEIVED). The RFC
+	// allows this and recovers with a reset (§3.5, Figure 8).
+	StaleOpened StaleMark = 1 << iota
+	// StaleReset: an old segment (or a reply to one) moved the side to CLOSED or LISTEN.
+	StaleReset
+	// StaleMoved: an old segment caused any other state change, e.g. into ESTABLISHED or
+	// CLOSE-WAIT: an old duplicate accepted.
+	StaleMoved
+	// StaleData: data of an old segment was delivered to the user.
+	StaleData
+)
+
+func (m StaleMark) String() string {
+	var parts []byte
+	for i, n := range []string{"opened", "reset", "moved", "data"} {
+		if m&(1<<i) != 0 {
+			if len(parts) > 0 {
+				parts = append(parts, ',')
+			}
+			parts = append(parts, n...)
+		}
+	}
+	return string(parts)
+}
+
+// Ghost is what the system records about one side for properties; no rule reads it.
+type Ghost struct {
+	// Inc is the incarnation of the side's latest TCB: the OPEN count for an active open,
+	// the SYN's tag for a passive one. Kept after the TCB is deleted.
+	Inc uint8
+	// ISS is the ISS of the latest TCB, kept after it is deleted, so that a property can
+	// compare a peer's IRS with it.
+	ISS Seq
+	// Opens counts OPEN calls, active and passive, against Config.Incarnations.
+	Opens uint8
+	// Sent and Delivered count the data units of the latest TCB: passed to SEND by this
+	// side's user, and delivered to this side's user. They restart at each new TCB, so
+	// compare a side's Sent with the peer's Delivered only when both Inc are equal.
+	Sent, Delivered uint8
+	// Told: this side's user has been told of a reset, refusal, timeout or abort since
+	// its latest TCB was created.
+	Told bool
+	// AfterFIN: data was delivered to this side after it had sent its FIN (in FIN-WAIT-1
+	// or FIN-WAIT-2): the half-close at work (RFC 9293 §3.6.1).
+	AfterFIN bool
+	// Stale is what old segments have done to this side.
+	Stale StaleMark
+}
+
+// SysState is the whole system: two endpoints, the network, the remaining fault budgets and
+// the ghost data. It is a comparable value.
+type SysState struct {
+	Ep    [2]Endpoint
+	Net   Network
+	Left  Faults
+	Ghost [2]Ghost
+	// Cur is the current incarnation: the highest active OPEN count so far. It is also
+	// the reading of the ISN clock.
+	Cur uint8
+}
+
+// String is compact: the two states and the packets in flight.
+func (s SysState) String() string {
+	return fmt.Sprintf("A=%s B=%s net=%s", s.Ep[A].State, s.Ep[B].State, s.Net)
+}
+
+// Detail adds the TCBs, budgets and ghost data.
+func (s SysState) Detail() string {
+	return fmt.Sprintf("A: %v %+v\nB: %v %+v\nnet=%s left=%+v cur=%d",
+		s.Ep[A], s.Ghost[A], s.Ep[B], s.Ghost[B], s.Net, s.Left, s.Cur)
+}
+
+// Stale reports whether p is older than what it would act on at side dst: the incarnation
+// of dst's TCB, or the current incarnation if dst has none.
+func (s SysState) Stale(p Packet) bool {
+	dst := p.Dst()
+	if s.Ep[dst].State.HasTCB() {
+		return p.Inc < s.Ghost[dst].Inc
+	}
+	return p.Inc < s.Cur
+}
+
+// System is the two-endpoint model the checker explores. It implements
+// checker.Model[SysState, Action] and checker.Projector[SysState, Action].
+type System struct {
+	Config  Config
+	Machine Machine
+	props   []checker.Property[SysState]
+}
+
+var (
+	_ checker.Model[SysState, Action]     = System{}
+	_ checker.Projector[SysState, Action] = System{}
+)
+
+// NewSystem builds the system of cfg running the named variant. With no props, its
+// Properties are DefaultProperties; otherwise exactly props, in that order (callers that
+// want both append DefaultProperties themselves).
+func NewSystem(cfg Config, variant string, props ...checker.Property[SysState]) (System, error) {
+	if err := cfg.validate(); err != nil {
+		return System{}, fmt.Errorf("new system: %w", err)
+	}
+	m, err := NewMachine(variant, cfg.SeqBits, cfg.Window)
+	if err != nil {
+		return System{}, fmt.Errorf("new system: %w", err)
+	}
+	sys := System{Config: cfg, Machine: m}
+	sys.props = props
+	if len(props) == 0 {
+		sys.props = sys.DefaultProperties()
+	}
+	return sys, nil
+}
+
+// WithProperties returns a copy of sys that checks props instead.
+func (sys System) WithProperties(props ...checker.Property[SysState]) System {
+	sys.props = append([]checker.Property[SysState](nil), props...)
+	return sys
+}
+
+// Init is the single initial state: both CLOSED, or A CLOSED and B LISTEN.
+func (sys System) Init() []SysState {
+	var s SysState
+	s.Ep[A].Host, s.Ep[B].Host = 0, 1
+	s.Left = sys.Config.Faults
+	s.Cur = 1
+	if sys.Config.Shape == ClientServer {
+		s.Ep[B].State = StateListen
+		s.Ep[B].Passive = true
+		s.Ghost[B].Opens = 1
+	}
+	return []SysState{s}
+}
+
+// Properties returns the properties the system was built with.
+func (sys System) Properties() []checker.Property[SysState] { return sys.props }
+
+// DefaultProperties are the properties fsm owns: no deadlock, and the TCB invariants of
+// every reachable state.
+func (sys System) DefaultProperties() []checker.Property[SysState] {
+	return []checker.Property[SysState]{
+		checker.NoDeadlock[SysState]("no deadlock"),
+		checker.Always("tcb invariants", func(s SysState) bool { return sys.Check(s) == nil }),
+	}
+}
+
+// Terminal is true for proper ends: nothing in flight and each side CLOSED or LISTEN, or
+// left ESTABLISHED or CLOSE-WAIT because its user may not CLOSE.
+func (sys System) Terminal(s SysState) bool {
+	if s.Net.Len() > 0 {
+		return false
+	}
+	for side := A; side <= B; side++ {
+		st := s.Ep[side].State
+		if st == StateClosed || st == StateListen {
+			continue
+		}
+		if (st == StateEstablished || st == StateCloseWait) && sys.Config.calls(side)&CallClose == 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}

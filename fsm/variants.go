@@ -1,0 +1,190 @@
+package fsm
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// EditOp is how a variant changes one row.
+type EditOp uint8
+
+// Edit operations.
+const (
+	// Remove deletes the row named Rule.
+	Remove EditOp = iota + 1
+	// Replace swaps the row named Rule for New (which keeps or changes the name).
+	Replace
+	// Add inserts New just before the row named Rule ("" appends), so it wins ties.
+	Add
+)
+
+func (op EditOp) String() string {
+	switch op {
+	case Remove:
+		return "removed"
+	case Replace:
+		return "changed"
+	case Add:
+		return "added"
+	}
+	return "edit?"
+}
+
+// Edit is one change to the table.
+type Edit struct {
+	Op   EditOp
+	Rule string
+	New  Rule
+}
+
+// Variant is a named protocol variant: the RFC table with a few edits. Each exists to
+// break one RFC claim, so that the claim's property is shown to be able to fail.
+type Variant struct {
+	Name string
+	// Desc is one line for docs and usage messages.
+	Desc  string
+	Edits []Edit
+}
+
+// RFC is the name of the unedited table.
+const RFC = "rfc9293"
+
+// change returns a copy of the RFC row name with f applied, for a Replace edit.
+func change(name string, f func(r *Rule)) Edit {
+	i := slices.IndexFunc(Rules, func(r Rule) bool { return r.Name == name })
+	if i < 0 {
+		panic("fsm: variant edits unknown rule " + name)
+	}
+	r := Rules[i]
+	r.Do = slices.Clone(r.Do)
+	f(&r)
+	return Edit{Op: Replace, Rule: name, New: r}
+}
+
+func remove(name string) Edit { return Edit{Op: Remove, Rule: name} }
+
+func swapEffect(from, to Effect) func(r *Rule) {
+	return func(r *Rule) {
+		for i, d := range r.Do {
+			if d.Name == from.Name {
+				r.Do[i] = to
+			}
+		}
+	}
+}
+
+// Variants lists every variant, the RFC first.
+var Variants = []Variant{
+	{Name: RFC, Desc: "RFC 9293 as written (with its RFC 5961 checks)"},
+	{Name: "two-way-handshake",
+		Desc:  "the server enters ESTABLISHED on the SYN: a two-way handshake",
+		Edits: []Edit{change("listen/syn", func(r *Rule) { r.To = StateEstablished })}},
+	{Name: "no-rst-on-bad-ack",
+		Desc: "no reset for an unacceptable ACK in SYN-SENT or SYN-RECEIVED: it is dropped",
+		Edits: []Edit{
+			change("syn-sent/bad-ack", func(r *Rule) { r.Emit = EmitNone }),
+			change("syn-received/bad-ack", func(r *Rule) { r.Emit = EmitNone }),
+		}},
+	{Name: "no-time-wait",
+		Desc: "no TIME-WAIT: the active closer goes straight to CLOSED",
+		Edits: []Edit{
+			change("fin-wait-2/fin", func(r *Rule) { r.To = StateClosed }),
+			change("closing/fin-acked", func(r *Rule) { r.To = StateClosed }),
+		}},
+	{Name: "fin-closes-both",
+		Desc: "a FIN closes both directions: data after our FIN is acknowledged and discarded",
+		Edits: []Edit{
+			change("established/text", func(r *Rule) { r.From = In(StateEstablished) }),
+			{Op: Add, Rule: "established/text-out-of-order", New: Rule{
+				Name: "fin-wait/text-discarded", From: In(StateFinWait1, StateFinWait2),
+				On: EvSegment, Phase: PhaseText, Guard: all(hasText, seqExact),
+				Do: []Effect{discard}, To: Stay, Emit: EmitACK,
+				Cite: "RFC 9293 §3.6.1 half-closed connections (violated on purpose)"}},
+		}},
+	{Name: "fixed-isn",
+		Desc: "every incarnation uses the same ISN, the one of the incarnation before the run",
+		Edits: []Edit{
+			change("closed/open", swapEffect(chooseISS, fixedISS)),
+			change("listen/open", swapEffect(chooseISS, fixedISS)),
+			change("listen/syn", swapEffect(chooseISS, fixedISS)),
+		}},
+	{Name: "no-retransmission",
+		Desc: "nothing is ever retransmitted",
+		Edits: []Edit{
+			remove("syn-sent/rtx"), remove("other/rtx-syn-ack"),
+			remove("synchronized/rtx-data"), remove("synchronized/rtx-fin"),
+		}},
+	{Name: "rfc793-rst",
+		Desc:  "RFC 793 reset handling: any in-window RST resets (no RFC 5961 challenge ACK)",
+		Edits: []Edit{remove("other/rst-in-window")}},
+}
+
+// VariantNames lists the names in Variants order.
+func VariantNames() []string {
+	names := make([]string, len(Variants))
+	for i, v := range Variants {
+		names[i] = v.Name
+	}
+	return names
+}
+
+// LookupVariant finds a variant by name; the error lists the valid names.
+func LookupVariant(name string) (Variant, error) {
+	for _, v := range Variants {
+		if v.Name == name {
+			return v, nil
+		}
+	}
+	return Variant{}, fmt.Errorf("unknown variant %q (valid: %s)", name,
+		strings.Join(VariantNames(), ", "))
+}
+
+// VariantRules returns a fresh copy of the table of a named variant.
+func VariantRules(name string) ([]Rule, error) {
+	v, err := LookupVariant(name)
+	if err != nil {
+		return nil, err
+	}
+	return v.Apply(Rules)
+}
+
+// Apply returns a copy of rules with the variant's edits made.
+func (v Variant) Apply(rules []Rule) ([]Rule, error) {
+	out := slices.Clone(rules)
+	for _, e := range v.Edits {
+		i := slices.IndexFunc(out, func(r Rule) bool { return r.Name == e.Rule })
+		if i < 0 && (e.Op != Add || e.Rule != "") {
+			return nil, fmt.Errorf("variant %s: %s rule %q: no such rule", v.Name, e.Op, e.Rule)
+		}
+		switch e.Op {
+		case Remove:
+			out = slices.Delete(out, i, i+1)
+		case Replace:
+			out[i] = e.New
+		case Add:
+			if i < 0 {
+				out = append(out, e.New)
+			} else {
+				out = slices.Insert(out, i, e.New)
+			}
+		default:
+			return nil, fmt.Errorf("variant %s: bad edit op %d", v.Name, e.Op)
+		}
+	}
+	return out, nil
+}
+
+// Changed lists the names of the rows the variant touches, with what happened to each,
+// e.g. "changed listen/syn", for docs to highlight.
+func (v Variant) Changed() []string {
+	out := make([]string, 0, len(v.Edits))
+	for _, e := range v.Edits {
+		name := e.Rule
+		if e.Op == Add {
+			name = e.New.Name
+		}
+		out = append(out, e.Op.String()+" "+name)
+	}
+	return out
+}
