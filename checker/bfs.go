@@ -7,21 +7,25 @@ import (
 	"sync/atomic"
 )
 
-// A level is explored in three phases separated by barriers, so that no phase needs a lock:
+// A level is explored in three parallel phases separated by barriers, so that no phase
+// needs a lock:
 //
-//  1. expand (parallel over chunks of the frontier): decode each state, judge the
-//     properties on it, compute its successors, and look each one up in the visited set as
-//     it stood at the end of the previous level. Unknown successors become candidates,
-//     filed by chunk and by visited-set partition, in generation order, which is the order
-//     of their key (frontier position, action index).
-//  2. insert (parallel over partitions): each partition's owner inserts its candidates,
-//     chunk by chunk, so the first insertion of a state is the one with the smallest key.
-//  3. number (sequential, in key order): new states get the next ids, their parent and
-//     action are recorded, and their encodings form the next frontier.
+//  1. expand (by chunks of the frontier): decode each state, judge the properties on it,
+//     compute its successors, and look each one up in the visited set as it stood at the
+//     end of the previous level. Unknown successors become candidates, filed by chunk and
+//     by visited-set partition, in generation order, which is the order of their key
+//     (frontier position, action index).
+//  2. insert (by partition): each partition's owner inserts its candidates, chunk by chunk,
+//     so the first insertion of a state is the one with the smallest key.
+//  3. number (by chunk, after a prefix sum of the new states per chunk): new states get
+//     consecutive ids in key order, their parent and action are recorded, and their
+//     encodings form the next frontier.
 //
-// None of the three depends on how chunks were shared among workers.
+// None of the three depends on how chunks were shared among workers, which is why the
+// result does not depend on the number of workers.
 
-// chunkSize is the number of frontier states a worker takes at a time.
+// chunkSize is the number of frontier states a worker takes at a time. It must stay below
+// 256: a candidate keeps its position within the chunk in 8 bits.
 const chunkSize = 256
 
 // frontier holds the encodings of one level's states, in id order.
@@ -37,36 +41,54 @@ func (f *frontier) add(enc []byte) {
 	f.data = append(f.data, enc...)
 	f.off = append(f.off, len(f.data))
 }
-func (f *frontier) reset(base uint32) { f.data, f.off, f.base = f.data[:0], append(f.off[:0], 0), base }
+
+// reset empties f for reuse, keeping its buffers.
+func (f *frontier) reset(base uint32) {
+	f.data, f.off, f.base = f.data[:0], append(f.off[:0], 0), base
+}
 
 // cand is a successor not in the visited set when its chunk was expanded.
 type cand struct {
-	hash  uint64
-	key   uint64 // frontier position << 16 | action index
-	off   uint32 // encoding in the chunk's arena
-	n     uint32
-	slot  int32 // after phase 2: its slot in its partition
-	isNew bool  // after phase 2: this candidate inserted the state
-	id    uint32
+	hash uint64
+	off  uint32 // encoding in the chunk's arena
+	key  uint32 // position in the chunk << 16 | action index
+	// slot is, after phase 2, the state's slot in its partition: slot >= 0 when this
+	// candidate inserted the state, ^slot when an earlier one had.
+	slot int32
+	n    uint16
+}
+
+func (c *cand) isNew() bool { return c.slot >= 0 }
+func (c *cand) slotIndex() int {
+	if c.slot >= 0 {
+		return int(c.slot)
+	}
+	return int(^c.slot)
 }
 
 // edge is a transition recorded for the graph or liveness.
 type edge struct {
 	pos    uint32 // source frontier position
 	act    uint16
+	part   uint8
 	label  uint32
 	proj   uint32
 	target uint32 // resolved target id, or noStateID when cand refers to a candidate
-	part   uint8
 	cand   uint32
 }
 
 type chunk struct {
-	lo, hi      int
-	cands       [partitions][]cand
-	order       []uint8 // partition of each candidate, in generation order
-	arena       []byte
-	edges       []edge
+	lo, hi int
+	cands  [partitions][]cand
+	order  []uint8 // partition of each candidate, in generation order
+	arena  []byte
+	edges  []edge
+	// newCount and newBytes count, per partition, the candidates that turned out new and
+	// their encoding bytes (phase 2); firstID and firstByte place them (phase 3).
+	newCount    [partitions]uint32
+	newBytes    [partitions]uint32
+	firstID     uint32
+	firstByte   int
 	transitions uint64
 	// first[k] is the frontier position of the first state in the chunk that decides
 	// property k, or -1.
@@ -80,6 +102,7 @@ func (c *chunk) reset(lo, hi, nprops int) {
 		c.cands[p] = c.cands[p][:0]
 	}
 	c.order, c.arena, c.edges = c.order[:0], c.arena[:0], c.edges[:0]
+	c.newCount, c.newBytes = [partitions]uint32{}, [partitions]uint32{}
 	c.transitions, c.unexplored = 0, false
 	if cap(c.first) < nprops {
 		c.first = make([]int, nprops)
@@ -100,18 +123,27 @@ type worker[A any] struct {
 	fair   map[uint32]bool
 }
 
-// level expands front. With expand false it only judges the properties of front's states
-// (the depth or state bound was reached) and notes whether any successor is unexplored.
-func (s *search[S, A]) level(front *frontier, expand bool) (*frontier, error) {
+// chunksFor returns n reset chunks covering a frontier of size, reusing the pool's buffers.
+func (s *search[S, A]) chunksFor(size int) []chunk {
+	n := (size + chunkSize - 1) / chunkSize
+	for len(s.chunkPool) < n {
+		s.chunkPool = append(s.chunkPool, chunk{})
+	}
+	chunks := s.chunkPool[:n]
+	for i := range chunks {
+		chunks[i].reset(i*chunkSize, min((i+1)*chunkSize, size), len(s.props))
+	}
+	return chunks
+}
+
+// level expands front into out. With expand false it only judges the properties of front's
+// states (the depth or state bound was reached) and notes whether any successor is
+// unexplored.
+func (s *search[S, A]) level(front, out *frontier, expand bool) error {
 	n := front.len()
 	base := front.base
 	s.growPerState(int(base) + n)
-	nchunks := (n + chunkSize - 1) / chunkSize
-	chunks := make([]chunk, nchunks)
-	for i := range chunks {
-		hi := min((i+1)*chunkSize, n)
-		chunks[i].reset(i*chunkSize, hi, len(s.props))
-	}
+	chunks := s.chunksFor(n)
 
 	// Phase 1: expand.
 	var next atomic.Int64
@@ -119,7 +151,7 @@ func (s *search[S, A]) level(front *frontier, expand bool) (*frontier, error) {
 	s.parallel(func(w *worker[A]) {
 		for !s.halt.Load() && failed.Load() == nil {
 			i := int(next.Add(1) - 1)
-			if i >= nchunks {
+			if i >= len(chunks) {
 				return
 			}
 			if err := s.expandChunk(w, front, &chunks[i], expand); err != nil {
@@ -131,12 +163,11 @@ func (s *search[S, A]) level(front *frontier, expand bool) (*frontier, error) {
 		}
 	})
 	if e := failed.Load(); e != nil {
-		return nil, *e
+		return *e
 	}
 	// Chunks were handed out in order and each taken one was finished, so after a stop the
 	// done chunks are a prefix.
-	done := min(int(next.Load()), nchunks)
-	chunks = chunks[:done]
+	chunks = chunks[:min(int(next.Load()), len(chunks))]
 	for i := range chunks {
 		c := &chunks[i]
 		s.transitions += c.transitions
@@ -151,7 +182,7 @@ func (s *search[S, A]) level(front *frontier, expand bool) (*frontier, error) {
 	}
 	if !expand {
 		s.finishEdges(chunks, base)
-		return nil, nil
+		return nil
 	}
 
 	// Phase 2: insert, one partition per worker at a time.
@@ -171,51 +202,103 @@ func (s *search[S, A]) level(front *frontier, expand bool) (*frontier, error) {
 				c := &chunks[i]
 				for j := range c.cands[p] {
 					cd := &c.cands[p][j]
-					slot, added := s.vis.insert(cd.hash, c.arena[cd.off:cd.off+cd.n])
-					cd.slot, cd.isNew = int32(slot), added
+					slot, added := s.vis.insert(cd.hash, c.arena[cd.off:cd.off+uint32(cd.n)])
+					if added {
+						cd.slot = int32(slot)
+						c.newCount[p]++
+						c.newBytes[p] += uint32(cd.n)
+					} else {
+						cd.slot = ^int32(slot)
+					}
 				}
 			}
 		}
 	})
 
-	// Phase 3: number the new states in key order.
-	out := &frontier{off: []int{0}, base: uint32(len(s.parent))}
-	var cursor [partitions]int
+	// Phase 3: number the new states in key order. A prefix sum places each chunk's new
+	// states; the state bound cuts the numbering at the same place whatever the workers.
+	id := uint32(s.parent.len())
+	limit := uint64(math.MaxUint32 - 1)
+	if s.cfg.MaxStates > 0 {
+		limit = s.cfg.MaxStates
+	}
+	bytes := 0
 	for i := range chunks {
 		c := &chunks[i]
-		cursor = [partitions]int{}
-		for _, p := range c.order {
-			cd := &c.cands[p][cursor[p]]
-			cursor[p]++
-			if !cd.isNew {
-				continue
-			}
-			if s.cfg.MaxStates > 0 && uint64(len(s.parent)) >= s.cfg.MaxStates {
-				cd.id = noStateID
-				s.stop(fmt.Errorf("%w: %d states", ErrStateLimit, s.cfg.MaxStates))
-				continue
-			}
-			cd.id = uint32(len(s.parent))
-			s.parent = append(s.parent, base+uint32(cd.key>>16))
-			s.action = append(s.action, uint16(cd.key))
-			out.add(c.arena[cd.off : cd.off+cd.n])
-			if s.keepEdges {
-				s.vis.setSlotID(cd.hash, int(cd.slot), cd.id)
-			}
+		c.firstID, c.firstByte = id, bytes
+		for p := range partitions {
+			id += c.newCount[p]
+			bytes += int(c.newBytes[p])
 		}
 	}
-	s.finishEdges(chunks, base)
-	if out.len() > 0 {
-		s.levels = append(s.levels, uint32(len(s.parent)))
+	last := id // one past the last id, before the bound
+	if uint64(last) > limit {
+		last = uint32(limit)
+		s.stop(fmt.Errorf("%w: %d states", ErrStateLimit, s.cfg.MaxStates))
 	}
-	s.progress.states.Store(uint64(len(s.parent)))
+	out.reset(uint32(s.parent.len()))
+	kept := int(last - out.base)
+	out.data = growTo(out.data[:0], bytes)
+	out.off = growTo(out.off[:0], kept+1)
+	out.off[0] = 0
+	s.parent.grow(int(last))
+	s.action.grow(int(last))
+	var nextChunk atomic.Int64
+	s.parallel(func(*worker[A]) {
+		for {
+			i := int(nextChunk.Add(1) - 1)
+			if i >= len(chunks) {
+				return
+			}
+			s.number(&chunks[i], base, out, last)
+		}
+	})
+	if kept < len(out.off)-1 { // the bound cut the level: trim to the states kept
+		out.off = out.off[:kept+1]
+		out.data = out.data[:out.off[kept]]
+	}
+	s.finishEdges(chunks, base)
+	if kept > 0 {
+		s.levels = append(s.levels, last)
+	}
+	s.progress.states.Store(uint64(s.parent.len()))
 	s.progress.depth.Add(1)
-	return out, nil
+	return nil
+}
+
+// number is phase 3 for one chunk: its new states take ids firstID, firstID+1, ... in key
+// order, up to (not including) last.
+func (s *search[S, A]) number(c *chunk, base uint32, out *frontier, last uint32) {
+	id, b := c.firstID, c.firstByte
+	var cursor [partitions]int
+	for _, p := range c.order {
+		cd := &c.cands[p][cursor[p]]
+		cursor[p]++
+		if !cd.isNew() {
+			continue
+		}
+		if id >= last {
+			if s.keepEdges {
+				s.vis.setSlotID(cd.hash, cd.slotIndex(), noStateID)
+			}
+			continue
+		}
+		s.parent.set(id, base+uint32(c.lo)+cd.key>>16)
+		s.action.set(id, uint16(cd.key))
+		k := int(id - out.base)
+		copy(out.data[b:], c.arena[cd.off:cd.off+uint32(cd.n)])
+		b += int(cd.n)
+		out.off[k+1] = b
+		if s.keepEdges {
+			s.vis.setSlotID(cd.hash, cd.slotIndex(), id)
+		}
+		id++
+	}
 }
 
 // markUnexplored records that a bound left successors unexplored.
 func (s *search[S, A]) markUnexplored() {
-	if s.cfg.MaxDepth > 0 && (s.cfg.MaxStates == 0 || uint64(len(s.parent)) < s.cfg.MaxStates) {
+	if s.cfg.MaxDepth > 0 && (s.cfg.MaxStates == 0 || uint64(s.parent.len()) < s.cfg.MaxStates) {
 		s.stop(fmt.Errorf("%w: depth %d", ErrDepthLimit, s.cfg.MaxDepth))
 		return
 	}
@@ -246,6 +329,9 @@ func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expa
 			}
 			succ++
 			w.enc = s.m.Encode(w.enc[:0], nx)
+			if len(w.enc) > math.MaxUint16 {
+				return fmt.Errorf("checker: a state encodes to %d bytes, at most %d supported", len(w.enc), math.MaxUint16)
+			}
 			h := hashBytes(w.enc)
 			slot := s.vis.find(h, w.enc)
 			var e *edge
@@ -268,7 +354,8 @@ func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expa
 			if e != nil {
 				e.part, e.cand = uint8(p), uint32(len(c.cands[p]))
 			}
-			c.cands[p] = append(c.cands[p], cand{hash: h, key: uint64(pos)<<16 | uint64(i), off: uint32(len(c.arena)), n: uint32(len(w.enc))})
+			c.cands[p] = append(c.cands[p], cand{hash: h, key: uint32(pos-c.lo)<<16 | uint32(i),
+				off: uint32(len(c.arena)), n: uint16(len(w.enc))})
 			c.order = append(c.order, uint8(p))
 			c.arena = append(c.arena, w.enc...)
 		}
@@ -332,11 +419,12 @@ func (s *search[S, A]) growPerState(n int) {
 	}
 }
 
+// growTo returns xs with length n, keeping its contents up to the old length.
 func growTo[T any](xs []T, n int) []T {
-	if len(xs) >= n {
-		return xs
+	if cap(xs) >= n {
+		return xs[:n]
 	}
-	return append(xs, make([]T, n-len(xs))...)
+	return append(xs[:cap(xs)], make([]T, n-cap(xs))...)
 }
 
 // parallel runs fn on every worker and waits for all of them.

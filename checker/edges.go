@@ -49,11 +49,7 @@ func (s *search[S, A]) finishEdges(chunks []chunk, base uint32) {
 				to := e.target
 				if to == noStateID && e.cand != noCand {
 					cd := &c.cands[e.part][e.cand]
-					if cd.isNew {
-						to = cd.id
-					} else {
-						to = s.vis.slotID(cd.hash, int(cd.slot))
-					}
+					to = s.vis.slotID(cd.hash, cd.slotIndex())
 				}
 				if to == noStateID {
 					continue // beyond a bound: never numbered

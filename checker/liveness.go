@@ -27,7 +27,7 @@ func (s *search[S, A]) eventuallyVerdict(k int) (Status, *Trace[S]) {
 			holds = s.eventually[j]
 		}
 	}
-	n := len(s.parent)
+	n := s.parent.len()
 	es := &s.edges
 
 	// Breadth-first search of R; via[v] is the edge that first reached v.

@@ -9,9 +9,9 @@ import "fmt"
 func (s *search[S, A]) pathTo(id uint32) *Trace[S] {
 	var steps []int
 	cur := id
-	for s.parent[cur] != noStateID {
-		steps = append(steps, int(s.action[cur]))
-		cur = s.parent[cur]
+	for s.parent.at(cur) != noStateID {
+		steps = append(steps, int(s.action.at(cur)))
+		cur = s.parent.at(cur)
 	}
 	for i, j := 0, len(steps)-1; i < j; i, j = i+1, j-1 {
 		steps[i], steps[j] = steps[j], steps[i]
@@ -22,7 +22,7 @@ func (s *search[S, A]) pathTo(id uint32) *Trace[S] {
 // replay rebuilds the trace that starts at initial state root and takes the given action
 // indexes.
 func (s *search[S, A]) replay(root uint32, steps []int) *Trace[S] {
-	return replay(s.m, int(s.action[root]), steps)
+	return replay(s.m, int(s.action.at(root)), steps)
 }
 
 func replay[S, A any](m Model[S, A], init int, steps []int) *Trace[S] {

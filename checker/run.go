@@ -57,8 +57,8 @@ type search[S, A any] struct {
 
 	// Per state, by id: the parent's id (noStateID for initial states) and the index of the
 	// action in the parent's Actions (for initial states, the index in Init).
-	parent []uint32
-	action []uint16
+	parent paged[uint32]
+	action paged[uint16]
 	// levels[d] is the id of the first state at depth d; the last entry is the state count.
 	levels []uint32
 
@@ -80,6 +80,8 @@ type search[S, A any] struct {
 	found []uint32
 
 	scratchpads []*worker[A]
+	chunkPool   []chunk
+	fronts      [2]frontier
 	// expanded is the number of states whose successors were computed: a prefix of the ids.
 	expanded    uint32
 	transitions uint64
@@ -195,6 +197,8 @@ func (s *search[S, A]) explore(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Two frontiers take turns, so their buffers are reused level after level.
+	out := &s.fronts[1]
 	for depth := 0; front.len() > 0; depth++ {
 		s.maxDepth = depth
 		if s.stopReason() == nil {
@@ -206,17 +210,16 @@ func (s *search[S, A]) explore(ctx context.Context) error {
 			break
 		}
 		expand := s.cfg.MaxDepth == 0 || depth < s.cfg.MaxDepth
-		if s.cfg.MaxStates > 0 && uint64(len(s.parent)) >= s.cfg.MaxStates {
+		if s.cfg.MaxStates > 0 && uint64(s.parent.len()) >= s.cfg.MaxStates {
 			expand = false
 		}
-		next, err := s.level(front, expand)
-		if err != nil {
+		if err := s.level(front, out, expand); err != nil {
 			return err
 		}
 		if !expand {
 			break
 		}
-		front = next
+		front, out = out, front
 	}
 	return nil
 }
@@ -252,7 +255,8 @@ func (s *search[S, A]) initial() (front *frontier, err error) {
 	if len(inits) > math.MaxUint16+1 {
 		return nil, fmt.Errorf("checker: %d initial states, at most %d supported", len(inits), math.MaxUint16+1)
 	}
-	front = &frontier{off: []int{0}}
+	front = &s.fronts[0]
+	front.reset(0)
 	var enc []byte
 	for i, st := range inits {
 		enc = s.m.Encode(enc[:0], st)
@@ -262,27 +266,27 @@ func (s *search[S, A]) initial() (front *frontier, err error) {
 		if !added {
 			continue
 		}
-		if s.cfg.MaxStates > 0 && uint64(len(s.parent)) >= s.cfg.MaxStates {
+		if s.cfg.MaxStates > 0 && uint64(s.parent.len()) >= s.cfg.MaxStates {
 			s.stop(fmt.Errorf("%w: %d states", ErrStateLimit, s.cfg.MaxStates))
 			break
 		}
-		id := uint32(len(s.parent))
+		id := uint32(s.parent.len())
 		if s.keepEdges {
 			s.vis.setSlotID(h, slot, id)
 		}
-		s.parent = append(s.parent, noStateID)
-		s.action = append(s.action, uint16(i))
+		s.parent.append(noStateID)
+		s.action.append(uint16(i))
 		front.add(enc)
 	}
-	s.levels = append(s.levels, 0, uint32(len(s.parent)))
-	s.progress.states.Store(uint64(len(s.parent)))
+	s.levels = append(s.levels, 0, uint32(s.parent.len()))
+	s.progress.states.Store(uint64(s.parent.len()))
 	return front, nil
 }
 
 // result turns the finished search into a Result.
 func (s *search[S, A]) result() *Result[S] {
 	res := &Result[S]{
-		States:      uint64(len(s.parent)),
+		States:      uint64(s.parent.len()),
 		Transitions: s.transitions,
 		MaxDepth:    s.maxDepth,
 		Stop:        s.stopReason(),
