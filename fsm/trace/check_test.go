@@ -120,8 +120,8 @@ func TestSyntheticRuns(t *testing.T) {
 			server: []string{"LISTEN", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "CLOSING", "TIME-WAIT"},
 		},
 		{
-			name: "a retransmitted SYN after the first was dropped by the listener",
-			segs: join([]seg{{"c", "SYN", 0, 0, 0}}, handshake),
+			name:   "a retransmitted SYN after the first was dropped by the listener",
+			segs:   join([]seg{{"c", "SYN", 0, 0, 0}}, handshake),
 			client: []string{"CLOSED", "SYN-SENT", "ESTABLISHED"},
 			server: []string{"LISTEN", "SYN-RECEIVED", "ESTABLISHED"},
 		},
@@ -143,8 +143,8 @@ func TestSyntheticRuns(t *testing.T) {
 			note:   "lost before the capture point",
 		},
 		{
-			name: "a pure window update",
-			segs: join(handshake, []seg{{"s", "ACK", 1, 1, 0}, {"s", "ACK", 1, 1, 0}}),
+			name:   "a pure window update",
+			segs:   join(handshake, []seg{{"s", "ACK", 1, 1, 0}, {"s", "ACK", 1, 1, 0}}),
 			client: []string{"CLOSED", "SYN-SENT", "ESTABLISHED"},
 			server: []string{"LISTEN", "SYN-RECEIVED", "ESTABLISHED"},
 			note:   "delayed ACK or window update",
@@ -155,7 +155,7 @@ func TestSyntheticRuns(t *testing.T) {
 				{"c", "FIN,ACK", 1, 1, 4}, {"c", "FIN,ACK", 1, 1, 4},
 				{"s", "ACK", 1, 6, 0}, {"s", "FIN,ACK", 1, 6, 0}, {"c", "ACK", 6, 2, 0}}),
 			client: clientClose, server: serverPassive,
-			note:   "more than the model's one unit",
+			note: "more than the model's one unit",
 		},
 		{
 			name:   "a FIN retransmitted alone",
