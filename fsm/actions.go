@@ -108,6 +108,12 @@ func (sys System) Next(s SysState, a Action) (SysState, bool) {
 		if s.Net.Len() > 0 {
 			return s, false
 		}
+		// Abstraction: 2MSL (4 minutes with RFC 9293's MSL) outlasts the peer's
+		// FIN retransmissions (RFC 1122 gives up after R2, at least 100 seconds), so
+		// TIME-WAIT never ends while the peer may still retransmit its FIN.
+		if a.Event == EvTimeWait && s.Ep[a.Side.Peer()].FinUnacked() {
+			return s, false
+		}
 		if a.Event == EvUserTimeout && cfg.calls(a.Side)&CallUserTimeout == 0 {
 			return s, false
 		}
@@ -118,7 +124,7 @@ func (sys System) Next(s SysState, a Action) (SysState, bool) {
 			return s, false
 		}
 		s.Net = net
-		return sys.step(s, a.Side, Arrive(a.Pkt.Seg, uint32(s.Cur)), &a.Pkt)
+		return sys.step(s, a.Side, Arrive(a.Pkt.Seg, uint32(s.Clock[a.Side])+1), &a.Pkt)
 	case ActLose:
 		net, ok := s.Net.Remove(a.Pkt)
 		if !ok || s.Left.Loss == 0 {
@@ -180,19 +186,20 @@ func (sys System) call(s SysState, side Side, ev EventKind) (SysState, bool) {
 		}
 		g.Opens++
 		if ev == EvOpen {
-			// An active open starts incarnation Opens of this side, and reads the ISN
-			// clock there.
+			// An active open starts incarnation Opens of this side.
 			s.Cur = max(s.Cur, g.Opens)
-			e.Clock = uint32(g.Opens)
+			e.Clock = uint32(s.Clock[side]) + 1
 		}
 	case EvSend:
 		if ep.DataSent(sys.Machine.Space) >= uint32(cfg.Units[side]) {
 			return s, false
 		}
 		g.Sent++
-	case EvClose:
-		// Abstraction: a server does not stop listening.
-		if ep.State == StateListen {
+	case EvClose, EvAbort:
+		// Abstraction: a server does not stop listening, and a passive opener's user sees
+		// a connection only once it is ESTABLISHED (as accept() does), so it cannot close
+		// or abort one in SYN-RECEIVED.
+		if ep.State == StateListen || (ep.State == StateSynReceived && ep.Passive) {
 			return s, false
 		}
 	}
@@ -209,18 +216,26 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet) (SysState
 	}
 	after := out.Next
 	g := &s.Ghost[side]
+	stale := cause != nil && s.Stale(*cause)
 	// A new TCB: record its incarnation and ISS.
 	if !before.State.HasTCB() && after.State.HasTCB() {
-		switch {
-		case ev.Kind == EvOpen:
-			g.Inc = uint8(ev.Clock)
-		case cause != nil:
-			g.Inc = cause.Inc
+		// The host's ISN clock has ticked (see SysState.Clock).
+		s.Clock[side]++
+		inc := g.Opens
+		if cause != nil {
+			inc = cause.Inc
 		}
+		if inc != g.Inc {
+			// Counters and reports are per incarnation: what happened to earlier ones
+			// does not matter to this one, and forgetting it keeps the state space small.
+			g.Sent, g.Delivered, g.Closes, g.Told, g.HalfCloseData = 0, 0, 0, false, false
+		}
+		g.Inc = inc
 		g.ISS = after.ISS
-		// Counters and reports are per incarnation: what happened to earlier ones does
-		// not matter to this one, and forgetting it keeps the state space small.
-		g.Sent, g.Delivered, g.Told, g.AfterFIN = 0, 0, false, false
+		if !g.HasTaken(inc) {
+			g.Took |= 1 << inc
+			g.ISSOf[inc] = after.ISS
+		}
 	}
 	tag := s.Cur
 	switch {
@@ -229,7 +244,7 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet) (SysState
 	case cause != nil:
 		tag = cause.Inc // a reset answering a segment belongs to that segment's connection
 	}
-	if cause != nil && s.Stale(*cause) {
+	if stale {
 		switch {
 		case before.State == after.State:
 		case after.State == StateClosed || after.State == StateListen:
@@ -243,13 +258,21 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet) (SysState
 		if out.Delivered > 0 {
 			g.Stale |= StaleData
 		}
+		moved := before.State != after.State && after.State != StateClosed &&
+			after.State != StateListen
+		if cause.Inc >= 1 && (moved || out.Delivered > 0) {
+			g.StaleRun = true
+		}
 	}
 	if out.Report.IsReset() {
 		g.Told = true
 	}
 	g.Delivered += uint8(out.Delivered)
-	if out.Delivered > 0 && (before.State == StateFinWait1 || before.State == StateFinWait2) {
-		g.AfterFIN = true
+	if out.Delivered > 0 && before.State == StateFinWait2 {
+		g.HalfCloseData = true
+	}
+	if ev.Kind == EvClose {
+		g.Closes++
 	}
 	s.Ep[side] = after
 	for _, seg := range out.Emit {

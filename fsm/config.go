@@ -78,7 +78,7 @@ type Config struct {
 // old-segment injection, no crash, two incarnations.
 func DefaultConfig() Config {
 	return Config{
-		Shape: ClientServer, SeqBits: 3, Window: 2, Capacity: 2, Units: [2]uint8{1, 1},
+		Shape: ClientServer, SeqBits: 4, Window: 2, Capacity: 2, Units: [2]uint8{1, 1},
 		Incarnations: 2, Faults: Faults{Loss: 1, Dup: 1, Inject: 1}, OldFrom: [2]bool{true, false},
 	}
 }
@@ -101,8 +101,8 @@ func (c Config) validate() error {
 	if c.Capacity < 1 || c.Capacity > MaxCapacity {
 		return fmt.Errorf("capacity %d: want 1 to %d", c.Capacity, MaxCapacity)
 	}
-	if c.Incarnations < 1 || c.Incarnations > 100 {
-		return fmt.Errorf("incarnations %d: want 1 to 100", c.Incarnations)
+	if c.Incarnations < 1 || c.Incarnations > MaxIncarnations {
+		return fmt.Errorf("incarnations %d: want 1 to %d", c.Incarnations, MaxIncarnations)
 	}
 	sp, err := NewSpace(c.SeqBits)
 	if err != nil {

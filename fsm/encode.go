@@ -32,15 +32,27 @@ func (sys System) Encode(dst []byte, s SysState) []byte {
 		}
 		u(uint64(g.Inc))
 		u(uint64(g.ISS))
+		u(uint64(g.Took))
+		for k := range g.ISSOf {
+			if g.HasTaken(uint8(k)) {
+				u(uint64(g.ISSOf[k]))
+			}
+		}
 		u(uint64(g.Opens))
 		u(uint64(g.Sent))
 		u(uint64(g.Delivered))
-		if g.AfterFIN {
+		if g.HalfCloseData {
 			told |= 2
 		}
-		u(told | uint64(g.Stale)<<2)
+		if g.StaleRun {
+			told |= 4
+		}
+		u(told | uint64(g.Stale)<<3)
+		u(uint64(g.Closes))
 	}
 	u(uint64(s.Cur))
+	u(uint64(s.Clock[A]))
+	u(uint64(s.Clock[B]))
 	u(uint64(s.Left.Loss))
 	u(uint64(s.Left.Dup))
 	u(uint64(s.Left.Inject))
@@ -93,14 +105,23 @@ func decode(b []byte) (SysState, error) {
 			e.ISS, e.IRS, e.SndUna, e.SndNxt, e.RcvNxt = Seq(u()), Seq(u()), Seq(u()), Seq(u()), Seq(u())
 		}
 		g := &s.Ghost[side]
-		g.Inc, g.ISS, g.Opens = uint8(u()), Seq(u()), uint8(u())
+		g.Inc, g.ISS, g.Took = uint8(u()), Seq(u()), uint8(u())
+		for k := range g.ISSOf {
+			if g.HasTaken(uint8(k)) {
+				g.ISSOf[k] = Seq(u())
+			}
+		}
+		g.Opens = uint8(u())
 		g.Sent, g.Delivered = uint8(u()), uint8(u())
 		marks := u()
 		g.Told = marks&1 != 0
-		g.AfterFIN = marks&2 != 0
-		g.Stale = StaleMark(marks >> 2)
+		g.HalfCloseData = marks&2 != 0
+		g.StaleRun = marks&4 != 0
+		g.Stale = StaleMark(marks >> 3)
+		g.Closes = uint8(u())
 	}
 	s.Cur = uint8(u())
+	s.Clock = [2]uint8{uint8(u()), uint8(u())}
 	s.Left = Faults{Loss: uint8(u()), Dup: uint8(u()), Inject: uint8(u()), Crash: uint8(u())}
 	n := u()
 	if n > MaxCapacity {

@@ -106,9 +106,16 @@ var Rules = []Rule{
 		StateCloseWait), On: EvSegment, Phase: PhaseRST, Guard: isRST, To: StateClosed,
 		Then: Drop, Report: ReportReset,
 		Cite: "RFC 9293 §3.10.7.4 second: ESTABLISHED to CLOSE-WAIT, reset"},
-	{Name: "closing/rst", From: In(StateClosing, StateLastAck, StateTimeWait), On: EvSegment,
+	{Name: "closing/rst", From: In(StateClosing, StateLastAck), On: EvSegment,
 		Phase: PhaseRST, Guard: isRST, To: StateClosed, Then: Drop,
-		Cite: "RFC 9293 §3.10.7.4 second: CLOSING, LAST-ACK, TIME-WAIT"},
+		Cite: "RFC 9293 §3.10.7.4 second: CLOSING, LAST-ACK"},
+	// Deviation: RFC 9293 closes TIME-WAIT on a RST too. That lets a reset answering an
+	// old duplicate cut TIME-WAIT short, after which a fast reconnect accepts the old
+	// connection's segments (RFC 1337 hazard H1; the checker finds it, see the variant
+	// time-wait-assassination). The model follows RFC 1337 §3's fix instead.
+	{Name: "time-wait/rst", From: In(StateTimeWait), On: EvSegment, Phase: PhaseRST,
+		Guard: isRST, To: Stay, Then: Drop,
+		Cite: "RFC 9293 §3.10.7.4 second: TIME-WAIT, as amended by RFC 1337 (RST ignored)"},
 
 	// Fourth: SYN.
 	{Name: "syn-received/syn-passive", From: In(StateSynReceived), On: EvSegment,

@@ -169,6 +169,14 @@ func (e Endpoint) String() string {
 		e.State, e.ISS, e.SndUna, e.SndNxt, e.IRS, e.RcvNxt)
 }
 
+// Unacked reports whether the endpoint has sent something not yet acknowledged, so that
+// its retransmission timer runs.
+func (e Endpoint) Unacked() bool { return e.State.HasTCB() && e.SndUna != e.SndNxt }
+
+// FinUnacked reports whether the endpoint has sent a FIN that is not yet acknowledged,
+// so that it may still retransmit it.
+func (e Endpoint) FinUnacked() bool { return e.State.FinSent() && e.SndUna != e.SndNxt }
+
 // DataSent is how many data units this TCB has sent: the sequence numbers below SND.NXT
 // that are neither our SYN nor our FIN.
 func (e Endpoint) DataSent(sp Space) uint32 {

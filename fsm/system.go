@@ -37,29 +37,48 @@ func (m StaleMark) String() string {
 	return string(parts)
 }
 
+// MaxIncarnations bounds Config.Incarnations, so that per-incarnation ghost data fits
+// fixed arrays (incarnation 0 is the one before the run).
+const MaxIncarnations = 7
+
 // Ghost is what the system records about one side for properties; no rule reads it.
 type Ghost struct {
 	// Inc is the incarnation of the side's latest TCB: the OPEN count for an active open,
 	// the SYN's tag for a passive one. Kept after the TCB is deleted.
 	Inc uint8
-	// ISS is the ISS of the latest TCB, kept after it is deleted, so that a property can
-	// compare a peer's IRS with it.
+	// ISS is the ISS of the side's latest TCB, kept after the TCB is deleted.
 	ISS Seq
+	// Took has bit k set once the side has had a TCB of incarnation k: it took part in
+	// that incarnation's handshake.
+	Took uint8
+	// ISSOf[k] is the ISS of the side's first TCB of incarnation k (valid when Took has
+	// bit k), so that a property can compare a peer's IRS with it.
+	ISSOf [MaxIncarnations + 1]Seq
 	// Opens counts OPEN calls, active and passive, against Config.Incarnations.
 	Opens uint8
-	// Sent and Delivered count the data units of the latest TCB: passed to SEND by this
-	// side's user, and delivered to this side's user. They restart at each new TCB, so
-	// compare a side's Sent with the peer's Delivered only when both Inc are equal.
+	// Sent and Delivered count the data units of incarnation Inc: passed to SEND by this
+	// side's user, and delivered to this side's user. They restart when the side opens a
+	// TCB of a new incarnation, so compare a side's Sent with the peer's Delivered only
+	// when both Inc are equal.
 	Sent, Delivered uint8
-	// Told: this side's user has been told of a reset, refusal, timeout or abort since
-	// its latest TCB was created.
+	// Told: this side's user has been told of a reset, refusal, timeout or abort in
+	// incarnation Inc.
 	Told bool
-	// AfterFIN: data was delivered to this side after it had sent its FIN (in FIN-WAIT-1
-	// or FIN-WAIT-2): the half-close at work (RFC 9293 §3.6.1).
-	AfterFIN bool
+	// Closes counts the CLOSE calls of this side's user in incarnation Inc.
+	Closes uint8
+	// HalfCloseData: data was delivered to this side while it sat in FIN-WAIT-2, its own
+	// FIN sent and acknowledged: the half-close at work (RFC 9293 §3.6.1).
+	HalfCloseData bool
 	// Stale is what old segments have done to this side.
 	Stale StaleMark
+	// StaleRun: a segment of an earlier incarnation of this run (tag 1 or more, below the
+	// side's own) moved the side into a new state other than CLOSED or LISTEN, or
+	// delivered data to it: the next incarnation was disturbed by the last one.
+	StaleRun bool
 }
+
+// HasTaken reports whether the side has had a TCB of incarnation k.
+func (g Ghost) HasTaken(k uint8) bool { return k <= MaxIncarnations && g.Took&(1<<k) != 0 }
 
 // SysState is the whole system: two endpoints, the network, the remaining fault budgets and
 // the ghost data. It is a comparable value.
@@ -68,9 +87,14 @@ type SysState struct {
 	Net   Network
 	Left  Faults
 	Ghost [2]Ghost
-	// Cur is the current incarnation: the highest active OPEN count so far. It is also
-	// the reading of the ISN clock.
+	// Cur is the current incarnation: the highest active OPEN count so far.
 	Cur uint8
+	// Clock is each host's ISN clock, counting the TCBs it has created: a new TCB reads
+	// Clock+1. Abstraction: the clock ticks once per connection, slower than a connection
+	// uses numbers (ISN steps by one, a connection uses up to three), so a fast reconnect
+	// reuses its predecessor's numbers, the situation TIME-WAIT exists for; but two TCBs
+	// of one host never start at the same ISN (RFC 9293 §3.4.1).
+	Clock [2]uint8
 }
 
 // String is compact: the two states and the packets in flight.
@@ -84,14 +108,16 @@ func (s SysState) Detail() string {
 		s.Ep[A], s.Ghost[A], s.Ep[B], s.Ghost[B], s.Net, s.Left, s.Cur)
 }
 
-// Stale reports whether p is older than what it would act on at side dst: the incarnation
-// of dst's TCB, or the current incarnation if dst has none.
+// Stale reports whether p is an old segment for the side it goes to: older than that
+// side's TCB, or, for a side without one, older than the current incarnation or of an
+// incarnation the side has already had a TCB of (a late duplicate of a finished
+// connection).
 func (s SysState) Stale(p Packet) bool {
 	dst := p.Dst()
 	if s.Ep[dst].State.HasTCB() {
 		return p.Inc < s.Ghost[dst].Inc
 	}
-	return p.Inc < s.Cur
+	return p.Inc < s.Cur || s.Ghost[dst].HasTaken(p.Inc)
 }
 
 // System is the two-endpoint model the checker explores. It implements

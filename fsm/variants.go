@@ -76,7 +76,7 @@ func swapEffect(from, to Effect) func(r *Rule) {
 
 // Variants lists every variant, the RFC first.
 var Variants = []Variant{
-	{Name: RFC, Desc: "RFC 9293 as written (with its RFC 5961 checks)"},
+	{Name: RFC, Desc: "RFC 9293 with its RFC 5961 checks, and RFC 1337 in TIME-WAIT"},
 	{Name: "two-way-handshake",
 		Desc:  "the server enters ESTABLISHED on the SYN: a two-way handshake",
 		Edits: []Edit{change("listen/syn", func(r *Rule) { r.To = StateEstablished })}},
@@ -115,9 +115,12 @@ var Variants = []Variant{
 			remove("syn-sent/rtx"), remove("other/rtx-syn-ack"),
 			remove("synchronized/rtx-data"), remove("synchronized/rtx-fin"),
 		}},
-	{Name: "rfc793-rst",
-		Desc:  "RFC 793 reset handling: any in-window RST resets (no RFC 5961 challenge ACK)",
-		Edits: []Edit{remove("other/rst-in-window")}},
+	{Name: "time-wait-assassination",
+		Desc: "RFC 9293 to the letter: a RST ends TIME-WAIT early (the RFC 1337 hazard)",
+		Edits: []Edit{change("time-wait/rst", func(r *Rule) {
+			r.To = StateClosed
+			r.Cite = "RFC 9293 §3.10.7.4 second: TIME-WAIT, RST closes"
+		})}},
 }
 
 // VariantNames lists the names in Variants order.
