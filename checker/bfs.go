@@ -115,35 +115,67 @@ func (c *chunk) reset(lo, hi, nprops int) {
 
 // worker holds one goroutine's scratch space, reused across states.
 type worker[A any] struct {
-	acts   []A
-	enc    []byte
+	acts     []A
+	batch    []succ
+	batchEnc []byte
+	// sink keeps the touched words alive, so the compiler cannot drop the loads.
+	sink   uint64
 	labels map[string]uint32
 	nodes  map[string]uint32
 	pacts  map[string]uint32
 	fair   map[uint32]bool
 }
 
-// chunksFor returns n reset chunks covering a frontier of size, reusing the pool's buffers.
-func (s *search[S, A]) chunksFor(size int) []chunk {
-	n := (size + chunkSize - 1) / chunkSize
+// chunksFor returns reset chunks covering frontier positions lo..hi, reusing the pool's
+// buffers.
+func (s *search[S, A]) chunksFor(lo, hi int) []chunk {
+	n := (hi - lo + chunkSize - 1) / chunkSize
 	for len(s.chunkPool) < n {
 		s.chunkPool = append(s.chunkPool, chunk{})
 	}
 	chunks := s.chunkPool[:n]
 	for i := range chunks {
-		chunks[i].reset(i*chunkSize, min((i+1)*chunkSize, size), len(s.props))
+		clo := lo + i*chunkSize
+		chunks[i].reset(clo, min(clo+chunkSize, hi), len(s.props))
 	}
 	return chunks
 }
+
+// window is how many frontier states go through the three phases together. A level is
+// processed window by window, in order, so the candidates held at once are bounded by the
+// window, not by the level; and since a window's states are numbered before the next window
+// is expanded, the order of ids is the same as if the level were one window.
+const window = 1 << 16
 
 // level expands front into out. With expand false it only judges the properties of front's
 // states (the depth or state bound was reached) and notes whether any successor is
 // unexplored.
 func (s *search[S, A]) level(front, out *frontier, expand bool) error {
 	n := front.len()
+	s.growPerState(int(front.base) + n)
+	out.reset(uint32(s.parent.len()))
+	for lo := 0; lo < n && !s.halt.Load(); lo += window {
+		done, err := s.window(front, out, lo, min(lo+window, n), expand)
+		if err != nil {
+			return err
+		}
+		if !done {
+			break
+		}
+	}
+	if out.len() > 0 {
+		s.levels = append(s.levels, uint32(s.parent.len()))
+	}
+	s.progress.states.Store(uint64(s.parent.len()))
+	s.progress.depth.Add(1)
+	return nil
+}
+
+// window runs the three phases on frontier positions lo..hi. It reports false when a bound
+// halted phase 1 before the window was done.
+func (s *search[S, A]) window(front, out *frontier, lo, hi int, expand bool) (bool, error) {
 	base := front.base
-	s.growPerState(int(base) + n)
-	chunks := s.chunksFor(n)
+	chunks := s.chunksFor(lo, hi)
 
 	// Phase 1: expand.
 	var next atomic.Int64
@@ -163,10 +195,11 @@ func (s *search[S, A]) level(front, out *frontier, expand bool) error {
 		}
 	})
 	if e := failed.Load(); e != nil {
-		return *e
+		return false, *e
 	}
 	// Chunks were handed out in order and each taken one was finished, so after a stop the
 	// done chunks are a prefix.
+	complete := int(next.Load()) >= len(chunks)
 	chunks = chunks[:min(int(next.Load()), len(chunks))]
 	for i := range chunks {
 		c := &chunks[i]
@@ -182,7 +215,7 @@ func (s *search[S, A]) level(front, out *frontier, expand bool) error {
 	}
 	if !expand {
 		s.finishEdges(chunks, base)
-		return nil
+		return complete, nil
 	}
 
 	// Phase 2: insert, one partition per worker at a time.
@@ -222,7 +255,7 @@ func (s *search[S, A]) level(front, out *frontier, expand bool) error {
 	if s.cfg.MaxStates > 0 {
 		limit = s.cfg.MaxStates
 	}
-	bytes := 0
+	bytes := len(out.data)
 	for i := range chunks {
 		c := &chunks[i]
 		c.firstID, c.firstByte = id, bytes
@@ -233,14 +266,12 @@ func (s *search[S, A]) level(front, out *frontier, expand bool) error {
 	}
 	last := id // one past the last id, before the bound
 	if uint64(last) > limit {
-		last = uint32(limit)
+		last = max(uint32(limit), uint32(s.parent.len()))
 		s.stop(fmt.Errorf("%w: %d states", ErrStateLimit, s.cfg.MaxStates))
 	}
-	out.reset(uint32(s.parent.len()))
 	kept := int(last - out.base)
-	out.data = growTo(out.data[:0], bytes)
-	out.off = growTo(out.off[:0], kept+1)
-	out.off[0] = 0
+	out.data = growTo(out.data, bytes)
+	out.off = growTo(out.off, kept+1)
 	s.parent.grow(int(last))
 	s.action.grow(int(last))
 	var nextChunk atomic.Int64
@@ -253,17 +284,11 @@ func (s *search[S, A]) level(front, out *frontier, expand bool) error {
 			s.number(&chunks[i], base, out, last)
 		}
 	})
-	if kept < len(out.off)-1 { // the bound cut the level: trim to the states kept
-		out.off = out.off[:kept+1]
-		out.data = out.data[:out.off[kept]]
-	}
+	// Keep the states numbered: fewer than counted when the bound cut the window.
+	out.off = out.off[:kept+1]
+	out.data = out.data[:out.off[kept]]
 	s.finishEdges(chunks, base)
-	if kept > 0 {
-		s.levels = append(s.levels, last)
-	}
-	s.progress.states.Store(uint64(s.parent.len()))
-	s.progress.depth.Add(1)
-	return nil
+	return complete, nil
 }
 
 // number is phase 3 for one chunk: its new states take ids firstID, firstID+1, ... in key
@@ -305,7 +330,20 @@ func (s *search[S, A]) markUnexplored() {
 	s.stop(fmt.Errorf("%w: %d states", ErrStateLimit, s.cfg.MaxStates))
 }
 
-// expandChunk is phase 1 for one chunk.
+// succ is a successor waiting in a worker's batch to be looked up.
+type succ struct {
+	pos      int
+	act      uint16
+	from, to int // its encoding in worker.batchEnc
+	hash     uint64
+	edge     int // its edge in the chunk, or -1
+}
+
+// batchSize is how many successors phase 1 gathers before looking them up together.
+const batchSize = 32
+
+// expandChunk is phase 1 for one chunk. Successors are looked up in batches: their home
+// slots are touched first, all together, so the cache misses of a batch overlap.
 func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expand bool) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -313,6 +351,7 @@ func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expa
 		}
 	}()
 	base := front.base
+	w.batch, w.batchEnc = w.batch[:0], w.batchEnc[:0]
 	for pos := c.lo; pos < c.hi; pos++ {
 		id := base + uint32(pos)
 		st := s.m.Decode(front.at(pos))
@@ -321,47 +360,29 @@ func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expa
 		if len(w.acts) > math.MaxUint16+1 {
 			return fmt.Errorf("checker: a state has %d actions, at most %d supported", len(w.acts), math.MaxUint16+1)
 		}
-		succ := 0
+		n := 0
 		for i, a := range w.acts {
 			nx, ok := s.m.Next(st, a)
 			if !ok {
 				continue
 			}
-			succ++
-			w.enc = s.m.Encode(w.enc[:0], nx)
-			if len(w.enc) > math.MaxUint16 {
-				return fmt.Errorf("checker: a state encodes to %d bytes, at most %d supported", len(w.enc), math.MaxUint16)
+			n++
+			from := len(w.batchEnc)
+			w.batchEnc = s.m.Encode(w.batchEnc, nx)
+			if len(w.batchEnc)-from > math.MaxUint16 {
+				return fmt.Errorf("checker: a state encodes to %d bytes, at most %d supported", len(w.batchEnc)-from, math.MaxUint16)
 			}
-			h := hashBytes(w.enc)
-			slot := s.vis.find(h, w.enc)
-			var e *edge
+			sc := succ{pos: pos, act: uint16(i), from: from, to: len(w.batchEnc), hash: hashBytes(w.batchEnc[from:]), edge: -1}
 			if s.keepEdges {
+				sc.edge = len(c.edges)
 				c.edges = append(c.edges, edge{pos: uint32(pos), act: uint16(i), target: noStateID, cand: noCand})
-				e = &c.edges[len(c.edges)-1]
-				s.labelEdge(w, e, st, a)
+				s.labelEdge(w, &c.edges[sc.edge], st, a)
 			}
-			if slot >= 0 {
-				if e != nil {
-					e.target = s.vis.slotID(h, slot)
-				}
-				continue
-			}
-			if !expand {
-				c.unexplored = true
-				continue
-			}
-			p := partitionOf(h)
-			if e != nil {
-				e.part, e.cand = uint8(p), uint32(len(c.cands[p]))
-			}
-			c.cands[p] = append(c.cands[p], cand{hash: h, key: uint32(pos-c.lo)<<16 | uint32(i),
-				off: uint32(len(c.arena)), n: uint16(len(w.enc))})
-			c.order = append(c.order, uint8(p))
-			c.arena = append(c.arena, w.enc...)
+			w.batch = append(w.batch, sc)
 		}
-		c.transitions += uint64(succ)
+		c.transitions += uint64(n)
 		terminal := s.m.Terminal(st)
-		if succ == 0 && !terminal {
+		if n == 0 && !terminal {
 			for k, p := range s.props {
 				if p.Kind == KindDeadlock && c.first[k] < 0 {
 					c.first[k] = pos
@@ -380,8 +401,46 @@ func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expa
 			s.flags[id] = f
 			s.nodeOf[id] = s.nodeLabel(w, id, st)
 		}
+		if len(w.batch) >= batchSize {
+			s.lookupBatch(w, c, expand)
+		}
 	}
+	s.lookupBatch(w, c, expand)
 	return nil
+}
+
+// lookupBatch looks up the worker's batch of successors, in generation order, and files
+// the unknown ones as candidates.
+func (s *search[S, A]) lookupBatch(w *worker[A], c *chunk, expand bool) {
+	var sink uint64
+	for i := range w.batch {
+		sink += s.vis.touch(w.batch[i].hash)
+	}
+	w.sink += sink
+	for i := range w.batch {
+		sc := &w.batch[i]
+		enc := w.batchEnc[sc.from:sc.to]
+		slot := s.vis.find(sc.hash, enc)
+		if slot >= 0 {
+			if sc.edge >= 0 {
+				c.edges[sc.edge].target = s.vis.slotID(sc.hash, slot)
+			}
+			continue
+		}
+		if !expand {
+			c.unexplored = true
+			continue
+		}
+		p := partitionOf(sc.hash)
+		if sc.edge >= 0 {
+			c.edges[sc.edge].part, c.edges[sc.edge].cand = uint8(p), uint32(len(c.cands[p]))
+		}
+		c.cands[p] = append(c.cands[p], cand{hash: sc.hash, key: uint32(sc.pos-c.lo)<<16 | uint32(sc.act),
+			off: uint32(len(c.arena)), n: uint16(len(enc))})
+		c.order = append(c.order, uint8(p))
+		c.arena = append(c.arena, enc...)
+	}
+	w.batch, w.batchEnc = w.batch[:0], w.batchEnc[:0]
 }
 
 // judge evaluates the state properties on st and reports whether it violates an Always.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 )
 
 // The visited set is an open-addressing hash table of uint64 slots, split into partitions by
@@ -75,11 +76,9 @@ func newVisited(mode Visited, fixed int, ids bool, expected uint64) *visited {
 	default:
 		v.layout = layoutRecords
 	}
-	per := expected / partitions * 16 / maxLoad
-	size := 1 << 8
-	for uint64(size) < per {
-		size <<= 1
-	}
+	// Sized so that the expected states fill each partition to the maximum load: a good
+	// guess never rehashes and wastes no slot.
+	size := max(1<<8, int(expected/partitions*16/maxLoad)+1)
 	for i := range v.parts {
 		v.parts[i].init(size, v.stride, ids)
 	}
@@ -97,9 +96,29 @@ func (p *partition) nslots(stride int) int { return len(p.slots) / stride }
 
 func partitionOf(h uint64) int { return int(h >> (64 - partitionBits)) }
 
-// home is the first slot probed for h: bits just below the partition bits.
+// home is the first slot probed for h: the hash bits below the partition bits, scaled to the
+// table by a multiply-shift, so a partition can have any number of slots.
 func home(h uint64, nslots int) int {
-	return int(((h << partitionBits) >> 32) & uint64(nslots-1))
+	hi, _ := bits.Mul64(h<<partitionBits, uint64(nslots))
+	return int(hi)
+}
+
+// step is linear probing's next slot.
+func step(i, nslots int) int {
+	i++
+	if i == nslots {
+		return 0
+	}
+	return i
+}
+
+// touch loads the first word of h's home slot and returns it. Phase 1 touches a batch of
+// successors' slots before probing them, so that their cache misses overlap instead of
+// following one another: the loads are independent and the CPU issues them together.
+func (v *visited) touch(h uint64) uint64 {
+	p := &v.parts[partitionOf(h)]
+	n := len(p.slots) / v.stride
+	return p.slots[home(h, n)*v.stride]
 }
 
 func compactFP(h uint64) uint64 {
@@ -136,9 +155,9 @@ func (v *visited) find(h uint64, enc []byte) int {
 	p := &v.parts[partitionOf(h)]
 	switch v.layout {
 	case layoutCompact:
-		mask := len(p.slots) - 1
+		n := len(p.slots)
 		fp := compactFP(h)
-		for i := home(h, len(p.slots)); ; i = (i + 1) & mask {
+		for i := home(h, n); ; i = step(i, n) {
 			s := p.slots[i]
 			if s == 0 {
 				return -1
@@ -152,9 +171,9 @@ func (v *visited) find(h uint64, enc []byte) int {
 		v.pack(h, enc, &k)
 		return v.probeInline(p, &k, false)
 	}
-	mask := len(p.slots) - 1
+	n := len(p.slots)
 	tag := h & (1<<(64-tagShift) - 1)
-	for i := home(h, len(p.slots)); ; i = (i + 1) & mask {
+	for i := home(h, n); ; i = step(i, n) {
 		s := p.slots[i]
 		if s == 0 {
 			return -1
@@ -170,8 +189,7 @@ func (v *visited) find(h uint64, enc []byte) int {
 func (v *visited) probeInline(p *partition, k *key, add bool) int {
 	st := v.stride
 	n := len(p.slots) / st
-	mask := n - 1
-	for i := home(k[0], n); ; i = (i + 1) & mask {
+	for i := home(k[0], n); ; i = step(i, n) {
 		s := p.slots[i*st : i*st+st]
 		if s[0] == 0 {
 			if !add {
@@ -220,9 +238,9 @@ func (v *visited) insert(h uint64, enc []byte) (slot int, added bool) {
 		}
 		return i, false
 	case layoutCompact:
-		mask := len(p.slots) - 1
+		n := len(p.slots)
 		want := compactFP(h)
-		for i := home(h, len(p.slots)); ; i = (i + 1) & mask {
+		for i := home(h, n); ; i = step(i, n) {
 			s := p.slots[i]
 			if s == 0 {
 				p.slots[i] = want
@@ -234,9 +252,9 @@ func (v *visited) insert(h uint64, enc []byte) (slot int, added bool) {
 			}
 		}
 	}
-	mask := len(p.slots) - 1
+	n := len(p.slots)
 	tag := h & (1<<(64-tagShift) - 1)
-	for i := home(h, len(p.slots)); ; i = (i + 1) & mask {
+	for i := home(h, n); ; i = step(i, n) {
 		s := p.slots[i]
 		if s == 0 {
 			p.slots[i] = tag<<tagShift | (p.store(enc) + 1)
@@ -255,13 +273,14 @@ func (v *visited) setSlotID(h uint64, slot int, id uint32) {
 	v.parts[partitionOf(h)].ids[slot] = id
 }
 
-// grow doubles a partition and reinserts its entries where their hashes now put them.
+// grow enlarges a partition by half and reinserts its entries where their hashes now put
+// them. Half, not double, keeps the load between 1/2 and 3/4: less memory idle for the price
+// of more frequent (and each cheaper) rehashes.
 func (v *visited) grow(p *partition) {
 	st := v.stride
 	old, oldIDs := p.slots, p.ids
-	p.init(len(old)/st*2, st, v.ids)
+	p.init(len(old)/st*3/2, st, v.ids)
 	n := len(p.slots) / st
-	mask := n - 1
 	for j := 0; j < len(old)/st; j++ {
 		s := old[j*st : j*st+st]
 		if s[0] == 0 {
@@ -276,7 +295,7 @@ func (v *visited) grow(p *partition) {
 		}
 		i := home(h, n)
 		for p.slots[i*st] != 0 {
-			i = (i + 1) & mask
+			i = step(i, n)
 		}
 		copy(p.slots[i*st:i*st+st], s)
 		if v.ids {
