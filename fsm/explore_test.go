@@ -49,12 +49,3 @@ func explore(t testing.TB, sys System, limit int, find func(SysState) bool) (int
 	}
 	return len(nodes), nil, false
 }
-
-func TestExploreDefault(t *testing.T) {
-	sys, err := NewSystem(DefaultConfig(), RFC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, _, _ := explore(t, sys, 3_000_000, nil)
-	t.Logf("states: %d", n)
-}

@@ -15,7 +15,8 @@ func (sys System) Check(s SysState) error {
 	sp := sys.Machine.Space
 	for side := A; side <= B; side++ {
 		e := s.Ep[side]
-		if err := checkEndpoint(sp, e, uint32(sys.Config.Units[side])); err != nil {
+		units := [2]uint32{uint32(sys.Config.Units[side]), uint32(sys.Config.Units[side.Peer()])}
+		if err := checkEndpoint(sp, e, units[0], units[1]); err != nil {
 			return fmt.Errorf("%s: %w", side, err)
 		}
 		if e.Host != uint8(side) {
@@ -38,9 +39,12 @@ func (sys System) Check(s SysState) error {
 
 // CheckEndpoint is the per-endpoint part of Check, for callers that drive Step directly
 // (e.g. trace checking) with at most units data units per connection.
-func CheckEndpoint(sp Space, e Endpoint, units uint32) error { return checkEndpoint(sp, e, units) }
+func CheckEndpoint(sp Space, e Endpoint, units uint32) error {
+	return checkEndpoint(sp, e, units, units)
+}
 
-func checkEndpoint(sp Space, e Endpoint, units uint32) error {
+// checkEndpoint checks e, which may send units data units and receive peerUnits.
+func checkEndpoint(sp Space, e Endpoint, units, peerUnits uint32) error {
 	if !e.State.HasTCB() {
 		if e.ISS != 0 || e.IRS != 0 || e.SndUna != 0 || e.SndNxt != 0 || e.RcvNxt != 0 {
 			return fmt.Errorf("%s with sequence variables %v", e.State, e)
@@ -65,8 +69,8 @@ func checkEndpoint(sp Space, e Endpoint, units uint32) error {
 	}
 	if e.State != StateSynSent {
 		got := sp.Dist(e.IRS, e.RcvNxt)
-		if got == 0 || got > units+2 {
-			return fmt.Errorf("RCV.NXT - IRS = %d, want 1 to %d: %v", got, units+2, e)
+		if got == 0 || got > peerUnits+2 {
+			return fmt.Errorf("RCV.NXT - IRS = %d, want 1 to %d: %v", got, peerUnits+2, e)
 		}
 		if e.State.FinReceived() && got < 2 {
 			return fmt.Errorf("%s but the peer's FIN is not counted: %v", e.State, e)

@@ -165,3 +165,33 @@ func (e Emit) String() string {
 	}
 	return "emit?"
 }
+
+// Ignore says that a state does not react to an event at all, and why. Together with the
+// rules it covers every state and event kind (a test checks it), so that the table is the
+// only place that decides what an event does.
+type Ignore struct {
+	From StateSet
+	On   EventKind
+	Why  string
+}
+
+// Ignored lists the state/event pairs with no row.
+var Ignored = []Ignore{
+	{AnyState &^ In(StateClosed, StateListen), EvOpen,
+		"RFC 9293 §3.10.1: error, connection already exists"},
+	{AnyState &^ In(StateClosed), EvListen, "RFC 9293 §3.10.1: error, connection already exists"},
+	{In(StateClosed), EvSend, "RFC 9293 §3.10.2: error, connection does not exist"},
+	{In(StateListen, StateSynSent, StateSynReceived), EvSend,
+		"RFC 9293 §3.10.2: queued until ESTABLISHED (Abstraction: SEND is offered only once synchronized)"},
+	{In(StateFinWait1, StateFinWait2, StateClosing, StateLastAck, StateTimeWait), EvSend,
+		"RFC 9293 §3.10.2: error, connection closing"},
+	{In(StateClosed), EvClose, "RFC 9293 §3.10.4: error, connection does not exist"},
+	{In(StateFinWait1, StateFinWait2, StateClosing, StateLastAck, StateTimeWait), EvClose,
+		"RFC 9293 §3.10.4: error, connection closing"},
+	{In(StateClosed), EvAbort, "RFC 9293 §3.10.5: error, connection does not exist"},
+	{In(StateClosed, StateListen), EvRetransmit, "no retransmission timer without a TCB"},
+	{AnyState &^ In(StateTimeWait), EvTimeWait, "the 2MSL timer runs only in TIME-WAIT"},
+	{In(StateClosed, StateListen, StateTimeWait), EvUserTimeout,
+		"RFC 9293 §3.10.8: no user timeout without outstanding sends"},
+	{In(StateClosed), EvCrash, "a crash loses nothing when there is no TCB"},
+}

@@ -158,7 +158,7 @@ func (v Variant) Apply(rules []Rule) ([]Rule, error) {
 	for _, e := range v.Edits {
 		i := slices.IndexFunc(out, func(r Rule) bool { return r.Name == e.Rule })
 		if i < 0 && (e.Op != Add || e.Rule != "") {
-			return nil, fmt.Errorf("variant %s: %s rule %q: no such rule", v.Name, e.Op, e.Rule)
+			return nil, fmt.Errorf("variant %s: edit of rule %q: no such rule", v.Name, e.Rule)
 		}
 		switch e.Op {
 		case Remove:

@@ -1,0 +1,139 @@
+package fsm
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var citation = regexp.MustCompile(`^RFC 9293 §3(\.\d+)+( |$)`)
+
+func allTables(t *testing.T) map[string][]Rule {
+	t.Helper()
+	out := map[string][]Rule{}
+	for _, v := range Variants {
+		rules, err := VariantRules(v.Name)
+		require.NoError(t, err, "variant %s", v.Name)
+		out[v.Name] = rules
+	}
+	return out
+}
+
+func TestEveryRuleOfEveryVariantCitesAnRFC9293Section(t *testing.T) {
+	for name, rules := range allTables(t) {
+		for _, r := range rules {
+			assert.Regexp(t, citation, r.Cite, "variant %s, rule %q", name, r.Name)
+		}
+	}
+}
+
+func TestACitationCheckRejectsRulesWithoutASection(t *testing.T) {
+	for _, bad := range []string{"", "RFC 793", "RFC 9293", "RFC 9293 section 3", "§3.10"} {
+		assert.NotRegexp(t, citation, bad)
+	}
+}
+
+func TestRuleNamesAreUniqueAndRulesAreWellFormed(t *testing.T) {
+	for name, rules := range allTables(t) {
+		seen := map[string]bool{}
+		for _, r := range rules {
+			assert.False(t, seen[r.Name], "variant %s: duplicate rule %q", name, r.Name)
+			seen[r.Name] = true
+			assert.NotZero(t, r.From, "rule %q has no from-state", r.Name)
+			assert.NotZero(t, r.On, "rule %q has no event", r.Name)
+			assert.True(t, r.To == Stay || r.To < numStates, "rule %q: bad to-state", r.Name)
+			assert.Equal(t, r.On == EvSegment, r.Phase != PhaseCall,
+				"rule %q: only segment rows have a segment phase", r.Name)
+			if r.Guard.Fn != nil {
+				assert.NotEmpty(t, r.Guard.Name, "rule %q: unnamed guard", r.Name)
+			}
+		}
+	}
+}
+
+func TestEveryStateAndEventHasARowOrIsListedAsIgnored(t *testing.T) {
+	for _, s := range AllStates() {
+		for _, k := range AllEventKinds() {
+			var rows []string
+			for _, r := range Rules {
+				if r.From.Has(s) && r.On == k {
+					rows = append(rows, r.Name)
+				}
+			}
+			var why []string
+			for _, ig := range Ignored {
+				if ig.From.Has(s) && ig.On == k {
+					why = append(why, ig.Why)
+				}
+			}
+			assert.True(t, len(rows) > 0 != (len(why) > 0),
+				"%s on %s: rows %v, ignored because %v; want exactly one of them", s, k, rows, why)
+			assert.LessOrEqual(t, len(why), 1, "%s on %s ignored twice", s, k)
+		}
+	}
+}
+
+func TestUnknownVariantIsAnErrorListingTheValidNames(t *testing.T) {
+	_, err := VariantRules("three-way-handshake")
+	require.Error(t, err)
+	for _, v := range Variants {
+		assert.Contains(t, err.Error(), v.Name)
+	}
+	_, err = NewSystem(DefaultConfig(), "nope")
+	require.ErrorContains(t, err, "unknown variant \"nope\"")
+}
+
+func TestEveryVariantButTheRFCChangesTheTableAsItSays(t *testing.T) {
+	base := Describe(Rules)
+	for _, v := range Variants {
+		rules, err := VariantRules(v.Name)
+		require.NoError(t, err)
+		if v.Name == RFC {
+			assert.Empty(t, v.Edits)
+			assert.Equal(t, base, Describe(rules))
+			continue
+		}
+		require.NotEmpty(t, v.Edits, v.Name)
+		assert.NotEqual(t, base, Describe(rules), "variant %s leaves the table as it was", v.Name)
+		assert.Len(t, v.Changed(), len(v.Edits))
+		assert.NotEmpty(t, v.Desc)
+	}
+}
+
+func TestVariantEditsOfMissingRulesAreErrors(t *testing.T) {
+	v := Variant{Name: "broken", Edits: []Edit{remove("closed/open"), remove("closed/open")}}
+	_, err := v.Apply(Rules)
+	require.ErrorContains(t, err, `edit of rule "closed/open": no such rule`)
+}
+
+func TestVariantsDoNotChangeTheRFCTable(t *testing.T) {
+	before := Describe(Rules)
+	for _, v := range Variants {
+		_, err := VariantRules(v.Name)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before, Describe(Rules))
+}
+
+func TestDescribeGivesEachRuleStaticDrawingData(t *testing.T) {
+	infos := Describe(Rules)
+	require.Len(t, infos, len(Rules))
+	byName := map[string]RuleInfo{}
+	for _, info := range infos {
+		byName[info.Name] = info
+		assert.NotEmpty(t, info.From)
+		assert.NotEmpty(t, info.Event)
+		assert.NotEmpty(t, info.Cite)
+	}
+	syn := byName["listen/syn"]
+	assert.Equal(t, []State{StateListen}, syn.From)
+	assert.Equal(t, "segment", syn.Event)
+	assert.Equal(t, StateSynReceived, syn.To)
+	assert.Equal(t, "SYN,ACK", syn.Emits)
+	assert.Equal(t, "syn", syn.Guard)
+	assert.True(t, strings.HasPrefix(syn.String(), "listen/syn: LISTEN --segment[syn] / SYN,ACK--> SYN-RECEIVED"), syn.String())
+	assert.Equal(t, []State{StateSynSent, StateEstablished}, Rule{From: In(StateEstablished, StateSynSent), To: Stay}.Targets())
+}

@@ -1,0 +1,200 @@
+package fsm
+
+import (
+	"bufio"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Scenario files (fsm/testdata/*.scn) script the system step by step, in the manner of
+// etcd raft's datadriven tests:
+//
+//	# RFC 9293 §3.5 Figure 6, basic three-way handshake
+//	config shape=client-server
+//	open A
+//	expect A=SYN-SENT B=LISTEN sent=<SEQ=1><CTL=SYN>
+//	deliver B <SEQ=1><CTL=SYN>
+//	expect B=SYN-RECEIVED sent=<SEQ=8><ACK=2><CTL=SYN,ACK>
+//
+// A case starts with a config line and ends at a blank line; # starts a comment. Commands
+// name the side acted on: open, listen, send, close, abort, crash X; timeout X
+// rtx|2msl|user; deliver, lose, dup X <segment> [inc=k]; inject X <segment> (one of the
+// system's OldSegments, going to X). expect checks keys after the previous command:
+// A= and B= (states), sent= (segments it put on the network, in order, or none),
+// inflight= (packets in flight), told= (sides told of a reset: A, B, A,B or none),
+// delivered= (units delivered to A and B, as a,b).
+
+// Scenario is one parsed case.
+type Scenario struct {
+	Line  int // line of its config command
+	Steps []ScenarioStep
+}
+
+// ScenarioStep is one command line.
+type ScenarioStep struct {
+	Line int
+	Cmd  string
+	Args []string
+	// Keys holds key=value arguments, in order of appearance for expect.
+	Keys [][2]string
+}
+
+// ParseScenarios reads a scenario file.
+func ParseScenarios(text string) ([]Scenario, error) {
+	var out []Scenario
+	var cur *Scenario
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			if strings.TrimSpace(sc.Text()) == "" {
+				cur = nil // a blank line ends a case; a comment line does not
+			}
+			continue
+		}
+		st := ScenarioStep{Line: n, Cmd: fields[0]}
+		for _, f := range fields[1:] {
+			if k, v, ok := strings.Cut(f, "="); ok && !strings.HasPrefix(f, "<") {
+				st.Keys = append(st.Keys, [2]string{k, v})
+			} else {
+				st.Args = append(st.Args, f)
+			}
+		}
+		if st.Cmd == "config" {
+			out = append(out, Scenario{Line: n})
+			cur = &out[len(out)-1]
+		} else if cur == nil {
+			return nil, fmt.Errorf("line %d: %q before any config line", n, st.Cmd)
+		}
+		if err := checkStep(st); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		cur.Steps = append(cur.Steps, st)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read scenarios: %w", err)
+	}
+	return out, nil
+}
+
+var scenarioArity = map[string]int{
+	"config": 0, "expect": 0, "open": 1, "listen": 1, "send": 1, "close": 1, "abort": 1,
+	"crash": 1, "timeout": 2, "deliver": 2, "lose": 2, "dup": 2, "inject": 2,
+}
+
+func checkStep(st ScenarioStep) error {
+	n, ok := scenarioArity[st.Cmd]
+	if !ok {
+		return fmt.Errorf("unknown command %q", st.Cmd)
+	}
+	if len(st.Args) != n {
+		return fmt.Errorf("%s takes %d arguments, got %d", st.Cmd, n, len(st.Args))
+	}
+	if n > 0 {
+		if _, err := ParseSide(st.Args[0]); err != nil {
+			return err
+		}
+	}
+	if n == 2 && st.Cmd != "timeout" {
+		if _, err := ParseSegment(st.Args[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScenarioConfig builds the config and variant of a config line. Keys: shape, seqbits,
+// window, cap, units (a,b), incs, loss, dup, inject, crash, oldfrom (A, B or A,B),
+// callsA and callsB (comma lists of open, listen, send, close, abort, user-timeout),
+// variant. Budgets default to generous values so that a script can fault at will.
+func ScenarioConfig(st ScenarioStep) (Config, string, error) {
+	cfg := DefaultConfig()
+	cfg.Capacity = 4
+	cfg.Faults = Faults{Loss: 3, Dup: 3, Inject: 3, Crash: 2}
+	cfg.OldFrom = [2]bool{true, true}
+	variant := RFC
+	for _, kv := range st.Keys {
+		k, v := kv[0], kv[1]
+		var err error
+		num := func() uint64 {
+			n, e := strconv.ParseUint(v, 10, 8)
+			if e != nil && err == nil {
+				err = fmt.Errorf("config %s=%q: want a small number", k, v)
+			}
+			return n
+		}
+		switch k {
+		case "shape":
+			cfg.Shape, err = ParseShape(v)
+		case "seqbits":
+			cfg.SeqBits = int(num())
+		case "window":
+			cfg.Window = uint32(num())
+		case "cap":
+			cfg.Capacity = int(num())
+		case "incs":
+			cfg.Incarnations = uint8(num())
+		case "loss":
+			cfg.Faults.Loss = uint8(num())
+		case "dup":
+			cfg.Faults.Dup = uint8(num())
+		case "inject":
+			cfg.Faults.Inject = uint8(num())
+		case "crash":
+			cfg.Faults.Crash = uint8(num())
+		case "units":
+			a, b, ok := strings.Cut(v, ",")
+			ua, ea := strconv.ParseUint(a, 10, 8)
+			ub, eb := strconv.ParseUint(b, 10, 8)
+			if !ok || ea != nil || eb != nil {
+				err = fmt.Errorf("config units=%q: want a,b", v)
+			}
+			cfg.Units = [2]uint8{uint8(ua), uint8(ub)}
+		case "oldfrom":
+			cfg.OldFrom = [2]bool{}
+			for _, s := range strings.Split(v, ",") {
+				side, e := ParseSide(s)
+				if e != nil {
+					err = e
+					break
+				}
+				cfg.OldFrom[side] = true
+			}
+		case "callsA", "callsB":
+			var calls Calls
+			for _, name := range strings.Split(v, ",") {
+				c, e := parseCall(name)
+				if e != nil {
+					err = e
+					break
+				}
+				calls |= c
+			}
+			cfg.Calls[k[len(k)-1]-'A'] = calls
+		case "variant":
+			variant = v
+		default:
+			err = fmt.Errorf("unknown config key %q", k)
+		}
+		if err != nil {
+			return cfg, "", err
+		}
+	}
+	return cfg, variant, nil
+}
+
+func parseCall(name string) (Calls, error) {
+	names := []string{"open", "listen", "send", "close", "abort", "user-timeout"}
+	i := slices.Index(names, name)
+	if i < 0 {
+		return 0, fmt.Errorf("unknown call %q (valid: %s)", name, strings.Join(names, ", "))
+	}
+	return 1 << i, nil
+}

@@ -1,0 +1,234 @@
+package fsm
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/tcpverify/tcpverify/checker"
+)
+
+// genSystem draws a small system: any shape, variant and budget.
+func genSystem(t *rapid.T) System {
+	cfg := DefaultConfig()
+	cfg.Shape = Shape(rapid.IntRange(0, 1).Draw(t, "shape"))
+	cfg.SeqBits = rapid.IntRange(3, 5).Draw(t, "seqbits")
+	cfg.Capacity = rapid.IntRange(1, 4).Draw(t, "cap")
+	cfg.Units = [2]uint8{uint8(rapid.IntRange(0, 1).Draw(t, "unitsA")),
+		uint8(rapid.IntRange(0, 1).Draw(t, "unitsB"))}
+	cfg.Incarnations = uint8(rapid.IntRange(1, 3).Draw(t, "incs"))
+	cfg.Faults = Faults{
+		Loss:   uint8(rapid.IntRange(0, 2).Draw(t, "loss")),
+		Dup:    uint8(rapid.IntRange(0, 2).Draw(t, "dup")),
+		Inject: uint8(rapid.IntRange(0, 2).Draw(t, "inject")),
+		Crash:  uint8(rapid.IntRange(0, 1).Draw(t, "crash")),
+	}
+	cfg.OldFrom = [2]bool{true, rapid.Bool().Draw(t, "oldFromB")}
+	if rapid.Bool().Draw(t, "userTimeout") {
+		cfg.Calls = [2]Calls{cfg.calls(A) | CallUserTimeout | CallAbort, cfg.calls(B) | CallUserTimeout}
+	}
+	variant := rapid.SampledFrom(VariantNames()).Draw(t, "variant")
+	sys, err := NewSystem(cfg, variant)
+	if err != nil {
+		t.Fatalf("new system: %v", err)
+	}
+	return sys
+}
+
+// walk takes up to n random steps from the initial state, calling visit on every state.
+func walk(t *rapid.T, sys System, n int, visit func(s SysState, a *Action)) SysState {
+	s := sys.Init()[0]
+	visit(s, nil)
+	var acts []Action
+	for i := 0; i < n; i++ {
+		acts = sys.Actions(s, acts[:0])
+		if len(acts) == 0 {
+			break
+		}
+		a := acts[rapid.IntRange(0, len(acts)-1).Draw(t, "action")]
+		next, ok := sys.Next(s, a)
+		if !ok {
+			t.Fatalf("listed action %s not enabled in %s", sys.Label(s, a), s)
+		}
+		s = next
+		visit(s, &a)
+	}
+	return s
+}
+
+func TestEveryRuleKeepsTheTCBInvariants(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sys := genSystem(t)
+		walk(t, sys, 60, func(s SysState, a *Action) {
+			if err := sys.Check(s); err != nil {
+				t.Fatalf("%v\nafter %v in %s", err, a, s.Detail())
+			}
+		})
+	})
+}
+
+func TestStateEncodingRoundTripsAndIsCanonical(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sys := genSystem(t)
+		var states []SysState
+		walk(t, sys, 40, func(s SysState, _ *Action) { states = append(states, s) })
+		for _, s := range states {
+			b := sys.Encode(nil, s)
+			if got := sys.Decode(b); got != s {
+				t.Fatalf("decode(encode(s)) = %s, want %s", got.Detail(), s.Detail())
+			}
+			// Rebuilding the bag in another order gives the same value and bytes.
+			pkts := s.Net.Packets()
+			perm := rapid.Permutation(pkts).Draw(t, "perm")
+			var net Network
+			for _, p := range perm {
+				var ok bool
+				net, ok = net.Add(p, MaxCapacity)
+				if !ok {
+					t.Fatalf("bag refused %v", p)
+				}
+			}
+			s2 := s
+			s2.Net = net
+			if s2 != s || !bytes.Equal(sys.Encode(nil, s2), b) {
+				t.Fatalf("permuted bag %v encodes differently from %v", net, s.Net)
+			}
+		}
+		// Different states have different bytes.
+		for i := range states {
+			j := rapid.IntRange(0, len(states)-1).Draw(t, "j")
+			same := bytes.Equal(sys.Encode(nil, states[i]), sys.Encode(nil, states[j]))
+			if same != (states[i] == states[j]) {
+				t.Fatalf("states %d and %d: equal %v, same bytes %v", i, j, states[i] == states[j], same)
+			}
+		}
+	})
+}
+
+func TestEveryStepPutsAtMostOneSegmentOnTheNetwork(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sys := genSystem(t)
+		prev := sys.Init()[0]
+		walk(t, sys, 60, func(s SysState, a *Action) {
+			if a != nil && a.Kind != ActDup && a.Kind != ActInject {
+				if n := len(added(prev.Net, s.Net)); n > 1 {
+					t.Fatalf("%s put %d segments on the network", sys.Label(prev, *a), n)
+				}
+			}
+			prev = s
+		})
+	})
+}
+
+func TestActionLabelsAreDistinctWithinAState(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sys := genSystem(t)
+		walk(t, sys, 40, func(s SysState, _ *Action) {
+			seen := map[string]bool{}
+			for _, a := range sys.Actions(s, nil) {
+				l := sys.Label(s, a)
+				if seen[l] {
+					t.Fatalf("two actions labeled %q in %s", l, s)
+				}
+				seen[l] = true
+			}
+		})
+	})
+}
+
+func TestLabelsAndStoriesReadLikeTheRFCFigures(t *testing.T) {
+	sys, err := NewSystem(DefaultConfig(), RFC)
+	require.NoError(t, err)
+	s := sys.Init()[0]
+	open := Action{Kind: ActCall, Side: A, Event: EvOpen}
+	assert.Equal(t, "A open", sys.Label(s, open))
+	assert.Equal(t, "A open (CLOSED -> SYN-SENT)", sys.Story(s, open))
+	s, ok := sys.Next(s, open)
+	require.True(t, ok)
+	syn := Action{Kind: ActDeliver, Side: B, Pkt: s.Net.Packets()[0]}
+	assert.Equal(t, "B deliver <SEQ=1><CTL=SYN>", sys.Label(s, syn))
+	assert.Equal(t, "B deliver <SEQ=1><CTL=SYN> (LISTEN -> SYN-RECEIVED)", sys.Story(s, syn))
+	old := Action{Kind: ActInject, Side: B, Pkt: sys.OldSegments()[0]}
+	assert.Equal(t, "B inject <SEQ=9><CTL=SYN> old#0", sys.Label(s, old))
+	assert.Equal(t, "B deliver SYN", sys.ProjectAction(s, syn))
+	assert.Equal(t, "A=SYN-SENT B=LISTEN", sys.Project(s))
+	assert.Equal(t, "A=SYN-SENT B=LISTEN net=[A->B <SEQ=1><CTL=SYN>#1]", s.String())
+	assert.True(t, sys.Fair(s, syn))
+	assert.False(t, sys.Fair(s, old))
+	assert.False(t, sys.Fair(s, Action{Kind: ActLose, Side: B, Pkt: syn.Pkt}))
+}
+
+func TestNewSystemValidatesItsConfig(t *testing.T) {
+	bad := []func(c *Config){
+		func(c *Config) { c.Capacity = 0 },
+		func(c *Config) { c.Capacity = MaxCapacity + 1 },
+		func(c *Config) { c.Incarnations = 0 },
+		func(c *Config) { c.Incarnations = MaxIncarnations + 1 },
+		func(c *Config) { c.SeqBits = 0 },
+		func(c *Config) { c.SeqBits = 2; c.Window = 1 },
+		func(c *Config) { c.Shape = 7 },
+	}
+	for i, f := range bad {
+		c := DefaultConfig()
+		f(&c)
+		_, err := NewSystem(c, RFC)
+		assert.Error(t, err, "case %d", i)
+	}
+}
+
+func TestPropertiesDefaultToFsmsOwnAndCanBeReplaced(t *testing.T) {
+	sys, err := NewSystem(DefaultConfig(), RFC)
+	require.NoError(t, err)
+	props := sys.Properties()
+	require.Len(t, props, 2)
+	assert.Equal(t, checker.KindDeadlock, props[0].Kind)
+	assert.Equal(t, "tcb invariants", props[1].Name)
+	mine := checker.Always("mine", func(SysState) bool { return true })
+	assert.Equal(t, []string{"mine"}, names(sys.WithProperties(mine).Properties()))
+	other, err := NewSystem(DefaultConfig(), RFC, mine)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"mine"}, names(other.Properties()))
+	assert.Len(t, sys.Properties(), 2, "WithProperties changed the original")
+}
+
+func names(props []checker.Property[SysState]) []string {
+	var out []string
+	for _, p := range props {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+func TestTerminalStatesAreQuietAndClosed(t *testing.T) {
+	sys, err := NewSystem(DefaultConfig(), RFC)
+	require.NoError(t, err)
+	s := sys.Init()[0]
+	assert.True(t, sys.Terminal(s), "A CLOSED, B LISTEN, nothing in flight")
+	s.Ep[A].State = StateFinWait2
+	assert.False(t, sys.Terminal(s))
+	s.Ep[A].State = StateClosed
+	s.Net, _ = s.Net.Add(Packet{Src: A, Seg: Segment{Flags: SYN}}, 2)
+	assert.False(t, sys.Terminal(s), "a segment is in flight")
+}
+
+func TestTheCheckRejectsBrokenTCBs(t *testing.T) {
+	sys, err := NewSystem(DefaultConfig(), RFC)
+	require.NoError(t, err)
+	good := sys.Init()[0]
+	good.Ep[A] = est
+	require.NoError(t, sys.Check(good))
+	for name, f := range map[string]func(e *Endpoint){
+		"SND.UNA past SND.NXT":  func(e *Endpoint) { e.SndUna = 3 },
+		"CLOSED with numbers":   func(e *Endpoint) { e.State = StateClosed },
+		"no number for the FIN": func(e *Endpoint) { e.State = StateLastAck; e.RcvNxt = 10 },
+		"peer's FIN uncounted":  func(e *Endpoint) { e.State = StateCloseWait },
+		"SYN-SENT with an IRS":  func(e *Endpoint) { e.State = StateSynSent },
+	} {
+		s := good
+		f(&s.Ep[A])
+		assert.Error(t, sys.Check(s), name)
+	}
+}
