@@ -10,7 +10,43 @@ import (
 // RunScenario plays one case through a System built from its config line, checking its
 // expect lines. The error names the failing line and shows the whole system as it was
 // after the last command.
-func RunScenario(sc Scenario) error {
+func RunScenario(sc Scenario) error { return runScenario(sc, nil) }
+
+// UpdateScenarios replays every case of a scenario file and returns the file with each
+// expect line's values replaced by what the system actually shows (keys, order and
+// comments kept), for reviewing a rule change as a diff. Errors other than failed
+// expectations are returned.
+func UpdateScenarios(text string) (string, error) {
+	cases, err := ParseScenarios(text)
+	if err != nil {
+		return "", err
+	}
+	fixed := map[int]string{}
+	for _, sc := range cases {
+		err := runScenario(sc, func(st ScenarioStep, got [][2]string) {
+			parts := []string{"expect"}
+			for _, kv := range got {
+				parts = append(parts, kv[0]+"="+kv[1])
+			}
+			fixed[st.Line] = strings.Join(parts, " ")
+		})
+		if err != nil {
+			return "", err
+		}
+	}
+	lines := strings.Split(text, "\n")
+	for n, line := range fixed {
+		if i := strings.IndexByte(lines[n-1], '#'); i >= 0 {
+			line += " " + lines[n-1][i:]
+		}
+		lines[n-1] = line
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// runScenario runs sc; with fix set, expect lines report the actual values to it instead
+// of failing.
+func runScenario(sc Scenario, fix func(ScenarioStep, [][2]string)) error {
 	if len(sc.Steps) == 0 || sc.Steps[0].Cmd != "config" {
 		return fmt.Errorf("line %d: a case must start with config", sc.Line)
 	}
@@ -26,8 +62,15 @@ func RunScenario(sc Scenario) error {
 	var sent []Packet
 	for _, st := range sc.Steps[1:] {
 		if st.Cmd == "expect" {
-			if err := expect(sys, s, sent, st); err != nil {
+			got, err := expect(s, sent, st)
+			if err != nil && fix == nil {
 				return fmt.Errorf("line %d: %w\nsystem:\n%s", st.Line, err, s.Detail())
+			}
+			if fix != nil {
+				if got == nil {
+					return fmt.Errorf("line %d: %w", st.Line, err)
+				}
+				fix(st, got)
 			}
 			continue
 		}
@@ -121,10 +164,14 @@ func scenarioAction(sys System, s SysState, st ScenarioStep) (Action, error) {
 	return Action{Kind: kind, Side: side, Pkt: *found}, nil
 }
 
-func expect(sys System, s SysState, sent []Packet, st ScenarioStep) error {
+// expect checks an expect line. It returns the actual value of every key (nil when a key
+// is unknown) and an error for the first mismatch.
+func expect(s SysState, sent []Packet, st ScenarioStep) ([][2]string, error) {
 	if len(st.Args) > 0 {
-		return fmt.Errorf("expect takes key=value arguments only, got %q", st.Args)
+		return nil, fmt.Errorf("expect takes key=value arguments only, got %q", st.Args)
 	}
+	var actual [][2]string
+	var mismatch error
 	for _, kv := range st.Keys {
 		k, v := kv[0], kv[1]
 		var got string
@@ -149,13 +196,14 @@ func expect(sys System, s SysState, sent []Packet, st ScenarioStep) error {
 		case "delivered":
 			got = fmt.Sprintf("%d,%d", s.Ghost[A].Delivered, s.Ghost[B].Delivered)
 		default:
-			return fmt.Errorf("unknown expect key %q", k)
+			return nil, fmt.Errorf("unknown expect key %q", k)
 		}
-		if got != v {
-			return fmt.Errorf("expect %s=%s, got %s", k, v, got)
+		actual = append(actual, [2]string{k, got})
+		if got != v && mismatch == nil {
+			mismatch = fmt.Errorf("expect %s=%s, got %s", k, v, got)
 		}
 	}
-	return nil
+	return actual, mismatch
 }
 
 // segmentList renders segments back to back, "none" for no segment.

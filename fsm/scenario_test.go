@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -8,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+var update = flag.Bool("update", false, "rewrite the expect lines of testdata/*.scn")
 
 func TestScenarioFilesReplayTheRFCScenarios(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.scn")
@@ -17,6 +20,12 @@ func TestScenarioFilesReplayTheRFCScenarios(t *testing.T) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			text, err := os.ReadFile(f)
 			require.NoError(t, err)
+			if *update {
+				fixed, err := UpdateScenarios(string(text))
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(f, []byte(fixed), 0o644))
+				text = []byte(fixed)
+			}
 			cases, err := ParseScenarios(string(text))
 			require.NoError(t, err)
 			require.NotEmpty(t, cases)
@@ -117,4 +126,16 @@ func FuzzParseScenarios(f *testing.F) {
 			_ = RunScenario(sc) // may fail, must not panic
 		}
 	})
+}
+
+func TestUpdateRewritesExpectLinesToWhatTheSystemDoes(t *testing.T) {
+	text := "config shape=client-server\nopen A\nexpect A=LISTEN sent=none # wrong\n"
+	fixed, err := UpdateScenarios(text)
+	require.NoError(t, err)
+	assert.Equal(t, "config shape=client-server\nopen A\nexpect A=SYN-SENT sent=<SEQ=1><CTL=SYN> # wrong\n", fixed)
+	cases, err := ParseScenarios(fixed)
+	require.NoError(t, err)
+	assert.NoError(t, RunScenario(cases[0]))
+	_, err = UpdateScenarios("config\nexpect Q=1\n")
+	assert.ErrorContains(t, err, "unknown expect key")
 }
