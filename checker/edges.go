@@ -69,10 +69,11 @@ const noCand = ^uint32(0)
 // between workers, so they are never printed or used to order anything: output is ordered by
 // state ids and by the strings themselves.
 type interner struct {
-	mu    sync.Mutex
-	ids   map[string]uint32
-	names []string
-	fair  []bool
+	mu     sync.Mutex
+	ids    map[string]uint32
+	names  []string
+	fair   []bool
+	strong []bool
 }
 
 func (in *interner) init() { in.ids = map[string]uint32{} }
@@ -88,15 +89,17 @@ func (in *interner) intern(cache map[string]uint32, name string) uint32 {
 		in.ids[name] = id
 		in.names = append(in.names, name)
 		in.fair = append(in.fair, false)
+		in.strong = append(in.strong, false)
 	}
 	in.mu.Unlock()
 	cache[name] = id
 	return id
 }
 
-func (in *interner) markFair(id uint32) {
+func (in *interner) markFair(id uint32, strong bool) {
 	in.mu.Lock()
 	in.fair[id] = true
+	in.strong[id] = in.strong[id] || strong
 	in.mu.Unlock()
 }
 
@@ -106,8 +109,8 @@ func (s *search[S, A]) labelEdge(w *worker[A], e *edge, st S, a A) {
 	e.cand = noCand
 	label := s.m.Label(st, a)
 	e.label = s.labels.intern(w.labels, label)
-	if len(s.evProps) > 0 && s.m.Fair(st, a) && !w.fair[e.label] {
-		s.labels.markFair(e.label)
+	if len(s.evProps) > 0 && !w.fair[e.label] && s.m.Fair(st, a) {
+		s.labels.markFair(e.label, s.strong != nil && s.strong.StrongFair(st, a))
 		w.fair[e.label] = true
 	}
 	if s.cfg.Graph {

@@ -12,10 +12,15 @@ import (
 //
 // Weak fairness: an infinite path is fair when every fair action that is enabled in all of
 // its states from some point on is taken infinitely often. A cycle through every state and
-// edge of a component C is fair iff every fair action enabled in all states of C is taken by
-// an edge inside C. No smaller cycle in C can be fair when that one is not (it has at least
-// the same continuously enabled actions and at most the same taken ones), so a component
-// either has a fair cycle by this test or none.
+// edge of a component C satisfies it iff every fair action enabled in all states of C is
+// taken by an edge inside C; no smaller cycle in C can do better (it has at least the same
+// continuously enabled actions and at most the same taken ones).
+//
+// Strong fairness (StrongFairer): an action enabled infinitely often must be taken
+// infinitely often. If some strongly fair action is enabled somewhere in C but never taken
+// inside it, no fair cycle may visit the states where it is enabled: they are removed, the
+// rest is split into components again, and each is judged the same way (the classic
+// refinement for Streett conditions).
 //
 // The verdict picks the violation nearest to an initial state, breadth-first through R, so
 // the stem is shortest and the choice does not depend on the workers.
@@ -60,25 +65,136 @@ func (s *search[S, A]) eventuallyVerdict(k int) (Status, *Trace[S]) {
 		return Holds, nil
 	}
 
-	scc := tarjan(es, order, inR)
-	fairSCC := s.fairComponents(scc, order, inR)
-
+	inRf := func(v uint32) bool { return inR[v] }
+	comps := s.fairComponents(tarjanGroups(es, order, inRf, n), inRf)
+	compOf := map[uint32]int{}
+	for c, members := range comps {
+		for _, v := range members {
+			compOf[v] = c
+		}
+	}
 	for _, u := range order {
 		lo, hi := es.out(u)
 		if lo == hi {
 			return Violated, s.lasso(via, u, nil)
 		}
-		if c := scc[u]; fairSCC[c] {
-			return Violated, s.lasso(via, u, s.fairCycle(u, c, scc))
+		if c, ok := compOf[u]; ok {
+			return Violated, s.lasso(via, u, s.fairCycle(u, comps[c]))
 		}
 	}
 	return Holds, nil
 }
 
+// tarjanGroups splits the states of order that satisfy in into strongly connected
+// components, each listed in the order of order.
+func tarjanGroups(es *edgeStore, order []uint32, in func(uint32) bool, n int) [][]uint32 {
+	comp := tarjan(es, order, in, n)
+	index := map[int32]int{}
+	var groups [][]uint32
+	for _, v := range order {
+		if !in(v) {
+			continue
+		}
+		g, ok := index[comp[v]]
+		if !ok {
+			g = len(groups)
+			index[comp[v]] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], v)
+	}
+	return groups
+}
+
+// fairComponents keeps, from the given components, the parts that hold a fair cycle. inSet
+// bounds the graph (R).
+func (s *search[S, A]) fairComponents(groups [][]uint32, inSet func(uint32) bool) [][]uint32 {
+	es := &s.edges
+	var out [][]uint32
+	for len(groups) > 0 {
+		members := groups[0]
+		groups = groups[1:]
+		in := make(map[uint32]bool, len(members))
+		for _, v := range members {
+			in[v] = true
+		}
+		cyclic := false
+		internal := map[uint32]bool{}
+		var all map[uint32]bool // fair labels enabled in every member
+		anyStrong := map[uint32]bool{}
+		for i, u := range members {
+			here := map[uint32]bool{}
+			lo, hi := es.out(u)
+			for e := lo; e < hi; e++ {
+				l := es.label[e]
+				if s.labels.fair[l] {
+					here[l] = true
+					if s.labels.strong[l] {
+						anyStrong[l] = true
+					}
+				}
+				if in[es.to[e]] {
+					cyclic = true
+					internal[l] = true
+				}
+			}
+			if i == 0 {
+				all = here
+			} else {
+				for l := range all {
+					if !here[l] {
+						delete(all, l)
+					}
+				}
+			}
+		}
+		if !cyclic {
+			continue
+		}
+		weakOK := true
+		for l := range all {
+			if !internal[l] {
+				weakOK = false
+				break
+			}
+		}
+		if !weakOK {
+			continue // no cycle in here, nor in any part of it, is weakly fair
+		}
+		banned := map[uint32]bool{}
+		for l := range anyStrong {
+			if !internal[l] {
+				banned[l] = true
+			}
+		}
+		if len(banned) == 0 {
+			out = append(out, members)
+			continue
+		}
+		// Drop the states where a banned action is enabled and judge what is left.
+		keep := map[uint32]bool{}
+		var rest []uint32
+		for _, u := range members {
+			ok := true
+			lo, hi := es.out(u)
+			for e := lo; e < hi && ok; e++ {
+				ok = !banned[es.label[e]]
+			}
+			if ok {
+				keep[u] = true
+				rest = append(rest, u)
+			}
+		}
+		if len(rest) > 0 {
+			groups = append(groups, tarjanGroups(es, rest, func(v uint32) bool { return keep[v] }, s.parent.len())...)
+		}
+	}
+	return out
+}
+
 // tarjan labels the strongly connected components of the subgraph induced by inR, visiting
 // roots in the given order. It is iterative: components can be as large as the graph.
-func tarjan(es *edgeStore, order []uint32, inR []bool) []int32 {
-	n := len(inR)
+func tarjan(es *edgeStore, order []uint32, in func(uint32) bool, n int) []int32 {
 	index := make([]int32, n)
 	low := make([]int32, n)
 	comp := make([]int32, n)
@@ -113,7 +229,7 @@ func tarjan(es *edgeStore, order []uint32, inR []bool) []int32 {
 			for f.edge < hi {
 				w := es.to[f.edge]
 				f.edge++
-				if !inR[w] {
+				if !in(w) {
 					continue
 				}
 				if index[w] < 0 {
@@ -152,76 +268,18 @@ func tarjan(es *edgeStore, order []uint32, inR []bool) []int32 {
 	return comp
 }
 
-// fairComponents reports, per component, whether it holds a fair cycle.
-func (s *search[S, A]) fairComponents(comp []int32, order []uint32, inR []bool) map[int32]bool {
+// fairCycle builds a fair cycle from u through a fair component, as a list of edges. It
+// starts by requiring an edge for every fair action enabled throughout the component, then,
+// while the cycle built leaves some action continuously enabled (or, strongly fair, enabled
+// somewhere) but untaken, adds a waypoint that fixes it: an edge with that action, or a
+// state of the component where it is disabled.
+func (s *search[S, A]) fairCycle(u uint32, members []uint32) []int {
 	es := &s.edges
-	type info struct {
-		cyclic   bool
-		first    bool
-		enabled  map[uint32]bool // fair labels enabled in every state so far
-		internal map[uint32]bool // labels taken inside
+	member := make(map[uint32]bool, len(members))
+	for _, v := range members {
+		member[v] = true
 	}
-	infos := map[int32]*info{}
-	for _, u := range order {
-		c := comp[u]
-		in := infos[c]
-		if in == nil {
-			in = &info{first: true, internal: map[uint32]bool{}}
-			infos[c] = in
-		}
-		here := map[uint32]bool{}
-		lo, hi := es.out(u)
-		for e := lo; e < hi; e++ {
-			l := es.label[e]
-			if s.labels.fair[l] {
-				here[l] = true
-			}
-			v := es.to[e]
-			if inR[v] && comp[v] == c {
-				in.cyclic = true
-				in.internal[l] = true
-			}
-		}
-		if in.first {
-			in.enabled, in.first = here, false
-		} else {
-			for l := range in.enabled {
-				if !here[l] {
-					delete(in.enabled, l)
-				}
-			}
-		}
-	}
-	fair := map[int32]bool{}
-	for c, in := range infos {
-		if !in.cyclic {
-			continue
-		}
-		ok := true
-		for l := range in.enabled {
-			if !in.internal[l] {
-				ok = false
-				break
-			}
-		}
-		fair[c] = ok
-	}
-	return fair
-}
-
-// fairCycle builds a weakly fair cycle from u through component c, as a list of edges. It
-// starts by requiring an edge for every fair action enabled throughout c, then, while the
-// cycle built leaves some action continuously enabled but untaken, adds a waypoint that
-// fixes it: an edge with that action, or a state of c where it is disabled.
-func (s *search[S, A]) fairCycle(u uint32, c int32, comp []int32) []int {
-	es := &s.edges
-	inC := func(v uint32) bool { return comp[v] == c }
-	var members []uint32
-	for id := range comp {
-		if comp[id] == c {
-			members = append(members, uint32(id))
-		}
-	}
+	inC := func(v uint32) bool { return member[v] }
 	enabled := func(v uint32) map[uint32]bool {
 		m := map[uint32]bool{}
 		lo, hi := es.out(v)
@@ -278,8 +336,10 @@ func (s *search[S, A]) fairCycle(u uint32, c int32, comp []int32) []int {
 			}
 			cycle = append(cycle, back...)
 		}
-		// Which fair actions stay enabled all along this cycle but are never taken?
+		// Which fair actions stay enabled all along this cycle, or strongly fair ones are
+		// enabled somewhere on it, but are never taken?
 		cont := enabled(u)
+		some := enabled(u)
 		taken := map[uint32]bool{}
 		for _, e := range cycle {
 			taken[es.label[e]] = true
@@ -289,11 +349,19 @@ func (s *search[S, A]) fairCycle(u uint32, c int32, comp []int32) []int {
 					delete(cont, l)
 				}
 			}
+			for l := range here {
+				some[l] = true
+			}
 		}
 		missing := map[uint32]bool{}
 		for l := range cont {
 			if !taken[l] {
 				missing[l] = true
+			}
+		}
+		for l := range some {
+			if s.labels.strong[l] && !taken[l] {
+				missing[l] = true // the component has an edge for it: it was refined so
 			}
 		}
 		if len(missing) == 0 {

@@ -51,3 +51,13 @@ type Projector[S, A any] interface {
 type FixedSizer interface {
 	EncodedSize() int
 }
+
+// StrongFairer is implemented by models some of whose fair actions are strongly fair: on an
+// infinite path, such an action that is enabled infinitely often (not necessarily without
+// interruption) must be taken infinitely often. It suits an action whose enabling comes and
+// goes for reasons that do not depend on it, such as a timer that may only fire while the
+// network is quiet. Strong fairness applies on top of Fair: the engine treats an action as
+// strongly fair only when Fair also holds for it.
+type StrongFairer[S, A any] interface {
+	StrongFair(s S, a A) bool
+}

@@ -53,6 +53,7 @@ type search[S, A any] struct {
 	workers int
 	props   []Property[S]
 	proj    Projector[S, A]
+	strong  StrongFairer[S, A]
 	vis     *visited
 
 	// Per state, by id: the parent's id (noStateID for initial states) and the index of the
@@ -133,6 +134,9 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 	s.keepEdges = cfg.Graph || len(s.evProps) > 0
 	if pr, ok := m.(Projector[S, A]); ok {
 		s.proj = pr
+	}
+	if sf, ok := m.(StrongFairer[S, A]); ok {
+		s.strong = sf
 	}
 	fixed := 0
 	if fs, ok := m.(FixedSizer); ok {
