@@ -1,0 +1,121 @@
+// Command verify checks the TCP model of tcpverify and writes reports.
+//
+// Usage:
+//
+//	verify [check] [flags]     check the model (default: the RFC 9293 model, every property)
+//	verify claims [flags]      check every claim: the RFC model holds, each variant refutes
+//	verify list                list variants, properties, claims and shapes
+//	verify simulate [flags]    seeded random walks instead of an exhaustive search
+//	verify bench [flags]       states/s and bytes/state, against SPIN and Rumur
+//	verify help [command]      flags of a command
+//
+// Exit codes: 0 every property holds, 1 a property is violated (or a claim failed), 2 bad
+// input (flags, config file, names, an unwritable output directory), 3 incomplete: a bound
+// (states, depth, memory, time) stopped the search before it could decide; the report is
+// still written and says so.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK         = 0
+	exitViolated   = 1
+	exitBadInput   = 2
+	exitIncomplete = 3
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error)
+}
+
+func commands() []command {
+	return []command{
+		{"check", "check the model and write a report (the default)", runCheck},
+		{"claims", "check every claim: the RFC model holds, each variant refutes it", runClaims},
+		{"list", "list variants, properties, claims and shapes", runList},
+		{"simulate", "seeded random walks of the model", runSimulate},
+		{"bench", "measure the engine, against SPIN and Rumur on the same state space", runBench},
+	}
+}
+
+// run is main without the process: it returns the exit code. Every error is reported as one
+// line on stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	code, err := dispatch(ctx, args, stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "verify: %s\n", oneLine(err))
+		if code == exitOK {
+			code = exitBadInput
+		}
+	}
+	return code
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return runCheck(ctx, args, stdout, stderr)
+	}
+	name, rest := args[0], args[1:]
+	if name == "help" {
+		return help(rest, stdout)
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, rest, stdout, stderr)
+		}
+	}
+	return exitBadInput, fmt.Errorf("unknown command %q (valid: %s, help)", name, strings.Join(commandNames(), ", "))
+}
+
+func commandNames() []string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+func help(args []string, stdout io.Writer) (int, error) {
+	if len(args) == 0 {
+		fmt.Fprintln(stdout, "usage: verify [command] [flags]\n\ncommands:")
+		for _, c := range commands() {
+			fmt.Fprintf(stdout, "  %-9s %s\n", c.name, c.summary)
+		}
+		fmt.Fprintln(stdout, "\nexit codes: 0 all hold, 1 a violation, 2 bad input, 3 incomplete (a bound was hit)")
+		fmt.Fprintln(stdout, "run 'verify help COMMAND' for a command's flags")
+		return exitOK, nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			_, err := c.run(context.Background(), []string{"-help"}, stdout, stdout)
+			if errors.Is(err, errHelp) {
+				return exitOK, nil
+			}
+			return exitOK, err
+		}
+	}
+	return exitBadInput, fmt.Errorf("unknown command %q (valid: %s)", args[0], strings.Join(commandNames(), ", "))
+}
+
+// oneLine folds an error onto one line, so that bad input always reads as one line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}

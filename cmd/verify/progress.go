@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/tcpverify/tcpverify/checker"
+)
+
+// progress shows a running search on stderr when stderr is a terminal: a spinner with the
+// states, states/s, depth, queue and heap. Elsewhere (CI, a file) it shows nothing.
+type progress struct {
+	mu  sync.Mutex
+	bar *progressbar.ProgressBar
+}
+
+func newProgress(w io.Writer, enabled bool) *progress {
+	f, ok := w.(*os.File)
+	if !enabled || !ok || !term.IsTerminal(int(f.Fd())) {
+		return &progress{}
+	}
+	return &progress{bar: progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionSetDescription("exploring"),
+	)}
+}
+
+func (p *progress) update(pr checker.Progress) {
+	if p.bar == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.bar.Describe(fmt.Sprintf("%d states, %.0f/s, depth %d, queue %d, heap %.0f MiB",
+		pr.States, pr.StatesPerSec, pr.Depth, pr.Queue, float64(pr.HeapBytes)/(1<<20)))
+	_ = p.bar.Set64(int64(pr.States))
+}
+
+func (p *progress) finish() {
+	if p.bar == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_ = p.bar.Finish()
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/story"
+	"github.com/tcpverify/tcpverify/fsm"
+	"github.com/tcpverify/tcpverify/properties"
+)
+
+// runSimulate runs seeded random walks: for configurations too large to exhaust. It checks
+// the invariants and deadlock freedom on every state it visits; it never proves anything,
+// so its best verdict is "unknown" and it exits 3 when it found no violation.
+func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlagSet("simulate")
+	mf := addModelFlags(fs)
+	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same walks")
+	walks := fs.Int("walks", 1000, "number of random walks")
+	depth := fs.Int("depth", 200, "steps per walk at most")
+	workers := fs.Int("workers", 0, "goroutines (0: GOMAXPROCS; results do not depend on it)")
+	out := fs.String("out", "simulation", "report `directory`")
+	if err := parse(fs, args, stdout); err != nil {
+		return helpOr(err)
+	}
+	if err := inRange("walks", *walks, 1, 1<<30); err != nil {
+		return exitBadInput, err
+	}
+	if err := inRange("depth", *depth, 1, 1<<20); err != nil {
+		return exitBadInput, err
+	}
+	if err := inRange("workers", *workers, 0, 1024); err != nil {
+		return exitBadInput, err
+	}
+	m, err := mf.resolve(fs)
+	if err != nil {
+		return exitBadInput, err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return exitBadInput, fmt.Errorf("out: %w", err)
+	}
+	sys, err := fsm.NewSystem(m.cfg, m.variant)
+	if err != nil {
+		return exitBadInput, err
+	}
+	sys = properties.System(sys, m.props)
+	res, err := checker.Simulate(ctx, sys, checker.SimConfig{Seed: *seed, Walks: *walks, Depth: *depth, Workers: *workers})
+	if err != nil {
+		return exitBadInput, err
+	}
+	cfgJSON := configJSON(m.cfg)
+	rep := &report.Report{Schema: report.SchemaID, Tool: "tcpverify", Command: "simulate",
+		Model:  report.Model{Shape: m.cfg.Shape.String(), Variant: m.variant},
+		Search: report.Search{Workers: max(*workers, 1), Visited: "exact"},
+		Result: report.Result{Complete: false, Stop: fmt.Sprintf("simulation: %d walks of at most %d steps, seed %d (%d steps in all)", res.Walks, *depth, *seed, res.Steps)},
+	}
+	if rep.Model.Config, err = jsonMarshal(cfgJSON); err != nil {
+		return exitBadInput, err
+	}
+	charts := map[string]*msc.Chart{}
+	code := exitIncomplete
+	for i, v := range res.Verdicts {
+		p := report.Property{Name: v.Name, Kind: v.Kind.String(), Status: v.Status.String(), Description: m.props[i].Statement}
+		if v.Trace != nil {
+			code = exitViolated
+			st, err := story.Tell(sys, v.Trace, fmt.Sprintf("%s: %s (simulation)", m.variant, v.Name), "counterexample")
+			if err != nil {
+				return exitBadInput, err
+			}
+			p.Trace = &st.Trace
+			p.Trace.MSC = "msc-" + v.Name + ".dot"
+			charts[p.Trace.MSC] = st.Chart
+		}
+		rep.Properties = append(rep.Properties, p)
+	}
+	if err := writeReports(*out, rep); err != nil {
+		return exitBadInput, err
+	}
+	if err := writeReportDirCharts(*out, charts); err != nil {
+		return exitBadInput, err
+	}
+	fmt.Fprintf(stdout, "simulated %d walks, %d steps (seed %d)\n", res.Walks, res.Steps, *seed)
+	for _, p := range rep.Properties {
+		fmt.Fprintf(stdout, "  %-9s %s\n", p.Status, p.Name)
+	}
+	return code, nil
+}

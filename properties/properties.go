@@ -1,0 +1,84 @@
+package properties
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/fsm"
+)
+
+// Property is a named TCP property: what the command line calls it, the claim it supports,
+// a precise statement, and how to build the checker property for a system.
+type Property struct {
+	// Name is the identifier used on the command line and in reports, e.g. "isn-agreement".
+	Name string
+	// Claim is the classic reason for the handshake or the close that the property makes
+	// checkable, in one sentence.
+	Claim string
+	// Statement says exactly what is checked, in terms of the model.
+	Statement string
+	Kind      checker.Kind
+	build     func(sys fsm.System) func(fsm.SysState) bool
+}
+
+// For returns the checker property of p for sys.
+func (p Property) For(sys fsm.System) checker.Property[fsm.SysState] {
+	if p.Kind == checker.KindDeadlock {
+		return checker.NoDeadlock[fsm.SysState](p.Name)
+	}
+	return checker.Property[fsm.SysState]{Name: p.Name, Kind: p.Kind, Holds: p.build(sys)}
+}
+
+// All lists every property, in report order: the claims' properties first, then deadlock
+// freedom and liveness.
+func All() []Property {
+	return []Property{
+		NoHalfOpenAcceptance,
+		ISNAgreement,
+		NoStaleAcceptance,
+		NoDataLostOnClose,
+		CleanTimeWait,
+		HalfCloseDelivers,
+		NoDeadlock,
+		OpenCompletes,
+		CloseCompletes,
+	}
+}
+
+// Names lists the property names in All order.
+func Names() []string {
+	var names []string
+	for _, p := range All() {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+// Lookup finds properties by name, in the order given; the error lists the valid names.
+func Lookup(names ...string) ([]Property, error) {
+	var out []Property
+	for _, n := range names {
+		found := false
+		for _, p := range All() {
+			if p.Name == n {
+				out = append(out, p)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown property %q (valid: %s)", n, strings.Join(Names(), ", "))
+		}
+	}
+	return out, nil
+}
+
+// System returns sys checking exactly props, in order.
+func System(sys fsm.System, props []Property) fsm.System {
+	cps := make([]checker.Property[fsm.SysState], len(props))
+	for i, p := range props {
+		cps[i] = p.For(sys)
+	}
+	return sys.WithProperties(cps...)
+}

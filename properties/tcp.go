@@ -1,0 +1,212 @@
+package properties
+
+import (
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/fsm"
+)
+
+var sides = [2]fsm.Side{fsm.A, fsm.B}
+
+// NoHalfOpenAcceptance: both sides are ready before data flows.
+var NoHalfOpenAcceptance = Property{
+	Name:  "no-half-open-acceptance",
+	Claim: "both sides are ready before data flows",
+	Statement: "Whenever a side is ESTABLISHED in incarnation k, its peer has taken part in " +
+		"incarnation k's handshake (it has had a TCB of incarnation k) and, if it still holds " +
+		"that TCB, has received this side's SYN: it is no longer in SYN-SENT. An old SYN " +
+		"(incarnation 0, from before the run) never leaves a side ESTABLISHED.",
+	Kind: checker.KindAlways,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			for _, x := range sides {
+				if s.Ep[x].State == fsm.StateEstablished && !peerTookPart(s, x) {
+					return false
+				}
+			}
+			return true
+		}
+	},
+}
+
+// peerTookPart: x's peer took part in x's incarnation and, if it still holds that
+// connection, has received x's SYN.
+func peerTookPart(s fsm.SysState, x fsm.Side) bool {
+	y := x.Peer()
+	inc := s.Ghost[x].Inc
+	if inc == 0 || !s.Ghost[y].HasTaken(inc) {
+		return false
+	}
+	return !holds(s, y, inc) || s.Ep[y].State != fsm.StateSynSent
+}
+
+// holds reports whether side y currently holds a TCB of incarnation inc.
+func holds(s fsm.SysState, y fsm.Side, inc uint8) bool {
+	return s.Ep[y].State.HasTCB() && s.Ghost[y].Inc == inc
+}
+
+// ISNAgreement: both sides agree on both initial sequence numbers.
+var ISNAgreement = Property{
+	Name:  "isn-agreement",
+	Claim: "both sides agree on both ISNs",
+	Statement: "Whenever a side is ESTABLISHED in incarnation k, its IRS is the ISS its peer " +
+		"chose for incarnation k (the peer has had a TCB of incarnation k), and the peer, if it " +
+		"still holds that connection, has learnt this side's ISS: it is past SYN-SENT.",
+	Kind: checker.KindAlways,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			for _, x := range sides {
+				if s.Ep[x].State != fsm.StateEstablished {
+					continue
+				}
+				y, inc := x.Peer(), s.Ghost[x].Inc
+				if !s.Ghost[y].HasTaken(inc) || s.Ep[x].IRS != s.Ghost[y].ISSOf[inc] {
+					return false
+				}
+				if holds(s, y, inc) && s.Ep[y].State == fsm.StateSynSent {
+					return false
+				}
+			}
+			return true
+		}
+	},
+}
+
+// NoStaleAcceptance: a delayed old segment does not open a connection or deliver data.
+var NoStaleAcceptance = Property{
+	Name:  "no-stale-acceptance",
+	Claim: "a delayed old SYN does not open a connection",
+	Statement: "No segment of an earlier incarnation moves a side into a synchronized state or " +
+		"any state other than SYN-RECEIVED, CLOSED or LISTEN, and none delivers data. (An old SYN " +
+		"may still take a listener to SYN-RECEIVED: the RFC accepts that and recovers with a " +
+		"reset, §3.5 Figure 8.)",
+	Kind: checker.KindAlways,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			for _, x := range sides {
+				if s.Ghost[x].Stale&(fsm.StaleMoved|fsm.StaleData) != 0 {
+					return false
+				}
+			}
+			return true
+		}
+	},
+}
+
+// NoDataLostOnClose: all data arrives before the connection is gone.
+var NoDataLostOnClose = Property{
+	Name:  "no-data-lost-on-close",
+	Claim: "all data arrives before the connection is gone",
+	Statement: "On every fair run (delivery, retransmission, timers and ordinary user calls weakly " +
+		"fair; faults finite), the system eventually reaches a state where a user has been told " +
+		"of a reset, or where, after A's first OPEN, both sides are CLOSED, LISTEN or TIME-WAIT, " +
+		"in the same incarnation, and every data unit each user passed to SEND in it has been " +
+		"delivered to the peer's user. (Once is enough for the property: the claim checks it on " +
+		"one incarnation.)",
+	Kind: checker.KindEventually,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			if told(s) {
+				return true
+			}
+			return s.Ghost[fsm.A].Opens > 0 && quiet(s) && allDelivered(s)
+		}
+	},
+}
+
+func told(s fsm.SysState) bool { return s.Ghost[fsm.A].Told || s.Ghost[fsm.B].Told }
+
+// quiet: neither side holds a connection that can still send or receive.
+func quiet(s fsm.SysState) bool {
+	for _, x := range sides {
+		switch s.Ep[x].State {
+		case fsm.StateClosed, fsm.StateListen, fsm.StateTimeWait:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// allDelivered: every unit a side sent in its latest incarnation reached the peer's user in
+// the same incarnation.
+func allDelivered(s fsm.SysState) bool {
+	for _, x := range sides {
+		gx, gy := s.Ghost[x], s.Ghost[x.Peer()]
+		if gx.Sent > 0 && (gy.Inc != gx.Inc || gy.Delivered < gx.Sent) {
+			return false
+		}
+	}
+	return true
+}
+
+// CleanTimeWait: the next incarnation of a 4-tuple is not disturbed by the last one.
+var CleanTimeWait = Property{
+	Name:  "clean-time-wait",
+	Claim: "resources are released in order, and the next incarnation is clean",
+	Statement: "No old duplicate of a closed incarnation of this run (a segment tagged with an " +
+		"earlier incarnation than the receiver's) moves a later incarnation into a synchronized " +
+		"state or delivers data to it. (That no side stays out of CLOSED forever is the liveness " +
+		"property close-completes.)",
+	Kind: checker.KindAlways,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			return !s.Ghost[fsm.A].StaleRun && !s.Ghost[fsm.B].StaleRun
+		}
+	},
+}
+
+// HalfCloseDelivers: data still flows towards a side that has sent its FIN.
+var HalfCloseDelivers = Property{
+	Name:  "half-close-delivers",
+	Claim: "half-close works",
+	Statement: "Some reachable state has data delivered to a side's user while that side was in " +
+		"FIN-WAIT-2: its FIN was sent and acknowledged, its peer sat in CLOSE-WAIT and still " +
+		"sent data.",
+	Kind: checker.KindSometimes,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			return s.Ghost[fsm.A].HalfCloseData || s.Ghost[fsm.B].HalfCloseData
+		}
+	},
+}
+
+// NoDeadlock: every stuck state is a proper end.
+var NoDeadlock = Property{
+	Name:      "no-deadlock",
+	Claim:     "the protocol never gets stuck",
+	Statement: "Every reachable state with no enabled action is terminal: nothing in flight, and each side CLOSED or LISTEN (or left open because its user may not CLOSE).",
+	Kind:      checker.KindDeadlock,
+}
+
+// OpenCompletes: an OPEN ends in a connection or a reported failure.
+var OpenCompletes = Property{
+	Name:  "open-completes",
+	Claim: "after both open, the handshake finishes",
+	Statement: "On every fair run, eventually both sides are synchronized (ESTABLISHED or later) in " +
+		"the same incarnation, or a user has been told of a failure (reset, refusal, timeout), or " +
+		"a user has called CLOSE.",
+	Kind: checker.KindEventually,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			if told(s) || s.Ghost[fsm.A].Closes > 0 || s.Ghost[fsm.B].Closes > 0 {
+				return true
+			}
+			return s.Ep[fsm.A].State.Synchronized() && s.Ep[fsm.B].State.Synchronized() &&
+				s.Ghost[fsm.A].Inc == s.Ghost[fsm.B].Inc
+		}
+	},
+}
+
+// CloseCompletes: no side stays in a non-CLOSED state forever.
+var CloseCompletes = Property{
+	Name:  "close-completes",
+	Claim: "after both close, both are CLOSED",
+	Statement: "On every fair run, after A's first OPEN, eventually neither side holds a " +
+		"connection: each is CLOSED (or LISTEN, for a server ready for the next one).",
+	Kind: checker.KindEventually,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			return s.Ghost[fsm.A].Opens > 0 && !s.Ep[fsm.A].State.HasTCB() && !s.Ep[fsm.B].State.HasTCB()
+		}
+	},
+}
