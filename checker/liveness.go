@@ -65,12 +65,15 @@ func (s *search[S, A]) eventuallyVerdict(k int) (Status, *Trace[S]) {
 		return Holds, nil
 	}
 
-	inRf := func(v uint32) bool { return inR[v] }
-	comps := s.fairComponents(tarjanGroups(es, order, inRf, n), inRf)
-	compOf := map[uint32]int{}
+	finder := newSCCs(es, n)
+	comps := s.fairComponents(finder, finder.groups(order, func(v uint32) bool { return inR[v] }))
+	compOf := make([]int32, n)
+	for i := range compOf {
+		compOf[i] = -1
+	}
 	for c, members := range comps {
 		for _, v := range members {
-			compOf[v] = c
+			compOf[v] = int32(c)
 		}
 	}
 	for _, u := range order {
@@ -78,46 +81,76 @@ func (s *search[S, A]) eventuallyVerdict(k int) (Status, *Trace[S]) {
 		if lo == hi {
 			return Violated, s.lasso(via, u, nil)
 		}
-		if c, ok := compOf[u]; ok {
+		if c := compOf[u]; c >= 0 {
 			return Violated, s.lasso(via, u, s.fairCycle(u, comps[c]))
 		}
 	}
 	return Holds, nil
 }
 
-// tarjanGroups splits the states of order that satisfy in into strongly connected
-// components, each listed in the order of order.
-func tarjanGroups(es *edgeStore, order []uint32, in func(uint32) bool, n int) [][]uint32 {
-	comp := tarjan(es, order, in, n)
+// sccs finds strongly connected components of subgraphs of the kept graph. Its arrays are
+// sized for the whole graph once and reset only where a search wrote, so that the many
+// small searches of the strong-fairness refinement cost what they visit, not the graph.
+type sccs struct {
+	es      *edgeStore
+	index   []int32
+	low     []int32
+	comp    []int32
+	onStack []bool
+	touched []uint32
+}
+
+func newSCCs(es *edgeStore, n int) *sccs {
+	c := &sccs{es: es, index: make([]int32, n), low: make([]int32, n), comp: make([]int32, n), onStack: make([]bool, n)}
+	for i := range c.index {
+		c.index[i], c.comp[i] = -1, -1
+	}
+	return c
+}
+
+// groups splits the states of order that satisfy in into strongly connected components,
+// each listed in the order of order, the components by their first member.
+func (c *sccs) groups(order []uint32, in func(uint32) bool) [][]uint32 {
+	c.tarjan(order, in)
 	index := map[int32]int{}
 	var groups [][]uint32
 	for _, v := range order {
 		if !in(v) {
 			continue
 		}
-		g, ok := index[comp[v]]
+		g, ok := index[c.comp[v]]
 		if !ok {
 			g = len(groups)
-			index[comp[v]] = g
+			index[c.comp[v]] = g
 			groups = append(groups, nil)
 		}
 		groups[g] = append(groups[g], v)
 	}
+	for _, v := range c.touched {
+		c.index[v], c.comp[v] = -1, -1
+	}
+	c.touched = c.touched[:0]
 	return groups
 }
 
 // fairComponents keeps, from the given components, the parts that hold a fair cycle. inSet
 // bounds the graph (R).
-func (s *search[S, A]) fairComponents(groups [][]uint32, inSet func(uint32) bool) [][]uint32 {
+func (s *search[S, A]) fairComponents(finder *sccs, groups [][]uint32) [][]uint32 {
 	es := &s.edges
 	var out [][]uint32
+	// mark[v] == gen says v is in the set at hand; each set takes a new generation, so the
+	// array is never cleared.
+	mark := make([]uint32, s.parent.len())
+	gen := uint32(0)
 	for len(groups) > 0 {
 		members := groups[0]
 		groups = groups[1:]
-		in := make(map[uint32]bool, len(members))
+		gen++
 		for _, v := range members {
-			in[v] = true
+			mark[v] = gen
 		}
+		inGen := gen
+		in := func(v uint32) bool { return mark[v] == inGen }
 		cyclic := false
 		internal := map[uint32]bool{}
 		var all map[uint32]bool // fair labels enabled in every member
@@ -133,7 +166,7 @@ func (s *search[S, A]) fairComponents(groups [][]uint32, inSet func(uint32) bool
 						anyStrong[l] = true
 					}
 				}
-				if in[es.to[e]] {
+				if in(es.to[e]) {
 					cyclic = true
 					internal[l] = true
 				}
@@ -172,7 +205,8 @@ func (s *search[S, A]) fairComponents(groups [][]uint32, inSet func(uint32) bool
 			continue
 		}
 		// Drop the states where a banned action is enabled and judge what is left.
-		keep := map[uint32]bool{}
+		gen++
+		keepGen := gen
 		var rest []uint32
 		for _, u := range members {
 			ok := true
@@ -181,28 +215,23 @@ func (s *search[S, A]) fairComponents(groups [][]uint32, inSet func(uint32) bool
 				ok = !banned[es.label[e]]
 			}
 			if ok {
-				keep[u] = true
+				mark[u] = keepGen
 				rest = append(rest, u)
 			}
 		}
 		if len(rest) > 0 {
-			groups = append(groups, tarjanGroups(es, rest, func(v uint32) bool { return keep[v] }, s.parent.len())...)
+			groups = append(groups, finder.groups(rest, func(v uint32) bool { return mark[v] == keepGen })...)
 		}
 	}
 	return out
 }
 
-// tarjan labels the strongly connected components of the subgraph induced by inR, visiting
+// tarjan labels the strongly connected components of the subgraph induced by in, visiting
 // roots in the given order. It is iterative: components can be as large as the graph.
-func tarjan(es *edgeStore, order []uint32, in func(uint32) bool, n int) []int32 {
-	index := make([]int32, n)
-	low := make([]int32, n)
-	comp := make([]int32, n)
-	for i := range index {
-		index[i], comp[i] = -1, -1
-	}
+func (c *sccs) tarjan(order []uint32, in func(uint32) bool) {
+	es := c.es
+	index, low, comp, onStack := c.index, c.low, c.comp, c.onStack
 	var stack []uint32
-	onStack := make([]bool, n)
 	type frame struct {
 		v    uint32
 		edge int
@@ -210,7 +239,7 @@ func tarjan(es *edgeStore, order []uint32, in func(uint32) bool, n int) []int32 
 	var call []frame
 	var next, ncomp int32
 	for _, root := range order {
-		if index[root] >= 0 {
+		if !in(root) || index[root] >= 0 {
 			continue
 		}
 		call = append(call, frame{v: root, edge: -1})
@@ -220,6 +249,7 @@ func tarjan(es *edgeStore, order []uint32, in func(uint32) bool, n int) []int32 
 			if f.edge < 0 {
 				index[v], low[v] = next, next
 				next++
+				c.touched = append(c.touched, v)
 				stack = append(stack, v)
 				onStack[v] = true
 				f.edge, _ = es.out(v)
@@ -265,7 +295,6 @@ func tarjan(es *edgeStore, order []uint32, in func(uint32) bool, n int) []int32 
 			}
 		}
 	}
-	return comp
 }
 
 // fairCycle builds a fair cycle from u through a fair component, as a list of edges. It
