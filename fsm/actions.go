@@ -101,16 +101,26 @@ func (sys System) Next(s SysState, a Action) (SysState, bool) {
 	case ActCall:
 		return sys.call(s, a.Side, a.Event)
 	case ActTimer:
-		// Abstraction: timers are slower than the network. A retransmission, 2MSL or user
-		// timeout fires only when nothing is in flight, so it never races a segment or its
-		// acknowledgment; early retransmissions are what the Dup fault stands for. For
-		// 2MSL this is the MSL guarantee itself: every segment of the connection has died.
-		if s.Net.Len() > 0 {
+		// Abstraction: the retransmission timer expires only when the segment it would
+		// resend is no longer in flight (it was lost, or has arrived): spurious
+		// retransmissions are what the Dup fault stands for. It does not wait for a quiet
+		// network, so that under weak fairness other traffic cannot starve it. The other
+		// timers wait for a quiet network.
+		if a.Event == EvRetransmit {
+			out := sys.Machine.Step(s.Ep[a.Side], Event{Kind: EvRetransmit})
+			for _, seg := range out.Emit {
+				if s.Net.Count(func(p Packet) bool { return p.Src == a.Side && p.Seg == seg }) > 0 {
+					return s, false
+				}
+			}
+		} else if s.Net.Len() > 0 {
+			// Abstraction: the MSL guarantee. 2MSL expires only once every segment on the
+			// 4-tuple has died, and the user timeout is longer than everything else.
 			return s, false
 		}
-		// Abstraction: 2MSL (4 minutes with RFC 9293's MSL) outlasts the peer's
-		// FIN retransmissions (RFC 1122 gives up after R2, at least 100 seconds), so
-		// TIME-WAIT never ends while the peer may still retransmit its FIN.
+		// Abstraction: 2MSL (4 minutes) outlasts the peer's FIN retransmissions (RFC
+		// 1122's R2, at least 100 seconds), so TIME-WAIT never ends while the peer may
+		// still retransmit its FIN.
 		if a.Event == EvTimeWait && s.Ep[a.Side.Peer()].FinUnacked() {
 			return s, false
 		}
@@ -258,9 +268,8 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet) (SysState
 		if out.Delivered > 0 {
 			g.Stale |= StaleData
 		}
-		moved := before.State != after.State && after.State != StateClosed &&
-			after.State != StateListen
-		if cause.Inc >= 1 && (moved || out.Delivered > 0) {
+		synced := before.State != after.State && after.State.Synchronized()
+		if cause.Inc >= 1 && (synced || out.Delivered > 0) {
 			g.StaleRun = true
 		}
 	}

@@ -49,12 +49,13 @@ func TestCheckerFindsTheDeadlockOfTheNoRetransmissionVariant(t *testing.T) {
 	assert.Equal(t, checker.Holds, res.Verdicts[1].Status, "tcb invariants")
 }
 
-func TestCheckerDefaultConfigSize(t *testing.T) {
+func TestTheDefaultConfigIsModestAndKeepsEveryClaim(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("explores the whole default configuration")
 	}
 	sys, err := NewSystem(DefaultConfig(), RFC)
 	require.NoError(t, err)
+	sys = sys.WithProperties(append(sys.DefaultProperties(), claimProperties()...)...)
 	res, err := checker.Run(context.Background(), sys, checker.Config{})
 	require.NoError(t, err)
 	require.True(t, res.Complete)

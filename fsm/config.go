@@ -74,8 +74,11 @@ type Config struct {
 }
 
 // DefaultConfig is the small configuration the checker explores by default: sequence
-// space 8, window 2, capacity 2, one data unit per side, one loss, one duplication, one
-// old-segment injection, no crash, two incarnations.
+// space 16, window 2, capacity 2, one data unit per side, one loss, one duplication, one
+// old-segment injection (of A's), no crash, two incarnations: about 1.1 million states,
+// ten seconds on two cores. The space is 16 rather than 8 so that a host's ISN
+// clock can tick a few times without wrapping into the previous life's numbers; it costs
+// no states, since no rule chooses a number freely.
 func DefaultConfig() Config {
 	return Config{
 		Shape: ClientServer, SeqBits: 4, Window: 2, Capacity: 2, Units: [2]uint8{1, 1},

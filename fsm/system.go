@@ -71,9 +71,9 @@ type Ghost struct {
 	HalfCloseData bool
 	// Stale is what old segments have done to this side.
 	Stale StaleMark
-	// StaleRun: a segment of an earlier incarnation of this run (tag 1 or more, below the
-	// side's own) moved the side into a new state other than CLOSED or LISTEN, or
-	// delivered data to it: the next incarnation was disturbed by the last one.
+	// StaleRun: an old segment of an incarnation of this run (tag 1 or more) moved the
+	// side into a new synchronized state, or delivered data to it: the next incarnation
+	// was disturbed by the last one.
 	StaleRun bool
 }
 
