@@ -18,8 +18,12 @@ const (
 	// MaxExtra is how many hidden steps other than deliveries may precede one observed
 	// segment: a loss, a user call, a timer, a run of uncaptured data.
 	MaxExtra = 2
-	// MaxLayer caps the configurations kept after each observed segment.
-	MaxLayer = 4096
+	// MaxLag is how many more of the peer's segments a sender may leave unreceived than
+	// the most eager way of sending the same segment does (see explore).
+	MaxLag = 2
+	// MaxLayer caps the configurations kept after each observed segment, the cheapest
+	// first.
+	MaxLayer = 256
 	// maxLocal caps the hidden-step states tried before one segment from one
 	// configuration.
 	maxLocal = 512

@@ -259,3 +259,21 @@ func TestNewMachineRejectsAnUnknownVariant(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), fsm.RFC, "the error lists the valid names")
 }
+
+// BenchmarkBulkTransfer checks a connection that moves 100 segments of 64 KiB, each
+// acknowledged: every byte is one SEND of the model.
+func BenchmarkBulkTransfer(b *testing.B) {
+	const n, size = 100, 65483
+	segs := append([]seg(nil), handshake...)
+	for k := uint32(0); k < n; k++ {
+		segs = append(segs, seg{"c", "ACK", 1 + k*size, 1, size}, seg{"s", "ACK", 1, 1 + (k+1)*size, 0})
+	}
+	inc := build(&testing.T{}, segs...)
+	m := rfcMachine(b)
+	b.ResetTimer()
+	for range b.N {
+		if r := trace.Check(m, inc); !r.Accepted {
+			b.Fatalf("rejected at frame %d: %s", r.RejectFrame, r.Reason)
+		}
+	}
+}
