@@ -39,13 +39,23 @@
 //
 // The search is breadth-first over layers: layer i holds the distinct configurations
 // (both endpoints, and how far each has read the other's segments) that explain the first
-// i observed segments, in a fixed order of preference. A configuration of layer i leads
-// to layer i+1 through a bounded local search of its sender: at most MaxExtra hidden steps
-// other than deliveries, deliveries only as far as the segments already observed, visited
-// local states deduplicated. Layers are deduplicated too and capped at MaxLayer
-// configurations. The run reported is the first configuration of the last layer, traced
-// back: the one with the fewest and earliest hidden steps. A corpus file checks in well
-// under a millisecond per segment.
+// i observed segments. A configuration of layer i leads to layer i+1 through a local
+// search of its sender: at most MaxExtra hidden steps other than deliveries, deliveries
+// only as far as the segments already observed, visited local states deduplicated. Bounds
+// and pruning, each chosen so that the runs a loopback capture needs survive:
+//
+//   - every run has a cost: a hidden call or timer, a workaround, a segment not in the
+//     capture each cost something, and so does every segment the sender leaves
+//     unreceived when it sends (on loopback a segment arrives as it is captured);
+//   - of the ways to send one segment, only those leaving at most MaxLag more segments
+//     unreceived than the most eager one are kept;
+//   - a pure ACK is never taken as lost (ACKs are cumulative: leaving it unreceived does
+//     as much);
+//   - a layer keeps its MaxLayer cheapest configurations.
+//
+// The run reported is the cheapest configuration of the last layer, traced back: the one
+// with the fewest assumptions and the earliest deliveries. A corpus file checks in about a
+// millisecond; a transfer of 100 segments of 64 KiB in about 0.1 s.
 //
 // When a layer comes out empty, the segment that produced it is the first the model cannot
 // explain: Result gives its frame and why, naming both endpoints' states and the closest

@@ -193,9 +193,10 @@ func (c *checker) pending(side int, next int32, i int) int {
 	return n
 }
 
-// match reports whether the model's emissions include o. A RST the model sends bare may
-// be seen with ACK too: Linux sets ACK on every reset it sends from a synchronized state,
-// and the ACK field of a RST is ignored below SYN-SENT (RFC 9293 §3.10.7.4).
+// match reports whether the model's emissions include o. A RST the model sends bare
+// (ABORT's <SEQ=SND.NXT><CTL=RST>, RFC 9293 §3.10.5) may be seen with ACK too: Linux sets
+// ACK on the resets it sends from a synchronized state. The peer is then given the segment
+// as captured, ACK included; only in SYN-SENT does a RST's ACK field matter (§3.10.7.3).
 func match(emits []fsm.Segment, o fsm.Segment) (bool, string) {
 	for _, e := range emits {
 		if e == o {
