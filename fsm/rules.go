@@ -134,7 +134,13 @@ var Rules = []Rule{
 	{Name: "syn-received/bad-ack", From: In(StateSynReceived), On: EvSegment, Phase: PhaseACK,
 		To: Stay, Emit: EmitRSTSeqAck, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, unacceptable ACK answered by reset"},
-	{Name: "synchronized/ack-out-of-range", From: SynchronizedStates, On: EvSegment,
+	// TIME-WAIT and LAST-ACK do not share ESTABLISHED's ACK processing: the RFC expects
+	// only a retransmitted FIN, or the ACK of our FIN, there. Answering other ACKs would
+	// let TIME-WAIT and a confused peer exchange ACKs forever.
+	{Name: "time-wait/ack", From: In(StateTimeWait), On: EvSegment, Phase: PhaseACK, To: Stay,
+		Cite: "RFC 9293 §3.10.7.4 fifth: TIME-WAIT, only a retransmitted FIN is expected"},
+	{Name: "synchronized/ack-out-of-range", From: In(StateEstablished, StateFinWait1,
+		StateFinWait2, StateCloseWait, StateClosing), On: EvSegment,
 		Phase: PhaseACK, Guard: not(ackInRange), To: Stay, Emit: EmitACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: ACK of unsent data or too old, answered by ACK"},
 	{Name: "fin-wait-1/fin-acked", From: In(StateFinWait1), On: EvSegment, Phase: PhaseACK,
@@ -146,11 +152,14 @@ var Rules = []Rule{
 	{Name: "last-ack/fin-acked", From: In(StateLastAck), On: EvSegment, Phase: PhaseACK,
 		Guard: ackAll, To: StateClosed, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: LAST-ACK, our FIN acknowledged"},
-	{Name: "synchronized/new-ack", From: SynchronizedStates, On: EvSegment, Phase: PhaseACK,
+	// LAST-ACK advances SND.UNA on an ACK of its data too, as implementations do: else a
+	// lost FIN behind acknowledged data would never be retransmitted.
+	{Name: "synchronized/new-ack", From: In(StateEstablished, StateFinWait1, StateFinWait2,
+		StateCloseWait, StateClosing, StateLastAck), On: EvSegment, Phase: PhaseACK,
 		Guard: ackAcceptable, Do: []Effect{takeACK}, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 fifth: SND.UNA < SEG.ACK =< SND.NXT, SND.UNA advanced"},
 	{Name: "synchronized/dup-ack", From: In(StateEstablished, StateFinWait1, StateFinWait2,
-		StateCloseWait, StateTimeWait), On: EvSegment, Phase: PhaseACK, To: Stay,
+		StateCloseWait), On: EvSegment, Phase: PhaseACK, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 fifth: duplicate ACK (SEG.ACK =< SND.UNA) ignored"},
 	{Name: "closing/other-ack", From: In(StateClosing, StateLastAck), On: EvSegment,
 		Phase: PhaseACK, To: Stay, Then: Drop,
