@@ -24,7 +24,8 @@ import (
 // system's OldSegments, going to X). expect checks keys after the previous command:
 // A= and B= (states), sent= (segments it put on the network, in order, or none),
 // inflight= (packets in flight), told= (sides told of a reset: A, B, A,B or none),
-// delivered= (units delivered to A and B, as a,b).
+// stalerun= (sides an old segment of this run synchronized or fed data), delivered=
+// (units delivered to A and B, as a,b).
 
 // Scenario is one parsed case.
 type Scenario struct {

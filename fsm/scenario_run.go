@@ -183,16 +183,9 @@ func expect(s SysState, sent []Packet, st ScenarioStep) ([][2]string, error) {
 		case "inflight":
 			got = strconv.Itoa(s.Net.Len())
 		case "told":
-			var sides []string
-			for side := A; side <= B; side++ {
-				if s.Ghost[side].Told {
-					sides = append(sides, side.String())
-				}
-			}
-			got = strings.Join(sides, ",")
-			if got == "" {
-				got = "none"
-			}
+			got = sidesWhere(s, func(g Ghost) bool { return g.Told })
+		case "stalerun":
+			got = sidesWhere(s, func(g Ghost) bool { return g.StaleRun })
 		case "delivered":
 			got = fmt.Sprintf("%d,%d", s.Ghost[A].Delivered, s.Ghost[B].Delivered)
 		default:
@@ -204,6 +197,21 @@ func expect(s SysState, sent []Packet, st ScenarioStep) ([][2]string, error) {
 		}
 	}
 	return actual, mismatch
+}
+
+// sidesWhere lists the sides whose ghost data satisfy pred, as "A", "B", "A,B" or
+// "none".
+func sidesWhere(s SysState, pred func(Ghost) bool) string {
+	var sides []string
+	for side := A; side <= B; side++ {
+		if pred(s.Ghost[side]) {
+			sides = append(sides, side.String())
+		}
+	}
+	if len(sides) == 0 {
+		return "none"
+	}
+	return strings.Join(sides, ",")
 }
 
 // segmentList renders segments back to back, "none" for no segment.
