@@ -101,27 +101,20 @@ func (sys System) Next(s SysState, a Action) (SysState, bool) {
 	case ActCall:
 		return sys.call(s, a.Side, a.Event)
 	case ActTimer:
-		// Abstraction: the retransmission timer expires only when the segment it would
-		// resend is no longer in flight (it was lost, or has arrived): spurious
-		// retransmissions are what the Dup fault stands for. It does not wait for a quiet
-		// network, so that under weak fairness other traffic cannot starve it. The other
-		// timers wait for a quiet network.
-		if a.Event == EvRetransmit {
-			out := sys.Machine.Step(s.Ep[a.Side], Event{Kind: EvRetransmit})
-			for _, seg := range out.Emit {
-				if s.Net.Count(func(p Packet) bool { return p.Src == a.Side && p.Seg == seg }) > 0 {
-					return s, false
-				}
-			}
-		} else if s.Net.Len() > 0 {
-			// Abstraction: the MSL guarantee. 2MSL expires only once every segment on the
-			// 4-tuple has died, and the user timeout is longer than everything else.
+		// Abstraction: timers are slower than the network. A timer expires only when
+		// nothing is in flight, so a retransmission never races the segment or its
+		// acknowledgment (early retransmissions are what the Dup fault stands for), 2MSL
+		// comes after every segment of the connection has died (the MSL guarantee), and
+		// the user timeout is the longest of all. Traffic can then keep a timer disabled
+		// for a while, never for ever: the system marks timers strongly fair (fairness.go).
+		if s.Net.Len() > 0 {
 			return s, false
 		}
 		// Abstraction: 2MSL (4 minutes) outlasts the peer's FIN retransmissions (RFC
 		// 1122's R2, at least 100 seconds), so TIME-WAIT never ends while the peer may
-		// still retransmit its FIN.
-		if a.Event == EvTimeWait && s.Ep[a.Side.Peer()].FinUnacked() {
+		// still retransmit the FIN it acknowledged (the peer's SND.NXT is our RCV.NXT).
+		if peer := s.Ep[a.Side.Peer()]; a.Event == EvTimeWait && peer.FinUnacked() &&
+			peer.SndNxt == s.Ep[a.Side].RcvNxt {
 			return s, false
 		}
 		if a.Event == EvUserTimeout && cfg.calls(a.Side)&CallUserTimeout == 0 {
@@ -339,7 +332,8 @@ func (sys System) Story(s SysState, a Action) string {
 	return fmt.Sprintf("%s (%s -> %s)", label, from, to)
 }
 
-// Fair: delivery, timers and the user's ordinary calls are weakly fair; faults, ABORT,
+// Fair: delivery, timers and the user's ordinary calls are weakly fair (timers strongly, see
+// StrongFair); faults, ABORT,
 // the user timeout and crashes are not, so liveness never relies on them.
 func (sys System) Fair(s SysState, a Action) bool {
 	switch a.Kind {

@@ -75,10 +75,11 @@ func TestTheRFCKeepsEveryClaimAndEachVariantBreaksItsOwn(t *testing.T) {
 		faults Faults
 		breaks []string
 	}{
-		RFC:                       {all, nil},
-		"two-way-handshake":       {Faults{Inject: 1}, []string{"half-open acceptance", "isn disagreement", "stale acceptance"}},
-		"no-time-wait":            {Faults{Loss: 1, Dup: 1}, []string{"stale acceptance"}},
-		"time-wait-assassination": {Faults{Loss: 1, Dup: 1}, []string{"stale acceptance"}},
+		RFC:                 {all, nil},
+		"two-way-handshake": {Faults{Inject: 1}, []string{"half-open acceptance", "isn disagreement", "stale acceptance"}},
+		"no-time-wait":      {Faults{Loss: 1, Dup: 1}, []string{"stale acceptance"}},
+		// It takes two duplicates of the last ACK: one draws the reset, one is accepted.
+		"time-wait-assassination": {Faults{Dup: 2}, []string{"stale acceptance"}},
 		"fin-closes-both":         {Faults{}, []string{"data lost", "half-close"}},
 		"fixed-isn":               {Faults{Inject: 1}, []string{"isn disagreement", "stale acceptance"}},
 		"no-retransmission":       {Faults{Loss: 1}, []string{"deadlock"}},
@@ -121,5 +122,25 @@ func TestTheRFCKeepsEveryClaimAndEachVariantBreaksItsOwn(t *testing.T) {
 				assert.Contains(t, broken, want)
 			}
 		})
+	}
+}
+
+func TestEveryConnectionEndsUnderFairnessInTheRFCButNotWithoutRetransmission(t *testing.T) {
+	closes := checker.Eventually("close completes", func(s SysState) bool {
+		return s.Ghost[A].Opens > 0 && !s.Ep[A].State.HasTCB() && !s.Ep[B].State.HasTCB()
+	})
+	cfg := DefaultConfig()
+	cfg.Units = [2]uint8{0, 1}
+	if raceEnabled {
+		cfg.Faults = Faults{Loss: 1, Inject: 1}
+	}
+	for variant, want := range map[string]checker.Status{RFC: checker.Holds,
+		"no-retransmission": checker.Violated} {
+		sys, err := NewSystem(cfg, variant, closes)
+		require.NoError(t, err)
+		res, err := checker.Run(context.Background(), sys, checker.Config{})
+		require.NoError(t, err)
+		require.True(t, res.Complete)
+		assert.Equal(t, want, res.Verdicts[0].Status, variant)
 	}
 }

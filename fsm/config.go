@@ -75,8 +75,8 @@ type Config struct {
 
 // DefaultConfig is the small configuration the checker explores by default: sequence
 // space 16, window 2, capacity 2, one data unit per side, one loss, one duplication, one
-// old-segment injection (of A's), no crash, two incarnations: about 1.1 million states,
-// ten seconds on two cores. The space is 16 rather than 8 so that a host's ISN
+// old-segment injection (of A's), no crash, two incarnations: about half a million
+// states, a few seconds on two cores. The space is 16 rather than 8 so that a host's ISN
 // clock can tick a few times without wrapping into the previous life's numbers; it costs
 // no states, since no rule chooses a number freely.
 func DefaultConfig() Config {

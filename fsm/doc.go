@@ -37,7 +37,7 @@
 // sets the shape (ClientServer or BothActive), the sequence space, the window, the network
 // capacity, the data units per side, the number of incarnations, the fault budgets (loss,
 // duplication, injection of an old segment, host crash) and the user calls each side may
-// make. DefaultConfig (about 1.1 million states) explores exhaustively in about ten
+// make. DefaultConfig (about half a million states) explores exhaustively in a few
 // seconds on two cores.
 //
 // Ghost data, which no rule reads, lets properties tell incarnations apart: every Packet
@@ -54,9 +54,9 @@
 //
 // Each is marked "Abstraction:" where it is made. Data is counted in units of one sequence
 // number; the window is fixed; out-of-order segments are acknowledged, not queued; SEND
-// transmits at once and only once synchronized; a retransmission fires only when the
-// segment it resends is no longer in flight, 2MSL and the user timeout only when nothing
-// is, and 2MSL never while the peer may still retransmit its FIN; the ISN clock ticks
+// transmits at once and only once synchronized; timers fire only when nothing is in
+// flight (so they are strongly fair, see StrongFair), and 2MSL never while the peer may
+// still retransmit its FIN; the ISN clock ticks
 // once per TCB a host creates, slower than a connection uses numbers; a server listens
 // again as soon as a connection ends; a full network refuses an action instead of losing
 // its segment. The one deliberate departure from RFC 9293's text is TIME-WAIT ignoring a

@@ -85,6 +85,12 @@ var Rules = []Rule{
 	{Name: "other/bad-seq-rst", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: all(seqUnacceptable, isRST), To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 first: unacceptable RST dropped"},
+	// TIME-WAIT expects only a retransmission of the peer's FIN and answers nothing else
+	// that fails the test: without this, TIME-WAIT and a confused peer (a TCB opened by an
+	// old SYN) can trade ACKs for ever. Linux rate-limits these ACKs for the same reason.
+	{Name: "time-wait/bad-seq", From: In(StateTimeWait), On: EvSegment, Phase: PhaseSeq,
+		Guard: all(seqUnacceptable, not(isFIN)), To: Stay, Then: Drop,
+		Cite: "RFC 9293 §3.10.7.4 first, with RFC 5961 §7 ACK throttling in TIME-WAIT"},
 	{Name: "other/bad-seq", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: seqUnacceptable, To: Stay, Emit: EmitACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 first: unacceptable segment answered by ACK"},
