@@ -332,9 +332,9 @@ func (sys System) Story(s SysState, a Action) string {
 	return fmt.Sprintf("%s (%s -> %s)", label, from, to)
 }
 
-// Fair: delivery, timers and the user's ordinary calls are weakly fair (timers strongly, see
-// StrongFair); faults, ABORT,
-// the user timeout and crashes are not, so liveness never relies on them.
+// Fair: delivery, timers and the user's ordinary calls are weakly fair (timers strongly,
+// see StrongFair); faults, ABORT, the user timeout and crashes are not, so liveness never
+// relies on them.
 func (sys System) Fair(s SysState, a Action) bool {
 	switch a.Kind {
 	case ActDeliver:
