@@ -60,7 +60,8 @@
 // once per TCB a host creates, slower than a connection uses numbers; a server listens
 // again as soon as a connection ends; a full network refuses an action instead of losing
 // its segment. The one deliberate departure from RFC 9293's text is TIME-WAIT ignoring a
-// reset (RFC 1337); the variant time-wait-assassination restores the text and shows why.
+// reset (RFC 1337), and answers only a retransmitted FIN outside its window (ACK
+// throttling); the variant time-wait-assassination restores the text and shows why.
 //
 // # Real sequence numbers
 //

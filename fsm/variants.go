@@ -76,7 +76,7 @@ func swapEffect(from, to Effect) func(r *Rule) {
 
 // Variants lists every variant, the RFC first.
 var Variants = []Variant{
-	{Name: RFC, Desc: "RFC 9293 with its RFC 5961 checks, and RFC 1337 in TIME-WAIT"},
+	{Name: RFC, Desc: "RFC 9293 with its RFC 5961 checks; TIME-WAIT ignores RSTs (RFC 1337) and throttles ACKs"},
 	{Name: "two-way-handshake",
 		Desc:  "the server enters ESTABLISHED on the SYN: a two-way handshake",
 		Edits: []Edit{change("listen/syn", func(r *Rule) { r.To = StateEstablished })}},
