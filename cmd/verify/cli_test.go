@@ -163,12 +163,12 @@ func TestCheckWritesAValidReport(t *testing.T) {
 
 func TestABoundGivesExitThreeAndAnIncompleteReport(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "report")
-	code, _, stderr := invoke(t, append([]string{"check", "--out", dir, "--max-states", "50", "--properties", "isn-agreement,open-completes"}, small...)...)
+	code, _, stderr := invoke(t, append([]string{"check", "--out", dir, "--max-states", "20", "--properties", "isn-agreement,open-completes"}, small...)...)
 	require.Equal(t, exitIncomplete, code, "stderr: %s", stderr)
 	r := readReport(t, dir)
 	assert.False(t, r.Result.Complete)
 	assert.Contains(t, r.Result.Stop, "state limit")
-	assert.EqualValues(t, 50, r.Result.States)
+	assert.EqualValues(t, 20, r.Result.States)
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "INCOMPLETE")

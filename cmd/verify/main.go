@@ -7,6 +7,7 @@
 //	verify list                list variants, properties, claims and shapes
 //	verify simulate [flags]    seeded random walks instead of an exhaustive search
 //	verify bench [flags]       states/s and bytes/state, against SPIN and Rumur
+//	verify trace FILE...       check packet captures against the model
 //	verify help [command]      flags of a command
 //
 // Exit codes: 0 every property holds, 1 a property is violated (or a claim failed), 2 bad
@@ -53,6 +54,7 @@ func commands() []command {
 		{"list", "list variants, properties, claims and shapes", runList},
 		{"simulate", "seeded random walks of the model", runSimulate},
 		{"bench", "measure the engine, against SPIN and Rumur on the same state space", runBench},
+		{"trace", "check packet captures (pcap, pcapng) against the model", runTrace},
 	}
 }
 

@@ -1,0 +1,93 @@
+package properties_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/fsm"
+	"github.com/tcpverify/tcpverify/properties"
+)
+
+// run checks one property of one variant of a claim's model.
+func run(t *testing.T, c properties.Claim, variant string, cfg checker.Config) (fsm.System, checker.Verdict[fsm.SysState]) {
+	t.Helper()
+	sys, err := fsm.NewSystem(c.Config, variant)
+	require.NoError(t, err)
+	sys = properties.System(sys, []properties.Property{c.Property})
+	res, err := checker.Run(context.Background(), sys, cfg)
+	require.NoError(t, err)
+	require.Len(t, res.Verdicts, 1)
+	return sys, res.Verdicts[0]
+}
+
+// replays checks that a trace is a run of the model: each step's action is enabled, has
+// the recorded label, and leads to the recorded state.
+func replays(t *testing.T, sys fsm.System, tr *checker.Trace[fsm.SysState]) {
+	t.Helper()
+	require.Equal(t, sys.Init()[0], tr.States[0], "a trace starts in the initial state")
+	for i, st := range tr.Steps {
+		acts := sys.Actions(tr.States[i], nil)
+		require.Less(t, st.Index, len(acts), "step %d", i+1)
+		a := acts[st.Index]
+		require.Equal(t, st.Action, sys.Label(tr.States[i], a), "step %d", i+1)
+		next, ok := sys.Next(tr.States[i], a)
+		require.True(t, ok, "step %d", i+1)
+		require.Equal(t, tr.States[i+1], next, "step %d", i+1)
+	}
+	if tr.Loop >= 0 {
+		require.Equal(t, tr.States[tr.Loop], tr.States[len(tr.States)-1], "a lasso returns to its loop state")
+	}
+}
+
+// TestEveryClaimHoldsForTheRFCAndFailsForEachRefuter is `verify claims` as a test: the RFC
+// model satisfies each claim's property, each refuting variant violates it (a Sometimes
+// property: the RFC reaches it, the variant cannot), every counterexample replays, and an
+// Always counterexample is shortest: no violation exists within one step less.
+func TestEveryClaimHoldsForTheRFCAndFailsForEachRefuter(t *testing.T) {
+	cfg := checker.Config{Workers: 2}
+	for _, c := range properties.Claims() {
+		t.Run(c.Name, func(t *testing.T) {
+			sys, v := run(t, c, fsm.RFC, cfg)
+			require.Equal(t, checker.Holds, v.Status, "the RFC model must satisfy %s", c.Property.Name)
+			if v.Trace != nil { // a Sometimes example
+				replays(t, sys, v.Trace)
+			}
+			require.NotEmpty(t, c.Refuters)
+			for _, variant := range c.Refuters {
+				sys, v := run(t, c, variant, cfg)
+				require.Equal(t, checker.Violated, v.Status, "%s must violate %s", variant, c.Property.Name)
+				if c.Property.Kind == checker.KindSometimes {
+					assert.Nil(t, v.Trace, "an unreachable Sometimes has no example")
+					continue
+				}
+				require.NotNil(t, v.Trace)
+				replays(t, sys, v.Trace)
+				if c.Property.Kind == checker.KindAlways {
+					_, shallower := run(t, c, variant, checker.Config{Workers: 2, MaxDepth: len(v.Trace.Steps) - 1})
+					assert.NotEqual(t, checker.Violated, shallower.Status,
+						"%s: a counterexample of %d steps must be shortest", variant, len(v.Trace.Steps))
+				}
+			}
+		})
+	}
+}
+
+func TestClaimNamesAndPropertiesAreUnique(t *testing.T) {
+	names := map[string]bool{}
+	for _, c := range properties.Claims() {
+		require.False(t, names[c.Name], "duplicate claim %s", c.Name)
+		names[c.Name] = true
+		for _, v := range c.Refuters {
+			_, err := fsm.LookupVariant(v)
+			require.NoError(t, err)
+		}
+	}
+	_, err := properties.LookupClaim("no-such-claim")
+	require.ErrorContains(t, err, "valid:")
+	_, err = properties.Lookup("isn-agreement", "nope")
+	require.ErrorContains(t, err, "unknown property \"nope\"")
+}
