@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/docgen"
+	"github.com/tcpverify/tcpverify/properties"
+)
+
+// runDocs regenerates the diagrams and tables of docs/: the state diagrams from the rule
+// table, a message sequence chart per claim trace, the small reachable graph, and the
+// markdown tables spliced into the hand-written prose. See package docgen.
+func runDocs(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlagSet("docs")
+	out := fs.String("out", "docs", "docs `directory`: its diagrams/ and generated/ are rewritten, and the marked sections of its *.md")
+	cached := fs.Bool("cached", false, "rebuild from the recorded runs (OUT/generated/runs.json) instead of running the checker")
+	check := fs.Bool("check", false, "write nothing; exit 1 if the docs differ from what the code generates")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "exploring goroutines (results do not depend on it)")
+	progress := fs.Bool("progress", true, "show progress on stderr when it is a terminal")
+	if err := parse(fs, args, stdout); err != nil {
+		return helpOr(err)
+	}
+	if err := inRange("workers", *workers, 1, 1024); err != nil {
+		return exitBadInput, err
+	}
+	dotPath, err := exec.LookPath("dot")
+	if err != nil && !*check {
+		return exitBadInput, fmt.Errorf("docs: Graphviz dot not found (install graphviz; see .ci/setup): %w", err)
+	}
+	var runs *docgen.Runs
+	if *cached {
+		data, err := os.ReadFile(filepath.Join(*out, docgen.GeneratedDir, "runs.json"))
+		if err != nil {
+			return exitBadInput, fmt.Errorf("docs: %w", err)
+		}
+		if runs, err = docgen.ParseRuns(data); err != nil {
+			return exitBadInput, err
+		}
+	} else {
+		runs, err = docgen.Search(ctx, claimChecker(*workers, stderr, *progress), *workers)
+		if err != nil {
+			return exitBadInput, err
+		}
+	}
+	set, err := docgen.Build(ctx, runs)
+	if err != nil {
+		return exitBadInput, err
+	}
+	if *check {
+		problems, err := docgen.Diff(*out, set, dotPath)
+		if err != nil {
+			return exitBadInput, err
+		}
+		for _, p := range problems {
+			fmt.Fprintln(stdout, p)
+		}
+		if len(problems) > 0 {
+			fmt.Fprintf(stdout, "docs are out of date: run go run ./cmd/verify docs\n")
+			return exitViolated, nil
+		}
+		fmt.Fprintf(stdout, "docs are up to date: %d generated files\n", len(set.Files))
+		return exitOK, nil
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return exitBadInput, fmt.Errorf("out: %w", err)
+	}
+	if err := docgen.Write(*out, set, dotPath); err != nil {
+		return exitBadInput, fmt.Errorf("docs: %w", err)
+	}
+	fmt.Fprintf(stdout, "docs: %d generated files in %s, every DOT rendered to SVG\n", len(set.Files), *out)
+	return exitOK, nil
+}
+
+// claimChecker runs a claim's model as verify claims does.
+func claimChecker(workers int, stderr io.Writer, showProgress bool) docgen.ClaimChecker {
+	return func(ctx context.Context, c properties.Claim, variant string) (docgen.ClaimRun, error) {
+		r, chart, err := checkClaim(ctx, c, variant, checker.Config{Workers: workers}, stderr, showProgress)
+		if err != nil {
+			return docgen.ClaimRun{}, err
+		}
+		return docgen.ClaimRun{Claim: r.Claim, Property: r.Property, Variant: r.Variant, Want: r.Want,
+			Got: r.Got, OK: r.OK, Steps: r.Steps, Loop: r.Loop, States: r.States, Chart: chart}, nil
+	}
+}
