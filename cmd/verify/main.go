@@ -8,6 +8,7 @@
 //	verify simulate [flags]    seeded random walks instead of an exhaustive search
 //	verify bench [flags]       states/s and bytes/state, against SPIN and Rumur
 //	verify trace FILE...       check packet captures against the model
+//	verify docs [flags]        regenerate the diagrams and tables in docs/
 //	verify help [command]      flags of a command
 //
 // Exit codes: 0 every property holds, 1 a property is violated (or a claim failed), 2 bad
@@ -55,6 +56,7 @@ func commands() []command {
 		{"simulate", "seeded random walks of the model", runSimulate},
 		{"bench", "measure the engine, against SPIN and Rumur on the same state space", runBench},
 		{"trace", "check packet captures (pcap, pcapng) against the model", runTrace},
+		{"docs", "regenerate the diagrams and tables in docs/", runDocs},
 	}
 }
 

@@ -103,6 +103,14 @@ func (c *Chart) Write(w io.Writer) error {
 	g.Label(title)
 	rows := len(c.Steps)
 	nl := len(c.Lifelines)
+	// Segments still in flight at the end point into one more row, so that their arrows
+	// are diagonals too and their labels clear the last states.
+	last := rows
+	for _, m := range c.Messages {
+		if m.Recv < 0 && m.Lost == 0 {
+			last = rows + 1
+		}
+	}
 	// Columns: step notes, lifeline 0, the network, lifelines 1..n-1.
 	node := func(col string, row int) string { return fmt.Sprintf("%s_%03d", col, row) }
 	life := func(i int) string { return fmt.Sprintf("l%d", i) }
@@ -112,13 +120,15 @@ func (c *Chart) Write(w io.Writer) error {
 		nodes[id] = n
 		return n
 	}
-	for row := 0; row <= rows; row++ {
+	for row := 0; row <= last; row++ {
 		sub := g.Subgraph(fmt.Sprintf("row%03d", row))
 		sub.Attr("rank", "same")
 		note := add(sub, node("note", row)).Attr("shape", "plaintext")
 		switch {
 		case row == 0:
 			note.Label("")
+		case row > rows:
+			note.Label("(end: still in flight)").Attr("fontsize", "10").Attr("fontcolor", "gray40")
 		default:
 			st := c.Steps[row-1]
 			note.Label(fmt.Sprintf("%d  %s", row, st.Note)).Attr("fontsize", "10")
@@ -134,16 +144,17 @@ func (c *Chart) Write(w io.Writer) error {
 		for i := 0; i < nl; i++ {
 			n := add(sub, node(life(i), row))
 			label := ""
-			if row == 0 {
+			switch {
+			case row == 0:
 				label = c.Lifelines[i].Name + "\n" + c.Lifelines[i].Start
-			} else {
+			case row <= rows:
 				label = c.Steps[row-1].States[i]
 			}
 			if label == "" {
 				n.Attr("shape", "point").Attr("width", "0.06").Label("")
 			} else {
 				n.Attr("shape", "box").Attr("style", "rounded").Label(label)
-				if row > 0 && c.Steps[row-1].Highlight {
+				if row > 0 && row <= rows && c.Steps[row-1].Highlight {
 					n.Attr("color", "red").Attr("fontcolor", "red")
 				}
 			}
@@ -164,7 +175,7 @@ func (c *Chart) Write(w io.Writer) error {
 		cols = append(cols, life(i))
 	}
 	for _, col := range cols {
-		for row := 1; row <= rows; row++ {
+		for row := 1; row <= last; row++ {
 			e := g.Edge(nodes[node(col, row-1)], nodes[node(col, row)]).Attr("weight", "100")
 			if strings.HasPrefix(col, "l") {
 				e.Attr("dir", "none").Attr("color", "gray40")
@@ -187,7 +198,7 @@ func (c *Chart) Write(w io.Writer) error {
 			to = nodes[node("net", m.Lost)]
 			label += " (lost)"
 		default:
-			to = nodes[node("net", rows)]
+			to = nodes[node("net", last)]
 			label += " (in flight)"
 		}
 		e := g.Edge(from, to).Attr("xlabel", label).Attr("constraint", "false").Attr("fontname", "Helvetica").Attr("fontsize", "10")
