@@ -15,8 +15,10 @@ import (
 //
 // Three layouts, one per mode:
 //   - inline (Exact, for a FixedSizer model with encodings of at most maxInline bytes): a
-//     slot is stride words, the hash with its low bit set (so never 0) and then the encoding,
-//     zero-padded. One cache line per lookup.
+//     slot is the encoding itself followed by one tag byte (8 bits of the hash with the low
+//     bit set, so an occupied slot is never all zeros), zero-padded to whole words. One
+//     cache line per lookup, and nothing stored but the state: an 8-byte state takes two
+//     words, a 7-byte one a single word.
 //   - records (Exact, any other model): a slot is tag<<40 | (ref+1), where ref locates the
 //     encoding in the partition's store and tag is 24 more bits of the hash that spare most
 //     byte comparisons.
@@ -49,11 +51,14 @@ const (
 
 type visited struct {
 	layout layout
-	// size is the fixed encoding length (inline layout); stride the words per slot.
-	size   int
-	stride int
-	ids    bool
-	parts  [partitions]partition
+	// size is the fixed encoding length (inline layout); stride the words per slot; the tag
+	// byte sits in word tagWord at bit tagBit.
+	size    int
+	stride  int
+	tagWord int
+	tagBit  uint
+	ids     bool
+	parts   [partitions]partition
 }
 
 type partition struct {
@@ -72,7 +77,8 @@ func newVisited(mode Visited, fixed int, ids bool, expected uint64) *visited {
 	case mode == HashCompaction:
 		v.layout = layoutCompact
 	case fixed > 0 && fixed <= maxInline:
-		v.layout, v.size, v.stride = layoutInline, fixed, 1+(fixed+7)/8
+		v.layout, v.size, v.stride = layoutInline, fixed, (fixed+1+7)/8
+		v.tagWord, v.tagBit = fixed/8, uint(8*(fixed%8))
 	default:
 		v.layout = layoutRecords
 	}
@@ -129,25 +135,41 @@ func compactFP(h uint64) uint64 {
 }
 
 // key is an encoding packed into words for the inline layout.
-type key [1 + maxInline/8]uint64
+type key [(maxInline + 1 + 7) / 8]uint64
 
 func (v *visited) pack(h uint64, enc []byte, k *key) {
 	if len(enc) != v.size {
 		panic(fmt.Sprintf("checker: the model's EncodedSize is %d but Encode gave %d bytes", v.size, len(enc)))
 	}
-	k[0] = h | 1
-	for w := 1; w < v.stride; w++ {
+	for w := 0; w < v.stride; w++ {
 		var x uint64
-		chunk := enc[(w-1)*8:]
-		if len(chunk) >= 8 {
-			x = binary.LittleEndian.Uint64(chunk)
-		} else {
-			for i, c := range chunk {
-				x |= uint64(c) << (8 * i)
+		if w*8 < len(enc) {
+			chunk := enc[w*8:]
+			if len(chunk) >= 8 {
+				x = binary.LittleEndian.Uint64(chunk)
+			} else {
+				for i, c := range chunk {
+					x |= uint64(c) << (8 * i)
+				}
 			}
 		}
 		k[w] = x
 	}
+	k[v.tagWord] |= uint64(byte(h)|1) << v.tagBit
+}
+
+// occupied reports whether an inline slot holds a state: its tag byte is never zero.
+func (v *visited) occupied(slot []uint64) bool {
+	return slot[v.tagWord]>>v.tagBit&0xff != 0
+}
+
+// unpack recovers an inline slot's encoding, to rehash it.
+func (v *visited) unpack(slot []uint64, dst []byte) []byte {
+	dst = dst[:0]
+	for i := 0; i < v.size; i++ {
+		dst = append(dst, byte(slot[i/8]>>(8*(i%8))))
+	}
+	return dst
 }
 
 // find returns the slot holding the state with hash h and encoding enc, or -1.
@@ -169,7 +191,7 @@ func (v *visited) find(h uint64, enc []byte) int {
 	case layoutInline:
 		var k key
 		v.pack(h, enc, &k)
-		return v.probeInline(p, &k, false)
+		return v.probeInline(p, h, &k, false)
 	}
 	n := len(p.slots)
 	tag := h & (1<<(64-tagShift) - 1)
@@ -186,12 +208,12 @@ func (v *visited) find(h uint64, enc []byte) int {
 
 // probeInline finds k's slot; when absent it returns -1, or with add stores k and returns
 // ^slot (negative) to say it was added.
-func (v *visited) probeInline(p *partition, k *key, add bool) int {
+func (v *visited) probeInline(p *partition, h uint64, k *key, add bool) int {
 	st := v.stride
 	n := len(p.slots) / st
-	for i := home(k[0], n); ; i = step(i, n) {
+	for i := home(h, n); ; i = step(i, n) {
 		s := p.slots[i*st : i*st+st]
-		if s[0] == 0 {
+		if !v.occupied(s) {
 			if !add {
 				return -1
 			}
@@ -199,7 +221,7 @@ func (v *visited) probeInline(p *partition, k *key, add bool) int {
 			p.n++
 			return ^i
 		}
-		if s[0] == k[0] && equalWords(s[1:], k[1:st]) {
+		if equalWords(s, k[:st]) {
 			return i
 		}
 	}
@@ -232,7 +254,7 @@ func (v *visited) insert(h uint64, enc []byte) (slot int, added bool) {
 	case layoutInline:
 		var k key
 		v.pack(h, enc, &k)
-		i := v.probeInline(p, &k, true)
+		i := v.probeInline(p, h, &k, true)
 		if i < 0 {
 			return ^i, true
 		}
@@ -281,20 +303,30 @@ func (v *visited) grow(p *partition) {
 	old, oldIDs := p.slots, p.ids
 	p.init(len(old)/st*3/2, st, v.ids)
 	n := len(p.slots) / st
+	var enc []byte
 	for j := 0; j < len(old)/st; j++ {
 		s := old[j*st : j*st+st]
-		if s[0] == 0 {
-			continue
-		}
 		var h uint64
 		switch v.layout {
+		case layoutInline:
+			if !v.occupied(s) {
+				continue
+			}
+			enc = v.unpack(s, enc)
+			h = hashBytes(enc)
 		case layoutRecords:
+			if s[0] == 0 {
+				continue
+			}
 			h = hashBytes(p.record(s[0]&refMask - 1))
-		default: // the hash is the slot's first word (its low bit aside, which home ignores)
+		default: // compaction: the slot is the hash
+			if s[0] == 0 {
+				continue
+			}
 			h = s[0]
 		}
 		i := home(h, n)
-		for p.slots[i*st] != 0 {
+		for v.used(p.slots[i*st : i*st+st]) {
 			i = step(i, n)
 		}
 		copy(p.slots[i*st:i*st+st], s)
@@ -302,6 +334,14 @@ func (v *visited) grow(p *partition) {
 			p.ids[i] = oldIDs[j]
 		}
 	}
+}
+
+// used reports whether a slot of any layout holds a state.
+func (v *visited) used(slot []uint64) bool {
+	if v.layout == layoutInline {
+		return v.occupied(slot)
+	}
+	return slot[0] != 0
 }
 
 // store appends enc to the partition's pages and returns its reference.
