@@ -103,7 +103,7 @@ func buildReport(command string, sys fsm.System, m model, ccfg checker.Config, r
 	if err != nil {
 		return nil, nil, err
 	}
-	charts := map[string]*msc.Chart{}
+	var charts map[string]*msc.Chart
 	r := &report.Report{
 		Schema: report.SchemaID, Tool: "tcpverify", Command: command,
 		Model: report.Model{Shape: m.cfg.Shape.String(), Variant: m.variant, Config: cfgJSON},
@@ -126,7 +126,20 @@ func buildReport(command string, sys fsm.System, m model, ccfg checker.Config, r
 	if res.States > 0 {
 		r.Result.BytesPerState = float64(res.PeakHeap) / float64(res.States)
 	}
-	for i, v := range res.Verdicts {
+	r.Properties, charts, err = tellVerdicts(sys, m, res.Verdicts, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, charts, nil
+}
+
+// tellVerdicts turns verdicts into report properties, telling each trace as a story with
+// its message sequence chart (keyed by the chart's file name). how names the run in chart
+// titles; empty, the trace's role (counterexample or example) does.
+func tellVerdicts(sys fsm.System, m model, verdicts []checker.Verdict[fsm.SysState], how string) ([]report.Property, map[string]*msc.Chart, error) {
+	var props []report.Property
+	charts := map[string]*msc.Chart{}
+	for i, v := range verdicts {
 		p := report.Property{Name: v.Name, Kind: v.Kind.String(), Status: v.Status.String()}
 		if i < len(m.props) {
 			p.Description = m.props[i].Statement
@@ -136,7 +149,11 @@ func buildReport(command string, sys fsm.System, m model, ccfg checker.Config, r
 			if v.Kind == checker.KindSometimes {
 				role = "example"
 			}
-			st, err := story.Tell(sys, v.Trace, fmt.Sprintf("%s: %s (%s)", m.variant, v.Name, role), role)
+			title := how
+			if title == "" {
+				title = role
+			}
+			st, err := story.Tell(sys, v.Trace, fmt.Sprintf("%s: %s (%s)", m.variant, v.Name, title), role)
 			if err != nil {
 				return nil, nil, fmt.Errorf("property %s: %w", v.Name, err)
 			}
@@ -144,9 +161,9 @@ func buildReport(command string, sys fsm.System, m model, ccfg checker.Config, r
 			p.Trace.MSC = "msc-" + v.Name + ".dot"
 			charts[p.Trace.MSC] = st.Chart
 		}
-		r.Properties = append(r.Properties, p)
+		props = append(props, p)
 	}
-	return r, charts, nil
+	return props, charts, nil
 }
 
 // configJSON is the model config as report.json and config files spell it.

@@ -94,7 +94,7 @@ type fileConfig struct {
 	Units        []int    `json:"units"`
 	Incarnations *int     `json:"incarnations"`
 	Faults       *faults  `json:"faults"`
-	Properties   []string `json:"properties"`
+	Properties   []string `json:"properties,omitempty"`
 }
 
 type faults struct {

@@ -7,9 +7,7 @@ import (
 	"os"
 
 	"github.com/tcpverify/tcpverify/checker"
-	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
-	"github.com/tcpverify/tcpverify/cmd/verify/internal/story"
 	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/properties"
 )
@@ -62,21 +60,16 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if rep.Model.Config, err = jsonMarshal(cfgJSON); err != nil {
 		return exitBadInput, err
 	}
-	charts := map[string]*msc.Chart{}
+	props, charts, err := tellVerdicts(sys, m, res.Verdicts, "simulation")
+	if err != nil {
+		return exitBadInput, err
+	}
+	rep.Properties = props
 	code := exitIncomplete
-	for i, v := range res.Verdicts {
-		p := report.Property{Name: v.Name, Kind: v.Kind.String(), Status: v.Status.String(), Description: m.props[i].Statement}
-		if v.Trace != nil {
+	for _, p := range props {
+		if p.Trace != nil {
 			code = exitViolated
-			st, err := story.Tell(sys, v.Trace, fmt.Sprintf("%s: %s (simulation)", m.variant, v.Name), "counterexample")
-			if err != nil {
-				return exitBadInput, err
-			}
-			p.Trace = &st.Trace
-			p.Trace.MSC = "msc-" + v.Name + ".dot"
-			charts[p.Trace.MSC] = st.Chart
 		}
-		rep.Properties = append(rep.Properties, p)
 	}
 	if err := writeReports(*out, rep); err != nil {
 		return exitBadInput, err
