@@ -33,6 +33,3 @@ func (p *paged[T]) append(v T) {
 	p.grow(p.n + 1)
 	p.set(uint32(p.n-1), v)
 }
-
-// bytes is the memory the pages hold.
-func (p *paged[T]) bytes(elem int) uint64 { return uint64(len(p.pages)) * pageLen * uint64(elem) }

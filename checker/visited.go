@@ -380,15 +380,3 @@ func (p *partition) record(ref uint64) []byte {
 	return pg[k : k+int(n)]
 }
 
-// bytes is the memory the table and store hold.
-func (v *visited) bytes() uint64 {
-	var b uint64
-	for i := range v.parts {
-		p := &v.parts[i]
-		b += uint64(len(p.slots))*8 + uint64(len(p.ids))*4
-		for _, pg := range p.pages {
-			b += uint64(cap(pg))
-		}
-	}
-	return b
-}
