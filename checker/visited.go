@@ -379,4 +379,3 @@ func (p *partition) record(ref uint64) []byte {
 	n, k := binary.Uvarint(pg)
 	return pg[k : k+int(n)]
 }
-
