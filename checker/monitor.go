@@ -2,7 +2,6 @@ package checker
 
 import (
 	"context"
-	"errors"
 	"runtime/metrics"
 	"sync/atomic"
 	"time"
@@ -51,11 +50,7 @@ func (s *search[S, A]) monitor(ctx context.Context, quit <-chan struct{}) {
 		case <-quit:
 			return
 		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				s.stop(ErrTimeout)
-			} else {
-				s.stop(ErrCanceled)
-			}
+			s.stopForContext(ctx)
 			<-quit
 			return
 		case now := <-t.C:

@@ -232,16 +232,22 @@ func (s *search[S, A]) explore(ctx context.Context) error {
 func (s *search[S, A]) checkBounds(ctx context.Context) {
 	select {
 	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			s.stop(ErrTimeout)
-		} else {
-			s.stop(ErrCanceled)
-		}
+		s.stopForContext(ctx)
 		return
 	default:
 	}
 	if heap := s.sampleHeap(); s.cfg.MaxMemory > 0 && heap > s.cfg.MaxMemory {
 		s.stop(ErrMemoryLimit)
+	}
+}
+
+// stopForContext stops the search because ctx is done: its deadline (Config.Timeout) or a
+// cancellation by the caller.
+func (s *search[S, A]) stopForContext(ctx context.Context) {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		s.stop(ErrTimeout)
+	} else {
+		s.stop(ErrCanceled)
 	}
 }
 

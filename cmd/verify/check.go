@@ -18,7 +18,6 @@ import (
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/story"
 	"github.com/tcpverify/tcpverify/fsm"
-	"github.com/tcpverify/tcpverify/properties"
 )
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
@@ -44,11 +43,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return exitBadInput, fmt.Errorf("out: %w", err)
 	}
-	sys, err := fsm.NewSystem(m.cfg, m.variant)
-	if err != nil {
-		return exitBadInput, err
-	}
-	sys = properties.System(sys, m.props)
+	sys := m.sys
 	ccfg.Graph = true
 	bar := newProgress(stderr, sf.progress)
 	ccfg.Progress = bar.update

@@ -104,11 +104,13 @@ type faults struct {
 	Crash  *int `json:"crash"`
 }
 
-// model is a resolved model choice.
+// model is a resolved model choice, and the system it builds: the variant's rule table on
+// cfg, checking props.
 type model struct {
 	cfg     fsm.Config
 	variant string
 	props   []properties.Property
+	sys     fsm.System
 }
 
 // resolve applies the config file, then the flags set on the command line, to the default.
@@ -223,9 +225,11 @@ func (v modelFlags) build() (model, error) {
 		}
 	}
 	// The fsm validates the rest (e.g. data and window must fit the sequence space).
-	if _, err := fsm.NewSystem(m.cfg, m.variant); err != nil {
+	sys, err := fsm.NewSystem(m.cfg, m.variant)
+	if err != nil {
 		return m, err
 	}
+	m.sys = properties.System(sys, m.props)
 	return m, nil
 }
 

@@ -8,8 +8,6 @@ import (
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
-	"github.com/tcpverify/tcpverify/fsm"
-	"github.com/tcpverify/tcpverify/properties"
 )
 
 // runSimulate runs seeded random walks: for configurations too large to exhaust. It checks
@@ -42,11 +40,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return exitBadInput, fmt.Errorf("out: %w", err)
 	}
-	sys, err := fsm.NewSystem(m.cfg, m.variant)
-	if err != nil {
-		return exitBadInput, err
-	}
-	sys = properties.System(sys, m.props)
+	sys := m.sys
 	res, err := checker.Simulate(ctx, sys, checker.SimConfig{Seed: *seed, Walks: *walks, Depth: *depth, Workers: *workers})
 	if err != nil {
 		return exitBadInput, err
