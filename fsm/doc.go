@@ -33,7 +33,8 @@
 // # The system
 //
 // System is two endpoints and a Network (an unordered, sorted bag of Packets) as one
-// checker.Model[SysState, Action]. Build it with NewSystem(cfg, variant, props...): Config
+// transition system over SysState and Action; package properties pairs it with the
+// properties a model checker checks. Build it with NewSystem(cfg, variant): Config
 // sets the shape (ClientServer or BothActive), the sequence space, the window, the network
 // capacity, the data units per side, the number of incarnations, the fault budgets (loss,
 // duplication, injection of an old segment, host crash) and the user calls each side may

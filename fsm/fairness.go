@@ -1,9 +1,5 @@
 package fsm
 
-import "github.com/tcpverify/tcpverify/checker"
-
-var _ checker.StrongFairer[SysState, Action] = System{}
-
 // StrongFair: the timers are strongly fair. The model lets a timer fire only while nothing
 // is in flight (timers are slower than the network), so on a run where segments keep
 // flowing a timer is enabled only now and then; a real timer keeps running through that

@@ -1,10 +1,6 @@
 package fsm
 
-import (
-	"fmt"
-
-	"github.com/tcpverify/tcpverify/checker"
-)
+import "fmt"
 
 // StaleMark records, per side, what segments of an earlier incarnation have done to it.
 // It is sticky ghost data: set once, never cleared.
@@ -120,23 +116,17 @@ func (s SysState) Stale(p Packet) bool {
 	return p.Inc < s.Cur || s.Ghost[dst].HasTaken(p.Inc)
 }
 
-// System is the two-endpoint model the checker explores. It implements
-// checker.Model[SysState, Action] and checker.Projector[SysState, Action].
+// System is the two-endpoint model: Init lists its initial state, Actions and Next its
+// transitions, Encode and Decode its canonical bytes, Label, Fair and StrongFair what a
+// model checker needs to print runs and judge liveness. It knows nothing of what is
+// checked of it: package properties pairs it with properties for the checker.
 type System struct {
 	Config  Config
 	Machine Machine
-	props   []checker.Property[SysState]
 }
 
-var (
-	_ checker.Model[SysState, Action]     = System{}
-	_ checker.Projector[SysState, Action] = System{}
-)
-
-// NewSystem builds the system of cfg running the named variant. With no props, its
-// Properties are DefaultProperties; otherwise exactly props, in that order (callers that
-// want both append DefaultProperties themselves).
-func NewSystem(cfg Config, variant string, props ...checker.Property[SysState]) (System, error) {
+// NewSystem builds the system of cfg running the named variant.
+func NewSystem(cfg Config, variant string) (System, error) {
 	if err := cfg.validate(); err != nil {
 		return System{}, fmt.Errorf("new system: %w", err)
 	}
@@ -144,18 +134,7 @@ func NewSystem(cfg Config, variant string, props ...checker.Property[SysState]) 
 	if err != nil {
 		return System{}, fmt.Errorf("new system: %w", err)
 	}
-	sys := System{Config: cfg, Machine: m}
-	sys.props = props
-	if len(props) == 0 {
-		sys.props = sys.DefaultProperties()
-	}
-	return sys, nil
-}
-
-// WithProperties returns a copy of sys that checks props instead.
-func (sys System) WithProperties(props ...checker.Property[SysState]) System {
-	sys.props = append([]checker.Property[SysState](nil), props...)
-	return sys
+	return System{Config: cfg, Machine: m}, nil
 }
 
 // Init is the single initial state: both CLOSED, or A CLOSED and B LISTEN.
@@ -170,18 +149,6 @@ func (sys System) Init() []SysState {
 		s.Ghost[B].Opens = 1
 	}
 	return []SysState{s}
-}
-
-// Properties returns the properties the system was built with.
-func (sys System) Properties() []checker.Property[SysState] { return sys.props }
-
-// DefaultProperties are the properties fsm owns: no deadlock, and the TCB invariants of
-// every reachable state.
-func (sys System) DefaultProperties() []checker.Property[SysState] {
-	return []checker.Property[SysState]{
-		checker.NoDeadlock[SysState]("no deadlock"),
-		checker.Always("tcb invariants", func(s SysState) bool { return sys.Check(s) == nil }),
-	}
 }
 
 // Terminal is true for proper ends: nothing in flight and each side CLOSED or LISTEN, or

@@ -7,8 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
-
-	"github.com/tcpverify/tcpverify/checker"
 )
 
 // genSystem draws a small system: any shape, variant and budget.
@@ -177,29 +175,6 @@ func TestNewSystemValidatesItsConfig(t *testing.T) {
 		_, err := NewSystem(c, RFC)
 		assert.Error(t, err, "case %d", i)
 	}
-}
-
-func TestPropertiesDefaultToFsmsOwnAndCanBeReplaced(t *testing.T) {
-	sys, err := NewSystem(DefaultConfig(), RFC)
-	require.NoError(t, err)
-	props := sys.Properties()
-	require.Len(t, props, 2)
-	assert.Equal(t, checker.KindDeadlock, props[0].Kind)
-	assert.Equal(t, "tcb invariants", props[1].Name)
-	mine := checker.Always("mine", func(SysState) bool { return true })
-	assert.Equal(t, []string{"mine"}, names(sys.WithProperties(mine).Properties()))
-	other, err := NewSystem(DefaultConfig(), RFC, mine)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"mine"}, names(other.Properties()))
-	assert.Len(t, sys.Properties(), 2, "WithProperties changed the original")
-}
-
-func names(props []checker.Property[SysState]) []string {
-	var out []string
-	for _, p := range props {
-		out = append(out, p.Name)
-	}
-	return out
 }
 
 func TestTerminalStatesAreQuietAndClosed(t *testing.T) {

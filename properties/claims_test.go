@@ -17,8 +17,7 @@ func run(t *testing.T, c properties.Claim, variant string, cfg checker.Config) (
 	t.Helper()
 	sys, err := fsm.NewSystem(c.Config, variant)
 	require.NoError(t, err)
-	sys = properties.System(sys, []properties.Property{c.Property})
-	res, err := checker.Run(context.Background(), sys, cfg)
+	res, err := checker.Run(context.Background(), properties.Bind(sys, []properties.Property{c.Property}), cfg)
 	require.NoError(t, err)
 	require.Len(t, res.Verdicts, 1)
 	return sys, res.Verdicts[0]

@@ -73,12 +73,3 @@ func Lookup(names ...string) ([]Property, error) {
 	}
 	return out, nil
 }
-
-// System returns sys checking exactly props, in order.
-func System(sys fsm.System, props []Property) fsm.System {
-	cps := make([]checker.Property[fsm.SysState], len(props))
-	for i, p := range props {
-		cps[i] = p.For(sys)
-	}
-	return sys.WithProperties(cps...)
-}

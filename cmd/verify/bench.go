@@ -11,8 +11,8 @@ import (
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/fsm"
-	"github.com/tcpverify/tcpverify/fsm/anchor"
-	"github.com/tcpverify/tcpverify/fsm/anchor/ref"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/twin"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/spinrumur"
 	"github.com/tcpverify/tcpverify/properties"
 )
 
@@ -20,11 +20,11 @@ import (
 // as SPIN's and Rumur's) at some parameters, or the RFC model at its default config.
 type benchCase struct {
 	name   string
-	anchor *anchor.Params
+	anchor *twin.Params
 }
 
 func anchorCase(seq, capacity int) benchCase {
-	p := anchor.DefaultParams()
+	p := twin.DefaultParams()
 	p.SeqN, p.NetCap = seq, capacity
 	return benchCase{name: p.Name(), anchor: &p}
 }
@@ -95,14 +95,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 		cases = picked
 	}
-	var tools []ref.Tool
+	var tools []spinrumur.Tool
 	if *against != "" {
 		for _, name := range strings.Split(*against, ",") {
-			t, err := ref.ParseTool(strings.TrimSpace(name))
+			t, err := spinrumur.ParseTool(strings.TrimSpace(name))
 			if err != nil {
 				return exitBadInput, err
 			}
-			if err := ref.Available(t); err != nil {
+			if err := spinrumur.Available(t); err != nil {
 				return exitBadInput, err
 			}
 			tools = append(tools, t)
@@ -148,7 +148,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 				continue // the reference tools only know the anchor model
 			}
 			fmt.Fprintf(stderr, "verify: bench %s with %s\n", c.name, t)
-			r, err := ref.Run(ctx, t, *c.anchor, ref.Options{})
+			r, err := spinrumur.Run(ctx, t, *c.anchor, spinrumur.Options{})
 			if err != nil {
 				return exitBadInput, fmt.Errorf("bench %s: %w", c.name, err)
 			}
@@ -170,9 +170,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 				}
 				if c.anchor != nil && row.Complete {
 					match := false
-					if rc, ok := anchor.RecordedCount(*c.anchor); ok {
+					if rc, ok := twin.RecordedCount(*c.anchor); ok {
 						match = rc.States == row.States && rc.Firings() == row.Transitions
-					} else if sr, ok := refs[string(ref.SPIN)]; ok {
+					} else if sr, ok := refs[string(spinrumur.SPIN)]; ok {
 						match = sr.States == row.States && sr.Transitions == row.Transitions
 					}
 					row.CountsMatch = &match
@@ -215,7 +215,7 @@ func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visite
 		complete            bool
 	}
 	if c.anchor != nil {
-		m, err := anchor.New(*c.anchor)
+		m, err := twin.New(*c.anchor)
 		if err != nil {
 			return benchRow{}, err
 		}
@@ -229,8 +229,7 @@ func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visite
 		if err != nil {
 			return benchRow{}, err
 		}
-		sys = properties.System(sys, properties.All())
-		r, err := checker.Run(ctx, sys, cfg)
+		r, err := checker.Run(ctx, properties.Bind(sys, properties.All()), cfg)
 		if err != nil {
 			return benchRow{}, err
 		}
@@ -247,7 +246,7 @@ func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visite
 	return row, nil
 }
 
-func printBench(w io.Writer, rows []benchRow, tools []ref.Tool) {
+func printBench(w io.Writer, rows []benchRow, tools []spinrumur.Tool) {
 	fmt.Fprintf(w, "%-16s %-9s %7s %-15s %12s %12s %8s %11s %9s %11s %6s", "config", "tool", "workers", "visited",
 		"states", "transitions", "seconds", "states/s", "peak MiB", "bytes/state", "counts")
 	for _, t := range tools {

@@ -52,7 +52,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if err != nil {
 		return exitBadInput, err
 	}
-	rep, charts, err := buildReport("check", sys, m, ccfg, res)
+	rep, charts, err := buildReport("check", sys.System, m, ccfg, res)
 	if err != nil {
 		return exitBadInput, err
 	}

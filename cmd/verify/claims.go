@@ -106,10 +106,10 @@ func checkClaim(ctx context.Context, c properties.Claim, variant string, ccfg ch
 	if err != nil {
 		return claimRun{}, nil, fmt.Errorf("claim %s: %w", c.Name, err)
 	}
-	sys = properties.System(sys, []properties.Property{c.Property})
+	model := properties.Bind(sys, []properties.Property{c.Property})
 	bar := newProgress(stderr, showProgress)
 	ccfg.Progress = bar.update
-	res, err := checker.Run(ctx, sys, ccfg)
+	res, err := checker.Run(ctx, model, ccfg)
 	bar.finish()
 	if err != nil {
 		return claimRun{}, nil, fmt.Errorf("claim %s, variant %s: %w", c.Name, variant, err)

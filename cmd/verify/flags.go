@@ -110,7 +110,7 @@ type model struct {
 	cfg     fsm.Config
 	variant string
 	props   []properties.Property
-	sys     fsm.System
+	sys     properties.Model
 }
 
 // resolve applies the config file, then the flags set on the command line, to the default.
@@ -229,7 +229,7 @@ func (v modelFlags) build() (model, error) {
 	if err != nil {
 		return m, err
 	}
-	m.sys = properties.System(sys, m.props)
+	m.sys = properties.Bind(sys, m.props)
 	return m, nil
 }
 

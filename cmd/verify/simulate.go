@@ -54,7 +54,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if rep.Model.Config, err = jsonMarshal(cfgJSON); err != nil {
 		return exitBadInput, err
 	}
-	props, charts, err := tellVerdicts(sys, m, res.Verdicts, "simulation")
+	props, charts, err := tellVerdicts(sys.System, m, res.Verdicts, "simulation")
 	if err != nil {
 		return exitBadInput, err
 	}

@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/tcpverify/tcpverify/fsm"
-	"github.com/tcpverify/tcpverify/fsm/capture"
-	"github.com/tcpverify/tcpverify/fsm/trace"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/capture"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/trace"
 )
 
 // traceEntry is the verdict on one incarnation of one connection of one file.

@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const captures = "../../fsm/capture/testdata"
+const captures = "internal/capture/testdata"
 
 // traceRun runs verify trace in-process and returns its exit code, stdout and stderr.
 // It skips the test until main.go's commands() lists trace (the lead registers it).

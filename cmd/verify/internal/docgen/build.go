@@ -148,7 +148,7 @@ func SmallGraph(ctx context.Context) (smallGraph, error) {
 	if err != nil {
 		return smallGraph{}, err
 	}
-	res, err := checker.Run(ctx, sys, checker.Config{Workers: 1, Graph: true})
+	res, err := checker.Run(ctx, properties.BindChecker(sys), checker.Config{Workers: 1, Graph: true})
 	if err != nil {
 		return smallGraph{}, fmt.Errorf("small graph: %w", err)
 	}

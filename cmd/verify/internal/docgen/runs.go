@@ -95,8 +95,7 @@ func checkAll(ctx context.Context, workers int) (CheckRun, error) {
 	if err != nil {
 		return CheckRun{}, err
 	}
-	sys = properties.System(sys, properties.All())
-	res, err := checker.Run(ctx, sys, checker.Config{Workers: workers})
+	res, err := checker.Run(ctx, properties.Bind(sys, properties.All()), checker.Config{Workers: workers})
 	if err != nil {
 		return CheckRun{}, fmt.Errorf("check %s: %w", fsm.RFC, err)
 	}

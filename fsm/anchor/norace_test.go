@@ -1,5 +1,0 @@
-//go:build !race
-
-package anchor_test
-
-const raceEnabled = false

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package ref
-
-import "os"
-
-// peakRSS is unknown where the platform has no rusage.
-func peakRSS(*os.ProcessState) uint64 { return 0 }
