@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/tcpverify/tcpverify/checker"
-	"github.com/tcpverify/tcpverify/fsm"
-	"github.com/tcpverify/tcpverify/cmd/verify/internal/twin"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/spinrumur"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/twin"
+	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/properties"
 )
 

@@ -9,9 +9,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/capture"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/trace"
+	"github.com/tcpverify/tcpverify/fsm"
 )
 
 // traceEntry is the verdict on one incarnation of one connection of one file.

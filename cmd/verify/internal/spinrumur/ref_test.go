@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tcpverify/tcpverify/cmd/verify/internal/twin"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/spinrumur"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/twin"
 )
 
 func small() twin.Params {

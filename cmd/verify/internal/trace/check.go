@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/capture"
+	"github.com/tcpverify/tcpverify/fsm"
 )
 
 // Bounds of the search. They are generous for real captures, where ACK numbers pin

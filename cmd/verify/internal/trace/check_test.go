@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/capture"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/trace"
+	"github.com/tcpverify/tcpverify/fsm"
 )
 
 // ISNs of the synthetic connections: seg numbers below are relative to them, as in the

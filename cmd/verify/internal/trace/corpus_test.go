@@ -8,10 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/capture"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/capture/expect"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/trace"
+	"github.com/tcpverify/tcpverify/fsm"
 )
 
 const testdata = "../capture/testdata"

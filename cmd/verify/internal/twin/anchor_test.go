@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/tcpverify/tcpverify/checker"
-	"github.com/tcpverify/tcpverify/cmd/verify/internal/twin"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/spinrumur"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/twin"
 )
 
 func params(seqN, netCap int) twin.Params {
