@@ -73,6 +73,7 @@
 //
 // # Scenario files
 //
-// testdata/*.scn replay the scenarios of RFC 9293 §3.5 and §3.6 step by step; see
-// ParseScenarios for the format and RunScenario for how a case is checked.
+// testdata/*.scn replay the scenarios of RFC 9293 §3.5 and §3.6 step by step. The harness
+// that parses and runs them (and rewrites their expect lines with -update) is the
+// test-support package fsm/fsmtest, as etcd raft keeps rafttest beside raft.
 package fsm

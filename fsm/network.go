@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -151,4 +152,19 @@ func (n Network) String() string {
 		parts[i] = p.String()
 	}
 	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// Minus lists the packets of n that are not in before (as multisets), in n's order: what
+// a step put on the network.
+func (n Network) Minus(before Network) []Packet {
+	rest := before.Packets()
+	var out []Packet
+	for _, p := range n.Packets() {
+		if i := slices.Index(rest, p); i >= 0 {
+			rest = slices.Delete(rest, i, i+1)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }

@@ -1,12 +1,13 @@
-package fsm
+package fsm_test
 
 import (
+	"github.com/tcpverify/tcpverify/fsm/fsmtest"
+
 	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -21,121 +22,17 @@ func TestScenarioFilesReplayTheRFCScenarios(t *testing.T) {
 			text, err := os.ReadFile(f)
 			require.NoError(t, err)
 			if *update {
-				fixed, err := UpdateScenarios(string(text))
+				fixed, err := fsmtest.Update(string(text))
 				require.NoError(t, err)
 				require.NoError(t, os.WriteFile(f, []byte(fixed), 0o644))
 				text = []byte(fixed)
 			}
-			cases, err := ParseScenarios(string(text))
+			cases, err := fsmtest.Parse(string(text))
 			require.NoError(t, err)
 			require.NotEmpty(t, cases)
 			for _, sc := range cases {
-				require.NoError(t, RunScenario(sc), "%s:%d", f, sc.Line)
+				require.NoError(t, fsmtest.Run(sc), "%s:%d", f, sc.Line)
 			}
 		})
 	}
-}
-
-func TestAScenarioWithAWrongExpectationFailsAtItsLine(t *testing.T) {
-	cases, err := ParseScenarios(`# a wrong ISS
-config shape=client-server
-open A
-expect A=SYN-SENT sent=<SEQ=2><CTL=SYN>
-`)
-	require.NoError(t, err)
-	require.Len(t, cases, 1)
-	err = RunScenario(cases[0])
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "line 4: expect sent=<SEQ=2><CTL=SYN>, got <SEQ=1><CTL=SYN>")
-	assert.Contains(t, err.Error(), "A: SYN-SENT iss=1", "the failure shows the system")
-}
-
-func TestAScenarioStepThatIsNotEnabledFails(t *testing.T) {
-	for text, want := range map[string]string{
-		"config\nsend A\n":                                 "A send is not enabled",
-		"config\ndeliver B <SEQ=1><CTL=SYN>\n":             "no <SEQ=1><CTL=SYN> to B in flight",
-		"config\ninject B <SEQ=3><CTL=SYN>\n":              "is not an old segment",
-		"config\ntimeout A later\n":                        "unknown timer",
-		"config variant=nope\n":                            "unknown variant",
-		"config\nexpect A=CLOSED C=1\n":                    "unknown expect key",
-		"config cap=0\n":                                   "capacity 0",
-		"config\nopen A\ndeliver B <SEQ=1><CTL=SYN> x=1\n": "unknown key",
-	} {
-		cases, err := ParseScenarios(text)
-		require.NoError(t, err, text)
-		err = RunScenario(cases[0])
-		require.Error(t, err, text)
-		assert.Contains(t, err.Error(), want, text)
-	}
-}
-
-func TestMalformedScenarioFilesAreRejectedWithTheirLine(t *testing.T) {
-	for text, want := range map[string]string{
-		"open A\n":                      "line 1: \"open\" before any config line",
-		"config\nfly A\n":               "line 2: unknown command",
-		"config\nopen\n":                "line 2: open takes 1 arguments",
-		"config\nopen C\n":              "line 2: unknown side",
-		"config\ndeliver B <SEQ=x>\n":   "line 2: parse segment",
-		"config\n\ndeliver B <SEQ=1>\n": "line 3: \"deliver\" before any config line",
-	} {
-		_, err := ParseScenarios(text)
-		require.Error(t, err, text)
-		assert.Contains(t, err.Error(), want, text)
-	}
-	cases, err := ParseScenarios("config # comment\n# only a comment\nopen A # trailing\n\nconfig\n")
-	require.NoError(t, err)
-	require.Len(t, cases, 2)
-	assert.Len(t, cases[0].Steps, 2)
-}
-
-func TestScenarioConfigReadsEveryKey(t *testing.T) {
-	cases, err := ParseScenarios("config shape=both-active seqbits=5 window=3 cap=3 incs=3 " +
-		"loss=0 dup=1 inject=2 crash=1 units=2,0 oldfrom=B callsA=open,abort callsB=listen variant=no-time-wait\n")
-	require.NoError(t, err)
-	cfg, variant, err := ScenarioConfig(cases[0].Steps[0])
-	require.NoError(t, err)
-	assert.Equal(t, "no-time-wait", variant)
-	want := Config{Shape: BothActive, SeqBits: 5, Window: 3, Capacity: 3, Units: [2]uint8{2, 0},
-		Incarnations: 3, Faults: Faults{Dup: 1, Inject: 2, Crash: 1}, OldFrom: [2]bool{false, true},
-		Calls: [2]Calls{CallOpen | CallAbort, CallListen}}
-	assert.Equal(t, want, cfg)
-	for _, bad := range []string{"config units=1\n", "config callsA=fly\n", "config size=3\n",
-		"config oldfrom=C\n", "config loss=many\n"} {
-		cases, err := ParseScenarios(bad)
-		require.NoError(t, err)
-		_, _, err = ScenarioConfig(cases[0].Steps[0])
-		assert.Error(t, err, bad)
-	}
-}
-
-func FuzzParseScenarios(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.scn")
-	for _, name := range files {
-		text, err := os.ReadFile(name)
-		if err == nil {
-			f.Add(string(text))
-		}
-	}
-	f.Add("config\nopen A\nexpect A=SYN-SENT\n")
-	f.Fuzz(func(t *testing.T, text string) {
-		cases, err := ParseScenarios(text)
-		if err != nil {
-			return
-		}
-		for _, sc := range cases {
-			_ = RunScenario(sc) // may fail, must not panic
-		}
-	})
-}
-
-func TestUpdateRewritesExpectLinesToWhatTheSystemDoes(t *testing.T) {
-	text := "config shape=client-server\nopen A\nexpect A=LISTEN sent=none # wrong\n"
-	fixed, err := UpdateScenarios(text)
-	require.NoError(t, err)
-	assert.Equal(t, "config shape=client-server\nopen A\nexpect A=SYN-SENT sent=<SEQ=1><CTL=SYN> # wrong\n", fixed)
-	cases, err := ParseScenarios(fixed)
-	require.NoError(t, err)
-	assert.NoError(t, RunScenario(cases[0]))
-	_, err = UpdateScenarios("config\nexpect Q=1\n")
-	assert.ErrorContains(t, err, "unknown expect key")
 }

@@ -112,7 +112,7 @@ func TestEveryStepPutsAtMostOneSegmentOnTheNetwork(t *testing.T) {
 		prev := sys.Init()[0]
 		walk(t, sys, 60, func(s SysState, a *Action) {
 			if a != nil && a.Kind != ActDup && a.Kind != ActInject {
-				if n := len(added(prev.Net, s.Net)); n > 1 {
+				if n := len(s.Net.Minus(prev.Net)); n > 1 {
 					t.Fatalf("%s put %d segments on the network", sys.Label(prev, *a), n)
 				}
 			}

@@ -1,4 +1,8 @@
-package fsm
+// Package fsmtest is the test harness of package fsm: it parses scenario files, plays each
+// case through an fsm.System and checks its expect lines, or rewrites them (Update) so that
+// a rule change is reviewed as a diff. It works on text only; the tests that call it read
+// and write the files.
+package fsmtest
 
 import (
 	"bufio"
@@ -6,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/tcpverify/tcpverify/fsm"
 )
 
 // Scenario files (fsm/testdata/*.scn) script the system step by step, in the manner of
@@ -30,11 +36,11 @@ import (
 // Scenario is one parsed case.
 type Scenario struct {
 	Line  int // line of its config command
-	Steps []ScenarioStep
+	Steps []Step
 }
 
-// ScenarioStep is one command line.
-type ScenarioStep struct {
+// Step is one command line.
+type Step struct {
 	Line int
 	Cmd  string
 	Args []string
@@ -42,8 +48,8 @@ type ScenarioStep struct {
 	Keys [][2]string
 }
 
-// ParseScenarios reads a scenario file.
-func ParseScenarios(text string) ([]Scenario, error) {
+// Parse reads a scenario file.
+func Parse(text string) ([]Scenario, error) {
 	var out []Scenario
 	var cur *Scenario
 	sc := bufio.NewScanner(strings.NewReader(text))
@@ -60,7 +66,7 @@ func ParseScenarios(text string) ([]Scenario, error) {
 			}
 			continue
 		}
-		st := ScenarioStep{Line: n, Cmd: fields[0]}
+		st := Step{Line: n, Cmd: fields[0]}
 		for _, f := range fields[1:] {
 			if k, v, ok := strings.Cut(f, "="); ok && !strings.HasPrefix(f, "<") {
 				st.Keys = append(st.Keys, [2]string{k, v})
@@ -90,7 +96,7 @@ var scenarioArity = map[string]int{
 	"crash": 1, "timeout": 2, "deliver": 2, "lose": 2, "dup": 2, "inject": 2,
 }
 
-func checkStep(st ScenarioStep) error {
+func checkStep(st Step) error {
 	n, ok := scenarioArity[st.Cmd]
 	if !ok {
 		return fmt.Errorf("unknown command %q", st.Cmd)
@@ -99,28 +105,28 @@ func checkStep(st ScenarioStep) error {
 		return fmt.Errorf("%s takes %d arguments, got %d", st.Cmd, n, len(st.Args))
 	}
 	if n > 0 {
-		if _, err := ParseSide(st.Args[0]); err != nil {
+		if _, err := fsm.ParseSide(st.Args[0]); err != nil {
 			return err
 		}
 	}
 	if n == 2 && st.Cmd != "timeout" {
-		if _, err := ParseSegment(st.Args[1]); err != nil {
+		if _, err := fsm.ParseSegment(st.Args[1]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// ScenarioConfig builds the config and variant of a config line. Keys: shape, seqbits,
+// Config builds the config and variant of a config line. Keys: shape, seqbits,
 // window, cap, units (a,b), incs, loss, dup, inject, crash, oldfrom (A, B or A,B),
 // callsA and callsB (comma lists of open, listen, send, close, abort, user-timeout),
 // variant. Budgets default to generous values so that a script can fault at will.
-func ScenarioConfig(st ScenarioStep) (Config, string, error) {
-	cfg := DefaultConfig()
+func Config(st Step) (fsm.Config, string, error) {
+	cfg := fsm.DefaultConfig()
 	cfg.Capacity = 4
-	cfg.Faults = Faults{Loss: 3, Dup: 3, Inject: 3, Crash: 2}
+	cfg.Faults = fsm.Faults{Loss: 3, Dup: 3, Inject: 3, Crash: 2}
 	cfg.OldFrom = [2]bool{true, true}
-	variant := RFC
+	variant := fsm.RFC
 	for _, kv := range st.Keys {
 		k, v := kv[0], kv[1]
 		var err error
@@ -133,7 +139,7 @@ func ScenarioConfig(st ScenarioStep) (Config, string, error) {
 		}
 		switch k {
 		case "shape":
-			cfg.Shape, err = ParseShape(v)
+			cfg.Shape, err = fsm.ParseShape(v)
 		case "seqbits":
 			cfg.SeqBits = int(num())
 		case "window":
@@ -161,7 +167,7 @@ func ScenarioConfig(st ScenarioStep) (Config, string, error) {
 		case "oldfrom":
 			cfg.OldFrom = [2]bool{}
 			for _, s := range strings.Split(v, ",") {
-				side, e := ParseSide(s)
+				side, e := fsm.ParseSide(s)
 				if e != nil {
 					err = e
 					break
@@ -169,7 +175,7 @@ func ScenarioConfig(st ScenarioStep) (Config, string, error) {
 				cfg.OldFrom[side] = true
 			}
 		case "callsA", "callsB":
-			var calls Calls
+			var calls fsm.Calls
 			for _, name := range strings.Split(v, ",") {
 				c, e := parseCall(name)
 				if e != nil {
@@ -191,7 +197,7 @@ func ScenarioConfig(st ScenarioStep) (Config, string, error) {
 	return cfg, variant, nil
 }
 
-func parseCall(name string) (Calls, error) {
+func parseCall(name string) (fsm.Calls, error) {
 	names := []string{"open", "listen", "send", "close", "abort", "user-timeout"}
 	i := slices.Index(names, name)
 	if i < 0 {

@@ -1,29 +1,30 @@
-package fsm
+package fsmtest
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/tcpverify/tcpverify/fsm"
 )
 
-// RunScenario plays one case through a System built from its config line, checking its
+// Run plays one case through a System built from its config line, checking its
 // expect lines. The error names the failing line and shows the whole system as it was
 // after the last command.
-func RunScenario(sc Scenario) error { return runScenario(sc, nil) }
+func Run(sc Scenario) error { return run(sc, nil) }
 
-// UpdateScenarios replays every case of a scenario file and returns the file with each
+// Update replays every case of a scenario file and returns the file with each
 // expect line's values replaced by what the system actually shows (keys, order and
 // comments kept), for reviewing a rule change as a diff. Errors other than failed
 // expectations are returned.
-func UpdateScenarios(text string) (string, error) {
-	cases, err := ParseScenarios(text)
+func Update(text string) (string, error) {
+	cases, err := Parse(text)
 	if err != nil {
 		return "", err
 	}
 	fixed := map[int]string{}
 	for _, sc := range cases {
-		err := runScenario(sc, func(st ScenarioStep, got [][2]string) {
+		err := run(sc, func(st Step, got [][2]string) {
 			parts := []string{"expect"}
 			for _, kv := range got {
 				parts = append(parts, kv[0]+"="+kv[1])
@@ -44,22 +45,22 @@ func UpdateScenarios(text string) (string, error) {
 	return strings.Join(lines, "\n"), nil
 }
 
-// runScenario runs sc; with fix set, expect lines report the actual values to it instead
+// run runs sc; with fix set, expect lines report the actual values to it instead
 // of failing.
-func runScenario(sc Scenario, fix func(ScenarioStep, [][2]string)) error {
+func run(sc Scenario, fix func(Step, [][2]string)) error {
 	if len(sc.Steps) == 0 || sc.Steps[0].Cmd != "config" {
 		return fmt.Errorf("line %d: a case must start with config", sc.Line)
 	}
-	cfg, variant, err := ScenarioConfig(sc.Steps[0])
+	cfg, variant, err := Config(sc.Steps[0])
 	if err != nil {
 		return fmt.Errorf("line %d: %w", sc.Line, err)
 	}
-	sys, err := NewSystem(cfg, variant)
+	sys, err := fsm.NewSystem(cfg, variant)
 	if err != nil {
 		return fmt.Errorf("line %d: %w", sc.Line, err)
 	}
 	s := sys.Init()[0]
-	var sent []Packet
+	var sent []fsm.Packet
 	for _, st := range sc.Steps[1:] {
 		if st.Cmd == "expect" {
 			got, err := expect(s, sent, st)
@@ -83,59 +84,45 @@ func runScenario(sc Scenario, fix func(ScenarioStep, [][2]string)) error {
 			return fmt.Errorf("line %d: %s is not enabled\nsystem:\n%s", st.Line,
 				sys.Label(s, a), s.Detail())
 		}
-		sent = added(s.Net, next.Net)
+		sent = next.Net.Minus(s.Net)
 		s = next
 	}
 	return nil
 }
 
-// added lists the packets in after that were not in before (as a multiset), in order.
-func added(before, after Network) []Packet {
-	rest := before.Packets()
-	var out []Packet
-	for _, p := range after.Packets() {
-		if i := slices.Index(rest, p); i >= 0 {
-			rest = slices.Delete(rest, i, i+1)
-			continue
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-func scenarioAction(sys System, s SysState, st ScenarioStep) (Action, error) {
-	side, err := ParseSide(st.Args[0])
+func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error) {
+	side, err := fsm.ParseSide(st.Args[0])
 	if err != nil {
-		return Action{}, err
+		return fsm.Action{}, err
 	}
-	calls := map[string]EventKind{"open": EvOpen, "listen": EvListen, "send": EvSend,
-		"close": EvClose, "abort": EvAbort}
+	calls := map[string]fsm.EventKind{"open": fsm.EvOpen, "listen": fsm.EvListen, "send": fsm.EvSend,
+		"close": fsm.EvClose, "abort": fsm.EvAbort}
 	if ev, ok := calls[st.Cmd]; ok {
-		return Action{Kind: ActCall, Side: side, Event: ev}, nil
+		return fsm.Action{Kind: fsm.ActCall, Side: side, Event: ev}, nil
 	}
 	switch st.Cmd {
 	case "crash":
-		return Action{Kind: ActCrash, Side: side}, nil
+		return fsm.Action{Kind: fsm.ActCrash, Side: side}, nil
 	case "timeout":
-		timers := map[string]EventKind{"rtx": EvRetransmit, "2msl": EvTimeWait,
-			"user": EvUserTimeout}
+		timers := map[string]fsm.EventKind{"rtx": fsm.EvRetransmit, "2msl": fsm.EvTimeWait,
+			"user": fsm.EvUserTimeout}
 		ev, ok := timers[st.Args[1]]
 		if !ok {
-			return Action{}, fmt.Errorf("unknown timer %q (valid: rtx, 2msl, user)", st.Args[1])
+			return fsm.Action{}, fmt.Errorf("unknown timer %q (valid: rtx, 2msl, user)", st.Args[1])
 		}
-		return Action{Kind: ActTimer, Side: side, Event: ev}, nil
+		return fsm.Action{Kind: fsm.ActTimer, Side: side, Event: ev}, nil
 	}
-	seg, err := ParseSegment(st.Args[1])
+	seg, err := fsm.ParseSegment(st.Args[1])
 	if err != nil {
-		return Action{}, err
+		return fsm.Action{}, err
 	}
 	if st.Cmd == "inject" {
 		for _, p := range sys.OldSegments() {
 			if p.Dst() == side && p.Seg == seg {
-				return Action{Kind: ActInject, Side: side, Pkt: p}, nil
+				return fsm.Action{Kind: fsm.ActInject, Side: side, Pkt: p}, nil
 			}
 		}
-		return Action{}, fmt.Errorf("%s is not an old segment to %s (have %v)", seg, side,
+		return fsm.Action{}, fmt.Errorf("%s is not an old segment to %s (have %v)", seg, side,
 			sys.OldSegments())
 	}
 	// deliver, lose, dup: the packet to side with this segment; with several
@@ -143,30 +130,30 @@ func scenarioAction(sys System, s SysState, st ScenarioStep) (Action, error) {
 	want := -1
 	for _, kv := range st.Keys {
 		if kv[0] != "inc" {
-			return Action{}, fmt.Errorf("unknown key %q", kv[0])
+			return fsm.Action{}, fmt.Errorf("unknown key %q", kv[0])
 		}
 		n, err := strconv.Atoi(kv[1])
 		if err != nil {
-			return Action{}, fmt.Errorf("bad inc %q", kv[1])
+			return fsm.Action{}, fmt.Errorf("bad inc %q", kv[1])
 		}
 		want = n
 	}
-	var found *Packet
+	var found *fsm.Packet
 	for _, p := range s.Net.Packets() {
 		if p.Dst() == side && p.Seg == seg && (want < 0 || int(p.Inc) == want) {
 			found = &p
 		}
 	}
 	if found == nil {
-		return Action{}, fmt.Errorf("no %s to %s in flight", seg, side)
+		return fsm.Action{}, fmt.Errorf("no %s to %s in flight", seg, side)
 	}
-	kind := map[string]ActionKind{"deliver": ActDeliver, "lose": ActLose, "dup": ActDup}[st.Cmd]
-	return Action{Kind: kind, Side: side, Pkt: *found}, nil
+	kind := map[string]fsm.ActionKind{"deliver": fsm.ActDeliver, "lose": fsm.ActLose, "dup": fsm.ActDup}[st.Cmd]
+	return fsm.Action{Kind: kind, Side: side, Pkt: *found}, nil
 }
 
 // expect checks an expect line. It returns the actual value of every key (nil when a key
 // is unknown) and an error for the first mismatch.
-func expect(s SysState, sent []Packet, st ScenarioStep) ([][2]string, error) {
+func expect(s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
 	if len(st.Args) > 0 {
 		return nil, fmt.Errorf("expect takes key=value arguments only, got %q", st.Args)
 	}
@@ -183,11 +170,11 @@ func expect(s SysState, sent []Packet, st ScenarioStep) ([][2]string, error) {
 		case "inflight":
 			got = strconv.Itoa(s.Net.Len())
 		case "told":
-			got = sidesWhere(s, func(g Ghost) bool { return g.Told })
+			got = sidesWhere(s, func(g fsm.Ghost) bool { return g.Told })
 		case "stalerun":
-			got = sidesWhere(s, func(g Ghost) bool { return g.StaleRun })
+			got = sidesWhere(s, func(g fsm.Ghost) bool { return g.StaleRun })
 		case "delivered":
-			got = fmt.Sprintf("%d,%d", s.Ghost[A].Delivered, s.Ghost[B].Delivered)
+			got = fmt.Sprintf("%d,%d", s.Ghost[fsm.A].Delivered, s.Ghost[fsm.B].Delivered)
 		default:
 			return nil, fmt.Errorf("unknown expect key %q", k)
 		}
@@ -201,9 +188,9 @@ func expect(s SysState, sent []Packet, st ScenarioStep) ([][2]string, error) {
 
 // sidesWhere lists the sides whose ghost data satisfy pred, as "A", "B", "A,B" or
 // "none".
-func sidesWhere(s SysState, pred func(Ghost) bool) string {
+func sidesWhere(s fsm.SysState, pred func(fsm.Ghost) bool) string {
 	var sides []string
-	for side := A; side <= B; side++ {
+	for side := fsm.A; side <= fsm.B; side++ {
 		if pred(s.Ghost[side]) {
 			sides = append(sides, side.String())
 		}
@@ -215,7 +202,7 @@ func sidesWhere(s SysState, pred func(Ghost) bool) string {
 }
 
 // segmentList renders segments back to back, "none" for no segment.
-func segmentList(ps []Packet) string {
+func segmentList(ps []fsm.Packet) string {
 	if len(ps) == 0 {
 		return "none"
 	}
