@@ -39,22 +39,13 @@ const (
 	Drop
 )
 
-// Guard is a named condition on the endpoint and the event. The zero Guard always holds.
-type Guard struct {
-	Name string
-	Fn   func(c *ctx) bool
-}
-
-// Effect is a named change to the TCB.
-type Effect struct {
-	Name string
-	Fn   func(c *ctx)
-}
-
 // Rule is one row of the transition table. Everything needed to draw the state diagram is
 // static: From, On, To, Emit and Cite; Guard and Do are named so that docs can print them.
 type Rule struct {
-	// Name is unique in a table, "from-state/what", e.g. "syn-sent/rst-acks-syn".
+	// ID is the row's identity, unique in a table.
+	ID RuleID
+	// Name is what docs and stories print, unique in a table, "from-state/what", e.g.
+	// "syn-sent/rst-acks-syn".
 	Name string
 	From StateSet
 	On   EventKind
@@ -85,11 +76,12 @@ func (r Rule) Targets() []State {
 
 // RuleInfo is the static, printable form of a rule, for docs and diagrams.
 type RuleInfo struct {
+	ID     RuleID
 	Name   string
 	From   []State
 	Event  string // "open", "segment", "retransmit", ...
 	Phase  string
-	Guard  string
+	Guard  Guard
 	Do     []string
 	To     State  // Stay for a self-loop
 	Emits  string // e.g. "SYN,ACK", "" for none
@@ -102,12 +94,12 @@ func Describe(rules []Rule) []RuleInfo {
 	out := make([]RuleInfo, 0, len(rules))
 	for _, r := range rules {
 		info := RuleInfo{
-			Name: r.Name, From: r.From.States(), Event: r.On.String(), Phase: r.Phase.String(),
-			Guard: r.Guard.Name, To: r.To, Emits: r.Emit.String(), Report: r.Report.String(),
+			ID: r.ID, Name: r.Name, From: r.From.States(), Event: r.On.String(), Phase: r.Phase.String(),
+			Guard: r.Guard, To: r.To, Emits: r.Emit.String(), Report: r.Report.String(),
 			Cite: r.Cite,
 		}
 		for _, d := range r.Do {
-			info.Do = append(info.Do, d.Name)
+			info.Do = append(info.Do, d.String())
 		}
 		out = append(out, info)
 	}
@@ -125,8 +117,8 @@ func (i RuleInfo) String() string {
 	}
 	b.WriteString(strings.Join(names, "|"))
 	b.WriteString(" --" + i.Event)
-	if i.Guard != "" {
-		b.WriteString("[" + i.Guard + "]")
+	if g := i.Guard.String(); g != "" {
+		b.WriteString("[" + g + "]")
 	}
 	if i.Emits != "" {
 		b.WriteString(" / " + i.Emits)

@@ -1,5 +1,81 @@
 package fsm
 
+// RuleID is the identity of a row: variants edit rows by it and a step reports the rows
+// that fired by their index in the machine's table, so that no behaviour hangs on a name.
+// A row a variant changes keeps its ID; a row a variant adds has an ID of its own.
+type RuleID uint8
+
+// The rows of Rules, in table order, then the rows only variants add.
+const (
+	ruleNone                      RuleID = iota
+	RuleClosedOpen                       // closed/open
+	RuleClosedListen                     // closed/listen
+	RuleListenOpen                       // listen/open
+	RuleSendTransmit                     // send/transmit
+	RuleListenClose                      // listen/close
+	RuleSYNReceivedClose                 // syn-received/close
+	RuleCloseWaitClose                   // close-wait/close
+	RuleListenAbort                      // listen/abort
+	RuleSynchronizedAbort                // synchronized/abort
+	RuleClosingAbort                     // closing/abort
+	RuleClosedRST                        // closed/rst
+	RuleClosedACK                        // closed/ack
+	RuleClosedNoACK                      // closed/no-ack
+	RuleListenRST                        // listen/rst
+	RuleListenACK                        // listen/ack
+	RuleListenSYN                        // listen/syn
+	RuleListenOther                      // listen/other
+	RuleSYNSentBadACKRST                 // syn-sent/bad-ack-rst
+	RuleSYNSentBadACK                    // syn-sent/bad-ack
+	RuleSYNSentRSTAcksSYN                // syn-sent/rst-acks-syn
+	RuleSYNSentRST                       // syn-sent/rst
+	RuleSYNSentSYNACK                    // syn-sent/syn-ack
+	RuleSYNSentSYN                       // syn-sent/syn
+	RuleSYNSentOther                     // syn-sent/other
+	RuleOtherBadSeqRST                   // other/bad-seq-rst
+	RuleTimeWaitBadSeq                   // time-wait/bad-seq
+	RuleOtherBadSeq                      // other/bad-seq
+	RuleOtherTrim                        // other/trim
+	RuleOtherRSTInWindow                 // other/rst-in-window
+	RuleSYNReceivedRSTPassive            // syn-received/rst-passive
+	RuleSYNReceivedRSTActive             // syn-received/rst-active
+	RuleEstablishedRST                   // established/rst
+	RuleClosingRST                       // closing/rst
+	RuleTimeWaitRST                      // time-wait/rst
+	RuleSYNReceivedSYNPassive            // syn-received/syn-passive
+	RuleOtherSYN                         // other/syn
+	RuleOtherNoACK                       // other/no-ack
+	RuleSYNReceivedACK                   // syn-received/ack
+	RuleSYNReceivedBadACK                // syn-received/bad-ack
+	RuleTimeWaitACK                      // time-wait/ack
+	RuleSynchronizedACKOutOfRange        // synchronized/ack-out-of-range
+	RuleFINWait1FINAcked                 // fin-wait-1/fin-acked
+	RuleClosingFINAcked                  // closing/fin-acked
+	RuleLastACKFINAcked                  // last-ack/fin-acked
+	RuleSynchronizedNewACK               // synchronized/new-ack
+	RuleSynchronizedDupACK               // synchronized/dup-ack
+	RuleClosingOtherACK                  // closing/other-ack
+	RuleEstablishedText                  // established/text
+	RuleEstablishedTextOutOfOrder        // established/text-out-of-order
+	RuleCloseWaitText                    // close-wait/text
+	RuleOtherFINOutOfOrder               // other/fin-out-of-order
+	RuleEstablishedFIN                   // established/fin
+	RuleFINWait1FIN                      // fin-wait-1/fin
+	RuleFINWait2FIN                      // fin-wait-2/fin
+	RuleCloseWaitFIN                     // close-wait/fin
+	RuleSYNSentRtx                       // syn-sent/rtx
+	RuleOtherRtxSYNACK                   // other/rtx-syn-ack
+	RuleSynchronizedRtxData              // synchronized/rtx-data
+	RuleSynchronizedRtxFIN               // synchronized/rtx-fin
+	RuleTimeWait2MSL                     // time-wait/2msl
+	RuleAnyUserTimeout                   // any/user-timeout
+	RuleAnyCrash                         // any/crash
+
+	// Rows of variants only.
+	RuleFINWaitTextDiscarded // fin-wait/text-discarded
+	numRuleIDs
+)
+
 // Rules is the RFC 9293 transition table, in the order of §3.10: user calls, SEGMENT
 // ARRIVES state by state and check by check, then timeouts. It is the only place that
 // decides transitions; variants are edits of a copy (see variants.go).
@@ -8,218 +84,218 @@ package fsm
 // first numbered check of "Other States", and so on.
 var Rules = []Rule{
 	// §3.10.1 OPEN.
-	{Name: "closed/open", From: In(StateClosed), On: EvOpen, Do: []Effect{chooseISS, setActive},
+	{ID: RuleClosedOpen, Name: "closed/open", From: In(StateClosed), On: EvOpen, Do: []Effect{EffectChooseISS, EffectSetActive},
 		To: StateSynSent, Emit: EmitSYN, Cite: "RFC 9293 §3.10.1 OPEN, CLOSED, active"},
-	{Name: "closed/listen", From: In(StateClosed), On: EvListen,
+	{ID: RuleClosedListen, Name: "closed/listen", From: In(StateClosed), On: EvListen,
 		To: StateListen, Cite: "RFC 9293 §3.10.1 OPEN, CLOSED, passive"},
-	{Name: "listen/open", From: In(StateListen), On: EvOpen, Do: []Effect{chooseISS, setActive},
+	{ID: RuleListenOpen, Name: "listen/open", From: In(StateListen), On: EvOpen, Do: []Effect{EffectChooseISS, EffectSetActive},
 		To: StateSynSent, Emit: EmitSYN, Cite: "RFC 9293 §3.10.1 OPEN, LISTEN, active"},
 
 	// §3.10.2 SEND. Abstraction: a unit is sent at once (no Nagle, no queue), and SEND is
 	// offered only where it transmits: before ESTABLISHED the RFC queues it.
-	{Name: "send/transmit", From: In(StateEstablished, StateCloseWait), On: EvSend,
-		Do: []Effect{sendNext}, To: Stay, Emit: EmitData, Cite: "RFC 9293 §3.10.2 SEND"},
+	{ID: RuleSendTransmit, Name: "send/transmit", From: In(StateEstablished, StateCloseWait), On: EvSend,
+		Do: []Effect{EffectSendNext}, To: Stay, Emit: EmitData, Cite: "RFC 9293 §3.10.2 SEND"},
 
 	// §3.10.4 CLOSE: "I have no more to send", a half-close; receiving goes on.
-	{Name: "listen/close", From: In(StateListen, StateSynSent), On: EvClose,
+	{ID: RuleListenClose, Name: "listen/close", From: In(StateListen, StateSynSent), On: EvClose,
 		To: StateClosed, Cite: "RFC 9293 §3.10.4 CLOSE, LISTEN and SYN-SENT"},
-	{Name: "syn-received/close", From: In(StateSynReceived, StateEstablished), On: EvClose,
-		Do: []Effect{sendNext}, To: StateFinWait1, Emit: EmitFIN,
+	{ID: RuleSYNReceivedClose, Name: "syn-received/close", From: In(StateSynReceived, StateEstablished), On: EvClose,
+		Do: []Effect{EffectSendNext}, To: StateFinWait1, Emit: EmitFIN,
 		Cite: "RFC 9293 §3.10.4 CLOSE, SYN-RECEIVED and ESTABLISHED"},
-	{Name: "close-wait/close", From: In(StateCloseWait), On: EvClose, Do: []Effect{sendNext},
+	{ID: RuleCloseWaitClose, Name: "close-wait/close", From: In(StateCloseWait), On: EvClose, Do: []Effect{EffectSendNext},
 		To: StateLastAck, Emit: EmitFIN, Cite: "RFC 9293 §3.10.4 CLOSE, CLOSE-WAIT"},
 
 	// §3.10.5 ABORT.
-	{Name: "listen/abort", From: In(StateListen, StateSynSent), On: EvAbort, To: StateClosed,
+	{ID: RuleListenAbort, Name: "listen/abort", From: In(StateListen, StateSynSent), On: EvAbort, To: StateClosed,
 		Report: ReportAborted, Cite: "RFC 9293 §3.10.5 ABORT, LISTEN and SYN-SENT"},
-	{Name: "synchronized/abort", From: In(StateSynReceived, StateEstablished, StateFinWait1,
+	{ID: RuleSynchronizedAbort, Name: "synchronized/abort", From: In(StateSynReceived, StateEstablished, StateFinWait1,
 		StateFinWait2, StateCloseWait), On: EvAbort, To: StateClosed, Emit: EmitRSTAbort,
 		Report: ReportAborted, Cite: "RFC 9293 §3.10.5 ABORT, SYN-RECEIVED to CLOSE-WAIT"},
-	{Name: "closing/abort", From: In(StateClosing, StateLastAck, StateTimeWait), On: EvAbort,
+	{ID: RuleClosingAbort, Name: "closing/abort", From: In(StateClosing, StateLastAck, StateTimeWait), On: EvAbort,
 		To: StateClosed, Report: ReportAborted,
 		Cite: "RFC 9293 §3.10.5 ABORT, CLOSING, LAST-ACK and TIME-WAIT"},
 
 	// §3.10.7.1 SEGMENT ARRIVES, CLOSED: everything is answered by a reset (§3.5.2 case 1).
-	{Name: "closed/rst", From: In(StateClosed), On: EvSegment, Phase: PhaseState, Guard: isRST,
+	{ID: RuleClosedRST, Name: "closed/rst", From: In(StateClosed), On: EvSegment, Phase: PhaseState, Guard: isRST,
 		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.1 CLOSED, RST discarded"},
-	{Name: "closed/ack", From: In(StateClosed), On: EvSegment, Phase: PhaseState, Guard: isACK,
+	{ID: RuleClosedACK, Name: "closed/ack", From: In(StateClosed), On: EvSegment, Phase: PhaseState, Guard: isACK,
 		To: Stay, Emit: EmitRSTSeqAck, Then: Drop, Cite: "RFC 9293 §3.10.7.1 CLOSED, ACK on"},
-	{Name: "closed/no-ack", From: In(StateClosed), On: EvSegment, Phase: PhaseState,
+	{ID: RuleClosedNoACK, Name: "closed/no-ack", From: In(StateClosed), On: EvSegment, Phase: PhaseState,
 		To: Stay, Emit: EmitRSTACKSeg, Then: Drop, Cite: "RFC 9293 §3.10.7.1 CLOSED, ACK off"},
 
 	// §3.10.7.2 LISTEN.
-	{Name: "listen/rst", From: In(StateListen), On: EvSegment, Phase: PhaseState, Guard: isRST,
+	{ID: RuleListenRST, Name: "listen/rst", From: In(StateListen), On: EvSegment, Phase: PhaseState, Guard: isRST,
 		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.2 LISTEN, first: RST ignored"},
-	{Name: "listen/ack", From: In(StateListen), On: EvSegment, Phase: PhaseState, Guard: isACK,
+	{ID: RuleListenACK, Name: "listen/ack", From: In(StateListen), On: EvSegment, Phase: PhaseState, Guard: isACK,
 		To: Stay, Emit: EmitRSTSeqAck, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.2 LISTEN, second: ACK answered by reset"},
-	{Name: "listen/syn", From: In(StateListen), On: EvSegment, Phase: PhaseState, Guard: isSYN,
-		Do: []Effect{fromSYN, chooseISS}, To: StateSynReceived, Emit: EmitSYNACK, Then: Drop,
+	{ID: RuleListenSYN, Name: "listen/syn", From: In(StateListen), On: EvSegment, Phase: PhaseState, Guard: isSYN,
+		Do: []Effect{EffectFromSYN, EffectChooseISS}, To: StateSynReceived, Emit: EmitSYNACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.2 LISTEN, third: SYN"},
-	{Name: "listen/other", From: In(StateListen), On: EvSegment, Phase: PhaseState,
+	{ID: RuleListenOther, Name: "listen/other", From: In(StateListen), On: EvSegment, Phase: PhaseState,
 		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.2 LISTEN, fourth: other text or control"},
 
 	// §3.10.7.3 SYN-SENT.
-	{Name: "syn-sent/bad-ack-rst", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
+	{ID: RuleSYNSentBadACKRST, Name: "syn-sent/bad-ack-rst", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
 		Guard: all(synSentAckBad, isRST), To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.3 SYN-SENT, first: bad ACK with RST dropped"},
-	{Name: "syn-sent/bad-ack", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
+	{ID: RuleSYNSentBadACK, Name: "syn-sent/bad-ack", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
 		Guard: synSentAckBad, To: Stay, Emit: EmitRSTSeqAck, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.3 SYN-SENT, first: bad ACK answered by reset"},
-	{Name: "syn-sent/rst-acks-syn", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
+	{ID: RuleSYNSentRSTAcksSYN, Name: "syn-sent/rst-acks-syn", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
 		Guard: all(isRST, synSentAckOK), To: StateClosed, Then: Drop, Report: ReportRefused,
 		Cite: "RFC 9293 §3.10.7.3 SYN-SENT, second: RST with acceptable ACK"},
-	{Name: "syn-sent/rst", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
+	{ID: RuleSYNSentRST, Name: "syn-sent/rst", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
 		Guard: isRST, To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.3 SYN-SENT, second: RST without ACK dropped"},
-	{Name: "syn-sent/syn-ack", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
-		Guard: all(isSYN, synSentAckOK), Do: []Effect{fromSYN, takeACK}, To: StateEstablished,
+	{ID: RuleSYNSentSYNACK, Name: "syn-sent/syn-ack", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
+		Guard: all(isSYN, synSentAckOK), Do: []Effect{EffectFromSYN, EffectTakeACK}, To: StateEstablished,
 		Emit: EmitACK, Then: Drop, Cite: "RFC 9293 §3.10.7.3 SYN-SENT, fourth: SYN acking our SYN"},
-	{Name: "syn-sent/syn", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
-		Guard: isSYN, Do: []Effect{fromSYN}, To: StateSynReceived, Emit: EmitSYNACK, Then: Drop,
+	{ID: RuleSYNSentSYN, Name: "syn-sent/syn", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
+		Guard: isSYN, Do: []Effect{EffectFromSYN}, To: StateSynReceived, Emit: EmitSYNACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.3 SYN-SENT, fourth: SYN alone, simultaneous open"},
-	{Name: "syn-sent/other", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
+	{ID: RuleSYNSentOther, Name: "syn-sent/other", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
 		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.3 SYN-SENT, fifth: neither SYN nor RST"},
 
 	// §3.10.7.4 Other states, first: sequence number.
-	{Name: "other/bad-seq-rst", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
+	{ID: RuleOtherBadSeqRST, Name: "other/bad-seq-rst", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: all(seqUnacceptable, isRST), To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 first: unacceptable RST dropped"},
 	// TIME-WAIT expects only a retransmission of the peer's FIN and answers nothing else
 	// that fails the test: without this, TIME-WAIT and a confused peer (a TCB opened by an
 	// old SYN) can trade ACKs for ever. Linux rate-limits these ACKs for the same reason.
-	{Name: "time-wait/bad-seq", From: In(StateTimeWait), On: EvSegment, Phase: PhaseSeq,
+	{ID: RuleTimeWaitBadSeq, Name: "time-wait/bad-seq", From: In(StateTimeWait), On: EvSegment, Phase: PhaseSeq,
 		Guard: all(seqUnacceptable, not(isFIN)), To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 first, with RFC 5961 §7 ACK throttling in TIME-WAIT"},
-	{Name: "other/bad-seq", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
+	{ID: RuleOtherBadSeq, Name: "other/bad-seq", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: seqUnacceptable, To: Stay, Emit: EmitACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 first: unacceptable segment answered by ACK"},
-	{Name: "other/trim", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
-		Guard: seqBeforeWindow, Do: []Effect{trim}, To: Stay,
+	{ID: RuleOtherTrim, Name: "other/trim", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
+		Guard: seqBeforeWindow, Do: []Effect{EffectTrim}, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 first: trimmed to the window"},
 
 	// Second: RST, as RFC 5961 §3 tightens it (adopted in RFC 9293).
-	{Name: "other/rst-in-window", From: OtherStates, On: EvSegment, Phase: PhaseRST,
+	{ID: RuleOtherRSTInWindow, Name: "other/rst-in-window", From: OtherStates, On: EvSegment, Phase: PhaseRST,
 		Guard: all(isRST, not(seqExact)), To: Stay, Emit: EmitACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 second: RST in window but not exact, challenge ACK"},
-	{Name: "syn-received/rst-passive", From: In(StateSynReceived), On: EvSegment,
+	{ID: RuleSYNReceivedRSTPassive, Name: "syn-received/rst-passive", From: In(StateSynReceived), On: EvSegment,
 		Phase: PhaseRST, Guard: all(isRST, passive), To: StateListen, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 second: SYN-RECEIVED from passive OPEN returns to LISTEN"},
-	{Name: "syn-received/rst-active", From: In(StateSynReceived), On: EvSegment,
+	{ID: RuleSYNReceivedRSTActive, Name: "syn-received/rst-active", From: In(StateSynReceived), On: EvSegment,
 		Phase: PhaseRST, Guard: isRST, To: StateClosed, Then: Drop, Report: ReportRefused,
 		Cite: "RFC 9293 §3.10.7.4 second: SYN-RECEIVED from active OPEN, refused"},
-	{Name: "established/rst", From: In(StateEstablished, StateFinWait1, StateFinWait2,
+	{ID: RuleEstablishedRST, Name: "established/rst", From: In(StateEstablished, StateFinWait1, StateFinWait2,
 		StateCloseWait), On: EvSegment, Phase: PhaseRST, Guard: isRST, To: StateClosed,
 		Then: Drop, Report: ReportReset,
 		Cite: "RFC 9293 §3.10.7.4 second: ESTABLISHED to CLOSE-WAIT, reset"},
-	{Name: "closing/rst", From: In(StateClosing, StateLastAck), On: EvSegment,
+	{ID: RuleClosingRST, Name: "closing/rst", From: In(StateClosing, StateLastAck), On: EvSegment,
 		Phase: PhaseRST, Guard: isRST, To: StateClosed, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 second: CLOSING, LAST-ACK"},
 	// Deviation: RFC 9293 closes TIME-WAIT on a RST too. That lets a reset answering an
 	// old duplicate cut TIME-WAIT short, after which a fast reconnect accepts the old
 	// connection's segments (RFC 1337 hazard H1; the checker finds it, see the variant
 	// time-wait-assassination). The model follows RFC 1337 §3's fix instead.
-	{Name: "time-wait/rst", From: In(StateTimeWait), On: EvSegment, Phase: PhaseRST,
+	{ID: RuleTimeWaitRST, Name: "time-wait/rst", From: In(StateTimeWait), On: EvSegment, Phase: PhaseRST,
 		Guard: isRST, To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 second: TIME-WAIT, as amended by RFC 1337 (RST ignored)"},
 
 	// Fourth: SYN.
-	{Name: "syn-received/syn-passive", From: In(StateSynReceived), On: EvSegment,
+	{ID: RuleSYNReceivedSYNPassive, Name: "syn-received/syn-passive", From: In(StateSynReceived), On: EvSegment,
 		Phase: PhaseSYN, Guard: all(isSYN, passive), To: StateListen, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fourth: SYN in SYN-RECEIVED from passive OPEN"},
-	{Name: "other/syn", From: OtherStates, On: EvSegment, Phase: PhaseSYN, Guard: isSYN,
+	{ID: RuleOtherSYN, Name: "other/syn", From: OtherStates, On: EvSegment, Phase: PhaseSYN, Guard: isSYN,
 		To: Stay, Emit: EmitACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fourth: SYN in a synchronized state, challenge ACK"},
 
 	// Fifth: ACK.
-	{Name: "other/no-ack", From: OtherStates, On: EvSegment, Phase: PhaseACK, Guard: not(isACK),
+	{ID: RuleOtherNoACK, Name: "other/no-ack", From: OtherStates, On: EvSegment, Phase: PhaseACK, Guard: not(isACK),
 		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.4 fifth: ACK off, dropped"},
-	{Name: "syn-received/ack", From: In(StateSynReceived), On: EvSegment, Phase: PhaseACK,
-		Guard: ackAcceptable, Do: []Effect{takeACK}, To: StateEstablished,
+	{ID: RuleSYNReceivedACK, Name: "syn-received/ack", From: In(StateSynReceived), On: EvSegment, Phase: PhaseACK,
+		Guard: ackAcceptable, Do: []Effect{EffectTakeACK}, To: StateEstablished,
 		Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, acceptable ACK"},
-	{Name: "syn-received/bad-ack", From: In(StateSynReceived), On: EvSegment, Phase: PhaseACK,
+	{ID: RuleSYNReceivedBadACK, Name: "syn-received/bad-ack", From: In(StateSynReceived), On: EvSegment, Phase: PhaseACK,
 		To: Stay, Emit: EmitRSTSeqAck, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, unacceptable ACK answered by reset"},
 	// TIME-WAIT and LAST-ACK do not share ESTABLISHED's ACK processing: the RFC expects
 	// only a retransmitted FIN, or the ACK of our FIN, there. Answering other ACKs would
 	// let TIME-WAIT and a confused peer exchange ACKs forever.
-	{Name: "time-wait/ack", From: In(StateTimeWait), On: EvSegment, Phase: PhaseACK, To: Stay,
+	{ID: RuleTimeWaitACK, Name: "time-wait/ack", From: In(StateTimeWait), On: EvSegment, Phase: PhaseACK, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 fifth: TIME-WAIT, only a retransmitted FIN is expected"},
-	{Name: "synchronized/ack-out-of-range", From: In(StateEstablished, StateFinWait1,
+	{ID: RuleSynchronizedACKOutOfRange, Name: "synchronized/ack-out-of-range", From: In(StateEstablished, StateFinWait1,
 		StateFinWait2, StateCloseWait, StateClosing), On: EvSegment,
 		Phase: PhaseACK, Guard: not(ackInRange), To: Stay, Emit: EmitACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: ACK of unsent data or too old, answered by ACK"},
-	{Name: "fin-wait-1/fin-acked", From: In(StateFinWait1), On: EvSegment, Phase: PhaseACK,
-		Guard: ackAll, Do: []Effect{takeACK}, To: StateFinWait2,
+	{ID: RuleFINWait1FINAcked, Name: "fin-wait-1/fin-acked", From: In(StateFinWait1), On: EvSegment, Phase: PhaseACK,
+		Guard: ackAll, Do: []Effect{EffectTakeACK}, To: StateFinWait2,
 		Cite: "RFC 9293 §3.10.7.4 fifth: FIN-WAIT-1, our FIN acknowledged"},
-	{Name: "closing/fin-acked", From: In(StateClosing), On: EvSegment, Phase: PhaseACK,
-		Guard: ackAll, Do: []Effect{takeACK}, To: StateTimeWait, Then: Drop,
+	{ID: RuleClosingFINAcked, Name: "closing/fin-acked", From: In(StateClosing), On: EvSegment, Phase: PhaseACK,
+		Guard: ackAll, Do: []Effect{EffectTakeACK}, To: StateTimeWait, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: CLOSING, our FIN acknowledged"},
-	{Name: "last-ack/fin-acked", From: In(StateLastAck), On: EvSegment, Phase: PhaseACK,
+	{ID: RuleLastACKFINAcked, Name: "last-ack/fin-acked", From: In(StateLastAck), On: EvSegment, Phase: PhaseACK,
 		Guard: ackAll, To: StateClosed, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: LAST-ACK, our FIN acknowledged"},
 	// LAST-ACK advances SND.UNA on an ACK of its data too, as implementations do: else a
 	// lost FIN behind acknowledged data would never be retransmitted.
-	{Name: "synchronized/new-ack", From: In(StateEstablished, StateFinWait1, StateFinWait2,
+	{ID: RuleSynchronizedNewACK, Name: "synchronized/new-ack", From: In(StateEstablished, StateFinWait1, StateFinWait2,
 		StateCloseWait, StateClosing, StateLastAck), On: EvSegment, Phase: PhaseACK,
-		Guard: ackAcceptable, Do: []Effect{takeACK}, To: Stay,
+		Guard: ackAcceptable, Do: []Effect{EffectTakeACK}, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 fifth: SND.UNA < SEG.ACK =< SND.NXT, SND.UNA advanced"},
-	{Name: "synchronized/dup-ack", From: In(StateEstablished, StateFinWait1, StateFinWait2,
+	{ID: RuleSynchronizedDupACK, Name: "synchronized/dup-ack", From: In(StateEstablished, StateFinWait1, StateFinWait2,
 		StateCloseWait), On: EvSegment, Phase: PhaseACK, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 fifth: duplicate ACK (SEG.ACK =< SND.UNA) ignored"},
-	{Name: "closing/other-ack", From: In(StateClosing, StateLastAck), On: EvSegment,
+	{ID: RuleClosingOtherACK, Name: "closing/other-ack", From: In(StateClosing, StateLastAck), On: EvSegment,
 		Phase: PhaseACK, To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: CLOSING and LAST-ACK ignore other segments"},
 
 	// Seventh: segment text.
-	{Name: "established/text", From: In(StateEstablished, StateFinWait1, StateFinWait2),
-		On: EvSegment, Phase: PhaseText, Guard: all(hasText, seqExact), Do: []Effect{deliver},
+	{ID: RuleEstablishedText, Name: "established/text", From: In(StateEstablished, StateFinWait1, StateFinWait2),
+		On: EvSegment, Phase: PhaseText, Guard: all(hasText, seqExact), Do: []Effect{EffectDeliver},
 		To: Stay, Emit: EmitACK, Cite: "RFC 9293 §3.10.7.4 seventh: text delivered"},
-	{Name: "established/text-out-of-order", From: In(StateEstablished, StateFinWait1,
+	{ID: RuleEstablishedTextOutOfOrder, Name: "established/text-out-of-order", From: In(StateEstablished, StateFinWait1,
 		StateFinWait2), On: EvSegment, Phase: PhaseText, Guard: hasText, To: Stay,
 		Emit: EmitACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 seventh: text beyond RCV.NXT (Abstraction: not queued)"},
-	{Name: "close-wait/text", From: In(StateCloseWait, StateClosing, StateLastAck,
+	{ID: RuleCloseWaitText, Name: "close-wait/text", From: In(StateCloseWait, StateClosing, StateLastAck,
 		StateTimeWait), On: EvSegment, Phase: PhaseText, Guard: hasText, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 seventh: text after the peer's FIN ignored"},
 
 	// Eighth: FIN. Abstraction: a FIN beyond RCV.NXT is acknowledged and dropped.
-	{Name: "other/fin-out-of-order", From: OtherStates, On: EvSegment, Phase: PhaseFIN,
+	{ID: RuleOtherFINOutOfOrder, Name: "other/fin-out-of-order", From: OtherStates, On: EvSegment, Phase: PhaseFIN,
 		Guard: all(isFIN, not(finInOrder)), To: Stay, Emit: EmitACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 eighth: FIN not yet in sequence"},
-	{Name: "established/fin", From: In(StateSynReceived, StateEstablished), On: EvSegment,
-		Phase: PhaseFIN, Guard: isFIN, Do: []Effect{takeFIN}, To: StateCloseWait, Emit: EmitACK,
+	{ID: RuleEstablishedFIN, Name: "established/fin", From: In(StateSynReceived, StateEstablished), On: EvSegment,
+		Phase: PhaseFIN, Guard: isFIN, Do: []Effect{EffectTakeFIN}, To: StateCloseWait, Emit: EmitACK,
 		Report: ReportClosing, Cite: "RFC 9293 §3.10.7.4 eighth: SYN-RECEIVED, ESTABLISHED"},
-	{Name: "fin-wait-1/fin", From: In(StateFinWait1), On: EvSegment, Phase: PhaseFIN,
-		Guard: isFIN, Do: []Effect{takeFIN}, To: StateClosing, Emit: EmitACK,
+	{ID: RuleFINWait1FIN, Name: "fin-wait-1/fin", From: In(StateFinWait1), On: EvSegment, Phase: PhaseFIN,
+		Guard: isFIN, Do: []Effect{EffectTakeFIN}, To: StateClosing, Emit: EmitACK,
 		Report: ReportClosing, Cite: "RFC 9293 §3.10.7.4 eighth: FIN-WAIT-1, FIN not acked"},
-	{Name: "fin-wait-2/fin", From: In(StateFinWait2), On: EvSegment, Phase: PhaseFIN,
-		Guard: isFIN, Do: []Effect{takeFIN}, To: StateTimeWait, Emit: EmitACK,
+	{ID: RuleFINWait2FIN, Name: "fin-wait-2/fin", From: In(StateFinWait2), On: EvSegment, Phase: PhaseFIN,
+		Guard: isFIN, Do: []Effect{EffectTakeFIN}, To: StateTimeWait, Emit: EmitACK,
 		Report: ReportClosing, Cite: "RFC 9293 §3.10.7.4 eighth: FIN-WAIT-2"},
-	{Name: "close-wait/fin", From: In(StateCloseWait, StateClosing, StateLastAck,
+	{ID: RuleCloseWaitFIN, Name: "close-wait/fin", From: In(StateCloseWait, StateClosing, StateLastAck,
 		StateTimeWait), On: EvSegment, Phase: PhaseFIN, Guard: isFIN, To: Stay, Emit: EmitACK,
 		Cite: "RFC 9293 §3.10.7.4 eighth: FIN again, acknowledged"},
 
 	// §3.10.8 Timeouts and §3.8.1 retransmission: resend the oldest unacknowledged item.
-	{Name: "syn-sent/rtx", From: In(StateSynSent), On: EvRetransmit, Guard: synUnacked,
+	{ID: RuleSYNSentRtx, Name: "syn-sent/rtx", From: In(StateSynSent), On: EvRetransmit, Guard: synUnacked,
 		To: Stay, Emit: EmitSYN, Cite: "RFC 9293 §3.10.8 retransmission timeout, SYN"},
-	{Name: "other/rtx-syn-ack", From: OtherStates, On: EvRetransmit, Guard: synUnacked,
+	{ID: RuleOtherRtxSYNACK, Name: "other/rtx-syn-ack", From: OtherStates, On: EvRetransmit, Guard: synUnacked,
 		To: Stay, Emit: EmitSYNACK, Cite: "RFC 9293 §3.10.8 retransmission timeout, SYN,ACK"},
-	{Name: "synchronized/rtx-data", From: SynchronizedStates, On: EvRetransmit,
+	{ID: RuleSynchronizedRtxData, Name: "synchronized/rtx-data", From: SynchronizedStates, On: EvRetransmit,
 		Guard: dataUnacked, To: Stay, Emit: EmitRtxData,
 		Cite: "RFC 9293 §3.10.8 retransmission timeout, data"},
-	{Name: "synchronized/rtx-fin", From: In(StateFinWait1, StateClosing, StateLastAck),
+	{ID: RuleSynchronizedRtxFIN, Name: "synchronized/rtx-fin", From: In(StateFinWait1, StateClosing, StateLastAck),
 		On: EvRetransmit, Guard: finOnlyUnacked, To: Stay, Emit: EmitFIN,
 		Cite: "RFC 9293 §3.10.8 retransmission timeout, FIN"},
-	{Name: "time-wait/2msl", From: In(StateTimeWait), On: EvTimeWait, To: StateClosed,
+	{ID: RuleTimeWait2MSL, Name: "time-wait/2msl", From: In(StateTimeWait), On: EvTimeWait, To: StateClosed,
 		Cite: "RFC 9293 §3.10.8 time-wait timeout"},
-	{Name: "any/user-timeout", From: In(StateSynSent, StateSynReceived, StateEstablished,
+	{ID: RuleAnyUserTimeout, Name: "any/user-timeout", From: In(StateSynSent, StateSynReceived, StateEstablished,
 		StateFinWait1, StateFinWait2, StateCloseWait, StateClosing, StateLastAck),
 		On: EvUserTimeout, To: StateClosed, Report: ReportTimeout,
 		Cite: "RFC 9293 §3.10.8 user timeout"},
 
 	// §3.5.1: a crash loses the TCB; the host comes back with no memory of it (and, per
 	// §3.4.2, stays quiet long enough that the ISN clock has moved on).
-	{Name: "any/crash", From: AnyState &^ In(StateClosed), On: EvCrash, To: StateClosed,
+	{ID: RuleAnyCrash, Name: "any/crash", From: AnyState &^ In(StateClosed), On: EvCrash, To: StateClosed,
 		Report: ReportAborted, Cite: "RFC 9293 §3.5.1 half-open connections, host crash"},
 }

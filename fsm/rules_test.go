@@ -39,16 +39,23 @@ func TestACitationCheckRejectsRulesWithoutASection(t *testing.T) {
 func TestRuleNamesAreUniqueAndRulesAreWellFormed(t *testing.T) {
 	for name, rules := range allTables(t) {
 		seen := map[string]bool{}
+		ids := map[RuleID]bool{}
 		for _, r := range rules {
 			assert.False(t, seen[r.Name], "variant %s: duplicate rule %q", name, r.Name)
 			seen[r.Name] = true
+			assert.True(t, r.ID > ruleNone && r.ID < numRuleIDs, "rule %q: no identity", r.Name)
+			assert.False(t, ids[r.ID], "variant %s: rule %q reuses an identity", name, r.Name)
+			ids[r.ID] = true
 			assert.NotZero(t, r.From, "rule %q has no from-state", r.Name)
 			assert.NotZero(t, r.On, "rule %q has no event", r.Name)
 			assert.True(t, r.To == Stay || r.To < numStates, "rule %q: bad to-state", r.Name)
 			assert.Equal(t, r.On == EvSegment, r.Phase != PhaseCall,
 				"rule %q: only segment rows have a segment phase", r.Name)
-			if r.Guard.Fn != nil {
-				assert.NotEmpty(t, r.Guard.Name, "rule %q: unnamed guard", r.Name)
+			for _, term := range r.Guard.Terms {
+				assert.True(t, term.Cond > condNone && term.Cond < numConds, "rule %q: bad condition", r.Name)
+			}
+			for _, d := range r.Do {
+				assert.True(t, d > effectNone && d < numEffects, "rule %q: bad effect", r.Name)
 			}
 		}
 	}
@@ -104,9 +111,9 @@ func TestEveryVariantButTheRFCChangesTheTableAsItSays(t *testing.T) {
 }
 
 func TestVariantEditsOfMissingRulesAreErrors(t *testing.T) {
-	v := Variant{Name: "broken", Edits: []Edit{remove("closed/open"), remove("closed/open")}}
+	v := Variant{Name: "broken", Edits: []Edit{remove(RuleClosedOpen), remove(RuleClosedOpen)}}
 	_, err := v.Apply(Rules)
-	require.ErrorContains(t, err, `edit of rule "closed/open": no such rule`)
+	require.ErrorContains(t, err, `edit of rule closed/open: no such rule`)
 }
 
 func TestVariantsDoNotChangeTheRFCTable(t *testing.T) {
@@ -133,7 +140,11 @@ func TestDescribeGivesEachRuleStaticDrawingData(t *testing.T) {
 	assert.Equal(t, "segment", syn.Event)
 	assert.Equal(t, StateSynReceived, syn.To)
 	assert.Equal(t, "SYN,ACK", syn.Emits)
-	assert.Equal(t, "syn", syn.Guard)
+	assert.Equal(t, "syn", syn.Guard.String())
+	assert.True(t, syn.Guard.Has(CondSYN))
+	assert.Equal(t, "no ACK", not(isACK).Terms[0].Text())
+	assert.Equal(t, "!fin", not(isFIN).Terms[0].Text())
+	assert.Equal(t, "ACK of SYN", synSentAckOK.Terms[0].Text())
 	assert.True(t, strings.HasPrefix(syn.String(), "listen/syn: LISTEN --segment[syn] / SYN,ACK--> SYN-RECEIVED"), syn.String())
 	assert.Equal(t, []State{StateSynSent, StateEstablished}, Rule{From: In(StateEstablished, StateSynSent), To: Stay}.Targets())
 }

@@ -27,6 +27,9 @@ func NewMachine(variant string, bits int, window uint32) (Machine, error) {
 	if err != nil {
 		return Machine{}, fmt.Errorf("new machine: %w", err)
 	}
+	if len(rules) > maxRules {
+		return Machine{}, fmt.Errorf("new machine: variant %s has %d rules, at most %d", variant, len(rules), maxRules)
+	}
 	return Machine{Variant: variant, Rules: rules, Space: sp, Window: window}, nil
 }
 
@@ -40,13 +43,35 @@ type Outcome struct {
 	// Emit lists the segments sent, in order (at most one for every event the model
 	// produces).
 	Emit []Segment
-	// Fired names the rows that fired, in order.
-	Fired []string
+	// Fired lists the rows that fired, in order.
+	Fired Fired
 	// Delivered counts data units handed to the user.
 	Delivered uint32
 	// Report is what the user is told (the last report if several rows report).
 	Report Report
 }
+
+// Fired lists the rows that fired in one step, in order, by their index in the machine's
+// table (Machine.Rules). At most one row fires per phase. It is a value, so a step
+// allocates nothing for it.
+type Fired struct {
+	n   uint8
+	idx [numPhases]uint8
+}
+
+// Len is the number of rows that fired.
+func (f Fired) Len() int { return int(f.n) }
+
+// At is the table index of the i-th row that fired.
+func (f Fired) At(i int) int { return int(f.idx[i]) }
+
+func (f *Fired) add(i int) {
+	f.idx[f.n] = uint8(i)
+	f.n++
+}
+
+// maxRules bounds a machine's table, so that Fired can hold row indices in bytes.
+const maxRules = 256
 
 // ctx is the working state of one Step. It is never stored.
 type ctx struct {
@@ -63,26 +88,26 @@ type ctx struct {
 func (m Machine) Step(ep Endpoint, ev Event) Outcome {
 	c := ctx{m: &m, ep: ep, ev: ev, seg: ev.Seg}
 	if ev.Kind != EvSegment {
-		if r, ok := m.match(&c, PhaseCall); ok {
-			c.apply(r)
+		if i, ok := m.match(&c, PhaseCall); ok {
+			c.apply(i)
 		}
 	} else {
 		c.seg.Seq = m.Space.Norm(c.seg.Seq)
 		c.seg.Ack = m.Space.Norm(c.seg.Ack)
 		for p := PhaseState; p < numPhases; p++ {
-			r, ok := m.match(&c, p)
+			i, ok := m.match(&c, p)
 			if !ok {
 				continue
 			}
-			c.apply(r)
-			if r.Then == Drop {
+			c.apply(i)
+			if m.Rules[i].Then == Drop {
 				break
 			}
 		}
 	}
 	c.flushACK()
 	// A segment is always consumed, even when no row acts on it.
-	c.out.OK = ev.Kind == EvSegment || len(c.out.Fired) > 0
+	c.out.OK = ev.Kind == EvSegment || c.out.Fired.Len() > 0
 	c.out.Next = c.ep
 	if !c.out.OK {
 		c.out.Next = ep
@@ -93,22 +118,26 @@ func (m Machine) Step(ep Endpoint, ev Event) Outcome {
 // Step is Machine.Step as a function, for callers that keep the machine elsewhere.
 func Step(m Machine, ep Endpoint, ev Event) Outcome { return m.Step(ep, ev) }
 
-func (m *Machine) match(c *ctx, p Phase) (Rule, bool) {
-	for _, r := range m.Rules {
+// match finds the first row of phase p that handles the event in the endpoint's state,
+// and returns its index.
+func (m *Machine) match(c *ctx, p Phase) (int, bool) {
+	for i := range m.Rules {
+		r := &m.Rules[i]
 		if r.Phase != p || r.On != c.ev.Kind || !r.From.Has(c.ep.State) {
 			continue
 		}
-		if r.Guard.Fn == nil || r.Guard.Fn(c) {
-			return r, true
+		if r.Guard.holds(c) {
+			return i, true
 		}
 	}
-	return Rule{}, false
+	return -1, false
 }
 
-func (c *ctx) apply(r Rule) {
-	c.out.Fired = append(c.out.Fired, r.Name)
+func (c *ctx) apply(i int) {
+	r := &c.m.Rules[i]
+	c.out.Fired.add(i)
 	for _, d := range r.Do {
-		d.Fn(c)
+		effects[d].fn(c)
 	}
 	c.emit(r.Emit)
 	if r.Report != ReportNone {

@@ -138,10 +138,19 @@ func TestStepFollowsRFC9293ClauseByClause(t *testing.T) {
 			assert.Equal(t, tt.state, out.Next.State)
 			assert.Equal(t, tt.emit, segs(out.Emit))
 			assert.Equal(t, tt.report, out.Report)
-			assert.Contains(t, out.Fired, tt.rule)
+			assert.Contains(t, firedNames(m, out), tt.rule)
 			assert.NoError(t, CheckEndpoint(m.Space, out.Next, 3))
 		})
 	}
+}
+
+// firedNames names the rows that fired, in order.
+func firedNames(m Machine, out Outcome) []string {
+	var names []string
+	for i := range out.Fired.Len() {
+		names = append(names, m.Rules[out.Fired.At(i)].Name)
+	}
+	return names
 }
 
 func segs(ss []Segment) string {
@@ -158,7 +167,7 @@ func TestStepDeliversTheTrimmedPartOfAStraddlingSegment(t *testing.T) {
 	out := m.Step(est, Arrive(Segment{Flags: ACK, Seq: 8, Ack: 2, Len: 2}, 1))
 	assert.Equal(t, uint32(1), out.Delivered)
 	assert.Equal(t, Seq(10), out.Next.RcvNxt)
-	assert.Equal(t, []string{"other/trim", "synchronized/dup-ack", "established/text"}, out.Fired)
+	assert.Equal(t, []string{"other/trim", "synchronized/dup-ack", "established/text"}, firedNames(m, out))
 }
 
 func TestStepRefusesCallsTheRFCAnswersWithAnError(t *testing.T) {

@@ -33,8 +33,10 @@ func (op EditOp) String() string {
 
 // Edit is one change to the table.
 type Edit struct {
-	Op   EditOp
-	Rule string
+	Op EditOp
+	// Rule is the row removed or replaced, or the row New is inserted before (ruleNone
+	// appends).
+	Rule RuleID
 	New  Rule
 }
 
@@ -50,28 +52,41 @@ type Variant struct {
 // RFC is the name of the unedited table.
 const RFC = "rfc9293"
 
-// change returns a copy of the RFC row name with f applied, for a Replace edit.
-func change(name string, f func(r *Rule)) Edit {
-	i := slices.IndexFunc(Rules, func(r Rule) bool { return r.Name == name })
+// change returns a copy of the RFC row id with f applied, for a Replace edit.
+func change(id RuleID, f func(r *Rule)) Edit {
+	i := indexOf(Rules, id)
 	if i < 0 {
-		panic("fsm: variant edits unknown rule " + name)
+		panic(fmt.Sprintf("fsm: variant edits unknown rule %d", id))
 	}
 	r := Rules[i]
 	r.Do = slices.Clone(r.Do)
 	f(&r)
-	return Edit{Op: Replace, Rule: name, New: r}
+	return Edit{Op: Replace, Rule: id, New: r}
 }
 
-func remove(name string) Edit { return Edit{Op: Remove, Rule: name} }
+func remove(id RuleID) Edit { return Edit{Op: Remove, Rule: id} }
 
 func swapEffect(from, to Effect) func(r *Rule) {
 	return func(r *Rule) {
 		for i, d := range r.Do {
-			if d.Name == from.Name {
+			if d == from {
 				r.Do[i] = to
 			}
 		}
 	}
+}
+
+// indexOf is the index of row id in rules, or -1.
+func indexOf(rules []Rule, id RuleID) int {
+	return slices.IndexFunc(rules, func(r Rule) bool { return r.ID == id })
+}
+
+// name is the name of row id in rules, for messages.
+func name(rules []Rule, id RuleID) string {
+	if i := indexOf(rules, id); i >= 0 {
+		return rules[i].Name
+	}
+	return fmt.Sprintf("#%d", id)
 }
 
 // Variants lists every variant, the RFC first.
@@ -79,45 +94,45 @@ var Variants = []Variant{
 	{Name: RFC, Desc: "RFC 9293 with its RFC 5961 checks; TIME-WAIT ignores RSTs (RFC 1337) and throttles ACKs"},
 	{Name: "two-way-handshake",
 		Desc:  "the server enters ESTABLISHED on the SYN: a two-way handshake",
-		Edits: []Edit{change("listen/syn", func(r *Rule) { r.To = StateEstablished })}},
+		Edits: []Edit{change(RuleListenSYN, func(r *Rule) { r.To = StateEstablished })}},
 	{Name: "no-rst-on-bad-ack",
 		Desc: "no reset for an unacceptable ACK in SYN-SENT or SYN-RECEIVED: it is dropped",
 		Edits: []Edit{
-			change("syn-sent/bad-ack", func(r *Rule) { r.Emit = EmitNone }),
-			change("syn-received/bad-ack", func(r *Rule) { r.Emit = EmitNone }),
+			change(RuleSYNSentBadACK, func(r *Rule) { r.Emit = EmitNone }),
+			change(RuleSYNReceivedBadACK, func(r *Rule) { r.Emit = EmitNone }),
 		}},
 	{Name: "no-time-wait",
 		Desc: "no TIME-WAIT: the active closer goes straight to CLOSED",
 		Edits: []Edit{
-			change("fin-wait-2/fin", func(r *Rule) { r.To = StateClosed }),
-			change("closing/fin-acked", func(r *Rule) { r.To = StateClosed }),
+			change(RuleFINWait2FIN, func(r *Rule) { r.To = StateClosed }),
+			change(RuleClosingFINAcked, func(r *Rule) { r.To = StateClosed }),
 		}},
 	{Name: "fin-closes-both",
 		Desc: "a FIN closes both directions: data after our FIN is acknowledged and discarded",
 		Edits: []Edit{
-			change("established/text", func(r *Rule) { r.From = In(StateEstablished) }),
-			{Op: Add, Rule: "established/text-out-of-order", New: Rule{
-				Name: "fin-wait/text-discarded", From: In(StateFinWait1, StateFinWait2),
+			change(RuleEstablishedText, func(r *Rule) { r.From = In(StateEstablished) }),
+			{Op: Add, Rule: RuleEstablishedTextOutOfOrder, New: Rule{
+				ID: RuleFINWaitTextDiscarded, Name: "fin-wait/text-discarded", From: In(StateFinWait1, StateFinWait2),
 				On: EvSegment, Phase: PhaseText, Guard: all(hasText, seqExact),
-				Do: []Effect{discard}, To: Stay, Emit: EmitACK,
+				Do: []Effect{EffectDiscard}, To: Stay, Emit: EmitACK,
 				Cite: "RFC 9293 §3.6.1 half-closed connections (violated on purpose)"}},
 		}},
 	{Name: "fixed-isn",
 		Desc: "every incarnation uses the same ISN, the one of the incarnation before the run",
 		Edits: []Edit{
-			change("closed/open", swapEffect(chooseISS, fixedISS)),
-			change("listen/open", swapEffect(chooseISS, fixedISS)),
-			change("listen/syn", swapEffect(chooseISS, fixedISS)),
+			change(RuleClosedOpen, swapEffect(EffectChooseISS, EffectFixedISS)),
+			change(RuleListenOpen, swapEffect(EffectChooseISS, EffectFixedISS)),
+			change(RuleListenSYN, swapEffect(EffectChooseISS, EffectFixedISS)),
 		}},
 	{Name: "no-retransmission",
 		Desc: "nothing is ever retransmitted",
 		Edits: []Edit{
-			remove("syn-sent/rtx"), remove("other/rtx-syn-ack"),
-			remove("synchronized/rtx-data"), remove("synchronized/rtx-fin"),
+			remove(RuleSYNSentRtx), remove(RuleOtherRtxSYNACK),
+			remove(RuleSynchronizedRtxData), remove(RuleSynchronizedRtxFIN),
 		}},
 	{Name: "time-wait-assassination",
 		Desc: "RFC 9293 to the letter: a RST ends TIME-WAIT early (the RFC 1337 hazard)",
-		Edits: []Edit{change("time-wait/rst", func(r *Rule) {
+		Edits: []Edit{change(RuleTimeWaitRST, func(r *Rule) {
 			r.To = StateClosed
 			r.Cite = "RFC 9293 §3.10.7.4 second: TIME-WAIT, RST closes"
 		})}},
@@ -156,9 +171,9 @@ func VariantRules(name string) ([]Rule, error) {
 func (v Variant) Apply(rules []Rule) ([]Rule, error) {
 	out := slices.Clone(rules)
 	for _, e := range v.Edits {
-		i := slices.IndexFunc(out, func(r Rule) bool { return r.Name == e.Rule })
-		if i < 0 && (e.Op != Add || e.Rule != "") {
-			return nil, fmt.Errorf("variant %s: edit of rule %q: no such rule", v.Name, e.Rule)
+		i := indexOf(out, e.Rule)
+		if i < 0 && (e.Op != Add || e.Rule != ruleNone) {
+			return nil, fmt.Errorf("variant %s: edit of rule %s: no such rule", v.Name, name(rules, e.Rule))
 		}
 		switch e.Op {
 		case Remove:
@@ -183,11 +198,11 @@ func (v Variant) Apply(rules []Rule) ([]Rule, error) {
 func (v Variant) Changed() []string {
 	out := make([]string, 0, len(v.Edits))
 	for _, e := range v.Edits {
-		name := e.Rule
+		n := name(Rules, e.Rule)
 		if e.Op == Add {
-			name = e.New.Name
+			n = e.New.Name
 		}
-		out = append(out, e.Op.String()+" "+name)
+		out = append(out, e.Op.String()+" "+n)
 	}
 	return out
 }

@@ -13,7 +13,7 @@ import (
 type edge struct {
 	from, to fsm.State // to is from for a self-loop
 	label    string    // e.g. "rcv SYN / snd SYN,ACK (§3.10.7.2)"
-	rule     string
+	rule     fsm.RuleID
 	effects  string // the rule's effects, shown on highlighted edges
 }
 
@@ -30,7 +30,7 @@ func (e edge) escape(info fsm.RuleInfo) bool {
 	case "abort", "user-timeout", "crash":
 		return true
 	}
-	return slices.Contains(strings.Split(info.Guard, "&"), "rst")
+	return info.Guard.Has(fsm.CondRST)
 }
 
 // edgesOf lists the edges of a table, in table order.
@@ -42,7 +42,7 @@ func edgesOf(rules []fsm.RuleInfo) []edge {
 			if to == fsm.Stay {
 				to = from
 			}
-			out = append(out, edge{from: from, to: to, label: edgeLabel(r), rule: r.Name,
+			out = append(out, edge{from: from, to: to, label: edgeLabel(r), rule: r.ID,
 				effects: strings.Join(r.Do, ", ")})
 		}
 	}
@@ -56,32 +56,23 @@ var eventText = map[string]string{
 	"crash": "crash",
 }
 
-// guardText is how a diagram names the atoms of a segment guard; an atom not listed is
-// printed as it is named in fsm.
-var guardText = map[string]string{
-	"syn": "SYN", "ack": "ACK", "fin": "FIN", "rst": "RST", "text": "data",
-	"ack-acks-syn": "ACK of SYN", "ack-acceptable": "acceptable ACK", "acks-all": "ACK of FIN",
-	"ack-not-acceptable": "bad ACK", "passive": "if passive", "seq=rcv-nxt": "in order",
-	"!ack": "no ACK", "seq-not-acceptable": "bad SEQ", "!ack-in-range": "ACK out of range",
-}
-
-// segmentText names what arrives for a segment rule, e.g. "SYN,ACK" for "syn&ack-acks-syn".
-func segmentText(guard, phase string) string {
-	if guard == "" {
+// segmentText names what arrives for a segment rule, e.g. "SYN,ACK" for "syn&ack-acks-syn":
+// each term of the guard as fsm writes it in diagrams.
+func segmentText(guard fsm.Guard, phase string) string {
+	if len(guard.Terms) == 0 {
 		return "other (" + phase + " check)"
 	}
-	atoms := strings.Split(guard, "&")
+	var parts []string
+	terms := guard.Terms
 	// A SYN whose ACK acknowledges our SYN is the SYN,ACK of the handshake.
-	if slices.Contains(atoms, "syn") && slices.Contains(atoms, "ack-acks-syn") {
-		atoms = slices.DeleteFunc(atoms, func(a string) bool { return a == "syn" || a == "ack-acks-syn" })
-		atoms = append([]string{"SYN,ACK"}, atoms...)
+	if guard.Has(fsm.CondSYN) && guard.Has(fsm.CondAcksSYN) {
+		parts = append(parts, "SYN,ACK")
+		terms = slices.DeleteFunc(slices.Clone(terms), func(t fsm.Term) bool {
+			return !t.Not && (t.Cond == fsm.CondSYN || t.Cond == fsm.CondAcksSYN)
+		})
 	}
-	parts := make([]string, len(atoms))
-	for i, a := range atoms {
-		if t, ok := guardText[a]; ok {
-			a = t
-		}
-		parts[i] = a
+	for _, t := range terms {
+		parts = append(parts, t.Text())
 	}
 	return strings.Join(parts, " ")
 }
@@ -187,12 +178,12 @@ func (d *diagram) add(from, to string, st style, line string) {
 func FSMDiagram(name, title string, rules []fsm.Rule) string {
 	infos := fsm.Describe(rules)
 	d := diagram{name: name, title: title}
-	byName := map[string]fsm.RuleInfo{}
+	byID := map[fsm.RuleID]fsm.RuleInfo{}
 	for _, r := range infos {
-		byName[r.Name] = r
+		byID[r.ID] = r
 	}
 	for _, e := range edgesOf(infos) {
-		if e.self() || e.escape(byName[e.rule]) {
+		if e.self() || e.escape(byID[e.rule]) {
 			continue
 		}
 		d.add(nodeID(e.from, false, 0), nodeID(e.to, true, e.from), plain, e.label)
@@ -259,26 +250,26 @@ func VariantDiagram(v fsm.Variant, rfc []fsm.Rule) (string, error) {
 		return "", err
 	}
 	old, cur := fsm.Describe(rfc), fsm.Describe(rules)
-	touched := map[string]bool{}
+	touched := map[fsm.RuleID]bool{}
 	for _, e := range v.Edits {
 		switch e.Op {
 		case fsm.Add: // e.Rule only says where the new row goes
-			touched[e.New.Name] = true
+			touched[e.New.ID] = true
 		case fsm.Replace:
-			touched[e.Rule], touched[e.New.Name] = true, true
+			touched[e.Rule], touched[e.New.ID] = true, true
 		default:
 			touched[e.Rule] = true
 		}
 	}
 	d := diagram{name: "fsm-" + v.Name, dimmed: true,
 		title: fmt.Sprintf("Variant %s: %s", v.Name, v.Desc)}
-	byName := map[string]fsm.RuleInfo{}
+	byID := map[fsm.RuleID]fsm.RuleInfo{}
 	for _, r := range cur {
-		byName[r.Name] = r
+		byID[r.ID] = r
 	}
 	// Unchanged rows, as in the RFC diagram.
 	for _, e := range edgesOf(cur) {
-		if touched[e.rule] || e.self() || e.escape(byName[e.rule]) {
+		if touched[e.rule] || e.self() || e.escape(byID[e.rule]) {
 			continue
 		}
 		d.add(nodeID(e.from, false, 0), nodeID(e.to, true, e.from), plain, e.label)
@@ -308,7 +299,7 @@ func VariantDiagram(v fsm.Variant, rfc []fsm.Rule) (string, error) {
 	}
 	for _, e := range come {
 		if slices.ContainsFunc(gone, func(g edge) bool { return same(g, e) }) {
-			if !e.self() && !e.escape(byName[e.rule]) {
+			if !e.self() && !e.escape(byID[e.rule]) {
 				d.add(nodeID(e.from, false, 0), nodeID(e.to, true, e.from), plain, e.label)
 			}
 			continue

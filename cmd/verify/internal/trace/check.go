@@ -59,10 +59,9 @@ type observed struct {
 
 // checker holds what one Check needs; it is not shared.
 type checker struct {
-	m      fsm.Machine
-	obs    []observed
-	isn    [2]fsm.Seq
-	ruleTo map[string]fsm.State
+	m   fsm.Machine
+	obs []observed
+	isn [2]fsm.Seq
 }
 
 // nodeKey is a configuration: both endpoints and, for each, the index of the first
@@ -86,10 +85,7 @@ type node struct {
 // captured. m should come from NewMachine (32-bit space); any variant may be used.
 func Check(m fsm.Machine, inc capture.Incarnation) Result {
 	ab := capture.Abstract(inc)
-	c := &checker{m: m, ruleTo: map[string]fsm.State{}}
-	for _, r := range m.Rules {
-		c.ruleTo[r.Name] = r.To
-	}
+	c := &checker{m: m}
 	c.isn = [2]fsm.Seq{fsm.Seq(ab.ClientISN), fsm.Seq(ab.ServerISN)}
 	for k, s := range inc.Segments {
 		o := observed{frame: s.Frame, from: server, seg: modelSegment(s), text: ab.Segments[k].Text()}
@@ -279,8 +275,8 @@ func (c *checker) step(ep fsm.Endpoint, ev fsm.Event) (fsm.Outcome, Path) {
 		return out, nil
 	}
 	p := Path{ep.State}
-	for _, name := range out.Fired {
-		if to, ok := c.ruleTo[name]; ok && to != fsm.Stay {
+	for i := range out.Fired.Len() {
+		if to := c.m.Rules[out.Fired.At(i)].To; to != fsm.Stay {
 			p = p.add(to)
 		}
 	}

@@ -238,7 +238,7 @@ func (c *checker) sendRun(ep fsm.Endpoint, o fsm.Segment, offer func([]fsm.Segme
 		return ep, nil, false
 	}
 	sp := c.m.Space
-	ep, ok := c.sends(ep, o.Len)
+	ep, ok := c.m.Sends(ep, o.Len)
 	if !ok {
 		return ep, nil, false
 	}
@@ -316,7 +316,7 @@ func (c *checker) gap(ep fsm.Endpoint, o fsm.Segment) (fsm.Endpoint, uint32, boo
 	if n == 0 || n > maxGap {
 		return ep, 0, false
 	}
-	ep, ok := c.sends(ep, n)
+	ep, ok := c.m.Sends(ep, n)
 	return ep, n, ok
 }
 
