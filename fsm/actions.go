@@ -219,63 +219,18 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet) (SysState
 	}
 	after := out.Next
 	g := &s.Ghost[side]
+	// Judged before the step changes the side's incarnation.
 	stale := cause != nil && s.Stale(*cause)
-	// A new TCB: record its incarnation and ISS.
 	if !before.State.HasTCB() && after.State.HasTCB() {
 		// The host's ISN clock has ticked (see SysState.Clock).
 		s.Clock[side]++
-		inc := g.Opens
-		if cause != nil {
-			inc = cause.Inc
-		}
-		if inc != g.Inc {
-			// Counters and reports are per incarnation: what happened to earlier ones
-			// does not matter to this one, and forgetting it keeps the state space small.
-			g.Sent, g.Delivered, g.Closes, g.Told, g.HalfCloseData = 0, 0, 0, false, false
-		}
-		g.Inc = inc
-		g.ISS = after.ISS
-		if !g.HasTaken(inc) {
-			g.Took |= 1 << inc
-			g.ISSOf[inc] = after.ISS
-		}
+		g.newTCB(after.ISS, incarnationOf(g, cause))
 	}
-	tag := s.Cur
-	switch {
-	case before.State.HasTCB() || after.State.HasTCB():
-		tag = g.Inc
-	case cause != nil:
-		tag = cause.Inc // a reset answering a segment belongs to that segment's connection
-	}
+	tag := s.tagOf(side, before, after, cause)
 	if stale {
-		switch {
-		case before.State == after.State:
-		case after.State == StateClosed || after.State == StateListen:
-			g.Stale |= StaleReset
-		case after.State == StateSynReceived &&
-			(before.State == StateListen || before.State == StateSynSent):
-			g.Stale |= StaleOpened
-		default:
-			g.Stale |= StaleMoved
-		}
-		if out.Delivered > 0 {
-			g.Stale |= StaleData
-		}
-		synced := before.State != after.State && after.State.Synchronized()
-		if cause.Inc >= 1 && (synced || out.Delivered > 0) {
-			g.StaleRun = true
-		}
+		g.markStale(before.State, after.State, cause.Inc, out.Delivered)
 	}
-	if out.Report.IsReset() {
-		g.Told = true
-	}
-	g.Delivered += uint8(out.Delivered)
-	if out.Delivered > 0 && before.State == StateFinWait2 {
-		g.HalfCloseData = true
-	}
-	if ev.Kind == EvClose {
-		g.Closes++
-	}
+	g.record(ev.Kind, before.State, out)
 	s.Ep[side] = after
 	for _, seg := range out.Emit {
 		net, ok := s.Net.Add(Packet{Src: side, Seg: seg, Inc: tag}, sys.Config.Capacity)
@@ -295,6 +250,79 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet) (SysState
 		s.Ep[side] = sys.Machine.Step(after, Listen()).Next
 	}
 	return s, true
+}
+
+// incarnationOf is the incarnation of a TCB the side is creating: its OPEN count for an
+// active open or a user call, the segment's incarnation for one a segment creates.
+func incarnationOf(g *Ghost, cause *Packet) uint8 {
+	if cause != nil {
+		return cause.Inc
+	}
+	return g.Opens
+}
+
+// newTCB records a new TCB of incarnation inc with the given ISS.
+func (g *Ghost) newTCB(iss Seq, inc uint8) {
+	if inc != g.Inc {
+		// Counters and reports are per incarnation: what happened to earlier ones does
+		// not matter to this one, and forgetting it keeps the state space small.
+		g.Sent, g.Delivered, g.Closes, g.Told, g.HalfCloseData = 0, 0, 0, false, false
+	}
+	g.Inc = inc
+	g.ISS = iss
+	if !g.HasTaken(inc) {
+		g.Took |= 1 << inc
+		g.ISSOf[inc] = iss
+	}
+}
+
+// tagOf is the incarnation the segments a step of side emits belong to: the TCB's, or,
+// without a TCB, the segment's that the step answers (a reset belongs to the connection of
+// the segment it answers), or the current one.
+func (s SysState) tagOf(side Side, before, after Endpoint, cause *Packet) uint8 {
+	switch {
+	case before.State.HasTCB() || after.State.HasTCB():
+		return s.Ghost[side].Inc
+	case cause != nil:
+		return cause.Inc
+	}
+	return s.Cur
+}
+
+// markStale records what a segment of an earlier incarnation (of incarnation inc) did to
+// the side: the state change from -> to, and the units it delivered.
+func (g *Ghost) markStale(from, to State, inc uint8, delivered uint32) {
+	switch {
+	case from == to:
+	case to == StateClosed || to == StateListen:
+		g.Stale |= StaleReset
+	case to == StateSynReceived && (from == StateListen || from == StateSynSent):
+		g.Stale |= StaleOpened
+	default:
+		g.Stale |= StaleMoved
+	}
+	if delivered > 0 {
+		g.Stale |= StaleData
+	}
+	synced := from != to && to.Synchronized()
+	if inc >= 1 && (synced || delivered > 0) {
+		g.StaleRun = true
+	}
+}
+
+// record counts what the step told and gave the user: resets, delivered units (and
+// whether they came in FIN-WAIT-2, the half-close at work), and CLOSE calls.
+func (g *Ghost) record(ev EventKind, from State, out Outcome) {
+	if out.Report.IsReset() {
+		g.Told = true
+	}
+	g.Delivered += uint8(out.Delivered)
+	if out.Delivered > 0 && from == StateFinWait2 {
+		g.HalfCloseData = true
+	}
+	if ev == EvClose {
+		g.Closes++
+	}
 }
 
 // Label names an action the way counterexample stories print it, e.g.
