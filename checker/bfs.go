@@ -7,19 +7,19 @@ import (
 	"sync/atomic"
 )
 
-// A level is explored in three parallel phases separated by barriers, so that no phase
-// needs a lock:
+// A level is explored, window by window, in three parallel phases separated by barriers, so
+// that no phase needs a lock:
 //
-//  1. expand (by chunks of the frontier): decode each state, judge the properties on it,
-//     compute its successors, and look each one up in the visited set as it stood at the
-//     end of the previous level. Unknown successors become candidates, filed by chunk and
+//  1. expand (expandWindow, by chunks of the frontier): decode each state, judge the
+//     properties on it, compute its successors, and look each one up in the visited set as
+//     it stood before the window. Unknown successors become candidates, filed by chunk and
 //     by visited-set partition, in generation order, which is the order of their key
 //     (frontier position, action index).
-//  2. insert (by partition): each partition's owner inserts its candidates, chunk by chunk,
-//     so the first insertion of a state is the one with the smallest key.
-//  3. number (by chunk, after a prefix sum of the new states per chunk): new states get
-//     consecutive ids in key order, their parent and action are recorded, and their
-//     encodings form the next frontier.
+//  2. insert (insertWindow, by partition): each partition's owner inserts its candidates,
+//     chunk by chunk, so the first insertion of a state is the one with the smallest key.
+//  3. number (numberWindow, by chunk, after a prefix sum of the new states per chunk): new
+//     states get consecutive ids in key order, their parent and action are recorded, and
+//     their encodings form the next frontier.
 //
 // None of the three depends on how chunks were shared among workers, which is why the
 // result does not depend on the number of workers.
