@@ -7,19 +7,19 @@ import (
 	"sync/atomic"
 )
 
-// A level is explored in three parallel phases separated by barriers, so that no phase
-// needs a lock:
+// A level is explored, window by window, in three parallel phases separated by barriers, so
+// that no phase needs a lock:
 //
-//  1. expand (by chunks of the frontier): decode each state, judge the properties on it,
-//     compute its successors, and look each one up in the visited set as it stood at the
-//     end of the previous level. Unknown successors become candidates, filed by chunk and
+//  1. expand (expandWindow, by chunks of the frontier): decode each state, judge the
+//     properties on it, compute its successors, and look each one up in the visited set as
+//     it stood before the window. Unknown successors become candidates, filed by chunk and
 //     by visited-set partition, in generation order, which is the order of their key
 //     (frontier position, action index).
-//  2. insert (by partition): each partition's owner inserts its candidates, chunk by chunk,
-//     so the first insertion of a state is the one with the smallest key.
-//  3. number (by chunk, after a prefix sum of the new states per chunk): new states get
-//     consecutive ids in key order, their parent and action are recorded, and their
-//     encodings form the next frontier.
+//  2. insert (insertWindow, by partition): each partition's owner inserts its candidates,
+//     chunk by chunk, so the first insertion of a state is the one with the smallest key.
+//  3. number (numberWindow, by chunk, after a prefix sum of the new states per chunk): new
+//     states get consecutive ids in key order, their parent and action are recorded, and
+//     their encodings form the next frontier.
 //
 // None of the three depends on how chunks were shared among workers, which is why the
 // result does not depend on the number of workers.
@@ -174,10 +174,23 @@ func (s *search[S, A]) level(front, out *frontier, expand bool) error {
 // window runs the three phases on frontier positions lo..hi. It reports false when a bound
 // halted phase 1 before the window was done.
 func (s *search[S, A]) window(front, out *frontier, lo, hi int, expand bool) (bool, error) {
-	base := front.base
-	chunks := s.chunksFor(lo, hi)
+	chunks, complete, err := s.expandWindow(front, s.chunksFor(lo, hi), expand)
+	if err != nil {
+		return false, err
+	}
+	if expand {
+		s.insertWindow(chunks)
+		s.numberWindow(chunks, front.base, out)
+	}
+	s.finishEdges(chunks, front.base)
+	return complete, nil
+}
 
-	// Phase 1: expand.
+// expandWindow is phase 1: workers take the chunks in order and expand them, looking
+// successors up in the visited set as the earlier windows left it; nobody writes to it until
+// the barrier at the end of this phase. It returns the chunks that were done (a prefix, after a stop) and
+// whether they are all of them.
+func (s *search[S, A]) expandWindow(front *frontier, chunks []chunk, expand bool) ([]chunk, bool, error) {
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
 	s.parallel(func(w *worker[A]) {
@@ -195,12 +208,19 @@ func (s *search[S, A]) window(front, out *frontier, lo, hi int, expand bool) (bo
 		}
 	})
 	if e := failed.Load(); e != nil {
-		return false, *e
+		return nil, false, *e
 	}
 	// Chunks were handed out in order and each taken one was finished, so after a stop the
 	// done chunks are a prefix.
 	complete := int(next.Load()) >= len(chunks)
 	chunks = chunks[:min(int(next.Load()), len(chunks))]
+	s.recordExpanded(chunks, front.base, expand)
+	return chunks, complete, nil
+}
+
+// recordExpanded adds the expanded chunks' findings to the search, in chunk order, so that
+// the state reported for a property is the first in id order whatever the workers.
+func (s *search[S, A]) recordExpanded(chunks []chunk, base uint32, expand bool) {
 	for i := range chunks {
 		c := &chunks[i]
 		s.transitions += c.transitions
@@ -213,12 +233,13 @@ func (s *search[S, A]) window(front, out *frontier, lo, hi int, expand bool) (bo
 			s.markUnexplored()
 		}
 	}
-	if !expand {
-		s.finishEdges(chunks, base)
-		return complete, nil
-	}
+}
 
-	// Phase 2: insert, one partition per worker at a time.
+// insertWindow is phase 2: workers take the visited-set partitions one at a time and insert
+// their candidates. A partition has one writer, so no lock is needed; the barrier before it
+// keeps phase 1's lookups from seeing half a window's insertions, and the one after it
+// makes every candidate's outcome known before phase 3 counts them.
+func (s *search[S, A]) insertWindow(chunks []chunk) {
 	var nextPart atomic.Int64
 	s.parallel(func(*worker[A]) {
 		for {
@@ -226,30 +247,40 @@ func (s *search[S, A]) window(front, out *frontier, lo, hi int, expand bool) (bo
 			if p >= partitions {
 				return
 			}
-			extra := 0
-			for i := range chunks {
-				extra += len(chunks[i].cands[p])
-			}
-			s.vis.reserve(p, extra)
-			for i := range chunks {
-				c := &chunks[i]
-				for j := range c.cands[p] {
-					cd := &c.cands[p][j]
-					slot, added := s.vis.insert(cd.hash, c.arena[cd.off:cd.off+uint32(cd.n)])
-					if added {
-						cd.slot = int32(slot)
-						c.newCount[p]++
-						c.newBytes[p] += uint32(cd.n)
-					} else {
-						cd.slot = ^int32(slot)
-					}
-				}
-			}
+			s.insertPartition(chunks, p)
 		}
 	})
+}
 
-	// Phase 3: number the new states in key order. A prefix sum places each chunk's new
-	// states; the state bound cuts the numbering at the same place whatever the workers.
+// insertPartition is phase 2 for partition p: its candidates go in chunk by chunk, in
+// generation order, so the first insertion of a state is the one with the smallest key.
+func (s *search[S, A]) insertPartition(chunks []chunk, p int) {
+	extra := 0
+	for i := range chunks {
+		extra += len(chunks[i].cands[p])
+	}
+	s.vis.reserve(p, extra)
+	for i := range chunks {
+		c := &chunks[i]
+		for j := range c.cands[p] {
+			cd := &c.cands[p][j]
+			slot, added := s.vis.insert(cd.hash, c.arena[cd.off:cd.off+uint32(cd.n)])
+			if added {
+				cd.slot = int32(slot)
+				c.newCount[p]++
+				c.newBytes[p] += uint32(cd.n)
+			} else {
+				cd.slot = ^int32(slot)
+			}
+		}
+	}
+}
+
+// numberWindow is phase 3: the new states are numbered in key order. A prefix sum over the
+// chunks, which needs phase 2's counts and so its barrier, places each chunk's new states;
+// then workers number the chunks independently. The state bound cuts the numbering at the
+// same place whatever the workers.
+func (s *search[S, A]) numberWindow(chunks []chunk, base uint32, out *frontier) {
 	id := uint32(s.parent.len())
 	limit := uint64(math.MaxUint32 - 1)
 	if s.cfg.MaxStates > 0 {
@@ -281,19 +312,17 @@ func (s *search[S, A]) window(front, out *frontier, lo, hi int, expand bool) (bo
 			if i >= len(chunks) {
 				return
 			}
-			s.number(&chunks[i], base, out, last)
+			s.numberChunk(&chunks[i], base, out, last)
 		}
 	})
 	// Keep the states numbered: fewer than counted when the bound cut the window.
 	out.off = out.off[:kept+1]
 	out.data = out.data[:out.off[kept]]
-	s.finishEdges(chunks, base)
-	return complete, nil
 }
 
-// number is phase 3 for one chunk: its new states take ids firstID, firstID+1, ... in key
-// order, up to (not including) last.
-func (s *search[S, A]) number(c *chunk, base uint32, out *frontier, last uint32) {
+// numberChunk is phase 3 for one chunk: its new states take ids firstID, firstID+1, ... in
+// key order, up to (not including) last.
+func (s *search[S, A]) numberChunk(c *chunk, base uint32, out *frontier, last uint32) {
 	id, b := c.firstID, c.firstByte
 	var cursor [partitions]int
 	for _, p := range c.order {

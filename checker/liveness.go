@@ -35,32 +35,7 @@ func (s *search[S, A]) eventuallyVerdict(k int) (Status, *Trace[S]) {
 	n := s.parent.len()
 	es := &s.edges
 
-	// Breadth-first search of R; via[v] is the edge that first reached v.
-	const unseen = -1
-	order := make([]uint32, 0)
-	via := make([]int, n)
-	inR := make([]bool, n)
-	for i := range via {
-		via[i] = unseen
-	}
-	for id := uint32(0); id < s.levels[1]; id++ {
-		if !holds[id] && !inR[id] {
-			inR[id] = true
-			order = append(order, id)
-		}
-	}
-	for q := 0; q < len(order); q++ {
-		u := order[q]
-		lo, hi := es.out(u)
-		for e := lo; e < hi; e++ {
-			v := es.to[e]
-			if !holds[v] && !inR[v] {
-				inR[v] = true
-				via[v] = e
-				order = append(order, v)
-			}
-		}
-	}
+	order, via, inR := s.reachWhileFalse(holds)
 	if len(order) == 0 {
 		return Holds, nil
 	}
@@ -86,6 +61,40 @@ func (s *search[S, A]) eventuallyVerdict(k int) (Status, *Trace[S]) {
 		}
 	}
 	return Holds, nil
+}
+
+// reachWhileFalse is the breadth-first search of R: the states reachable from an initial
+// state through states where holds is false, in the order found, with via[v] the edge that
+// first reached v (-1 for initial states) and inR marking them.
+func (s *search[S, A]) reachWhileFalse(holds []bool) (order []uint32, via []int, inR []bool) {
+	n := s.parent.len()
+	es := &s.edges
+	const unseen = -1
+	order = make([]uint32, 0)
+	via = make([]int, n)
+	inR = make([]bool, n)
+	for i := range via {
+		via[i] = unseen
+	}
+	for id := uint32(0); id < s.levels[1]; id++ {
+		if !holds[id] && !inR[id] {
+			inR[id] = true
+			order = append(order, id)
+		}
+	}
+	for q := 0; q < len(order); q++ {
+		u := order[q]
+		lo, hi := es.out(u)
+		for e := lo; e < hi; e++ {
+			v := es.to[e]
+			if !holds[v] && !inR[v] {
+				inR[v] = true
+				via[v] = e
+				order = append(order, v)
+			}
+		}
+	}
+	return order, via, inR
 }
 
 // sccs finds strongly connected components of subgraphs of the kept graph. Its arrays are
@@ -133,10 +142,10 @@ func (c *sccs) groups(order []uint32, in func(uint32) bool) [][]uint32 {
 	return groups
 }
 
-// fairComponents keeps, from the given components, the parts that hold a fair cycle. inSet
-// bounds the graph (R).
+// fairComponents keeps, from the given components, the parts that hold a fair cycle. A
+// component where a strongly fair action is enabled but never taken is refined: the states
+// where it is enabled go, and what is left is split and judged again.
 func (s *search[S, A]) fairComponents(finder *sccs, groups [][]uint32) [][]uint32 {
-	es := &s.edges
 	var out [][]uint32
 	// mark[v] == gen says v is in the set at hand; each set takes a new generation, so the
 	// array is never cleared.
@@ -150,56 +159,11 @@ func (s *search[S, A]) fairComponents(finder *sccs, groups [][]uint32) [][]uint3
 			mark[v] = gen
 		}
 		inGen := gen
-		in := func(v uint32) bool { return mark[v] == inGen }
-		cyclic := false
-		internal := map[uint32]bool{}
-		var all map[uint32]bool // fair labels enabled in every member
-		anyStrong := map[uint32]bool{}
-		for i, u := range members {
-			here := map[uint32]bool{}
-			lo, hi := es.out(u)
-			for e := lo; e < hi; e++ {
-				l := es.label[e]
-				if s.labels.fair[l] {
-					here[l] = true
-					if s.labels.strong[l] {
-						anyStrong[l] = true
-					}
-				}
-				if in(es.to[e]) {
-					cyclic = true
-					internal[l] = true
-				}
-			}
-			if i == 0 {
-				all = here
-			} else {
-				for l := range all {
-					if !here[l] {
-						delete(all, l)
-					}
-				}
-			}
-		}
-		if !cyclic {
-			continue
-		}
-		weakOK := true
-		for l := range all {
-			if !internal[l] {
-				weakOK = false
-				break
-			}
-		}
-		if !weakOK {
+		cl := s.componentLabels(members, func(v uint32) bool { return mark[v] == inGen })
+		if !cl.cyclic || !cl.weaklyFair() {
 			continue // no cycle in here, nor in any part of it, is weakly fair
 		}
-		banned := map[uint32]bool{}
-		for l := range anyStrong {
-			if !internal[l] {
-				banned[l] = true
-			}
-		}
+		banned := cl.banned()
 		if len(banned) == 0 {
 			out = append(out, members)
 			continue
@@ -207,23 +171,96 @@ func (s *search[S, A]) fairComponents(finder *sccs, groups [][]uint32) [][]uint3
 		// Drop the states where a banned action is enabled and judge what is left.
 		gen++
 		keepGen := gen
-		var rest []uint32
-		for _, u := range members {
-			ok := true
-			lo, hi := es.out(u)
-			for e := lo; e < hi && ok; e++ {
-				ok = !banned[es.label[e]]
-			}
-			if ok {
-				mark[u] = keepGen
-				rest = append(rest, u)
-			}
+		rest := s.withoutEnabled(members, banned)
+		for _, u := range rest {
+			mark[u] = keepGen
 		}
 		if len(rest) > 0 {
 			groups = append(groups, finder.groups(rest, func(v uint32) bool { return mark[v] == keepGen })...)
 		}
 	}
 	return out
+}
+
+// componentLabels is what the edges leaving a component say about its fairness.
+type componentLabels struct {
+	cyclic   bool            // some edge stays inside
+	internal map[uint32]bool // labels of the edges that stay inside
+	common   map[uint32]bool // fair labels enabled in every member
+	strong   map[uint32]bool // strongly fair labels enabled in some member
+}
+
+// componentLabels reads the edges leaving members; in says which states are members.
+func (s *search[S, A]) componentLabels(members []uint32, in func(uint32) bool) componentLabels {
+	es := &s.edges
+	cl := componentLabels{internal: map[uint32]bool{}, strong: map[uint32]bool{}}
+	for i, u := range members {
+		here := map[uint32]bool{}
+		lo, hi := es.out(u)
+		for e := lo; e < hi; e++ {
+			l := es.label[e]
+			if s.labels.fair[l] {
+				here[l] = true
+				if s.labels.strong[l] {
+					cl.strong[l] = true
+				}
+			}
+			if in(es.to[e]) {
+				cl.cyclic = true
+				cl.internal[l] = true
+			}
+		}
+		if i == 0 {
+			cl.common = here
+		} else {
+			for l := range cl.common {
+				if !here[l] {
+					delete(cl.common, l)
+				}
+			}
+		}
+	}
+	return cl
+}
+
+// weaklyFair reports whether every fair action enabled throughout the component is taken
+// inside it, that is whether the cycle through all its states and edges is weakly fair.
+func (cl *componentLabels) weaklyFair() bool {
+	for l := range cl.common {
+		if !cl.internal[l] {
+			return false
+		}
+	}
+	return true
+}
+
+// banned returns the strongly fair actions enabled somewhere in the component but never
+// taken inside it: a fair cycle must avoid the states where they are enabled.
+func (cl *componentLabels) banned() map[uint32]bool {
+	banned := map[uint32]bool{}
+	for l := range cl.strong {
+		if !cl.internal[l] {
+			banned[l] = true
+		}
+	}
+	return banned
+}
+
+// withoutEnabled returns the members where no banned action is enabled, in order.
+func (s *search[S, A]) withoutEnabled(members []uint32, banned map[uint32]bool) []uint32 {
+	es := &s.edges
+	var rest []uint32
+	for _, u := range members {
+		ok := true
+		lo, hi := es.out(u)
+		for e := lo; e < hi && ok; e++ {
+			ok = !banned[es.label[e]]
+		}
+		if ok {
+			rest = append(rest, u)
+		}
+	}
+	return rest
 }
 
 // tarjan labels the strongly connected components of the subgraph induced by in, visiting
@@ -303,113 +340,124 @@ func (c *sccs) tarjan(order []uint32, in func(uint32) bool) {
 // somewhere) but untaken, adds a waypoint that fixes it: an edge with that action, or a
 // state of the component where it is disabled.
 func (s *search[S, A]) fairCycle(u uint32, members []uint32) []int {
-	es := &s.edges
 	member := make(map[uint32]bool, len(members))
 	for _, v := range members {
 		member[v] = true
 	}
 	inC := func(v uint32) bool { return member[v] }
-	enabled := func(v uint32) map[uint32]bool {
-		m := map[uint32]bool{}
-		lo, hi := es.out(v)
-		for e := lo; e < hi; e++ {
-			if s.labels.fair[es.label[e]] {
-				m[es.label[e]] = true
-			}
-		}
-		return m
-	}
-	internal := map[uint32]bool{}
-	common := enabled(members[0])
-	for _, v := range members {
-		here := enabled(v)
-		for l := range common {
-			if !here[l] {
-				delete(common, l)
-			}
-		}
-		lo, hi := es.out(v)
-		for e := lo; e < hi; e++ {
-			if inC(es.to[e]) {
-				internal[es.label[e]] = true
-			}
-		}
-	}
-	type waypoint struct {
-		label uint32 // take an edge with this label
-		state int64  // or visit this state (-1: label waypoint)
-	}
+	cl := s.componentLabels(members, inC)
 	var wps []waypoint
-	for _, l := range s.sortedLabels(common) {
+	for _, l := range s.sortedLabels(cl.common) {
 		wps = append(wps, waypoint{label: l, state: -1})
 	}
 	for range len(s.labels.names) + len(members) + 1 {
-		var cycle []int
-		cur := u
-		for _, wp := range wps {
-			var path []int
-			if wp.state >= 0 {
-				path = s.pathWithin(cur, inC, func(v uint32) bool { return v == uint32(wp.state) }, -1)
-			} else {
-				path = s.pathWithin(cur, inC, nil, int64(wp.label))
-			}
-			cycle = append(cycle, path...)
-			if len(path) > 0 {
-				cur = es.to[path[len(path)-1]]
-			}
-		}
-		if cur != u || len(cycle) == 0 {
-			back := s.pathWithin(cur, inC, func(v uint32) bool { return v == u }, -1)
-			if cur == u { // need at least one step: leave u and come back
-				back = s.pathWithin(u, inC, func(v uint32) bool { return v == u }, -2)
-			}
-			cycle = append(cycle, back...)
-		}
-		// Which fair actions stay enabled all along this cycle, or strongly fair ones are
-		// enabled somewhere on it, but are never taken?
-		cont := enabled(u)
-		some := enabled(u)
-		taken := map[uint32]bool{}
-		for _, e := range cycle {
-			taken[es.label[e]] = true
-			here := enabled(es.to[e])
-			for l := range cont {
-				if !here[l] {
-					delete(cont, l)
-				}
-			}
-			for l := range here {
-				some[l] = true
-			}
-		}
-		missing := map[uint32]bool{}
-		for l := range cont {
-			if !taken[l] {
-				missing[l] = true
-			}
-		}
-		for l := range some {
-			if s.labels.strong[l] && !taken[l] {
-				missing[l] = true // the component has an edge for it: it was refined so
-			}
-		}
+		cycle := s.cycleThrough(u, wps, inC)
+		missing := s.untakenOn(u, cycle)
 		if len(missing) == 0 {
 			return cycle
 		}
 		for _, l := range s.sortedLabels(missing) {
-			if internal[l] {
-				wps = append(wps, waypoint{label: l, state: -1})
-				continue
-			}
-			for _, v := range members {
-				if !enabled(v)[l] {
-					wps = append(wps, waypoint{state: int64(v)})
-					break
-				}
+			if wp, ok := s.waypointFor(l, cl.internal, members); ok {
+				wps = append(wps, wp)
 			}
 		}
 	}
 	panic("checker: no fair cycle found in a component judged fair")
+}
+
+// waypoint is a place a fair cycle must pass.
+type waypoint struct {
+	label uint32 // take an edge with this label
+	state int64  // or visit this state (-1: label waypoint)
+}
+
+// waypointFor returns the waypoint that makes a cycle take or avoid action l: an edge with
+// it when the component has one inside, else the first member where it is disabled. It
+// reports false when there is neither.
+func (s *search[S, A]) waypointFor(l uint32, internal map[uint32]bool, members []uint32) (waypoint, bool) {
+	if internal[l] {
+		return waypoint{label: l, state: -1}, true
+	}
+	for _, v := range members {
+		if !s.fairEnabled(v)[l] {
+			return waypoint{state: int64(v)}, true
+		}
+	}
+	return waypoint{}, false
+}
+
+// cycleThrough joins shortest paths inside the component from u through the waypoints in
+// order and back to u, taking at least one step.
+func (s *search[S, A]) cycleThrough(u uint32, wps []waypoint, inC func(uint32) bool) []int {
+	es := &s.edges
+	var cycle []int
+	cur := u
+	for _, wp := range wps {
+		var path []int
+		if wp.state >= 0 {
+			path = s.pathWithin(cur, inC, func(v uint32) bool { return v == uint32(wp.state) }, -1)
+		} else {
+			path = s.pathWithin(cur, inC, nil, int64(wp.label))
+		}
+		cycle = append(cycle, path...)
+		if len(path) > 0 {
+			cur = es.to[path[len(path)-1]]
+		}
+	}
+	if cur != u || len(cycle) == 0 {
+		back := s.pathWithin(cur, inC, func(v uint32) bool { return v == u }, -1)
+		if cur == u { // need at least one step: leave u and come back
+			back = s.pathWithin(u, inC, func(v uint32) bool { return v == u }, -2)
+		}
+		cycle = append(cycle, back...)
+	}
+	return cycle
+}
+
+// untakenOn returns the fair actions that stay enabled all along the cycle from u, and the
+// strongly fair ones enabled somewhere on it, that the cycle never takes.
+func (s *search[S, A]) untakenOn(u uint32, cycle []int) map[uint32]bool {
+	es := &s.edges
+	cont := s.fairEnabled(u)
+	some := s.fairEnabled(u)
+	taken := map[uint32]bool{}
+	for _, e := range cycle {
+		taken[es.label[e]] = true
+		here := s.fairEnabled(es.to[e])
+		for l := range cont {
+			if !here[l] {
+				delete(cont, l)
+			}
+		}
+		for l := range here {
+			some[l] = true
+		}
+	}
+	missing := map[uint32]bool{}
+	for l := range cont {
+		if !taken[l] {
+			missing[l] = true
+		}
+	}
+	for l := range some {
+		if s.labels.strong[l] && !taken[l] {
+			missing[l] = true // the component has an edge for it: it was refined so
+		}
+	}
+	return missing
+}
+
+// fairEnabled returns the fair actions enabled in state v.
+func (s *search[S, A]) fairEnabled(v uint32) map[uint32]bool {
+	es := &s.edges
+	m := map[uint32]bool{}
+	lo, hi := es.out(v)
+	for e := lo; e < hi; e++ {
+		if s.labels.fair[es.label[e]] {
+			m[es.label[e]] = true
+		}
+	}
+	return m
 }
 
 // sortedLabels orders label ids by their text, so choices do not depend on interning order.

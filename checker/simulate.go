@@ -47,13 +47,7 @@ func Simulate[S, A any](ctx context.Context, m Model[S, A], cfg SimConfig) (*Sim
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	type outcome struct {
-		steps   int
-		init    int
-		path    []int
-		violate []bool // per property: the walk's last state violates it
-	}
-	results := make([]outcome, cfg.Walks)
+	results := make([]walkOutcome, cfg.Walks)
 	var next int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -70,44 +64,7 @@ func Simulate[S, A any](ctx context.Context, m Model[S, A], cfg SimConfig) (*Sim
 				if i >= cfg.Walks || ctx.Err() != nil {
 					return
 				}
-				rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(i)))
-				o := outcome{init: rng.IntN(len(inits)), violate: make([]bool, len(props))}
-				st := inits[o.init]
-				for {
-					bad := false
-					for k, p := range props {
-						if p.Kind == KindAlways && !p.Holds(st) {
-							o.violate[k], bad = true, true
-						}
-					}
-					if bad || o.steps == cfg.Depth {
-						break
-					}
-					acts = m.Actions(st, acts[:0])
-					var succ []int
-					var states []S
-					for j, a := range acts {
-						if nx, ok := m.Next(st, a); ok {
-							succ = append(succ, j)
-							states = append(states, nx)
-						}
-					}
-					if len(succ) == 0 {
-						if !m.Terminal(st) {
-							for k, p := range props {
-								if p.Kind == KindDeadlock {
-									o.violate[k] = true
-								}
-							}
-						}
-						break
-					}
-					pick := rng.IntN(len(succ))
-					o.path = append(o.path, succ[pick])
-					st = states[pick]
-					o.steps++
-				}
-				results[i] = o
+				results[i] = walk(m, props, inits, cfg, i, &acts)
 			}
 		}()
 	}
@@ -130,4 +87,55 @@ func Simulate[S, A any](ctx context.Context, m Model[S, A], cfg SimConfig) (*Sim
 		res.Steps += uint64(results[i].steps)
 	}
 	return res, nil
+}
+
+// walkOutcome is what one random walk did.
+type walkOutcome struct {
+	steps   int
+	init    int
+	path    []int
+	violate []bool // per property: the walk's last state violates it
+}
+
+// walk runs walk i: from an initial state it picks, with the walk's own generator, among
+// the enabled transitions until a state violates an Always, none is enabled, or cfg.Depth
+// steps are taken. acts is the caller's scratch space.
+func walk[S, A any](m Model[S, A], props []Property[S], inits []S, cfg SimConfig, i int, acts *[]A) walkOutcome {
+	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(i)))
+	o := walkOutcome{init: rng.IntN(len(inits)), violate: make([]bool, len(props))}
+	st := inits[o.init]
+	for {
+		bad := false
+		for k, p := range props {
+			if p.Kind == KindAlways && !p.Holds(st) {
+				o.violate[k], bad = true, true
+			}
+		}
+		if bad || o.steps == cfg.Depth {
+			return o
+		}
+		*acts = m.Actions(st, (*acts)[:0])
+		var succ []int
+		var states []S
+		for j, a := range *acts {
+			if nx, ok := m.Next(st, a); ok {
+				succ = append(succ, j)
+				states = append(states, nx)
+			}
+		}
+		if len(succ) == 0 {
+			if !m.Terminal(st) {
+				for k, p := range props {
+					if p.Kind == KindDeadlock {
+						o.violate[k] = true
+					}
+				}
+			}
+			return o
+		}
+		pick := rng.IntN(len(succ))
+		o.path = append(o.path, succ[pick])
+		st = states[pick]
+		o.steps++
+	}
 }
