@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/spinrumur"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/twin"
 	"github.com/tcpverify/tcpverify/fsm"
@@ -64,6 +65,39 @@ type benchRow struct {
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	plan, err := parseBench(args, stdout)
+	if err != nil {
+		return helpOr(err)
+	}
+	rows, code, err := runBenchJobs(ctx, plan.jobs(), stderr)
+	if err != nil {
+		return exitInternal, err
+	}
+	if plan.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rows); err != nil {
+			return exitInternal, err
+		}
+	} else {
+		printBench(stdout, rows, plan.tools)
+	}
+	return code, nil
+}
+
+// benchPlan is what the flags ask for: the configurations, the reference tools, and the
+// worker counts and visited-set modes of tcpverify's runs.
+type benchPlan struct {
+	cases    []benchCase
+	tools    []spinrumur.Tool
+	workers  []int
+	modes    []checker.Visited
+	memLimit uint64
+	json     bool
+}
+
+// parseBench reads the flags; every error is bad input (errHelp for -help).
+func parseBench(args []string, stdout io.Writer) (benchPlan, error) {
 	fs := newFlagSet("bench")
 	set := fs.String("set", "quick", "named set of configurations: quick, spin or full")
 	only := fs.String("config", "", "run only this configuration of the set (e.g. seq4cap3)")
@@ -73,134 +107,202 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	maxMemory := fs.String("max-memory", "", "memory bound of each run (e.g. 8GiB): a run that hits it is reported incomplete")
 	format := fs.String("format", "text", "text or json")
 	if err := parse(fs, args, stdout); err != nil {
-		return helpOr(err)
+		return benchPlan{}, err
 	}
-	cases, ok := benchSets()[*set]
+	var p benchPlan
+	var err error
+	if p.cases, err = pickBenchCases(*set, *only); err != nil {
+		return benchPlan{}, err
+	}
+	if p.tools, err = parseBenchTools(*against); err != nil {
+		return benchPlan{}, err
+	}
+	if p.workers, err = parseBenchWorkers(*workersFlag); err != nil {
+		return benchPlan{}, err
+	}
+	if p.modes, err = parseBenchModes(*visitedFlag); err != nil {
+		return benchPlan{}, err
+	}
+	if *maxMemory != "" {
+		if p.memLimit, err = parseSize(*maxMemory); err != nil {
+			return benchPlan{}, err
+		}
+	}
+	if *format != "text" && *format != "json" {
+		return benchPlan{}, fmt.Errorf("format %q: want text or json", *format)
+	}
+	p.json = *format == "json"
+	return p, nil
+}
+
+// pickBenchCases is the named set, or the one configuration of it that only names.
+func pickBenchCases(set, only string) ([]benchCase, error) {
+	cases, ok := benchSets()[set]
 	if !ok {
-		return exitBadInput, fmt.Errorf("set %q: want quick, spin or full", *set)
+		return nil, fmt.Errorf("set %q: want quick, spin or full", set)
 	}
-	if *only != "" {
-		var picked []benchCase
+	if only == "" {
+		return cases, nil
+	}
+	var picked []benchCase
+	for _, c := range cases {
+		if c.name == only {
+			picked = append(picked, c)
+		}
+	}
+	if len(picked) == 0 {
+		var names []string
 		for _, c := range cases {
-			if c.name == *only {
-				picked = append(picked, c)
-			}
+			names = append(names, c.name)
 		}
-		if len(picked) == 0 {
-			var names []string
-			for _, c := range cases {
-				names = append(names, c.name)
-			}
-			return exitBadInput, fmt.Errorf("config %q is not in set %s (valid: %s)", *only, *set, strings.Join(names, ", "))
-		}
-		cases = picked
+		return nil, fmt.Errorf("config %q is not in set %s (valid: %s)", only, set, strings.Join(names, ", "))
+	}
+	return picked, nil
+}
+
+// parseBenchTools reads the reference tools, each of which must be installed.
+func parseBenchTools(against string) ([]spinrumur.Tool, error) {
+	if against == "" {
+		return nil, nil
 	}
 	var tools []spinrumur.Tool
-	if *against != "" {
-		for _, name := range strings.Split(*against, ",") {
-			t, err := spinrumur.ParseTool(strings.TrimSpace(name))
-			if err != nil {
-				return exitBadInput, err
-			}
-			if err := spinrumur.Available(t); err != nil {
-				return exitBadInput, err
-			}
-			tools = append(tools, t)
+	for _, name := range strings.Split(against, ",") {
+		t, err := spinrumur.ParseTool(strings.TrimSpace(name))
+		if err != nil {
+			return nil, err
 		}
+		if err := spinrumur.Available(t); err != nil {
+			return nil, err
+		}
+		tools = append(tools, t)
 	}
+	return tools, nil
+}
+
+func parseBenchWorkers(list string) ([]int, error) {
 	var workers []int
-	for _, w := range strings.Split(*workersFlag, ",") {
+	for _, w := range strings.Split(list, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(w))
 		if err != nil || n < 1 || n > 1024 {
-			return exitBadInput, fmt.Errorf("workers %q: want comma-separated counts from 1 to 1024", *workersFlag)
+			return nil, fmt.Errorf("workers %q: want comma-separated counts from 1 to 1024", list)
 		}
 		workers = append(workers, n)
 	}
+	return workers, nil
+}
+
+func parseBenchModes(list string) ([]checker.Visited, error) {
 	var modes []checker.Visited
-	for _, v := range strings.Split(*visitedFlag, ",") {
+	for _, v := range strings.Split(list, ",") {
 		switch strings.TrimSpace(v) {
 		case "exact":
 			modes = append(modes, checker.Exact)
 		case "hash":
 			modes = append(modes, checker.HashCompaction)
 		default:
-			return exitBadInput, fmt.Errorf("visited %q: want exact, hash or exact,hash", *visitedFlag)
+			return nil, fmt.Errorf("visited %q: want exact, hash or exact,hash", list)
 		}
 	}
-	var memLimit uint64
-	if *maxMemory != "" {
-		n, err := parseSize(*maxMemory)
-		if err != nil {
-			return exitBadInput, err
-		}
-		memLimit = n
-	}
-	if *format != "text" && *format != "json" {
-		return exitBadInput, fmt.Errorf("format %q: want text or json", *format)
-	}
+	return modes, nil
+}
 
+// benchJob is one row to measure: a reference tool's run (tool set) or tcpverify's.
+type benchJob struct {
+	c        benchCase
+	tool     spinrumur.Tool
+	workers  int
+	mode     checker.Visited
+	memLimit uint64
+}
+
+// jobs plans the rows: per configuration, the reference tools first (they only know the
+// anchor model), then tcpverify at every visited-set mode and worker count.
+func (p benchPlan) jobs() []benchJob {
+	var jobs []benchJob
+	for _, c := range p.cases {
+		if c.anchor != nil {
+			for _, t := range p.tools {
+				jobs = append(jobs, benchJob{c: c, tool: t})
+			}
+		}
+		for _, mode := range p.modes {
+			for _, w := range p.workers {
+				jobs = append(jobs, benchJob{c: c, workers: w, mode: mode, memLimit: p.memLimit})
+			}
+		}
+	}
+	return jobs
+}
+
+// runBenchJobs measures the jobs in order and compares each tcpverify row with the
+// recorded counts and the reference rows of its configuration. The code is 3 when a run
+// was incomplete and 1 when counts differ.
+func runBenchJobs(ctx context.Context, jobs []benchJob, stderr io.Writer) ([]benchRow, int, error) {
 	var rows []benchRow
 	code := exitOK
-	for _, c := range cases {
-		refs := map[string]benchRow{}
-		for _, t := range tools {
-			if c.anchor == nil {
-				continue // the reference tools only know the anchor model
-			}
-			fmt.Fprintf(stderr, "verify: bench %s with %s\n", c.name, t)
-			r, err := spinrumur.Run(ctx, t, *c.anchor, spinrumur.Options{})
+	refs := map[string]map[string]benchRow{} // config, tool
+	for _, j := range jobs {
+		if j.tool != "" {
+			fmt.Fprintf(stderr, "verify: bench %s with %s\n", j.c.name, j.tool)
+			row, err := benchReference(ctx, j.c, j.tool)
 			if err != nil {
-				return exitBadInput, fmt.Errorf("bench %s: %w", c.name, err)
+				return nil, 0, err
 			}
-			row := benchRow{Config: c.name, Tool: string(t), Workers: 1, Visited: "exact",
-				States: r.States, Transitions: r.Firings, Seconds: r.Elapsed.Seconds(),
-				StatesPerSec: r.StatesPerSecond(), PeakBytes: r.Memory, BytesPerState: r.BytesPerState(), Complete: true}
-			refs[string(t)] = row
+			if refs[j.c.name] == nil {
+				refs[j.c.name] = map[string]benchRow{}
+			}
+			refs[j.c.name][string(j.tool)] = row
 			rows = append(rows, row)
+			continue
 		}
-		for _, mode := range modes {
-			for _, w := range workers {
-				fmt.Fprintf(stderr, "verify: bench %s, %d workers, %s\n", c.name, w, mode)
-				row, err := benchOne(ctx, c, w, mode, memLimit)
-				if err != nil {
-					return exitBadInput, err
-				}
-				if !row.Complete {
-					code = exitIncomplete
-				}
-				if c.anchor != nil && row.Complete {
-					match := false
-					if rc, ok := twin.RecordedCount(*c.anchor); ok {
-						match = rc.States == row.States && rc.Firings() == row.Transitions
-					} else if sr, ok := refs[string(spinrumur.SPIN)]; ok {
-						match = sr.States == row.States && sr.Transitions == row.Transitions
-					}
-					row.CountsMatch = &match
-					if !match {
-						code = exitViolated
-					}
-				}
-				for name, r := range refs {
-					if row.SpeedRatio == nil {
-						row.SpeedRatio, row.MemoryRatio = map[string]float64{}, map[string]float64{}
-					}
-					row.SpeedRatio[name] = row.StatesPerSec / r.StatesPerSec
-					row.MemoryRatio[name] = row.BytesPerState / r.BytesPerState
-				}
-				rows = append(rows, row)
-			}
+		fmt.Fprintf(stderr, "verify: bench %s, %d workers, %s\n", j.c.name, j.workers, j.mode)
+		row, err := benchOne(ctx, j.c, j.workers, j.mode, j.memLimit)
+		if err != nil {
+			return nil, 0, err
 		}
+		if !row.Complete {
+			code = exitIncomplete
+		}
+		if !compareBench(&row, j.c, refs[j.c.name]) {
+			code = exitViolated
+		}
+		rows = append(rows, row)
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rows); err != nil {
-			return exitBadInput, err
-		}
-	} else {
-		printBench(stdout, rows, tools)
+	return rows, code, nil
+}
+
+// benchReference runs a reference tool on an anchor configuration.
+func benchReference(ctx context.Context, c benchCase, t spinrumur.Tool) (benchRow, error) {
+	r, err := spinrumur.Run(ctx, t, *c.anchor, spinrumur.Options{})
+	if err != nil {
+		return benchRow{}, fmt.Errorf("bench %s: %w", c.name, err)
 	}
-	return code, nil
+	return benchRow{Config: c.name, Tool: string(t), Workers: 1, Visited: "exact",
+		States: r.States, Transitions: r.Firings, Seconds: r.Elapsed.Seconds(),
+		StatesPerSec: r.StatesPerSecond(), PeakBytes: r.Memory, BytesPerState: r.BytesPerState(), Complete: true}, nil
+}
+
+// compareBench fills in whether a complete anchor row's counts match SPIN's (recorded or
+// measured) and its ratios to the reference rows; it is false when the counts differ.
+func compareBench(row *benchRow, c benchCase, refs map[string]benchRow) bool {
+	match := true
+	if c.anchor != nil && row.Complete {
+		match = false
+		if rc, ok := twin.RecordedCount(*c.anchor); ok {
+			match = rc.States == row.States && rc.Firings() == row.Transitions
+		} else if sr, ok := refs[string(spinrumur.SPIN)]; ok {
+			match = sr.States == row.States && sr.Transitions == row.Transitions
+		}
+		row.CountsMatch = &match
+	}
+	for name, r := range refs {
+		if row.SpeedRatio == nil {
+			row.SpeedRatio, row.MemoryRatio = map[string]float64{}, map[string]float64{}
+		}
+		row.SpeedRatio[name] = row.StatesPerSec / r.StatesPerSec
+		row.MemoryRatio[name] = row.BytesPerState / r.BytesPerState
+	}
+	return match
 }
 
 // benchOne explores one configuration once and measures it. Bytes/state is the peak Go heap
@@ -208,12 +310,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visited, memLimit uint64) (benchRow, error) {
 	cfg := checker.Config{Workers: workers, Visited: mode, MaxMemory: memLimit}
 	runtime.GC() // start every run from the same clean heap
-	var res struct {
-		states, transitions uint64
-		seconds             float64
-		peak                uint64
-		complete            bool
-	}
+	var s pipeline.Summary
 	if c.anchor != nil {
 		m, err := twin.New(*c.anchor)
 		if err != nil {
@@ -223,27 +320,18 @@ func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visite
 		if err != nil {
 			return benchRow{}, err
 		}
-		res.states, res.transitions, res.seconds, res.peak, res.complete = r.States, r.Transitions, r.Elapsed.Seconds(), r.PeakHeap, r.Complete
+		s = pipeline.Summarize(r)
 	} else {
-		sys, err := fsm.NewSystem(fsm.DefaultConfig(), fsm.RFC)
+		r, err := pipeline.Run(ctx, pipeline.Job{Config: fsm.DefaultConfig(), Variant: fsm.RFC,
+			Properties: properties.All(), Search: cfg})
 		if err != nil {
 			return benchRow{}, err
 		}
-		r, err := checker.Run(ctx, properties.Bind(sys, properties.All()), cfg)
-		if err != nil {
-			return benchRow{}, err
-		}
-		res.states, res.transitions, res.seconds, res.peak, res.complete = r.States, r.Transitions, r.Elapsed.Seconds(), r.PeakHeap, r.Complete
+		s = r.Summary
 	}
-	row := benchRow{Config: c.name, Tool: "tcpverify", Workers: workers, Visited: mode.String(),
-		States: res.states, Transitions: res.transitions, Seconds: res.seconds, PeakBytes: res.peak, Complete: res.complete}
-	if res.seconds > 0 {
-		row.StatesPerSec = float64(res.states) / res.seconds
-	}
-	if res.states > 0 {
-		row.BytesPerState = float64(res.peak) / float64(res.states)
-	}
-	return row, nil
+	return benchRow{Config: c.name, Tool: "tcpverify", Workers: workers, Visited: mode.String(),
+		States: s.States, Transitions: s.Transitions, Seconds: s.Elapsed.Seconds(), PeakBytes: s.PeakHeap,
+		Complete: s.Complete, StatesPerSec: s.StatesPerSecond(), BytesPerState: s.BytesPerState()}, nil
 }
 
 func printBench(w io.Writer, rows []benchRow, tools []spinrumur.Tool) {

@@ -15,8 +15,8 @@ import (
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
-	"github.com/tcpverify/tcpverify/cmd/verify/internal/story"
 	"github.com/tcpverify/tcpverify/fsm"
 )
 
@@ -43,30 +43,27 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return exitBadInput, fmt.Errorf("out: %w", err)
 	}
-	sys := m.sys
 	ccfg.Graph = true
-	bar := newProgress(stderr, sf.progress)
-	ccfg.Progress = bar.update
-	res, err := checker.Run(ctx, sys, ccfg)
-	bar.finish()
+	res, err := pipeline.Run(ctx, pipeline.Job{Config: m.cfg, Variant: m.variant, Properties: m.props,
+		Search: ccfg, Watch: newProgress(stderr, sf.progress)})
 	if err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
-	rep, charts, err := buildReport("check", sys.System, m, ccfg, res)
+	rep, charts, err := buildReport("check", m, ccfg, res)
 	if err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
 	if err := writeReportDir(*out, rep, charts, res.Graph); err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
 	if *format == "json" {
 		if err := rep.WriteJSON(stdout); err != nil {
-			return exitBadInput, err
+			return exitInternal, err
 		}
 	} else {
 		printSummary(stdout, rep, *out)
 	}
-	return verdictCode(rep), nil
+	return verdictCode(res.Verdicts, res.Summary.Complete), nil
 }
 
 // helpOr turns errHelp into a clean exit and any other parse error into bad input.
@@ -79,13 +76,13 @@ func helpOr(err error) (int, error) {
 
 // verdictCode: a proved violation wins over incompleteness (it is final whatever was not
 // explored); otherwise an incomplete search cannot say "all hold".
-func verdictCode(r *report.Report) int {
-	for _, p := range r.Properties {
-		if p.Status == "violated" {
+func verdictCode(verdicts []pipeline.Verdict, complete bool) int {
+	for _, v := range verdicts {
+		if v.Status == checker.Violated {
 			return exitViolated
 		}
 	}
-	if !r.Result.Complete {
+	if !complete {
 		return exitIncomplete
 	}
 	return exitOK
@@ -93,72 +90,48 @@ func verdictCode(r *report.Report) int {
 
 // buildReport turns a result into the report; traces are told as stories, and their
 // charts are returned by MSC file name.
-func buildReport(command string, sys fsm.System, m model, ccfg checker.Config, res *checker.Result[fsm.SysState]) (*report.Report, map[string]*msc.Chart, error) {
+func buildReport(command string, m model, ccfg checker.Config, res *pipeline.Result) (*report.Report, map[string]*msc.Chart, error) {
 	cfgJSON, err := jsonMarshal(configJSON(m.cfg))
 	if err != nil {
 		return nil, nil, err
 	}
-	var charts map[string]*msc.Chart
+	s := res.Summary
 	r := &report.Report{
 		Schema: report.SchemaID, Tool: "tcpverify", Command: command,
 		Model: report.Model{Shape: m.cfg.Shape.String(), Variant: m.variant, Config: cfgJSON},
 		Search: report.Search{
-			Workers: res.Workers, Visited: res.Visited.String(), MaxStates: ccfg.MaxStates,
+			Workers: s.Workers, Visited: s.Visited.String(), MaxStates: ccfg.MaxStates,
 			MaxDepth: ccfg.MaxDepth, MaxMemory: ccfg.MaxMemory, TimeoutSeconds: ccfg.Timeout.Seconds(),
 		},
 		Result: report.Result{
-			Complete: res.Complete, States: res.States, Transitions: res.Transitions,
-			MaxDepth: res.MaxDepth, Seconds: res.Elapsed.Seconds(), PeakHeapBytes: res.PeakHeap,
-			OmissionBound: res.OmissionBound,
+			Complete: s.Complete, States: s.States, Transitions: s.Transitions,
+			MaxDepth: s.Depth, Seconds: s.Elapsed.Seconds(), PeakHeapBytes: s.PeakHeap,
+			OmissionBound: s.OmissionBound, StatesPerSecond: s.StatesPerSecond(), BytesPerState: s.BytesPerState(),
 		},
 	}
-	if res.Stop != nil {
-		r.Result.Stop = res.Stop.Error()
+	if s.Stop != nil {
+		r.Result.Stop = s.Stop.Error()
 	}
-	if s := res.Elapsed.Seconds(); s > 0 {
-		r.Result.StatesPerSecond = float64(res.States) / s
-	}
-	if res.States > 0 {
-		r.Result.BytesPerState = float64(res.PeakHeap) / float64(res.States)
-	}
-	r.Properties, charts, err = tellVerdicts(sys, m, res.Verdicts, "")
-	if err != nil {
-		return nil, nil, err
-	}
+	var charts map[string]*msc.Chart
+	r.Properties, charts = reportProperties(res.Verdicts)
 	return r, charts, nil
 }
 
-// tellVerdicts turns verdicts into report properties, telling each trace as a story with
-// its message sequence chart (keyed by the chart's file name). how names the run in chart
-// titles; empty, the trace's role (counterexample or example) does.
-func tellVerdicts(sys fsm.System, m model, verdicts []checker.Verdict[fsm.SysState], how string) ([]report.Property, map[string]*msc.Chart, error) {
+// reportProperties are the verdicts as report properties, with each trace's chart keyed
+// by the chart's file name.
+func reportProperties(verdicts []pipeline.Verdict) ([]report.Property, map[string]*msc.Chart) {
 	var props []report.Property
 	charts := map[string]*msc.Chart{}
-	for i, v := range verdicts {
-		p := report.Property{Name: v.Name, Kind: v.Kind.String(), Status: v.Status.String()}
-		if i < len(m.props) {
-			p.Description = m.props[i].Statement
-		}
-		if v.Trace != nil {
-			role := "counterexample"
-			if v.Kind == checker.KindSometimes {
-				role = "example"
-			}
-			title := how
-			if title == "" {
-				title = role
-			}
-			st, err := story.Tell(sys, v.Trace, fmt.Sprintf("%s: %s (%s)", m.variant, v.Name, title), role)
-			if err != nil {
-				return nil, nil, fmt.Errorf("property %s: %w", v.Name, err)
-			}
-			p.Trace = &st.Trace
+	for _, v := range verdicts {
+		p := report.Property{Name: v.Name, Kind: v.Kind.String(), Status: v.Status.String(), Description: v.Statement}
+		if v.Story != nil {
+			p.Trace = &v.Story.Trace
 			p.Trace.MSC = "msc-" + v.Name + ".dot"
-			charts[p.Trace.MSC] = st.Chart
+			charts[p.Trace.MSC] = v.Story.Chart
 		}
 		props = append(props, p)
 	}
-	return props, charts, nil
+	return props, charts
 }
 
 // configJSON is the model config as report.json and config files spell it.

@@ -10,26 +10,10 @@ import (
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
-	"github.com/tcpverify/tcpverify/cmd/verify/internal/story"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/properties"
 )
-
-// claimRun is one check of a claim: the RFC model or a refuting variant.
-type claimRun struct {
-	Claim    string `json:"claim"`
-	Property string `json:"property"`
-	Variant  string `json:"variant"`
-	// Want and Got are verdicts: "holds" or "violated" (for a Sometimes property, holds
-	// means reachable).
-	Want   string `json:"want"`
-	Got    string `json:"got"`
-	OK     bool   `json:"ok"`
-	Steps  int    `json:"steps"` // counterexample or example length, -1 for none
-	Loop   int    `json:"loop"`  // lasso loop start, -1 for none
-	States uint64 `json:"states"`
-	MSC    string `json:"msc,omitempty"`
-}
 
 func runClaims(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("claims")
@@ -58,87 +42,55 @@ func runClaims(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return exitBadInput, fmt.Errorf("out: %w", err)
 	}
-	var runs []claimRun
+	var runs []pipeline.ClaimRun
 	charts := map[string]*msc.Chart{}
-	incomplete := false
 	for _, c := range claims {
-		variants := append([]string{fsm.RFC}, c.Refuters...)
-		for _, v := range variants {
-			r, chart, err := checkClaim(ctx, c, v, ccfg, stderr, sf.progress)
+		for _, v := range append([]string{fsm.RFC}, c.Refuters...) {
+			r, err := pipeline.RunClaim(ctx, c, v, ccfg, newProgress(stderr, sf.progress))
 			if err != nil {
-				return exitBadInput, err
+				return exitInternal, err
 			}
-			if r.Got == "unknown" {
-				incomplete = true
-			}
-			if chart != nil {
-				charts[r.MSC] = chart
+			if r.Chart != nil {
+				r.MSC = fmt.Sprintf("msc-%s-%s.dot", c.Name, v)
+				charts[r.MSC] = r.Chart
 			}
 			runs = append(runs, r)
 		}
 	}
 	if err := writeReportDirCharts(*out, charts); err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(runs); err != nil {
-			return exitBadInput, err
+			return exitInternal, err
 		}
 	} else {
 		printClaims(stdout, claims, runs)
 	}
+	return claimsCode(runs), nil
+}
+
+// claimsCode: a run that decided against its claim fails the claims; otherwise a run that
+// could not decide leaves them incomplete.
+func claimsCode(runs []pipeline.ClaimRun) int {
+	incomplete := false
 	for _, r := range runs {
-		if !r.OK && r.Got != "unknown" {
-			return exitViolated, nil
+		switch {
+		case r.Got == checker.Unknown:
+			incomplete = true
+		case !r.OK():
+			return exitViolated
 		}
 	}
 	if incomplete {
-		return exitIncomplete, nil
+		return exitIncomplete
 	}
-	return exitOK, nil
+	return exitOK
 }
 
-// checkClaim runs one model of a claim with the claim's property only.
-func checkClaim(ctx context.Context, c properties.Claim, variant string, ccfg checker.Config, stderr io.Writer, showProgress bool) (claimRun, *msc.Chart, error) {
-	sys, err := fsm.NewSystem(c.Config, variant)
-	if err != nil {
-		return claimRun{}, nil, fmt.Errorf("claim %s: %w", c.Name, err)
-	}
-	model := properties.Bind(sys, []properties.Property{c.Property})
-	bar := newProgress(stderr, showProgress)
-	ccfg.Progress = bar.update
-	res, err := checker.Run(ctx, model, ccfg)
-	bar.finish()
-	if err != nil {
-		return claimRun{}, nil, fmt.Errorf("claim %s, variant %s: %w", c.Name, variant, err)
-	}
-	v := res.Verdicts[0]
-	r := claimRun{Claim: c.Name, Property: c.Property.Name, Variant: variant, Got: v.Status.String(),
-		Steps: -1, Loop: -1, States: res.States}
-	r.Want = "violated"
-	if variant == fsm.RFC {
-		r.Want = "holds"
-	}
-	r.OK = r.Got == r.Want
-	if v.Trace == nil {
-		return r, nil, nil
-	}
-	r.Steps, r.Loop = len(v.Trace.Steps), v.Trace.Loop
-	role := "counterexample"
-	if v.Kind == checker.KindSometimes {
-		role = "example"
-	}
-	st, err := story.Tell(sys, v.Trace, fmt.Sprintf("%s under %s: %s (%s)", c.Property.Name, variant, v.Status, role), role)
-	if err != nil {
-		return r, nil, err
-	}
-	r.MSC = fmt.Sprintf("msc-%s-%s.dot", c.Name, variant)
-	return r, st.Chart, nil
-}
-
-func printClaims(w io.Writer, claims []properties.Claim, runs []claimRun) {
+func printClaims(w io.Writer, claims []properties.Claim, runs []pipeline.ClaimRun) {
 	fmt.Fprintf(w, "%-18s %-26s %-20s %-9s %-9s %s\n", "claim", "property", "model", "want", "got", "trace")
 	for _, r := range runs {
 		trace := "-"
@@ -149,7 +101,7 @@ func printClaims(w io.Writer, claims []properties.Claim, runs []claimRun) {
 			}
 		}
 		mark := "ok"
-		if !r.OK {
+		if !r.OK() {
 			mark = "FAIL"
 		}
 		fmt.Fprintf(w, "%-18s %-26s %-20s %-9s %-9s %-4s %s\n", r.Claim, r.Property, r.Variant, r.Want, r.Got, mark, trace)
@@ -158,7 +110,7 @@ func printClaims(w io.Writer, claims []properties.Claim, runs []claimRun) {
 	for _, c := range claims {
 		good := true
 		for _, r := range runs {
-			if r.Claim == c.Name && !r.OK {
+			if r.Claim == c.Name && !r.OK() {
 				good = false
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -76,6 +77,8 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"config trailing data", []string{"check", "--config", trailing}, "trailing data"},
 		{"config wrong type", []string{"check", "--config", wrongType}, "config"},
 		{"out is a file", append([]string{"check", "--out", filepath.Join(aFile, "sub")}, small...), "out"},
+		{"claims out is a file", []string{"claims", "--out", filepath.Join(aFile, "sub")}, "out"},
+		{"simulate out is a file", []string{"simulate", "--out", filepath.Join(aFile, "sub")}, "out"},
 		{"window too small for data", []string{"check", "--seqspace", "4", "--units", "3"}, "fit"},
 		{"unknown claim", []string{"claims", "--claim", "no-such"}, "unknown claim"},
 		{"claims bad format", []string{"claims", "--format", "yaml"}, "format"},
@@ -105,10 +108,51 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	}
 }
 
+// assertOneLine checks that stderr is one line from verify that says want.
+func assertOneLine(t *testing.T, stderr, want string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	assert.Len(t, lines, 1, "stderr: %q", stderr)
+	assert.True(t, strings.HasPrefix(stderr, "verify: "), "stderr: %q", stderr)
+	assert.Contains(t, stderr, want)
+}
+
+func TestAWriteThatFailsAfterTheSearchExitsFourWithOneLine(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"check", append([]string{"check"}, small...)},
+		{"simulate", []string{"simulate", "--seqspace", "8", "--units", "0", "--incarnations", "1", "--walks", "5", "--depth", "10"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// The directory exists, so it passes the check up front; report.json is a
+			// directory in it, so writing the report fails once the search is done.
+			dir := t.TempDir()
+			require.NoError(t, os.Mkdir(filepath.Join(dir, "report.json"), 0o755))
+			code, _, stderr := invoke(t, append(tc.args, "--out", dir)...)
+			assert.Equal(t, exitInternal, code, "stderr: %s", stderr)
+			assertOneLine(t, stderr, "report.json")
+		})
+	}
+}
+
+func TestAPanickingCommandIsAnInternalErrorWithOneLine(t *testing.T) {
+	cmds := []command{{name: "boom", run: func(context.Context, []string, io.Writer, io.Writer) (int, error) {
+		panic("something\nbroke")
+	}}}
+	var stdout, stderr bytes.Buffer
+	code := runWith(context.Background(), cmds, []string{"boom"}, &stdout, &stderr)
+	assert.Equal(t, exitInternal, code)
+	assertOneLine(t, stderr.String(), "verify: internal error: something broke")
+}
+
 func TestHelpExitsZeroAndListsFlags(t *testing.T) {
 	code, out, _ := invoke(t, "help")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "claims")
+	assert.Contains(t, out, "4 could not finish")
 	code, out, _ = invoke(t, "help", "check")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "-max-states")

@@ -9,9 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/docgen"
-	"github.com/tcpverify/tcpverify/properties"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 )
 
 // runDocs regenerates the diagrams and tables of docs/: the state diagrams from the rule
@@ -34,6 +33,11 @@ func runDocs(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	if err != nil && !*check {
 		return exitBadInput, fmt.Errorf("docs: Graphviz dot not found (install graphviz; see .ci/setup): %w", err)
 	}
+	if !*check {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return exitBadInput, fmt.Errorf("out: %w", err)
+		}
+	}
 	var runs *docgen.Runs
 	if *cached {
 		data, err := os.ReadFile(filepath.Join(*out, docgen.GeneratedDir, "runs.json"))
@@ -44,14 +48,14 @@ func runDocs(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 			return exitBadInput, err
 		}
 	} else {
-		runs, err = docgen.Search(ctx, claimChecker(*workers, stderr, *progress), *workers)
+		runs, err = docgen.Search(ctx, *workers, func() pipeline.Watcher { return newProgress(stderr, *progress) })
 		if err != nil {
-			return exitBadInput, err
+			return exitInternal, err
 		}
 	}
 	set, err := docgen.Build(ctx, runs)
 	if err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
 	if *check {
 		problems, err := docgen.Diff(*out, set, dotPath)
@@ -68,24 +72,9 @@ func runDocs(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		fmt.Fprintf(stdout, "docs are up to date: %d generated files\n", len(set.Files))
 		return exitOK, nil
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return exitBadInput, fmt.Errorf("out: %w", err)
-	}
 	if err := docgen.Write(*out, set, dotPath); err != nil {
-		return exitBadInput, fmt.Errorf("docs: %w", err)
+		return exitInternal, fmt.Errorf("docs: %w", err)
 	}
 	fmt.Fprintf(stdout, "docs: %d generated files in %s, every DOT rendered to SVG\n", len(set.Files), *out)
 	return exitOK, nil
-}
-
-// claimChecker runs a claim's model as verify claims does.
-func claimChecker(workers int, stderr io.Writer, showProgress bool) docgen.ClaimChecker {
-	return func(ctx context.Context, c properties.Claim, variant string) (docgen.ClaimRun, error) {
-		r, chart, err := checkClaim(ctx, c, variant, checker.Config{Workers: workers}, stderr, showProgress)
-		if err != nil {
-			return docgen.ClaimRun{}, err
-		}
-		return docgen.ClaimRun{Claim: r.Claim, Property: r.Property, Variant: r.Variant, Want: r.Want,
-			Got: r.Got, OK: r.OK, Steps: r.Steps, Loop: r.Loop, States: r.States, Chart: chart}, nil
-	}
 }

@@ -12,9 +12,11 @@
 //	verify help [command]      flags of a command
 //
 // Exit codes: 0 every property holds, 1 a property is violated (or a claim failed), 2 bad
-// input (flags, config file, names, an unwritable output directory), 3 incomplete: a bound
-// (states, depth, memory, time) stopped the search before it could decide; the report is
-// still written and says so.
+// input (flags, config file, names, an output directory that cannot be created), 3
+// incomplete: a bound (states, depth, memory, time) stopped the search before it could
+// decide; the report is still written and says so. 4 could not finish: an internal error
+// (the model or the engine failed, a trace did not replay, a panic) or an output that could
+// not be written after the search; one line on stderr says which.
 package main
 
 import (
@@ -34,6 +36,7 @@ const (
 	exitViolated   = 1
 	exitBadInput   = 2
 	exitIncomplete = 3
+	exitInternal   = 4
 )
 
 // gcPercent is the garbage collector's target unless GOGC says otherwise. The search's heap
@@ -73,7 +76,13 @@ func commands() []command {
 // run is main without the process: it returns the exit code. Every error is reported as one
 // line on stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	code, err := dispatch(ctx, args, stdout, stderr)
+	return runWith(ctx, commands(), args, stdout, stderr)
+}
+
+// runWith is run with the commands to choose from. A command that panics is an internal
+// error: one line, exit 4.
+func runWith(ctx context.Context, cmds []command, args []string, stdout, stderr io.Writer) int {
+	code, err := dispatchSafely(ctx, cmds, args, stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "verify: %s\n", oneLine(err))
 		if code == exitOK {
@@ -83,7 +92,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+// dispatchSafely is dispatch with a panic turned into an internal error.
+func dispatchSafely(ctx context.Context, cmds []command, args []string, stdout, stderr io.Writer) (code int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			code, err = exitInternal, fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return dispatch(ctx, cmds, args, stdout, stderr)
+}
+
+func dispatch(ctx context.Context, cmds []command, args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return runCheck(ctx, args, stdout, stderr)
 	}
@@ -91,7 +110,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if name == "help" {
 		return help(rest, stdout)
 	}
-	for _, c := range commands() {
+	for _, c := range cmds {
 		if c.name == name {
 			return c.run(ctx, rest, stdout, stderr)
 		}
@@ -113,7 +132,8 @@ func help(args []string, stdout io.Writer) (int, error) {
 		for _, c := range commands() {
 			fmt.Fprintf(stdout, "  %-9s %s\n", c.name, c.summary)
 		}
-		fmt.Fprintln(stdout, "\nexit codes: 0 all hold, 1 a violation, 2 bad input, 3 incomplete (a bound was hit)")
+		fmt.Fprintln(stdout, "\nexit codes: 0 all hold, 1 a violation, 2 bad input, 3 incomplete (a bound was hit),")
+		fmt.Fprintln(stdout, "  4 could not finish (an internal error, or an output that could not be written)")
 		fmt.Fprintln(stdout, "run 'verify help COMMAND' for a command's flags")
 		return exitOK, nil
 	}

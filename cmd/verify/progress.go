@@ -33,7 +33,8 @@ func newProgress(w io.Writer, enabled bool) *progress {
 	)}
 }
 
-func (p *progress) update(pr checker.Progress) {
+// Update shows a snapshot of the search.
+func (p *progress) Update(pr checker.Progress) {
 	if p.bar == nil {
 		return
 	}
@@ -44,7 +45,8 @@ func (p *progress) update(pr checker.Progress) {
 	_ = p.bar.Set64(int64(pr.States))
 }
 
-func (p *progress) finish() {
+// Done clears the bar.
+func (p *progress) Done() {
 	if p.bar == nil {
 		return
 	}

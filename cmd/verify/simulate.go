@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
 )
 
@@ -43,7 +45,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	sys := m.sys
 	res, err := checker.Simulate(ctx, sys, checker.SimConfig{Seed: *seed, Walks: *walks, Depth: *depth, Workers: *workers})
 	if err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
 	cfgJSON := configJSON(m.cfg)
 	rep := &report.Report{Schema: report.SchemaID, Tool: "tcpverify", Command: "simulate",
@@ -52,24 +54,25 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		Result: report.Result{Complete: false, Stop: fmt.Sprintf("simulation: %d walks of at most %d steps, seed %d (%d steps in all)", res.Walks, *depth, *seed, res.Steps)},
 	}
 	if rep.Model.Config, err = jsonMarshal(cfgJSON); err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
-	props, charts, err := tellVerdicts(sys.System, m, res.Verdicts, "simulation")
+	verdicts, err := pipeline.Tell(sys.System, m.variant, m.props, res.Verdicts, pipeline.ReportTitle("simulation"))
 	if err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
-	rep.Properties = props
+	var charts map[string]*msc.Chart
+	rep.Properties, charts = reportProperties(verdicts)
 	code := exitIncomplete
-	for _, p := range props {
-		if p.Trace != nil {
+	for _, v := range verdicts {
+		if v.Status == checker.Violated {
 			code = exitViolated
 		}
 	}
 	if err := writeReports(*out, rep); err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
 	if err := writeReportDirCharts(*out, charts); err != nil {
-		return exitBadInput, err
+		return exitInternal, err
 	}
 	fmt.Fprintf(stdout, "simulated %d walks, %d steps (seed %d)\n", res.Walks, res.Steps, *seed)
 	for _, p := range rep.Properties {

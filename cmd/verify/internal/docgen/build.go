@@ -73,7 +73,7 @@ func Build(ctx context.Context, runs *Runs) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.addChart(traceName(r.Claim, r.Variant), r.Chart, r.Loop, p[0].Kind.String()); err != nil {
+		if err := s.addChart(traceName(r.Claim, r.Variant), r.Chart, r.Loop, p[0].Kind); err != nil {
 			return nil, err
 		}
 	}
@@ -116,7 +116,7 @@ func Build(ctx context.Context, runs *Runs) (*Set, error) {
 func traceName(claim, variant string) string { return "msc-" + claim + "-" + variant }
 
 // addChart adds a chart's DOT and its story as a markdown fragment.
-func (s *Set) addChart(name string, c *msc.Chart, loop int, kind string) error {
+func (s *Set) addChart(name string, c *msc.Chart, loop int, kind checker.Kind) error {
 	var b strings.Builder
 	if err := c.Write(&b); err != nil {
 		return fmt.Errorf("%s: %w", name, err)

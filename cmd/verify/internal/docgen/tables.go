@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/properties"
 )
@@ -102,9 +104,9 @@ func PropertiesTable(runs *Runs) string {
 		i := slices.IndexFunc(c.Verdicts, func(v Verdict) bool { return v.Property == p.Name })
 		if i >= 0 {
 			v := c.Verdicts[i]
-			verdict = "**" + v.Status + "**"
+			verdict = "**" + v.Status.String() + "**"
 			if v.Chart != nil {
-				trace = fmt.Sprintf("[%s, %d steps](diagrams/%s.svg)", role(p.Kind.String()), v.Steps,
+				trace = fmt.Sprintf("[%s, %d steps](diagrams/%s.svg)", pipeline.Role(p.Kind), v.Steps,
 					traceName("check", v.Property))
 			}
 		}
@@ -112,13 +114,6 @@ func PropertiesTable(runs *Runs) string {
 			cell(p.Statement), verdict, trace)
 	}
 	return b.String()
-}
-
-func role(kind string) string {
-	if kind == "sometimes" {
-		return "example"
-	}
-	return "counterexample"
 }
 
 // ClaimsTable lists every claim's runs: the RFC model and each refuting variant, with
@@ -133,14 +128,14 @@ func ClaimsTable(runs *Runs) string {
 			if r.Claim != c.Name {
 				continue
 			}
-			good = good && r.OK
+			good = good && r.OK()
 			mark := "ok"
-			if !r.OK {
+			if !r.OK() {
 				mark = "**FAIL**"
 			}
 			trace := "–"
 			if r.Chart != nil {
-				trace = fmt.Sprintf("[%s, %d steps", role(c.Property.Kind.String()), r.Steps)
+				trace = fmt.Sprintf("[%s, %d steps", pipeline.Role(c.Property.Kind), r.Steps)
 				if r.Loop >= 0 {
 					trace += fmt.Sprintf(", cycle from step %d", r.Loop+1)
 				}
@@ -221,7 +216,7 @@ func callsText(c fsm.Calls) string {
 
 // storyTable is a chart's image and its steps as a numbered list, for readers who want
 // the text (and for screen readers).
-func storyTable(name string, c *msc.Chart, loop int, kind string) string {
+func storyTable(name string, c *msc.Chart, loop int, kind checker.Kind) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "![%s](diagrams/%s.svg)\n\n", cell(strings.SplitN(c.Title, "\n", 2)[0]), name)
 	fmt.Fprintf(&b, "<details><summary>The %d steps as text</summary>\n\n", len(c.Steps))
@@ -234,9 +229,9 @@ func storyTable(name string, c *msc.Chart, loop int, kind string) string {
 		mark := ""
 		if st.Highlight {
 			switch kind {
-			case "sometimes":
+			case checker.KindSometimes:
 				mark = " **(the example is reached)**"
-			case "eventually", "deadlock":
+			case checker.KindEventually, checker.KindDeadlock:
 				mark = " **(nothing more can happen, and the property never held)**"
 			default:
 				mark = " **(the property is violated)**"

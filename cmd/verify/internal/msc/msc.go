@@ -86,6 +86,32 @@ func (c *Chart) Write(w io.Writer) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	d := newDrawing(c)
+	for row := 0; row <= d.last; row++ {
+		d.drawRow(row)
+	}
+	d.drawColumns()
+	for _, m := range c.Messages {
+		d.drawMessage(m)
+	}
+	if _, err := io.WriteString(w, d.g.String()); err != nil {
+		return fmt.Errorf("msc: write: %w", err)
+	}
+	return nil
+}
+
+// drawing is a chart being drawn: a grid of nodes, one row per step and one column for
+// the step notes, each lifeline and the network between lifeline 0 and the others.
+type drawing struct {
+	c     *Chart
+	g     *dot.Graph
+	rows  int // the chart's steps
+	last  int // the last row drawn: rows, or one more for segments still in flight
+	nodes map[string]dot.Node
+}
+
+// newDrawing starts the graph: its layout attributes and title.
+func newDrawing(c *Chart) *drawing {
 	g := dot.NewGraph(dot.Directed)
 	g.ID(`"msc"`)
 	g.Attr("newrank", "true")
@@ -102,7 +128,6 @@ func (c *Chart) Write(w io.Writer) error {
 	}
 	g.Label(title)
 	rows := len(c.Steps)
-	nl := len(c.Lifelines)
 	// Segments still in flight at the end point into one more row, so that their arrows
 	// are diagonals too and their labels clear the last states.
 	last := rows
@@ -111,72 +136,96 @@ func (c *Chart) Write(w io.Writer) error {
 			last = rows + 1
 		}
 	}
-	// Columns: step notes, lifeline 0, the network, lifelines 1..n-1.
-	node := func(col string, row int) string { return fmt.Sprintf("%s_%03d", col, row) }
-	life := func(i int) string { return fmt.Sprintf("l%d", i) }
-	nodes := map[string]dot.Node{}
-	add := func(sub *dot.Graph, id string) dot.Node {
-		n := sub.Node(id).Attr("fontname", "Helvetica").Attr("fontsize", "11")
-		nodes[id] = n
-		return n
-	}
-	for row := 0; row <= last; row++ {
-		sub := g.Subgraph(fmt.Sprintf("row%03d", row))
-		sub.Attr("rank", "same")
-		note := add(sub, node("note", row)).Attr("shape", "plaintext")
-		switch {
-		case row == 0:
-			note.Label("")
-		case row > rows:
-			note.Label("(end: still in flight)").Attr("fontsize", "10").Attr("fontcolor", "gray40")
-		default:
-			st := c.Steps[row-1]
-			note.Label(fmt.Sprintf("%d  %s", row, st.Note)).Attr("fontsize", "10")
-			if st.Highlight {
-				note.Attr("fontcolor", "red")
-			}
-			if c.LoopFrom > 0 && row >= c.LoopFrom {
-				note.Attr("fontcolor", "blue")
-			}
-		}
-		var order []dot.Node
-		order = append(order, note)
-		for i := 0; i < nl; i++ {
-			n := add(sub, node(life(i), row))
-			label := ""
-			switch {
-			case row == 0:
-				label = c.Lifelines[i].Name + "\n" + c.Lifelines[i].Start
-			case row <= rows:
-				label = c.Steps[row-1].States[i]
-			}
-			if label == "" {
-				n.Attr("shape", "point").Attr("width", "0.06").Label("")
-			} else {
-				n.Attr("shape", "box").Attr("style", "rounded").Label(label)
-				if row > 0 && row <= rows && c.Steps[row-1].Highlight {
-					n.Attr("color", "red").Attr("fontcolor", "red")
-				}
-			}
-			order = append(order, n)
-			if i == 0 {
-				// The invisible network column is wide so that arrows have room for labels.
-				net := add(sub, node("net", row)).Attr("shape", "box").Attr("width", "3.2").Attr("style", "invis").Label("")
-				order = append(order, net)
-			}
-		}
-		// Invisible same-rank edges keep the columns in order.
-		for k := 1; k < len(order); k++ {
-			sub.Edge(order[k-1], order[k]).Attr("style", "invis")
+	return &drawing{c: c, g: g, rows: rows, last: last, nodes: map[string]dot.Node{}}
+}
+
+// cell names the node of a column at a row.
+func cell(col string, row int) string { return fmt.Sprintf("%s_%03d", col, row) }
+
+// life names lifeline i's column.
+func life(i int) string { return fmt.Sprintf("l%d", i) }
+
+func (d *drawing) add(sub *dot.Graph, id string) dot.Node {
+	n := sub.Node(id).Attr("fontname", "Helvetica").Attr("fontsize", "11")
+	d.nodes[id] = n
+	return n
+}
+
+// drawRow draws one row at one rank, columns in order: the step note, lifeline 0, the
+// network, lifelines 1..n-1.
+func (d *drawing) drawRow(row int) {
+	c := d.c
+	sub := d.g.Subgraph(fmt.Sprintf("row%03d", row))
+	sub.Attr("rank", "same")
+	order := []dot.Node{d.drawNote(sub, row)}
+	for i := range c.Lifelines {
+		order = append(order, d.drawState(sub, i, row))
+		if i == 0 {
+			// The invisible network column is wide so that arrows have room for labels.
+			net := d.add(sub, cell("net", row)).Attr("shape", "box").Attr("width", "3.2").Attr("style", "invis").Label("")
+			order = append(order, net)
 		}
 	}
+	// Invisible same-rank edges keep the columns in order.
+	for k := 1; k < len(order); k++ {
+		sub.Edge(order[k-1], order[k]).Attr("style", "invis")
+	}
+}
+
+// drawNote draws a row's step note: nothing at row 0, the step, or the in-flight end.
+func (d *drawing) drawNote(sub *dot.Graph, row int) dot.Node {
+	note := d.add(sub, cell("note", row)).Attr("shape", "plaintext")
+	switch {
+	case row == 0:
+		note.Label("")
+	case row > d.rows:
+		note.Label("(end: still in flight)").Attr("fontsize", "10").Attr("fontcolor", "gray40")
+	default:
+		st := d.c.Steps[row-1]
+		note.Label(fmt.Sprintf("%d  %s", row, st.Note)).Attr("fontsize", "10")
+		if st.Highlight {
+			note.Attr("fontcolor", "red")
+		}
+		if d.c.LoopFrom > 0 && row >= d.c.LoopFrom {
+			note.Attr("fontcolor", "blue")
+		}
+	}
+	return note
+}
+
+// drawState draws lifeline i at a row: its name and start at row 0, a box where its state
+// changed, a point elsewhere.
+func (d *drawing) drawState(sub *dot.Graph, i, row int) dot.Node {
+	c := d.c
+	n := d.add(sub, cell(life(i), row))
+	label := ""
+	switch {
+	case row == 0:
+		label = c.Lifelines[i].Name + "\n" + c.Lifelines[i].Start
+	case row <= d.rows:
+		label = c.Steps[row-1].States[i]
+	}
+	if label == "" {
+		n.Attr("shape", "point").Attr("width", "0.06").Label("")
+	} else {
+		n.Attr("shape", "box").Attr("style", "rounded").Label(label)
+		if row > 0 && row <= d.rows && c.Steps[row-1].Highlight {
+			n.Attr("color", "red").Attr("fontcolor", "red")
+		}
+	}
+	return n
+}
+
+// drawColumns links each column top to bottom: lifelines as gray lines, the note and
+// network columns invisibly.
+func (d *drawing) drawColumns() {
 	cols := []string{"note", "net"}
-	for i := 0; i < nl; i++ {
+	for i := range d.c.Lifelines {
 		cols = append(cols, life(i))
 	}
 	for _, col := range cols {
-		for row := 1; row <= last; row++ {
-			e := g.Edge(nodes[node(col, row-1)], nodes[node(col, row)]).Attr("weight", "100")
+		for row := 1; row <= d.last; row++ {
+			e := d.g.Edge(d.nodes[cell(col, row-1)], d.nodes[cell(col, row)]).Attr("weight", "100")
 			if strings.HasPrefix(col, "l") {
 				e.Attr("dir", "none").Attr("color", "gray40")
 			} else {
@@ -184,35 +233,34 @@ func (c *Chart) Write(w io.Writer) error {
 			}
 		}
 	}
-	for _, m := range c.Messages {
-		from := nodes[node("net", m.Sent)]
-		if m.From >= 0 {
-			from = nodes[node(life(m.From), m.Sent)]
-		}
-		var to dot.Node
-		label := m.Label
-		switch {
-		case m.Recv >= 0:
-			to = nodes[node(life(m.To), m.Recv)]
-		case m.Lost > 0:
-			to = nodes[node("net", m.Lost)]
-			label += " (lost)"
-		default:
-			to = nodes[node("net", last)]
-			label += " (in flight)"
-		}
-		e := g.Edge(from, to).Attr("xlabel", label).Attr("constraint", "false").Attr("fontname", "Helvetica").Attr("fontsize", "10")
-		switch {
-		case m.Old:
-			e.Attr("style", "dashed").Attr("color", "darkorange3").Attr("fontcolor", "darkorange3")
-		case m.Lost > 0:
-			e.Attr("arrowhead", "tee").Attr("color", "gray50").Attr("fontcolor", "gray40")
-		case m.Recv < 0:
-			e.Attr("style", "dotted")
-		}
+}
+
+// drawMessage draws a message as an arrow from its sender's row to where it ended:
+// delivered, lost in the network, or still in flight at the end.
+func (d *drawing) drawMessage(m Message) {
+	from := d.nodes[cell("net", m.Sent)]
+	if m.From >= 0 {
+		from = d.nodes[cell(life(m.From), m.Sent)]
 	}
-	if _, err := io.WriteString(w, g.String()); err != nil {
-		return fmt.Errorf("msc: write: %w", err)
+	var to dot.Node
+	label := m.Label
+	switch {
+	case m.Recv >= 0:
+		to = d.nodes[cell(life(m.To), m.Recv)]
+	case m.Lost > 0:
+		to = d.nodes[cell("net", m.Lost)]
+		label += " (lost)"
+	default:
+		to = d.nodes[cell("net", d.last)]
+		label += " (in flight)"
 	}
-	return nil
+	e := d.g.Edge(from, to).Attr("xlabel", label).Attr("constraint", "false").Attr("fontname", "Helvetica").Attr("fontsize", "10")
+	switch {
+	case m.Old:
+		e.Attr("style", "dashed").Attr("color", "darkorange3").Attr("fontcolor", "darkorange3")
+	case m.Lost > 0:
+		e.Attr("arrowhead", "tee").Attr("color", "gray50").Attr("fontcolor", "gray40")
+	case m.Recv < 0:
+		e.Attr("style", "dotted")
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tcpverify/tcpverify/checker"
 )
 
 // WriteMarkdown writes r for people: the verdicts first, then the figures, then each trace
@@ -93,7 +95,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 func (r *Report) violated() int {
 	n := 0
 	for _, p := range r.Properties {
-		if p.Status == "violated" {
+		if p.Status == checker.Violated.String() { // the report holds statuses as JSON spells them
 			n++
 		}
 	}

@@ -1,0 +1,126 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
+	"github.com/tcpverify/tcpverify/fsm"
+	"github.com/tcpverify/tcpverify/properties"
+)
+
+// ClaimRun is one model of a claim: the RFC's, which must satisfy the property, or a
+// refuting variant's, which must violate it. For a Sometimes property, holds means that
+// its example is reachable.
+type ClaimRun struct {
+	Claim    string
+	Property string
+	Variant  string
+	Want     checker.Status
+	Got      checker.Status
+	// Steps is the trace length (-1 for none); Loop the step a lasso returns to (-1).
+	Steps  int
+	Loop   int
+	States uint64
+	// Chart is the trace as a message sequence chart, nil for none.
+	Chart *msc.Chart
+	// MSC, when set, names the file the chart is written to: JSON then carries the name
+	// instead of the chart.
+	MSC string
+}
+
+// OK says whether the run found what the claim wants.
+func (r ClaimRun) OK() bool { return r.Got == r.Want }
+
+// Want is the verdict a claim wants of variant: the RFC model holds, a refuter violates.
+func Want(variant string) checker.Status {
+	if variant == fsm.RFC {
+		return checker.Holds
+	}
+	return checker.Violated
+}
+
+// RunClaim checks the claim's property alone on the variant, at the claim's config.
+func RunClaim(ctx context.Context, c properties.Claim, variant string, search checker.Config, watch Watcher) (ClaimRun, error) {
+	job := Job{Config: c.Config, Variant: variant, Properties: []properties.Property{c.Property},
+		Search: search, Watch: watch, Title: ClaimTitle}
+	res, err := Run(ctx, job)
+	if err != nil {
+		return ClaimRun{}, fmt.Errorf("claim %s, variant %s: %w", c.Name, variant, err)
+	}
+	v := res.Verdicts[0]
+	r := ClaimRun{Claim: c.Name, Property: c.Property.Name, Variant: variant, Want: Want(variant),
+		Got: v.Status, Steps: v.Steps(), Loop: v.Loop(), States: res.Summary.States}
+	if v.Story != nil {
+		r.Chart = v.Story.Chart
+	}
+	return r, nil
+}
+
+// claimJSON is a ClaimRun as verify claims --format json and docs/generated/runs.json
+// spell it.
+type claimJSON struct {
+	Claim    string     `json:"claim"`
+	Property string     `json:"property"`
+	Variant  string     `json:"variant"`
+	Want     string     `json:"want"`
+	Got      string     `json:"got"`
+	OK       bool       `json:"ok"`
+	Steps    int        `json:"steps"`
+	Loop     int        `json:"loop"`
+	States   uint64     `json:"states"`
+	MSC      string     `json:"msc,omitempty"`
+	Chart    *msc.Chart `json:"chart,omitempty"`
+}
+
+// MarshalJSON spells the verdicts as words and adds ok; the chart is carried by its file
+// name (MSC) when it has one, inline otherwise.
+func (r ClaimRun) MarshalJSON() ([]byte, error) {
+	j := claimJSON{Claim: r.Claim, Property: r.Property, Variant: r.Variant, Want: r.Want.String(),
+		Got: r.Got.String(), OK: r.OK(), Steps: r.Steps, Loop: r.Loop, States: r.States, MSC: r.MSC}
+	if r.MSC == "" {
+		j.Chart = r.Chart
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote, rejecting unknown fields and verdicts.
+func (r *ClaimRun) UnmarshalJSON(data []byte) error {
+	var j claimJSON
+	if err := decodeStrict(data, &j); err != nil {
+		return err
+	}
+	want, err := ParseStatus(j.Want)
+	if err != nil {
+		return fmt.Errorf("claim %s: want: %w", j.Claim, err)
+	}
+	got, err := ParseStatus(j.Got)
+	if err != nil {
+		return fmt.Errorf("claim %s: got: %w", j.Claim, err)
+	}
+	*r = ClaimRun{Claim: j.Claim, Property: j.Property, Variant: j.Variant, Want: want, Got: got,
+		Steps: j.Steps, Loop: j.Loop, States: j.States, Chart: j.Chart, MSC: j.MSC}
+	if r.OK() != j.OK {
+		return fmt.Errorf("claim %s: ok is %v but want %s, got %s", j.Claim, j.OK, j.Want, j.Got)
+	}
+	return nil
+}
+
+// ParseStatus reads a verdict as checker.Status.String spells it.
+func ParseStatus(s string) (checker.Status, error) {
+	for _, st := range []checker.Status{checker.Unknown, checker.Holds, checker.Violated} {
+		if st.String() == s {
+			return st, nil
+		}
+	}
+	return checker.Unknown, fmt.Errorf("verdict %q: want holds, violated or unknown", s)
+}
+
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}

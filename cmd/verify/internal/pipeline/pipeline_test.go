@@ -1,0 +1,115 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/fsm"
+	"github.com/tcpverify/tcpverify/properties"
+)
+
+// small is a configuration that explores in well under a second.
+func small() fsm.Config {
+	cfg := fsm.DefaultConfig()
+	cfg.SeqBits = 3
+	cfg.Units = [2]uint8{0, 0}
+	cfg.Incarnations = 1
+	cfg.Faults = fsm.Faults{}
+	cfg.OldFrom = [2]bool{}
+	return cfg
+}
+
+func smallClaim() properties.Claim {
+	return properties.Claim{Name: "ready-before-data", Property: properties.NoHalfOpenAcceptance,
+		Refuters: []string{"two-way-handshake"}, Config: small()}
+}
+
+func TestRunTellsAViolationAsAStoryWithItsChart(t *testing.T) {
+	res, err := Run(context.Background(), Job{Config: small(), Variant: "two-way-handshake",
+		Properties: []properties.Property{properties.NoHalfOpenAcceptance}, Search: checker.Config{Workers: 1}})
+	require.NoError(t, err)
+	assert.True(t, res.Summary.Complete)
+	assert.Positive(t, res.Summary.States)
+	require.Len(t, res.Verdicts, 1)
+	v := res.Verdicts[0]
+	assert.Equal(t, checker.Violated, v.Status)
+	assert.Equal(t, properties.NoHalfOpenAcceptance.Statement, v.Statement)
+	require.NotNil(t, v.Story)
+	assert.Equal(t, len(v.Story.Chart.Steps), v.Steps())
+	assert.Equal(t, "two-way-handshake: no-half-open-acceptance (counterexample)", v.Story.Chart.Title)
+}
+
+func TestRunWithAnUnknownVariantFails(t *testing.T) {
+	_, err := Run(context.Background(), Job{Config: small(), Variant: "no-such", Properties: properties.All()})
+	assert.Error(t, err)
+}
+
+func TestAClaimHoldsOnTheRFCAndIsRefutedByItsVariant(t *testing.T) {
+	c := smallClaim()
+	rfc, err := RunClaim(context.Background(), c, fsm.RFC, checker.Config{Workers: 1}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, checker.Holds, rfc.Want)
+	assert.Equal(t, checker.Holds, rfc.Got)
+	assert.True(t, rfc.OK())
+	assert.Equal(t, -1, rfc.Steps)
+	assert.Nil(t, rfc.Chart)
+
+	ref, err := RunClaim(context.Background(), c, "two-way-handshake", checker.Config{Workers: 1}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, checker.Violated, ref.Want)
+	assert.Equal(t, checker.Violated, ref.Got)
+	assert.True(t, ref.OK())
+	require.NotNil(t, ref.Chart)
+	assert.Equal(t, "no-half-open-acceptance under two-way-handshake: violated (counterexample)", ref.Chart.Title)
+}
+
+func TestAClaimRunSpellsItsVerdictsAsWordsInJSON(t *testing.T) {
+	r := ClaimRun{Claim: "c", Property: "p", Variant: "v", Want: checker.Violated, Got: checker.Unknown,
+		Steps: -1, Loop: -1, States: 7}
+	data, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"claim":"c","property":"p","variant":"v","want":"violated","got":"unknown","ok":false,"steps":-1,"loop":-1,"states":7}`, string(data))
+	var back ClaimRun
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.Equal(t, r, back)
+}
+
+func TestAClaimRunCarriesItsChartFileNameInsteadOfTheChart(t *testing.T) {
+	ref, err := RunClaim(context.Background(), smallClaim(), "two-way-handshake", checker.Config{Workers: 1}, nil)
+	require.NoError(t, err)
+	inline, err := json.Marshal(ref)
+	require.NoError(t, err)
+	assert.Contains(t, string(inline), `"chart":`)
+	assert.NotContains(t, string(inline), `"msc":`)
+	ref.MSC = "msc-x.dot"
+	named, err := json.Marshal(ref)
+	require.NoError(t, err)
+	assert.Contains(t, string(named), `"msc":"msc-x.dot"`)
+	assert.NotContains(t, string(named), `"chart":`)
+}
+
+func TestReadingAClaimRunRejectsUnknownVerdictsAndFields(t *testing.T) {
+	for _, bad := range []string{
+		`{"claim":"c","property":"p","variant":"v","want":"maybe","got":"holds","ok":false,"steps":-1,"loop":-1,"states":1}`,
+		`{"claim":"c","property":"p","variant":"v","want":"holds","got":"holds","ok":true,"steps":-1,"loop":-1,"states":1,"colour":1}`,
+		`{"claim":"c","property":"p","variant":"v","want":"holds","got":"holds","ok":false,"steps":-1,"loop":-1,"states":1}`,
+	} {
+		var r ClaimRun
+		assert.Error(t, json.Unmarshal([]byte(bad), &r), bad)
+	}
+}
+
+func TestParseStatusReadsWhatStringWrites(t *testing.T) {
+	for _, s := range []checker.Status{checker.Unknown, checker.Holds, checker.Violated} {
+		got, err := ParseStatus(s.String())
+		require.NoError(t, err)
+		assert.Equal(t, s, got)
+	}
+	_, err := ParseStatus("Holds")
+	assert.Error(t, err)
+}
