@@ -79,8 +79,8 @@ type RuleInfo struct {
 	ID     RuleID
 	Name   string
 	From   []State
-	Event  string // "open", "segment", "retransmit", ...
-	Phase  string
+	On     EventKind
+	Phase  Phase
 	Guard  Guard
 	Do     []string
 	To     State  // Stay for a self-loop
@@ -94,7 +94,7 @@ func Describe(rules []Rule) []RuleInfo {
 	out := make([]RuleInfo, 0, len(rules))
 	for _, r := range rules {
 		info := RuleInfo{
-			ID: r.ID, Name: r.Name, From: r.From.States(), Event: r.On.String(), Phase: r.Phase.String(),
+			ID: r.ID, Name: r.Name, From: r.From.States(), On: r.On, Phase: r.Phase,
 			Guard: r.Guard, To: r.To, Emits: r.Emit.String(), Report: r.Report.String(),
 			Cite: r.Cite,
 		}
@@ -116,7 +116,7 @@ func (i RuleInfo) String() string {
 		names[k] = s.String()
 	}
 	b.WriteString(strings.Join(names, "|"))
-	b.WriteString(" --" + i.Event)
+	b.WriteString(" --" + i.On.String())
 	if g := i.Guard.String(); g != "" {
 		b.WriteString("[" + g + "]")
 	}

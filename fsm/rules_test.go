@@ -132,12 +132,12 @@ func TestDescribeGivesEachRuleStaticDrawingData(t *testing.T) {
 	for _, info := range infos {
 		byName[info.Name] = info
 		assert.NotEmpty(t, info.From)
-		assert.NotEmpty(t, info.Event)
+		assert.NotZero(t, info.On)
 		assert.NotEmpty(t, info.Cite)
 	}
 	syn := byName["listen/syn"]
 	assert.Equal(t, []State{StateListen}, syn.From)
-	assert.Equal(t, "segment", syn.Event)
+	assert.Equal(t, EvSegment, syn.On)
 	assert.Equal(t, StateSynReceived, syn.To)
 	assert.Equal(t, "SYN,ACK", syn.Emits)
 	assert.Equal(t, "syn", syn.Guard.String())

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/docgen"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/properties"
 )
@@ -81,7 +83,7 @@ func TestTheRecordedTracesStillReplay(t *testing.T) {
 			require.NoError(t, err)
 			sys, err := fsm.NewSystem(c.Config, r.Variant)
 			require.NoError(t, err)
-			require.NoError(t, docgen.Replay(sys, r.Chart))
+			require.NoError(t, docgen.Replay(sys, r.Actions, r.Chart))
 		})
 	}
 	for _, v := range runs.Check.Verdicts {
@@ -91,9 +93,36 @@ func TestTheRecordedTracesStillReplay(t *testing.T) {
 		t.Run("check/"+v.Property, func(t *testing.T) {
 			sys, err := fsm.NewSystem(fsm.DefaultConfig(), fsm.RFC)
 			require.NoError(t, err)
-			require.NoError(t, docgen.Replay(sys, v.Chart))
+			require.NoError(t, docgen.Replay(sys, v.Actions, v.Chart))
 		})
 	}
+}
+
+func TestAReplayFailsWhenTheModelNoLongerTellsTheRecordedRun(t *testing.T) {
+	runs := recordedRuns(t)
+	var r *pipeline.ClaimRun
+	for i := range runs.Claims {
+		if runs.Claims[i].Chart != nil && len(runs.Claims[i].Actions) > 1 {
+			r = &runs.Claims[i]
+			break
+		}
+	}
+	require.NotNil(t, r, "no recorded trace to replay")
+	c, err := properties.LookupClaim(r.Claim)
+	require.NoError(t, err)
+	sys, err := fsm.NewSystem(c.Config, r.Variant)
+	require.NoError(t, err)
+	require.NoError(t, docgen.Replay(sys, r.Actions, r.Chart))
+
+	chart := *r.Chart
+	chart.Steps = slices.Clone(chart.Steps)
+	chart.Steps[0].Note += " (changed)"
+	assert.ErrorContains(t, docgen.Replay(sys, r.Actions, &chart), "step 1: the chart says")
+
+	acts := slices.Clone(r.Actions)
+	acts[0], acts[1] = acts[1], acts[0]
+	assert.ErrorContains(t, docgen.Replay(sys, acts, r.Chart), "not enabled")
+	assert.ErrorContains(t, docgen.Replay(sys, acts[1:], r.Chart), "actions recorded for a chart of")
 }
 
 func TestDocsRejectsBadFlags(t *testing.T) {

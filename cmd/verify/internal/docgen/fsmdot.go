@@ -26,8 +26,8 @@ func (e edge) escape(info fsm.RuleInfo) bool {
 	if e.to != fsm.StateClosed || e.self() {
 		return false
 	}
-	switch info.Event {
-	case "abort", "user-timeout", "crash":
+	switch info.On {
+	case fsm.EvAbort, fsm.EvUserTimeout, fsm.EvCrash:
 		return true
 	}
 	return info.Guard.Has(fsm.CondRST)
@@ -50,10 +50,10 @@ func edgesOf(rules []fsm.RuleInfo) []edge {
 }
 
 // eventText is how a diagram names an event kind.
-var eventText = map[string]string{
-	"open": "OPEN", "listen": "passive OPEN", "send": "SEND", "close": "CLOSE", "abort": "ABORT",
-	"retransmit": "retransmission timeout", "2msl": "2MSL timeout", "user-timeout": "user timeout",
-	"crash": "crash",
+var eventText = map[fsm.EventKind]string{
+	fsm.EvOpen: "OPEN", fsm.EvListen: "passive OPEN", fsm.EvSend: "SEND", fsm.EvClose: "CLOSE",
+	fsm.EvAbort: "ABORT", fsm.EvRetransmit: "retransmission timeout", fsm.EvTimeWait: "2MSL timeout",
+	fsm.EvUserTimeout: "user timeout", fsm.EvCrash: "crash",
 }
 
 // segmentText names what arrives for a segment rule, e.g. "SYN,ACK" for "syn&ack-acks-syn":
@@ -92,11 +92,11 @@ func section(cite string) string {
 // edgeLabel is one line: event, what is sent, and the section, e.g.
 // "rcv SYN / snd SYN,ACK (§3.10.7.2)".
 func edgeLabel(r fsm.RuleInfo) string {
-	ev := eventText[r.Event]
-	if r.Event == "segment" {
-		ev = "rcv " + segmentText(r.Guard, r.Phase)
+	ev := eventText[r.On]
+	if r.On == fsm.EvSegment {
+		ev = "rcv " + segmentText(r.Guard, r.Phase.String())
 	} else if ev == "" {
-		ev = r.Event
+		ev = r.On.String()
 	}
 	if r.Emits != "" {
 		ev += " / snd " + r.Emits
@@ -210,8 +210,8 @@ func caption(infos []fsm.RuleInfo) []string {
 			if !e.escape(r) {
 				continue
 			}
-			what := eventText[r.Event]
-			if r.Event == "segment" {
+			what := eventText[r.On]
+			if r.On == fsm.EvSegment {
 				what = "rcv RST"
 			}
 			if r.Emits != "" {

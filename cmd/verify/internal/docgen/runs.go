@@ -45,22 +45,25 @@ type Verdict struct {
 	Loop  int
 	// Chart is the trace as a message sequence chart, nil for none.
 	Chart *msc.Chart
+	// Actions are the trace's actions, one per chart step.
+	Actions []fsm.Action
 }
 
 // verdictJSON is a Verdict as runs.json spells it.
 type verdictJSON struct {
-	Property string     `json:"property"`
-	Kind     string     `json:"kind"`
-	Status   string     `json:"status"`
-	Steps    int        `json:"steps"`
-	Loop     int        `json:"loop"`
-	Chart    *msc.Chart `json:"chart,omitempty"`
+	Property string       `json:"property"`
+	Kind     string       `json:"kind"`
+	Status   string       `json:"status"`
+	Steps    int          `json:"steps"`
+	Loop     int          `json:"loop"`
+	Chart    *msc.Chart   `json:"chart,omitempty"`
+	Actions  []fsm.Action `json:"actions,omitempty"`
 }
 
 // MarshalJSON spells the kind and the verdict as words.
 func (v Verdict) MarshalJSON() ([]byte, error) {
 	return json.Marshal(verdictJSON{Property: v.Property, Kind: v.Kind.String(), Status: v.Status.String(),
-		Steps: v.Steps, Loop: v.Loop, Chart: v.Chart})
+		Steps: v.Steps, Loop: v.Loop, Chart: v.Chart, Actions: v.Actions})
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote.
@@ -79,7 +82,7 @@ func (v *Verdict) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return fmt.Errorf("property %s: %w", j.Property, err)
 	}
-	*v = Verdict{Property: j.Property, Kind: kind, Status: status, Steps: j.Steps, Loop: j.Loop, Chart: j.Chart}
+	*v = Verdict{Property: j.Property, Kind: kind, Status: status, Steps: j.Steps, Loop: j.Loop, Chart: j.Chart, Actions: j.Actions}
 	return nil
 }
 
@@ -134,7 +137,7 @@ func checkRun(res *pipeline.Result) CheckRun {
 	for _, v := range res.Verdicts {
 		out := Verdict{Property: v.Name, Kind: v.Kind, Status: v.Status, Steps: v.Steps(), Loop: v.Loop()}
 		if v.Story != nil {
-			out.Chart = v.Story.Chart
+			out.Chart, out.Actions = v.Story.Chart, v.Story.Actions
 		}
 		cr.Verdicts = append(cr.Verdicts, out)
 	}

@@ -47,7 +47,7 @@ func RulesTable(rules []fsm.Rule) string {
 			to = "(same)"
 		}
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", i+1, code(r.Name),
-			stateList(r.From), r.Event, r.Phase, cell(code(r.Guard.String())), cell(code(strings.Join(r.Do, ", "))),
+			stateList(r.From), r.On, r.Phase, cell(code(r.Guard.String())), cell(code(strings.Join(r.Do, ", "))),
 			to, r.Emits, r.Report, cell(strings.TrimPrefix(r.Cite, "RFC 9293 ")))
 	}
 	return b.String()

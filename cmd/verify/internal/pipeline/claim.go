@@ -27,6 +27,8 @@ type ClaimRun struct {
 	States uint64
 	// Chart is the trace as a message sequence chart, nil for none.
 	Chart *msc.Chart
+	// Actions are the trace's actions, one per chart step.
+	Actions []fsm.Action
 	// MSC, when set, names the file the chart is written to: JSON then carries the name
 	// instead of the chart.
 	MSC string
@@ -55,7 +57,7 @@ func RunClaim(ctx context.Context, c properties.Claim, variant string, search ch
 	r := ClaimRun{Claim: c.Name, Property: c.Property.Name, Variant: variant, Want: Want(variant),
 		Got: v.Status, Steps: v.Steps(), Loop: v.Loop(), States: res.Summary.States}
 	if v.Story != nil {
-		r.Chart = v.Story.Chart
+		r.Chart, r.Actions = v.Story.Chart, v.Story.Actions
 	}
 	return r, nil
 }
@@ -63,17 +65,18 @@ func RunClaim(ctx context.Context, c properties.Claim, variant string, search ch
 // claimJSON is a ClaimRun as verify claims --format json and docs/generated/runs.json
 // spell it.
 type claimJSON struct {
-	Claim    string     `json:"claim"`
-	Property string     `json:"property"`
-	Variant  string     `json:"variant"`
-	Want     string     `json:"want"`
-	Got      string     `json:"got"`
-	OK       bool       `json:"ok"`
-	Steps    int        `json:"steps"`
-	Loop     int        `json:"loop"`
-	States   uint64     `json:"states"`
-	MSC      string     `json:"msc,omitempty"`
-	Chart    *msc.Chart `json:"chart,omitempty"`
+	Claim    string       `json:"claim"`
+	Property string       `json:"property"`
+	Variant  string       `json:"variant"`
+	Want     string       `json:"want"`
+	Got      string       `json:"got"`
+	OK       bool         `json:"ok"`
+	Steps    int          `json:"steps"`
+	Loop     int          `json:"loop"`
+	States   uint64       `json:"states"`
+	MSC      string       `json:"msc,omitempty"`
+	Chart    *msc.Chart   `json:"chart,omitempty"`
+	Actions  []fsm.Action `json:"actions,omitempty"`
 }
 
 // MarshalJSON spells the verdicts as words and adds ok; the chart is carried by its file
@@ -82,7 +85,7 @@ func (r ClaimRun) MarshalJSON() ([]byte, error) {
 	j := claimJSON{Claim: r.Claim, Property: r.Property, Variant: r.Variant, Want: r.Want.String(),
 		Got: r.Got.String(), OK: r.OK(), Steps: r.Steps, Loop: r.Loop, States: r.States, MSC: r.MSC}
 	if r.MSC == "" {
-		j.Chart = r.Chart
+		j.Chart, j.Actions = r.Chart, r.Actions
 	}
 	return json.Marshal(j)
 }
@@ -102,7 +105,7 @@ func (r *ClaimRun) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("claim %s: got: %w", j.Claim, err)
 	}
 	*r = ClaimRun{Claim: j.Claim, Property: j.Property, Variant: j.Variant, Want: want, Got: got,
-		Steps: j.Steps, Loop: j.Loop, States: j.States, Chart: j.Chart, MSC: j.MSC}
+		Steps: j.Steps, Loop: j.Loop, States: j.States, Chart: j.Chart, Actions: j.Actions, MSC: j.MSC}
 	if r.OK() != j.OK {
 		return fmt.Errorf("claim %s: ok is %v but want %s, got %s", j.Claim, j.OK, j.Want, j.Got)
 	}

@@ -17,6 +17,9 @@ import (
 type Story struct {
 	Trace report.Trace
 	Chart *msc.Chart
+	// Actions are the trace's actions, one per step: the identity of each step, which a
+	// recorded chart keeps so that it can be replayed on a later model.
+	Actions []fsm.Action
 }
 
 // Tell replays tr through sys to recover each step's action (the trace keeps only labels
@@ -59,6 +62,7 @@ func Tell(sys fsm.System, tr *checker.Trace[fsm.SysState], title, role string) (
 			return nil, fmt.Errorf("story: step %d: action %d of %d: trace does not replay", row, step.Index, len(acts))
 		}
 		a := acts[step.Index]
+		st.Actions = append(st.Actions, a)
 		actor := a.Side.String()
 		// Remove what the action consumed from the network, then see what is new.
 		remaining := counts(prev.Net)
