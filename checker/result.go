@@ -2,6 +2,7 @@ package checker
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -35,6 +36,20 @@ func (s Status) String() string {
 		return "violated"
 	}
 	return "unknown"
+}
+
+// MarshalText spells the status as String does, so that reports carry words.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a status as MarshalText wrote it; anything else is an error.
+func (s *Status) UnmarshalText(b []byte) error {
+	for _, st := range []Status{Unknown, Holds, Violated} {
+		if st.String() == string(b) {
+			*s = st
+			return nil
+		}
+	}
+	return fmt.Errorf("verdict %q: want holds, violated or unknown", b)
 }
 
 // Result is what a search found. A violated property is a result, not an error.

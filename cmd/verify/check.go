@@ -123,7 +123,7 @@ func reportProperties(verdicts []pipeline.Verdict) ([]report.Property, map[strin
 	var props []report.Property
 	charts := map[string]*msc.Chart{}
 	for _, v := range verdicts {
-		p := report.Property{Name: v.Name, Kind: v.Kind.String(), Status: v.Status.String(), Description: v.Statement}
+		p := report.Property{Name: v.Name, Kind: v.Kind.String(), Status: v.Status, Description: v.Statement}
 		if v.Story != nil {
 			p.Trace = &v.Story.Trace
 			p.Trace.MSC = "msc-" + v.Name + ".dot"

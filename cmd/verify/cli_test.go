@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcpverify/tcpverify/checker"
+
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
 )
 
@@ -225,7 +227,7 @@ func TestAViolationGivesExitOne(t *testing.T) {
 	r := readReport(t, dir)
 	require.Len(t, r.Properties, 1)
 	p := r.Properties[0]
-	assert.Equal(t, "violated", p.Status)
+	assert.Equal(t, checker.Violated, p.Status)
 	require.NotNil(t, p.Trace)
 	for _, s := range p.Trace.Steps {
 		assert.NotEmpty(t, s.Story)

@@ -95,7 +95,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 func (r *Report) violated() int {
 	n := 0
 	for _, p := range r.Properties {
-		if p.Status == checker.Violated.String() { // the report holds statuses as JSON spells them
+		if p.Status == checker.Violated {
 			n++
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/tcpverify/tcpverify/checker"
 )
 
 // SchemaID names the JSON schema the report follows; it changes only with the schema.
@@ -65,9 +67,9 @@ type Property struct {
 	Name        string `json:"name"`
 	Kind        string `json:"kind"`
 	Description string `json:"description"`
-	// Status is "holds", "violated" or "unknown".
-	Status string `json:"status"`
-	Trace  *Trace `json:"trace,omitempty"`
+	// Status is the verdict, spelt "holds", "violated" or "unknown".
+	Status checker.Status `json:"status"`
+	Trace  *Trace         `json:"trace,omitempty"`
 }
 
 // Trace is a counterexample, or a Sometimes property's example.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tcpverify/tcpverify/checker"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -16,8 +18,8 @@ func sample() *Report {
 		Search: Search{Workers: 2, Visited: "exact"},
 		Result: Result{Complete: true, States: 10, Transitions: 20, MaxDepth: 3, Seconds: 0.5, StatesPerSecond: 20},
 		Properties: []Property{
-			{Name: "no deadlock", Kind: "deadlock", Description: "d", Status: "holds"},
-			{Name: "isn agreement", Kind: "always", Description: "both ISNs agree", Status: "violated", Trace: &Trace{
+			{Name: "no deadlock", Kind: "deadlock", Description: "d", Status: checker.Holds},
+			{Name: "isn agreement", Kind: "always", Description: "both ISNs agree", Status: checker.Violated, Trace: &Trace{
 				Role: "counterexample", Loop: -1, Start: "A=CLOSED B=LISTEN", MSC: "msc-isn-agreement.dot",
 				Steps: []Step{{N: 1, Actor: "A", Action: "A open", Story: "A calls OPEN: CLOSED -> SYN-SENT", State: "A=SYN-SENT B=LISTEN"}},
 			}},
@@ -32,9 +34,16 @@ func TestReportJSONValidatesAgainstItsSchema(t *testing.T) {
 	require.NoError(t, Validate(b.Bytes()))
 }
 
+func TestSchemaRejectsAnUnknownStatus(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, sample().WriteJSON(&b))
+	raw := strings.Replace(b.String(), `"status": "holds"`, `"status": "maybe"`, 1)
+	require.NotEqual(t, b.String(), raw, "the sample has a holding property")
+	require.Error(t, Validate([]byte(raw)))
+}
+
 func TestSchemaRejectsBrokenReports(t *testing.T) {
 	cases := map[string]func(r *Report){
-		"unknown status":            func(r *Report) { r.Properties[0].Status = "maybe" },
 		"incomplete without reason": func(r *Report) { r.Result.Complete = false },
 		"step numbered from zero":   func(r *Report) { r.Properties[1].Trace.Steps[0].N = 0 },
 		"no workers":                func(r *Report) { r.Search.Workers = 0 },
