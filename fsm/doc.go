@@ -1,5 +1,7 @@
 // Package fsm is RFC 9293 connection management for two endpoints over a hostile network,
-// written as a table of rules and explored by the checker.
+// written as a table of rules. It is the model alone: it imports only the standard library
+// and knows nothing of what is checked of it (package properties binds it to properties;
+// package checker explores it).
 //
 // # Endpoint and Step
 //
@@ -18,11 +20,14 @@
 //
 // # Rules are rows
 //
-// Rules (rules.go) is the table, in the order of RFC 9293 §3.10. Each Rule has a name,
-// its from-states, the event, a phase (segments go through the numbered checks of
-// §3.10.7.4 in order; the first matching row of each phase fires), a named guard, named
-// effects, the to-state (or Stay), the kind of segment it sends, what it reports, and the
-// RFC 9293 section it implements. Ignored lists the state/event pairs no row handles,
+// Rules (rules.go) is the table, in the order of RFC 9293 §3.10. Each Rule has an
+// identity (RuleID) and a name, its from-states, the event, a phase (segments go through
+// the numbered checks of §3.10.7.4 in order; the first matching row of each phase fires),
+// a guard (a conjunction of conditions, each a CondID with its name and display text,
+// conds.go), effects (Effect ids), the to-state (or Stay), the kind of segment it sends,
+// what it reports, and the RFC 9293 section it implements. Variants edit rows by RuleID
+// and swap effects by id; an Outcome lists the rows that fired by table index (Fired).
+// Machine.Sends plays n SEND calls, in one step when the table's SEND row allows it. Ignored lists the state/event pairs no row handles,
 // with the reason. Describe turns a table into static rows for drawing.
 //
 // A Variant is a named edit of the table (rows removed, changed or added); Variants lists
