@@ -173,6 +173,8 @@ func expect(s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
 			got = sidesWhere(s, func(g fsm.Ghost) bool { return g.Told })
 		case "stalerun":
 			got = sidesWhere(s, func(g fsm.Ghost) bool { return g.StaleRun })
+		case "stale":
+			got = staleMarks(s)
 		case "delivered":
 			got = fmt.Sprintf("%d,%d", s.Ghost[fsm.A].Delivered, s.Ghost[fsm.B].Delivered)
 		default:
@@ -184,6 +186,19 @@ func expect(s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
 		}
 	}
 	return actual, mismatch
+}
+
+// staleMarks says what old segments did to each side, e.g. "A:none,B:opened+reset".
+func staleMarks(s fsm.SysState) string {
+	var parts []string
+	for side := fsm.A; side <= fsm.B; side++ {
+		m := strings.ReplaceAll(s.Ghost[side].Stale.String(), ",", "+")
+		if m == "" {
+			m = "none"
+		}
+		parts = append(parts, side.String()+":"+m)
+	}
+	return strings.Join(parts, ",")
 }
 
 // sidesWhere lists the sides whose ghost data satisfy pred, as "A", "B", "A,B" or

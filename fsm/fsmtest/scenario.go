@@ -30,7 +30,9 @@ import (
 // system's OldSegments, going to X). expect checks keys after the previous command:
 // A= and B= (states), sent= (segments it put on the network, in order, or none),
 // inflight= (packets in flight), told= (sides told of a reset: A, B, A,B or none),
-// stalerun= (sides an old segment of this run synchronized or fed data), delivered=
+// stalerun= (sides an old segment of this run synchronized or fed data), stale= (what old
+// segments did to each side, as A:marks,B:marks with marks opened, reset, moved, data
+// joined by + or none), delivered=
 // (units delivered to A and B, as a,b).
 
 // Scenario is one parsed case.
