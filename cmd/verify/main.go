@@ -12,9 +12,9 @@
 //	verify help [command]      flags of a command
 //
 // Exit codes: 0 every property holds, 1 a property is violated (or a claim failed), 2 bad
-// input (flags, config file, names, an output directory that cannot be created), 3
-// incomplete: a bound (states, depth, memory, time) stopped the search before it could
-// decide; the report is still written and says so. 4 could not finish: an internal error
+// input (flags, config file, names, an unreadable capture, an output directory that cannot
+// be created), 3 incomplete: a bound (states, depth, memory, time) stopped the search before
+// it could decide, or a capture was cut mid-frame; the report is still written and says so. 4 could not finish: an internal error
 // (the model or the engine failed, a trace did not replay, a panic) or an output that could
 // not be written after the search; one line on stderr says which.
 package main
@@ -132,7 +132,7 @@ func help(args []string, stdout io.Writer) (int, error) {
 		for _, c := range commands() {
 			fmt.Fprintf(stdout, "  %-9s %s\n", c.name, c.summary)
 		}
-		fmt.Fprintln(stdout, "\nexit codes: 0 all hold, 1 a violation, 2 bad input, 3 incomplete (a bound was hit),")
+		fmt.Fprintln(stdout, "\nexit codes: 0 all hold, 1 a violation, 2 bad input, 3 incomplete (a bound was hit, a capture was cut),")
 		fmt.Fprintln(stdout, "  4 could not finish (an internal error, or an output that could not be written)")
 		fmt.Fprintln(stdout, "run 'verify help COMMAND' for a command's flags")
 		return exitOK, nil

@@ -24,16 +24,54 @@ type traceEntry struct {
 	trace.Result
 }
 
+// traceFile says how one file read: its error when it could not be read, where it was
+// cut when it ends mid-frame.
+type traceFile struct {
+	File string `json:"file"`
+	// Error is why the file could not be read; it then has no incarnations.
+	Error string `json:"error,omitempty"`
+	// Cut is set when the file ends in the middle of a frame: the whole frames before
+	// the cut are judged, and Note says where it was cut.
+	Cut  *capture.Cut `json:"cut,omitempty"`
+	Note string       `json:"note,omitempty"`
+	// Incarnations counts this file's entries in traceReport.Incarnations.
+	Incarnations int `json:"incarnations"`
+}
+
 // traceReport is what --format json prints.
 type traceReport struct {
 	Variant string `json:"variant"`
-	// Accepted is true when every incarnation of every file is.
-	Accepted     bool         `json:"accepted"`
+	// Accepted is true when every file could be read and every incarnation of every
+	// file is accepted.
+	Accepted bool `json:"accepted"`
+	// Complete is false when a file could not be read or was cut mid-frame: the
+	// verdicts cover only what was read.
+	Complete     bool         `json:"complete"`
 	Incarnations []traceEntry `json:"incarnations"`
+	// Files lists every file in the order given.
+	Files []traceFile `json:"files"`
 }
 
+// traceHelp is the text above the flags of verify trace -help.
+const traceHelp = `usage: verify trace [flags] FILE...
+
+Checks pcap and pcapng captures against the model, one verdict per incarnation of
+each connection. Every readable file is judged, whatever the others are; a file cut
+in the middle of a frame is judged on the whole frames before the cut.
+
+exit codes:
+  0  every incarnation of every file accepted
+  1  some incarnation rejected (even in a cut file: what was read cannot be explained)
+  2  some file unreadable (one line on stderr each); the others are still judged
+  3  incomplete: a capture was cut mid-frame and everything before the cut is accepted
+
+flags:
+`
+
 // runTrace checks packet captures against the model: exit 0 when every incarnation is
-// accepted, 1 when one is rejected, 2 when a file cannot be read (or the flags are bad).
+// accepted, 1 when one is rejected, 2 when a file cannot be read (or the flags are bad),
+// 3 when a file was cut mid-frame and nothing is rejected. Unreadable and cut files get
+// one line each on stderr; the verdicts on the rest are printed all the same.
 func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("trace")
 	format := fs.String("format", "text", "what to print: text, or json (the same as data)")
@@ -53,21 +91,33 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if err != nil {
 		return exitBadInput, fmt.Errorf("trace: %w", err)
 	}
-	// Read every file before checking any, so that bad input prints nothing but its error.
-	captures := make([]*capture.Capture, len(files))
-	for i, f := range files {
-		if captures[i], err = capture.ReadFile(f); err != nil {
-			return exitBadInput, fmt.Errorf("trace %s: %w", f, err)
+	rep := traceReport{Variant: *variant, Accepted: true, Complete: true,
+		Incarnations: []traceEntry{}, Files: []traceFile{}}
+	var unreadable, cut bool
+	for _, f := range files {
+		tf := traceFile{File: f}
+		c, err := capture.ReadFile(f)
+		if err != nil {
+			unreadable = true
+			rep.Accepted, rep.Complete = false, false
+			tf.Error = oneLine(err)
+			rep.Files = append(rep.Files, tf)
+			fmt.Fprintf(stderr, "verify: trace: %s\n", tf.Error) // the error names the file
+			continue
 		}
-	}
-	rep := traceReport{Variant: *variant, Accepted: true, Incarnations: []traceEntry{}}
-	for i, c := range captures {
+		if c.Cut != nil {
+			cut = true
+			rep.Complete = false
+			tf.Cut, tf.Note = c.Cut, c.Cut.String()
+			fmt.Fprintf(stderr, "verify: trace %s: incomplete: the capture was %s; judged the %d whole frames before it\n",
+				f, tf.Note, c.Cut.Complete)
+		}
 		for _, conn := range capture.Split(c.Segments) {
 			for _, inc := range conn.Incarnations {
 				if err := ctx.Err(); err != nil {
 					return exitIncomplete, fmt.Errorf("trace: %w", err)
 				}
-				e := traceEntry{File: files[i], ClientAddr: inc.Client.String(),
+				e := traceEntry{File: f, ClientAddr: inc.Client.String(),
 					ServerAddr: inc.Server.String(), Incarnation: inc.Index,
 					Segments: len(inc.Segments), Result: trace.Check(m, inc)}
 				if !*showRun {
@@ -75,8 +125,10 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 				}
 				rep.Accepted = rep.Accepted && e.Accepted
 				rep.Incarnations = append(rep.Incarnations, e)
+				tf.Incarnations++
 			}
 		}
+		rep.Files = append(rep.Files, tf)
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -85,14 +137,24 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 			return exitBadInput, fmt.Errorf("trace: write json: %w", err)
 		}
 	} else {
-		for _, e := range rep.Incarnations {
-			printTraceEntry(stdout, e)
-		}
+		printTraceReport(stdout, rep)
 	}
-	if !rep.Accepted {
-		return exitViolated, nil
+	return traceCode(rep, unreadable, cut), nil
+}
+
+// traceCode: unreadable input wins (the run did not judge what it was given), then a
+// rejection (final: a prefix the model cannot explain stays unexplained whatever follows
+// a cut), then a cut (what was read is accepted, what was cut off is unknown).
+func traceCode(rep traceReport, unreadable, cut bool) int {
+	switch {
+	case unreadable:
+		return exitBadInput
+	case !rep.Accepted:
+		return exitViolated
+	case cut:
+		return exitIncomplete
 	}
-	return exitOK, nil
+	return exitOK
 }
 
 // parseFiles parses flags and capture file names, which may come in any order (flags
@@ -102,9 +164,7 @@ func parseFiles(fs *flag.FlagSet, args []string, out io.Writer) ([]string, error
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(out, "usage: verify trace [flags] FILE...\n\n"+
-				"Checks pcap and pcapng captures against the model, one verdict per incarnation of\n"+
-				"each connection. Exit 0 all accepted, 1 some rejected, 2 unreadable input.\n\nflags:\n")
+			fmt.Fprint(out, traceHelp)
 			fs.SetOutput(out)
 			fs.PrintDefaults()
 			fs.SetOutput(io.Discard)
@@ -118,6 +178,23 @@ func parseFiles(fs *flag.FlagSet, args []string, out io.Writer) ([]string, error
 		}
 		files = append(files, fs.Arg(0))
 		args = fs.Args()[1:]
+	}
+}
+
+// printTraceReport prints the verdicts file by file; a cut file's verdicts follow a line
+// saying where it was cut, an unreadable file has only its line on stderr.
+//
+//	f.pcap: cut at byte 5120 (frame 17 incomplete); the 16 whole frames before it are judged
+func printTraceReport(w io.Writer, rep traceReport) {
+	next := 0
+	for _, f := range rep.Files {
+		if f.Cut != nil {
+			fmt.Fprintf(w, "%s: %s; the %d whole frames before it are judged\n", f.File, f.Note, f.Cut.Complete)
+		}
+		for _, e := range rep.Incarnations[next : next+f.Incarnations] {
+			printTraceEntry(w, e)
+		}
+		next += f.Incarnations
 	}
 }
 

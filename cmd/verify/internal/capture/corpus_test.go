@@ -32,6 +32,7 @@ func TestCorpusDecodesToItsExpectations(t *testing.T) {
 			require.NoError(t, err)
 			c, err := capture.ReadFile(filepath.Join(filepath.Dir(path), want.Capture))
 			require.NoError(t, err)
+			require.Nil(t, c.Cut, "the corpus holds whole captures")
 			got := expect.FromConnections(capture.Split(c.Segments))
 			require.Len(t, got, len(want.Incarnations))
 			frames := map[int]bool{}

@@ -12,9 +12,12 @@
 // (LINKTYPE_RAW, DLT_RAW's 12 and 14, LINKTYPE_IPV4 and LINKTYPE_IPV6), over
 // IPv4 and IPv6 with extension headers. File formats and headers are
 // gopacket's (pcapgo, layers). Frames that are not TCP are counted in
-// Capture.Skipped; a file without any TCP segment, a truncated file, a wrong
-// magic number or an unsupported link type is an error of one lowercase line
-// (the CLI exits 2 with it). Read never panics.
+// Capture.Skipped; a file without any TCP segment, a file cut in its headers
+// or before its first TCP segment, a wrong magic number or an unsupported link
+// type is an error of one lowercase line (the CLI exits 2 with it). A file cut
+// in the middle of a later frame is read up to its last whole frame, and
+// Capture.Cut says where: "cut at byte 842 (frame 10 incomplete)" (the CLI
+// judges those frames and exits 3). Read never panics.
 //
 // Each TCP segment becomes a Segment: frame number as Wireshark counts,
 // time, endpoints, all eight flags, raw SEQ and ACK, the payload length from

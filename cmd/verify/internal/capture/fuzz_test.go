@@ -11,7 +11,8 @@ import (
 
 // FuzzRead feeds the decoder arbitrary bytes. Read may reject them, but it
 // must not panic, and what it accepts must split and abstract without
-// panicking either. Seeds: the real corpus, some synthetic link types, and
+// panicking either. A capture it reads as cut must say the cut is at the end
+// of the input, after the frames it kept. Seeds: the real corpus, some synthetic link types, and
 // truncated and garbled variants of each.
 //
 //	go test -run '^$' -fuzz FuzzRead -fuzztime 10m ./cmd/verify/internal/capture
@@ -49,6 +50,17 @@ func FuzzRead(f *testing.F) {
 		}
 		if len(c.Segments) == 0 {
 			t.Fatal("accepted a capture without segments")
+		}
+		if cut := c.Cut; cut != nil {
+			if cut.Byte != int64(len(data)) {
+				t.Fatalf("%s, but the input has %d bytes", cut, len(data))
+			}
+			if cut.Complete != c.Frames || (cut.Frame != 0 && cut.Frame != c.Frames+1) {
+				t.Fatalf("%s with %d whole frames read", cut, c.Frames)
+			}
+			if last := c.Segments[len(c.Segments)-1].Frame; last > cut.Complete {
+				t.Fatalf("%s, but frame %d was kept", cut, last)
+			}
 		}
 		for _, conn := range Split(c.Segments) {
 			for _, inc := range conn.Incarnations {

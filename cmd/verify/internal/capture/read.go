@@ -16,6 +16,9 @@ import (
 
 // Errors a caller may want to tell apart; every error Read returns wraps one
 // of them or an I/O error, and all of them mean "unreadable input" (exit 2).
+// A file cut in the middle of a frame is not an error as long as a TCP
+// segment precedes the cut (see Capture.Cut); ErrTruncated is for a file cut
+// in its headers or before any TCP segment.
 var (
 	ErrUnknownFormat = errors.New("not a pcap or pcapng file")
 	ErrTruncated     = errors.New("truncated file")
@@ -47,6 +50,10 @@ type Capture struct {
 	Frames   int
 	Segments []Segment
 	Skipped  Skipped
+	// Cut is set when the file ends in the middle of a record: Frames and
+	// Segments then hold the whole frames before the cut, and the record the
+	// cut falls in is dropped. Nil for a whole file.
+	Cut *Cut
 }
 
 // Skipped counts the frames that did not become segments, by reason.
@@ -80,12 +87,14 @@ func ReadFile(path string) (*Capture, error) {
 }
 
 // Read decodes a pcap or pcapng capture, telling them apart by their magic
-// number. It returns an error for a file it cannot read to the end (wrong
-// magic, truncation, an unsupported link type) and for a file without a single
-// TCP segment; frames that are not TCP are counted and skipped. Read never
-// panics, whatever the input.
+// number. It returns an error for a file it cannot read (wrong magic, an
+// unsupported link type, a file cut in its headers) and for a file without a
+// single TCP segment; frames that are not TCP are counted and skipped. A file
+// cut in the middle of a record is read up to the last whole frame and says
+// where it was cut in Capture.Cut. Read never panics, whatever the input, and
+// returns either a capture or an error.
 func Read(r io.Reader) (*Capture, error) {
-	cr := &countingReader{r: r}
+	cr := &countingReader{r: r, tee: &ngBlocks{}}
 	br := bufio.NewReader(cr)
 	head, err := br.Peek(12)
 	if len(head) < 4 {
@@ -105,7 +114,7 @@ func Read(r io.Reader) (*Capture, error) {
 		if len(head) == 12 {
 			c.BigEndian = head[8] == 0x1a // byte-order magic 0x1a2b3c4d
 		}
-		err = c.readPCAPNG(br)
+		err = c.readPCAPNG(br, cr)
 	default:
 		return nil, fmt.Errorf("magic %08x: %w", magic, ErrUnknownFormat)
 	}
@@ -113,6 +122,9 @@ func Read(r io.Reader) (*Capture, error) {
 		return nil, err
 	}
 	if len(c.Segments) == 0 {
+		if c.Cut != nil {
+			return nil, fmt.Errorf("%w: %s, and no TCP segments in the %d frames before it", ErrTruncated, c.Cut, c.Frames)
+		}
 		return nil, fmt.Errorf("%w in %d frames", ErrNoTCP, c.Frames)
 	}
 	return c, nil
@@ -121,7 +133,7 @@ func Read(r io.Reader) (*Capture, error) {
 // readPCAP reads a classic pcap file. pcapgo reports a file cut right after a
 // record header as a clean io.EOF, so Read counts the bytes it was given and
 // the bytes the records account for: any difference at the end is a
-// truncated record.
+// truncated record, and so is an unexpected end of file inside one.
 func (c *Capture) readPCAP(br *bufio.Reader, cr *countingReader) error {
 	pr, err := pcapgo.NewReader(br)
 	if err != nil {
@@ -134,10 +146,12 @@ func (c *Capture) readPCAP(br *bufio.Reader, cr *countingReader) error {
 	used := int64(24) // the file header
 	for {
 		data, ci, err := pr.ReadPacketData()
-		if errors.Is(err, io.EOF) {
-			if cr.n != used {
-				return fmt.Errorf("read frame %d: %w: %d bytes after the last whole record", c.Frames+1, ErrTruncated, cr.n-used)
-			}
+		if errors.Is(err, io.EOF) && cr.n == used {
+			return nil
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			// The stream has run dry, so cr.n is the file's length.
+			c.Cut = &Cut{Byte: cr.n, Frame: c.Frames + 1, Complete: c.Frames}
 			return nil
 		}
 		if err != nil {
@@ -151,8 +165,10 @@ func (c *Capture) readPCAP(br *bufio.Reader, cr *countingReader) error {
 // readPCAPNG reads a pcapng file. Interfaces may differ in link type, so the
 // reader hands each frame's link type over with the frame; frames from an
 // interface with an unsupported link type make the file unreadable rather than
-// silently vanish, which would shift what "frame N" means.
-func (c *Capture) readPCAPNG(br *bufio.Reader) error {
+// silently vanish, which would shift what "frame N" means. An unexpected end
+// of file after the section header is a cut: cr's block tracker says whether
+// the block it fell in held a frame.
+func (c *Capture) readPCAPNG(br *bufio.Reader, cr *countingReader) error {
 	nr, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true})
 	if err != nil {
 		return c.readErr(err, "read pcapng section header")
@@ -160,6 +176,13 @@ func (c *Capture) readPCAPNG(br *bufio.Reader) error {
 	for {
 		data, ci, err := nr.ReadPacketData()
 		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			c.Cut = &Cut{Byte: cr.n, Complete: c.Frames}
+			if cr.tee.holdsFrame() {
+				c.Cut.Frame = c.Frames + 1
+			}
 			return nil
 		}
 		if err != nil {
@@ -206,15 +229,18 @@ func (c *Capture) readErr(err error, format string, args ...any) error {
 	return wrap(err, format, args...)
 }
 
-// countingReader counts the bytes read through it.
+// countingReader counts the bytes read through it and shows them to a pcapng
+// block tracker.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	tee *ngBlocks
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	c.tee.Write(p[:n])
 	return n, err
 }
 

@@ -213,45 +213,109 @@ func recordEnds(t testing.TB, file []byte) map[int]bool {
 	return ends
 }
 
-func TestReadReportsATruncatedPCAPAtEveryCutPoint(t *testing.T) {
+func TestReadKeepsTheWholeFramesOfAPCAPCutAtAnyPoint(t *testing.T) {
 	file := writePCAP(t, layers.LinkTypeEthernet, false, frames(t, layers.LinkTypeEthernet, false, handshake(false))...)
 	ends := recordEnds(t, file)
 	full, err := Read(bytes.NewReader(file))
 	require.NoError(t, err)
+	require.Nil(t, full.Cut)
+	whole := 0 // whole records before the cut
 	for cut := 0; cut < len(file); cut++ {
+		if ends[cut] && cut > 24 {
+			whole++
+		}
 		c, err := Read(bytes.NewReader(file[:cut]))
 		switch {
-		case ends[cut] && cut > 24:
-			// A cut between records leaves a shorter, valid capture.
-			require.NoError(t, err, "cut at %d", cut)
-			assert.Equal(t, full.Segments[:len(c.Segments)], c.Segments, "cut at %d", cut)
-		case cut == 24:
-			assert.ErrorIs(t, err, ErrNoTCP)
-		default:
-			require.Error(t, err, "cut at %d", cut)
+		case cut < 24:
 			assert.ErrorIs(t, err, ErrTruncated, "cut at %d", cut)
 			assertOneLowercaseLine(t, err)
+		case cut == 24:
+			assert.ErrorIs(t, err, ErrNoTCP)
+		case ends[cut]:
+			// A cut between records leaves a shorter, whole capture.
+			require.NoError(t, err, "cut at %d", cut)
+			assert.Nil(t, c.Cut, "cut at %d", cut)
+			assert.Equal(t, full.Segments[:whole], c.Segments, "cut at %d", cut)
+		case whole == 0:
+			// Cut inside the first frame: nothing to judge.
+			require.Error(t, err, "cut at %d", cut)
+			assert.ErrorIs(t, err, ErrTruncated, "cut at %d", cut)
+			assert.Contains(t, err.Error(), fmt.Sprintf("cut at byte %d (frame 1 incomplete)", cut))
+			assertOneLowercaseLine(t, err)
+		default:
+			require.NoError(t, err, "cut at %d", cut)
+			assert.Equal(t, &Cut{Byte: int64(cut), Frame: whole + 1, Complete: whole}, c.Cut, "cut at %d", cut)
+			assert.Equal(t, whole, c.Frames)
+			assert.Equal(t, full.Segments[:whole], c.Segments, "cut at %d", cut)
 		}
 	}
 }
 
-func TestReadNeverSucceedsOnAPCAPNGCutInsideABlock(t *testing.T) {
+// ngBlockStarts walks a little-endian pcapng file's block lengths and
+// returns where each block starts and its type.
+func ngBlockStarts(file []byte) (starts []int, types []uint32) {
+	for off := 0; off+8 <= len(file); {
+		starts = append(starts, off)
+		types = append(types, binary.LittleEndian.Uint32(file[off:]))
+		off += int(binary.LittleEndian.Uint32(file[off+4:]))
+	}
+	return starts, types
+}
+
+func TestReadKeepsTheWholeFramesOfAPCAPNGCutAtAnyPoint(t *testing.T) {
 	fr := frames(t, layers.LinkTypeEthernet, false, handshake(false))
 	file := writePCAPNG(t, layers.LinkTypeEthernet, fr...)
-	// Block boundaries: walk the little-endian block lengths.
-	ends := map[int]bool{}
-	for off := 0; off < len(file); {
-		off += int(binary.LittleEndian.Uint32(file[off+4:]))
-		ends[off] = true
-	}
+	// An interface statistics block at the end, as dumpcap writes: a cut in
+	// it leaves every frame whole.
+	isb := make([]byte, 24)
+	binary.LittleEndian.PutUint32(isb[0:], 5)
+	binary.LittleEndian.PutUint32(isb[4:], 24)
+	binary.LittleEndian.PutUint32(isb[20:], 24)
+	file = append(file, isb...)
+	full, err := Read(bytes.NewReader(file))
+	require.NoError(t, err)
+	require.Nil(t, full.Cut)
+	require.Len(t, full.Segments, 8)
+
+	starts, types := ngBlockStarts(file)
 	for cut := 0; cut < len(file); cut++ {
-		_, err := Read(bytes.NewReader(file[:cut]))
-		if ends[cut] {
-			continue // a whole number of blocks: fewer frames, or no TCP at all
+		// The block the cut falls in, and the whole frames before it.
+		in, whole := -1, 0
+		for i, st := range starts {
+			if st > cut {
+				break
+			}
+			in = i
+			if types[i] == 6 && i+1 < len(starts) && starts[i+1] <= cut {
+				whole++
+			}
 		}
-		require.Error(t, err, "cut at %d", cut)
-		assertOneLowercaseLine(t, err)
+		atBoundary := starts[in] == cut
+		c, err := Read(bytes.NewReader(file[:cut]))
+		switch {
+		case atBoundary && whole > 0:
+			require.NoError(t, err, "cut at %d", cut)
+			assert.Nil(t, c.Cut, "cut at %d", cut)
+			assert.Equal(t, full.Segments[:whole], c.Segments)
+		case whole == 0:
+			require.Error(t, err, "cut at %d", cut)
+			assertOneLowercaseLine(t, err)
+		case types[in] == 6 || cut-starts[in] < 4:
+			// Fewer than four bytes of a block do not say its type: the
+			// reader takes it for a frame, the usual case.
+			require.NoError(t, err, "cut at %d", cut)
+			assert.Equal(t, &Cut{Byte: int64(cut), Frame: whole + 1, Complete: whole}, c.Cut, "cut at %d", cut)
+			assert.Equal(t, full.Segments[:whole], c.Segments, "cut at %d", cut)
+		default:
+			require.NoError(t, err, "cut at %d", cut)
+			assert.Equal(t, &Cut{Byte: int64(cut), Complete: whole}, c.Cut, "cut at %d", cut)
+			assert.Equal(t, fmt.Sprintf("cut at byte %d (after frame 8, in a pcapng block that holds no frame)", cut), c.Cut.String())
+		}
 	}
+}
+
+func TestCutSaysWhereAndWhichFrame(t *testing.T) {
+	assert.Equal(t, "cut at byte 5120 (frame 17 incomplete)", Cut{Byte: 5120, Frame: 17, Complete: 16}.String())
 }
 
 func TestReadFileNamesThePathInItsErrors(t *testing.T) {

@@ -24,6 +24,7 @@ func checkFile(t *testing.T, m fsm.Machine, path string) (*expect.File, []captur
 	require.NoError(t, err)
 	c, err := capture.ReadFile(filepath.Join(filepath.Dir(path), want.Capture))
 	require.NoError(t, err)
+	require.Nil(t, c.Cut, "the corpus holds whole captures")
 	var incs []capture.Incarnation
 	var got []trace.Result
 	for _, conn := range capture.Split(c.Segments) {

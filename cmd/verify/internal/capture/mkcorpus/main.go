@@ -102,7 +102,7 @@ func record(sc scenario, dir string) error {
 			log.Printf("%s: try %d: %v", sc.name, try+1, err)
 			continue
 		}
-		c, err := capture.ReadFile(pcap)
+		c, err := readWhole(pcap)
 		if err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ func record(sc scenario, dir string) error {
 // rewriteExpect derives the expectation of an existing capture again.
 func rewriteExpect(sc scenario, dir string) error {
 	pcap := filepath.Join(dir, sc.name+".pcap")
-	c, err := capture.ReadFile(pcap)
+	c, err := readWhole(pcap)
 	if err != nil {
 		return err
 	}
@@ -166,4 +166,17 @@ func writeFile(path string, f *expect.File, about string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return out.Close()
+}
+
+// readWhole reads a capture and refuses one cut mid-frame: the corpus holds whole
+// recordings only, and a cut one means tcpdump was stopped too hard.
+func readWhole(path string) (*capture.Capture, error) {
+	c, err := capture.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if c.Cut != nil {
+		return nil, fmt.Errorf("read capture %s: %s", path, c.Cut)
+	}
+	return c, nil
 }

@@ -85,7 +85,7 @@ func convertToPCAPNG(dir string) error {
 	if err := writeFrames(dst, lt, frames, true); err != nil {
 		return err
 	}
-	c, err := capture.ReadFile(dst)
+	c, err := readWhole(dst)
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func mutateAll(dir, out string) error {
 		if err != nil {
 			return err
 		}
-		c, err := capture.ReadFile(src)
+		c, err := readWhole(src)
 		if err != nil {
 			return err
 		}
@@ -267,7 +267,7 @@ func mutateAll(dir, out string) error {
 		if err := writeFrames(dst, lt, frames, false); err != nil {
 			return err
 		}
-		mc, err := capture.ReadFile(dst)
+		mc, err := readWhole(dst)
 		if err != nil {
 			return err
 		}
