@@ -79,6 +79,17 @@ type sweepSummary struct {
 }
 
 func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	return sweepCommand(properties.Claims())(ctx, args, stdout, stderr)
+}
+
+// sweepCommand is verify sweep over the given claims (tests sweep small ones).
+func sweepCommand(all []properties.Claim) func(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+		return sweepClaims(ctx, all, args, stdout, stderr)
+	}
+}
+
+func sweepClaims(ctx context.Context, all []properties.Claim, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("sweep")
 	sf := addSearchFlags(fs)
 	grid := fs.String("grid", "ci", "`grid`: ci (each claim's config, then each parameter at its envelope maximum alone, both shapes) or wide (and every pair)")
@@ -103,13 +114,19 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 		pts = []point{p}
 	}
-	claims := properties.Claims()
+	claims := all
 	if *only != "" {
-		c, err := properties.LookupClaim(*only)
-		if err != nil {
-			return exitBadInput, err
+		claims = nil
+		var names []string
+		for _, c := range all {
+			if c.Name == *only {
+				claims = append(claims, c)
+			}
+			names = append(names, c.Name)
 		}
-		claims = []properties.Claim{c}
+		if claims == nil {
+			return exitBadInput, fmt.Errorf("unknown claim %q (valid: %s)", *only, strings.Join(names, ", "))
+		}
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return exitBadInput, fmt.Errorf("out: %w", err)
