@@ -92,7 +92,10 @@ func sweepCommand(all []properties.Claim) func(ctx context.Context, args []strin
 func sweepClaims(ctx context.Context, all []properties.Claim, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("sweep")
 	sf := addSearchFlags(fs)
-	grid := fs.String("grid", "ci", "`grid`: ci (each claim's config, then each parameter at its envelope maximum alone, both shapes) or wide (and every pair)")
+	for _, name := range []string{"timeout", "max-memory", "max-states", "max-depth"} {
+		fs.Lookup(name).Usage += ", for each run"
+	}
+	grid := fs.String("grid", "ci", "ci (each claim's config, then each parameter at its envelope maximum alone, both shapes) or wide (and every pair)")
 	only := fs.String("claim", "", "sweep only this claim (verify list shows them)")
 	onlyPoint := fs.String("point", "", "sweep only this point of the grid, e.g. base, loss=2 or loss=2,dup=2")
 	out := fs.String("out", "sweep", "`directory` for sweep.md and sweep.json")
@@ -131,7 +134,11 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return exitBadInput, fmt.Errorf("out: %w", err)
 	}
-	res, err := sweep(ctx, *grid, pts, claims, ccfg, func() pipeline.Watcher { return newProgress(stderr, sf.progress) })
+	res, err := sweep(ctx, *grid, pts, claims, ccfg, func(label string) pipeline.Watcher {
+		p := newProgress(stderr, sf.progress)
+		p.label = label
+		return p
+	})
 	if err != nil {
 		return exitInternal, err
 	}
@@ -160,7 +167,7 @@ func lookupPoint(pts []point, grid, name string) (point, error) {
 
 // sweep runs every claim at every point, one run after the other in grid order, so that the
 // result is the same whatever the workers of each run (but for the seconds).
-func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, watch func() pipeline.Watcher) (*sweepResult, error) {
+func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, watch func(label string) pipeline.Watcher) (*sweepResult, error) {
 	res := &sweepResult{Grid: grid}
 	for _, p := range pts {
 		sp := sweepPoint{Name: p.name, Settings: []string{}}
@@ -205,7 +212,7 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 }
 
 // sweepOne runs claim c on variant v at point p; an RFC run also counts the rows that fire.
-func sweepOne(ctx context.Context, p point, c properties.Claim, v string, search checker.Config, watch func() pipeline.Watcher) (sweepRun, []pipeline.RuleCount, error) {
+func sweepOne(ctx context.Context, p point, c properties.Claim, v string, search checker.Config, watch func(label string) pipeline.Watcher) (sweepRun, []pipeline.RuleCount, error) {
 	want := pipeline.Want(v)
 	r := sweepRun{Point: p.name, Claim: c.Name, Variant: v, Want: want.String(), Steps: -1, Loop: -1}
 	cfg, raised, refused := configAt(c.Config, p, v)
@@ -216,7 +223,7 @@ func sweepOne(ctx context.Context, p point, c properties.Claim, v string, search
 	}
 	at := c
 	at.Config = cfg
-	cr, err := pipeline.RunClaimWith(ctx, at, v, search, watch(), v == fsm.RFC)
+	cr, err := pipeline.RunClaimWith(ctx, at, v, search, watch(p.name+" "+c.Name+" "+v), v == fsm.RFC)
 	if err != nil {
 		return r, nil, fmt.Errorf("point %s: %w", p.name, err)
 	}
