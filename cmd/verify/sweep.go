@@ -29,11 +29,11 @@ type sweepRun struct {
 	Complete bool    `json:"complete"`
 	// Stop says why an incomplete run ended: the bound, or "refused: REASON" when the fsm
 	// refused the point's config.
-	Stop string `json:"stop,omitempty"`
+	Stop string `json:"stop"`
 	// SeqSpace is the sequence space the run used; Raised says it was raised above the
 	// claim's so that the point's config fits.
 	SeqSpace int  `json:"seqspace"`
-	Raised   bool `json:"raised,omitempty"`
+	Raised   bool `json:"raised"`
 	refused  bool
 }
 
