@@ -24,7 +24,10 @@ var gridCoverage = flag.Bool("grid-coverage", false, "run the rule-coverage test
 // list must shrink to empty as the envelope work of issue 12 lands. The test fails when a
 // row outside it stops firing, and when one in it starts to fire (then delete it here).
 var knownUnfired = []string{
-	// filled in from verify sweep --grid ci
+	"listen/open",  // a server's user never turns LISTEN into an active OPEN
+	"listen/other", // nothing but SYN, ACK or RST reaches a LISTEN socket
+	"other/trim",   // no segment overlaps the window's left edge: data units are single numbers
+	"other/no-ack", // every segment after the SYN carries ACK
 }
 
 func TestCIGridFiresEveryRowButTheKnownUnfired(t *testing.T) {
