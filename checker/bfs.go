@@ -115,6 +115,8 @@ func (c *chunk) reset(lo, hi, nprops int) {
 
 // worker holds one goroutine's scratch space, reused across states.
 type worker[A any] struct {
+	// id is the worker's index, 0 to workers-1, as TransitionVisitor sees it.
+	id       int
 	acts     []A
 	batch    []succ
 	batchEnc []byte
@@ -396,6 +398,9 @@ func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expa
 				continue
 			}
 			n++
+			if s.visitor != nil {
+				s.visitor.VisitTransition(w.id, st, a, nx)
+			}
 			from := len(w.batchEnc)
 			w.batchEnc = s.m.Encode(w.batchEnc, nx)
 			if len(w.batchEnc)-from > math.MaxUint16 {

@@ -133,6 +133,7 @@ func (s *search[S, A]) nodeLabel(w *worker[A], id uint32, st S) uint32 {
 func (s *search[S, A]) scratch(i int) *worker[A] {
 	for len(s.scratchpads) <= i {
 		s.scratchpads = append(s.scratchpads, &worker[A]{
+			id:     len(s.scratchpads),
 			labels: map[string]uint32{},
 			nodes:  map[string]uint32{},
 			pacts:  map[string]uint32{},

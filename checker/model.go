@@ -61,3 +61,17 @@ type FixedSizer interface {
 type StrongFairer[S, A any] interface {
 	StrongFair(s S, a A) bool
 }
+
+// TransitionVisitor is implemented by models that want to see every transition the search
+// explores, e.g. to count which parts of the model fire. It is optional and costs nothing
+// when absent. Run calls StartVisit once, before exploring, with the number of workers,
+// then VisitTransition for every transition it counts in Result.Transitions, each exactly
+// once, from the worker that explored it: worker is in [0, workers), and calls with the same
+// worker never overlap, so a visitor that keeps one accumulator per worker needs no lock.
+// Since the explored transitions do not depend on the number of workers, totals summed over
+// the workers do not either (unless a time, memory or cancellation bound stopped the
+// search, which cuts it at an arbitrary point). Simulate does not call it.
+type TransitionVisitor[S, A any] interface {
+	StartVisit(workers int)
+	VisitTransition(worker int, from S, a A, to S)
+}

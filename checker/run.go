@@ -54,6 +54,7 @@ type search[S, A any] struct {
 	props   []Property[S]
 	proj    Projector[S, A]
 	strong  StrongFairer[S, A]
+	visitor TransitionVisitor[S, A]
 	vis     *visited
 
 	// Per state, by id: the parent's id (noStateID for initial states) and the index of the
@@ -137,6 +138,10 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 	}
 	if sf, ok := m.(StrongFairer[S, A]); ok {
 		s.strong = sf
+	}
+	if tv, ok := m.(TransitionVisitor[S, A]); ok {
+		s.visitor = tv
+		tv.StartVisit(s.workers)
 	}
 	fixed := 0
 	if fs, ok := m.(FixedSizer); ok {

@@ -96,10 +96,28 @@ func (sys System) OldSegments() []Packet {
 
 // Next returns the state a leads to; ok is false when a is not enabled in s.
 func (sys System) Next(s SysState, a Action) (SysState, bool) {
+	return sys.next(s, a, nil)
+}
+
+// AppendFired appends to dst the table indices (in Machine.Rules) of the rows that fire
+// when a is taken from s, in order, and returns it: the rows of the side's step, then the
+// LISTEN row of a server that goes back to listening in the same step. A network fault
+// fires no row; an action that is not enabled in s appends nothing. It re-runs the step
+// and is as pure as Next.
+func (sys System) AppendFired(dst []int, s SysState, a Action) []int {
+	n := len(dst)
+	if _, ok := sys.next(s, a, &dst); !ok {
+		return dst[:n]
+	}
+	return dst
+}
+
+// next is Next, appending the rows that fire to *fired when fired is not nil.
+func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 	cfg := sys.Config
 	switch a.Kind {
 	case ActCall:
-		return sys.call(s, a.Side, a.Event)
+		return sys.call(s, a.Side, a.Event, fired)
 	case ActTimer:
 		// Abstraction: timers are slower than the network. A timer expires only when
 		// nothing is in flight, so a retransmission never races the segment or its
@@ -120,14 +138,14 @@ func (sys System) Next(s SysState, a Action) (SysState, bool) {
 		if a.Event == EvUserTimeout && cfg.calls(a.Side)&CallUserTimeout == 0 {
 			return s, false
 		}
-		return sys.step(s, a.Side, Event{Kind: a.Event}, nil)
+		return sys.step(s, a.Side, Event{Kind: a.Event}, nil, fired)
 	case ActDeliver:
 		net, ok := s.Net.Remove(a.Pkt)
 		if !ok || a.Side != a.Pkt.Dst() {
 			return s, false
 		}
 		s.Net = net
-		return sys.step(s, a.Side, Arrive(a.Pkt.Seg, uint32(s.Clock[a.Side])+1), &a.Pkt)
+		return sys.step(s, a.Side, Arrive(a.Pkt.Seg, uint32(s.Clock[a.Side])+1), &a.Pkt, fired)
 	case ActLose:
 		net, ok := s.Net.Remove(a.Pkt)
 		if !ok || s.Left.Loss == 0 {
@@ -162,7 +180,7 @@ func (sys System) Next(s SysState, a Action) (SysState, bool) {
 		if s.Left.Crash == 0 {
 			return s, false
 		}
-		next, ok := sys.step(s, a.Side, Event{Kind: EvCrash}, nil)
+		next, ok := sys.step(s, a.Side, Event{Kind: EvCrash}, nil, fired)
 		if ok {
 			next.Left.Crash--
 		}
@@ -172,7 +190,7 @@ func (sys System) Next(s SysState, a Action) (SysState, bool) {
 }
 
 // call performs a user call, within the side's allowed calls and budgets.
-func (sys System) call(s SysState, side Side, ev EventKind) (SysState, bool) {
+func (sys System) call(s SysState, side Side, ev EventKind, fired *[]int) (SysState, bool) {
 	cfg := sys.Config
 	for _, c := range callOrder {
 		if c.ev == ev && cfg.calls(side)&c.bit == 0 {
@@ -206,16 +224,22 @@ func (sys System) call(s SysState, side Side, ev EventKind) (SysState, bool) {
 			return s, false
 		}
 	}
-	return sys.step(s, side, e, nil)
+	return sys.step(s, side, e, nil, fired)
 }
 
 // step runs the endpoint of side, puts what it emits on the network and updates the
-// ghost data. cause is the delivered packet, if any.
-func (sys System) step(s SysState, side Side, ev Event, cause *Packet) (SysState, bool) {
+// ghost data. cause is the delivered packet, if any; fired, when not nil, gets the rows
+// that fire appended.
+func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]int) (SysState, bool) {
 	before := s.Ep[side]
 	out := sys.Machine.Step(before, ev)
 	if !out.OK {
 		return s, false
+	}
+	if fired != nil {
+		for i := range out.Fired.Len() {
+			*fired = append(*fired, out.Fired.At(i))
+		}
 	}
 	after := out.Next
 	g := &s.Ghost[side]
@@ -247,7 +271,13 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet) (SysState
 	if sys.Config.Shape == ClientServer && side == B && before.State != StateClosed &&
 		after.State == StateClosed && g.Opens < sys.Config.Incarnations {
 		g.Opens++
-		s.Ep[side] = sys.Machine.Step(after, Listen()).Next
+		relisten := sys.Machine.Step(after, Listen())
+		if fired != nil {
+			for i := range relisten.Fired.Len() {
+				*fired = append(*fired, relisten.Fired.At(i))
+			}
+		}
+		s.Ep[side] = relisten.Next
 	}
 	return s, true
 }

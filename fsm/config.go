@@ -86,6 +86,10 @@ func DefaultConfig() Config {
 	}
 }
 
+// CallsOf returns the user events side may perform: Calls[side], or the shape's default
+// when it is zero.
+func (c Config) CallsOf(side Side) Calls { return c.calls(side) }
+
 // calls returns the effective user events of side.
 func (c Config) calls(side Side) Calls {
 	if c.Calls[side] != 0 {

@@ -45,7 +45,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	}
 	ccfg.Graph = true
 	res, err := pipeline.Run(ctx, pipeline.Job{Config: m.cfg, Variant: m.variant, Properties: m.props,
-		Search: ccfg, Watch: newProgress(stderr, sf.progress)})
+		Search: ccfg, Watch: newProgress(stderr, sf.progress), Coverage: true})
 	if err != nil {
 		return exitInternal, err
 	}
@@ -111,6 +111,9 @@ func buildReport(command string, m model, ccfg checker.Config, res *pipeline.Res
 	}
 	if s.Stop != nil {
 		r.Result.Stop = s.Stop.Error()
+	}
+	for _, c := range res.Coverage {
+		r.Coverage = append(r.Coverage, report.RuleCoverage{Rule: c.Name, Fired: c.Fired})
 	}
 	var charts map[string]*msc.Chart
 	r.Properties, charts = reportProperties(res.Verdicts)

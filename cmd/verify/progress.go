@@ -17,6 +17,8 @@ import (
 type progress struct {
 	mu  sync.Mutex
 	bar *progressbar.ProgressBar
+	// label, when set, starts the description: which of several runs this is.
+	label string
 }
 
 func newProgress(w io.Writer, enabled bool) *progress {
@@ -40,8 +42,12 @@ func (p *progress) Update(pr checker.Progress) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.bar.Describe(fmt.Sprintf("%d states, %.0f/s, depth %d, queue %d, heap %.0f MiB",
-		pr.States, pr.StatesPerSec, pr.Depth, pr.Queue, float64(pr.HeapBytes)/(1<<20)))
+	label := ""
+	if p.label != "" {
+		label = p.label + ": "
+	}
+	p.bar.Describe(fmt.Sprintf("%s%d states, %.0f/s, depth %d, queue %d, heap %.0f MiB",
+		label, pr.States, pr.StatesPerSec, pr.Depth, pr.Queue, float64(pr.HeapBytes)/(1<<20)))
 	_ = p.bar.Set64(int64(pr.States))
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
@@ -32,6 +33,14 @@ type ClaimRun struct {
 	// MSC, when set, names the file the chart is written to: JSON then carries the name
 	// instead of the chart.
 	MSC string
+	// Complete is false when a bound stopped the search; Stop then says which. Elapsed is
+	// the search's time. None of the three is part of the JSON.
+	Complete bool
+	Stop     error
+	Elapsed  time.Duration
+	// Coverage is the rows of the variant's table with how often each fired; nil unless
+	// asked for (RunClaimWith). Not part of the JSON.
+	Coverage []RuleCount
 }
 
 // OK says whether the run found what the claim wants.
@@ -47,15 +56,22 @@ func Want(variant string) checker.Status {
 
 // RunClaim checks the claim's property alone on the variant, at the claim's config.
 func RunClaim(ctx context.Context, c properties.Claim, variant string, search checker.Config, watch Watcher) (ClaimRun, error) {
+	return RunClaimWith(ctx, c, variant, search, watch, false)
+}
+
+// RunClaimWith is RunClaim, counting the rows that fire (ClaimRun.Coverage) when coverage
+// is set.
+func RunClaimWith(ctx context.Context, c properties.Claim, variant string, search checker.Config, watch Watcher, coverage bool) (ClaimRun, error) {
 	job := Job{Config: c.Config, Variant: variant, Properties: []properties.Property{c.Property},
-		Search: search, Watch: watch, Title: ClaimTitle}
+		Search: search, Watch: watch, Title: ClaimTitle, Coverage: coverage}
 	res, err := Run(ctx, job)
 	if err != nil {
 		return ClaimRun{}, fmt.Errorf("claim %s, variant %s: %w", c.Name, variant, err)
 	}
 	v := res.Verdicts[0]
 	r := ClaimRun{Claim: c.Name, Property: c.Property.Name, Variant: variant, Want: Want(variant),
-		Got: v.Status, Steps: v.Steps(), Loop: v.Loop(), States: res.Summary.States}
+		Got: v.Status, Steps: v.Steps(), Loop: v.Loop(), States: res.Summary.States,
+		Complete: res.Summary.Complete, Stop: res.Summary.Stop, Elapsed: res.Summary.Elapsed, Coverage: res.Coverage}
 	if v.Story != nil {
 		r.Chart, r.Actions = v.Story.Chart, v.Story.Actions
 	}

@@ -113,3 +113,37 @@ func TestParseStatusReadsWhatStringWrites(t *testing.T) {
 	_, err := ParseStatus("Holds")
 	assert.Error(t, err)
 }
+
+func TestCoverageCountsTheSameWhateverTheWorkers(t *testing.T) {
+	cfg := small()
+	cfg.Units = [2]uint8{1, 1}
+	cfg.Faults = fsm.Faults{Loss: 1, Dup: 1}
+	var first *Result
+	for _, workers := range []int{1, 2} {
+		res, err := Run(context.Background(), Job{Config: cfg, Variant: fsm.RFC,
+			Properties: []properties.Property{properties.NoHalfOpenAcceptance},
+			Search:     checker.Config{Workers: workers}, Coverage: true})
+		require.NoError(t, err)
+		require.Len(t, res.Coverage, len(fsm.Rules))
+		if first == nil {
+			first = res
+			continue
+		}
+		assert.Equal(t, first.Coverage, res.Coverage, "workers=%d", workers)
+	}
+	fired := map[string]uint64{}
+	for i, rc := range first.Coverage {
+		assert.Equal(t, fsm.Rules[i].Name, rc.Name, "table order")
+		fired[rc.Name] = rc.Fired
+	}
+	assert.Positive(t, fired["closed/open"])
+	assert.Positive(t, fired["listen/syn"])
+	assert.Zero(t, fired["listen/abort"], "no user may ABORT at this config")
+}
+
+func TestCoverageIsOnlyCountedWhenAskedFor(t *testing.T) {
+	res, err := Run(context.Background(), Job{Config: small(), Variant: fsm.RFC,
+		Properties: []properties.Property{properties.NoHalfOpenAcceptance}, Search: checker.Config{Workers: 1}})
+	require.NoError(t, err)
+	assert.Nil(t, res.Coverage)
+}

@@ -23,6 +23,9 @@ type Job struct {
 	Watch Watcher
 	// Title names each trace's chart; nil means ReportTitle("").
 	Title Title
+	// Coverage counts how often each row of the variant's table fires (Result.Coverage).
+	// It re-runs every explored step, so only ask for it when it is wanted.
+	Coverage bool
 }
 
 // Watcher follows one running search, e.g. a progress bar.
@@ -67,6 +70,9 @@ type Result struct {
 	Verdicts []Verdict
 	// Graph is the reachable graph when Job.Search.Graph was set.
 	Graph *checker.Graph
+	// Coverage is each row of the variant's table, in table order, with how often it fired
+	// in the explored transitions; nil unless Job.Coverage was set.
+	Coverage []RuleCount
 }
 
 // Summary is what a search did, whatever its model.
@@ -149,7 +155,14 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if job.Watch != nil {
 		cfg.Progress = job.Watch.Update
 	}
-	res, err := checker.Run(ctx, properties.Bind(sys, job.Properties), cfg)
+	bound := properties.Bind(sys, job.Properties)
+	var model checker.Model[fsm.SysState, fsm.Action] = bound
+	var cov *coverage
+	if job.Coverage {
+		cov = &coverage{Model: bound}
+		model = cov
+	}
+	res, err := checker.Run(ctx, model, cfg)
 	if job.Watch != nil {
 		job.Watch.Done()
 	}
@@ -160,7 +173,11 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Summary: Summarize(res), Verdicts: verdicts, Graph: res.Graph}, nil
+	out := &Result{Summary: Summarize(res), Verdicts: verdicts, Graph: res.Graph}
+	if cov != nil {
+		out.Coverage = cov.table()
+	}
+	return out, nil
 }
 
 // Tell tells the verdicts of props on the variant's system sys (from checker.Run or

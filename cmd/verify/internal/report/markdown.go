@@ -83,6 +83,23 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 		b.WriteString("```\n")
 	}
+	if len(r.Coverage) > 0 {
+		never := 0
+		for _, c := range r.Coverage {
+			if c.Fired == 0 {
+				never++
+			}
+		}
+		fmt.Fprintf(&b, "\n## Rule coverage\n\nHow many explored transitions each row of the %s table took part in; %d of %d rows never fired.\n\n| rule | fired |\n|---|---|\n",
+			r.Model.Variant, never, len(r.Coverage))
+		for _, c := range r.Coverage {
+			fired := fmt.Sprint(c.Fired)
+			if c.Fired == 0 {
+				fired = "0 (never fired)"
+			}
+			fmt.Fprintf(&b, "| %s | %s |\n", c.Rule, fired)
+		}
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\n> %s\n", n)
 	}

@@ -25,8 +25,18 @@ type Report struct {
 	Properties []Property `json:"properties"`
 	// Graph is the file name of the projected state graph, if written.
 	Graph string `json:"graph,omitempty"`
+	// Coverage is each row of the variant's rule table, in table order, with how often it
+	// fired in the explored transitions (verify check; absent for other commands).
+	Coverage []RuleCoverage `json:"coverage,omitempty"`
 	// Notes are remarks for the reader (e.g. "Graphviz not found: MSCs as DOT only").
 	Notes []string `json:"notes,omitempty"`
+}
+
+// RuleCoverage is how often one rule row fired: the number of explored transitions whose
+// step it took part in. Zero means the search never used the row.
+type RuleCoverage struct {
+	Rule  string `json:"rule"`
+	Fired uint64 `json:"fired"`
 }
 
 // Model says what was checked.

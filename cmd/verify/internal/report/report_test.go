@@ -24,7 +24,8 @@ func sample() *Report {
 				Steps: []Step{{N: 1, Actor: "A", Action: "A open", Story: "A calls OPEN: CLOSED -> SYN-SENT", State: "A=SYN-SENT B=LISTEN"}},
 			}},
 		},
-		Graph: "graph.dot",
+		Graph:    "graph.dot",
+		Coverage: []RuleCoverage{{Rule: "closed/open", Fired: 3}, {Rule: "listen/abort", Fired: 0}},
 	}
 }
 
@@ -47,6 +48,7 @@ func TestSchemaRejectsBrokenReports(t *testing.T) {
 		"incomplete without reason": func(r *Report) { r.Result.Complete = false },
 		"step numbered from zero":   func(r *Report) { r.Properties[1].Trace.Steps[0].N = 0 },
 		"no workers":                func(r *Report) { r.Search.Workers = 0 },
+		"coverage without a rule":   func(r *Report) { r.Coverage[0].Rule = "" },
 		"wrong tool":                func(r *Report) { r.Tool = "spin" },
 	}
 	for name, mutate := range cases {
@@ -64,7 +66,8 @@ func TestMarkdownTellsVerdictFiguresAndStory(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, sample().WriteMarkdown(&b))
 	out := b.String()
-	for _, want := range []string{"1 of 2 properties violated", "| states | 10 |", "A calls OPEN: CLOSED -> SYN-SENT", "msc-isn-agreement.dot", "| isn agreement | always | violated | counterexample, 1 steps |"} {
+	for _, want := range []string{"1 of 2 properties violated", "| states | 10 |", "A calls OPEN: CLOSED -> SYN-SENT", "msc-isn-agreement.dot", "| isn agreement | always | violated | counterexample, 1 steps |",
+		"## Rule coverage", "1 of 2 rows never fired", "| closed/open | 3 |", "| listen/abort | 0 (never fired) |"} {
 		require.Contains(t, out, want)
 	}
 	r := sample()

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
+	"github.com/tcpverify/tcpverify/fsm"
+	"github.com/tcpverify/tcpverify/properties"
+)
+
+// setting raises one parameter of a config to an end of its envelope.
+type setting struct {
+	// dim is the parameter; two settings of one dim never share a point.
+	dim   string
+	name  string // e.g. "loss=2"
+	apply func(*fsm.Config)
+}
+
+// envelope lists the configuration envelope of issue 12, one setting per parameter end, in
+// the order points are named and applied: the shape comes before the calls, so that the
+// calls a shape allows by default are the ones ABORT and the user timeout are added to.
+func envelope() []setting {
+	both := func(c *fsm.Config) [2]fsm.Calls {
+		return [2]fsm.Calls{c.CallsOf(fsm.A), c.CallsOf(fsm.B)}
+	}
+	return []setting{
+		{"loss", "loss=2", func(c *fsm.Config) { c.Faults.Loss = 2 }},
+		{"dup", "dup=2", func(c *fsm.Config) { c.Faults.Dup = 2 }},
+		{"inject", "inject=2", func(c *fsm.Config) { c.Faults.Inject = 2 }},
+		{"crash", "crash=1", func(c *fsm.Config) { c.Faults.Crash = 1 }},
+		{"capacity", "capacity=3", func(c *fsm.Config) { c.Capacity = 3 }},
+		{"units", "units=2", func(c *fsm.Config) { c.Units = [2]uint8{2, 2} }},
+		{"incarnations", "incarnations=3", func(c *fsm.Config) { c.Incarnations = 3 }},
+		{"window", "window=1", func(c *fsm.Config) { c.Window = 1 }},
+		{"window", "window=4", func(c *fsm.Config) { c.Window = 4 }},
+		{"shape", "shape=both-active", func(c *fsm.Config) { c.Shape = fsm.BothActive }},
+		{"calls", "calls=+abort+user-timeout", func(c *fsm.Config) {
+			calls := both(c)
+			for side := range calls {
+				calls[side] |= fsm.CallAbort | fsm.CallUserTimeout
+			}
+			c.Calls = calls
+		}},
+	}
+}
+
+// point is one configuration of a grid: a claim's own config with some settings applied.
+type point struct {
+	name     string
+	settings []setting
+}
+
+// grids are the names --grid accepts.
+var grids = []string{"ci", "wide"}
+
+// gridPoints is the named grid: "base" (each claim's own config) first, then every
+// setting alone; "wide" adds every pair of settings of different parameters.
+func gridPoints(grid string) ([]point, error) {
+	env := envelope()
+	pts := []point{{name: "base"}}
+	for _, s := range env {
+		pts = append(pts, point{name: s.name, settings: []setting{s}})
+	}
+	switch grid {
+	case "ci":
+	case "wide":
+		for i, a := range env {
+			for _, b := range env[i+1:] {
+				if a.dim != b.dim {
+					pts = append(pts, point{name: a.name + "," + b.name, settings: []setting{a, b}})
+				}
+			}
+		}
+	default:
+		return nil, fmt.Errorf("grid %q: want %s", grid, strings.Join(grids, " or "))
+	}
+	return pts, nil
+}
+
+// maxRaise is how far a refused config's sequence space may be raised: 2^8 numbers.
+const maxRaise = 8
+
+// configAt is base with p's settings applied. When the fsm refuses the result (a window or
+// data too large for the sequence space), the sequence space is raised to the smallest that
+// the variant accepts, and raised says to what (0: not raised); refused is the fsm's reason
+// when no space up to 2^maxRaise fits.
+func configAt(base fsm.Config, p point, variant string) (cfg fsm.Config, raised int, refused error) {
+	cfg = base
+	for _, s := range p.settings {
+		s.apply(&cfg)
+	}
+	_, err := fsm.NewSystem(cfg, variant)
+	if err == nil {
+		return cfg, 0, nil
+	}
+	for bits := cfg.SeqBits + 1; bits <= maxRaise; bits++ {
+		up := cfg
+		up.SeqBits = bits
+		if _, e := fsm.NewSystem(up, variant); e == nil {
+			return up, 1 << bits, nil
+		}
+	}
+	return cfg, 0, err
+}
+
+// unfiredRows runs the RFC model at every distinct config the grid's points give the
+// claims, counting the rows that fire, and returns the rows of the RFC table that fired in
+// none of them, in table order: what verify sweep lists as never fired, without the
+// refuters' runs and the properties.
+func unfiredRows(ctx context.Context, pts []point, claims []properties.Claim, search checker.Config) ([]string, error) {
+	fired := make([]bool, len(fsm.Rules))
+	seen := map[fsm.Config]bool{}
+	for _, p := range pts {
+		for _, c := range claims {
+			cfg, _, refused := configAt(c.Config, p, fsm.RFC)
+			if refused != nil || seen[cfg] {
+				continue
+			}
+			seen[cfg] = true
+			res, err := pipeline.Run(ctx, pipeline.Job{Config: cfg, Variant: fsm.RFC, Search: search, Coverage: true})
+			if err != nil {
+				return nil, fmt.Errorf("point %s, claim %s: %w", p.name, c.Name, err)
+			}
+			if !res.Summary.Complete {
+				return nil, fmt.Errorf("point %s, claim %s: incomplete: %w", p.name, c.Name, res.Summary.Stop)
+			}
+			for i, rc := range res.Coverage {
+				if rc.Fired > 0 {
+					fired[i] = true
+				}
+			}
+		}
+	}
+	var never []string
+	for i, r := range fsm.Rules {
+		if !fired[i] {
+			never = append(never, r.Name)
+		}
+	}
+	return never, nil
+}
