@@ -16,17 +16,17 @@ import (
 
 // sweepRun is one claim run at one point of the grid.
 type sweepRun struct {
-	Point    string  `json:"point"`
-	Claim    string  `json:"claim"`
-	Variant  string  `json:"variant"`
-	Want     string  `json:"want"`
-	Got      string  `json:"got"`
-	OK       bool    `json:"ok"`
-	Steps    int     `json:"steps"`
-	Loop     int     `json:"loop"`
-	States   uint64  `json:"states"`
-	Seconds  float64 `json:"seconds"`
-	Complete bool    `json:"complete"`
+	Point    string         `json:"point"`
+	Claim    string         `json:"claim"`
+	Variant  string         `json:"variant"`
+	Want     checker.Status `json:"want"`
+	Got      checker.Status `json:"got"`
+	OK       bool           `json:"ok"`
+	Steps    int            `json:"steps"`
+	Loop     int            `json:"loop"`
+	States   uint64         `json:"states"`
+	Seconds  float64        `json:"seconds"`
+	Complete bool           `json:"complete"`
 	// Stop says why an incomplete run ended: the bound, or "refused: REASON" when the fsm
 	// refused the point's config.
 	Stop string `json:"stop"`
@@ -39,9 +39,9 @@ type sweepRun struct {
 
 // failed: the run decided against its claim. A run that could not decide (incomplete,
 // refused) has not failed, but has not met its expectation either.
-func (r sweepRun) failed() bool { return !r.refused && r.Got != checker.Unknown.String() && !r.OK }
+func (r sweepRun) failed() bool { return !r.refused && r.Got != checker.Unknown && !r.OK }
 
-func (r sweepRun) undecided() bool { return r.refused || r.Got == checker.Unknown.String() }
+func (r sweepRun) undecided() bool { return r.refused || r.Got == checker.Unknown }
 
 // sweepPoint is a point as sweep.json lists it.
 type sweepPoint struct {
@@ -214,11 +214,11 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 // sweepOne runs claim c on variant v at point p; an RFC run also counts the rows that fire.
 func sweepOne(ctx context.Context, p point, c properties.Claim, v string, search checker.Config, watch func(label string) pipeline.Watcher) (sweepRun, []pipeline.RuleCount, error) {
 	want := pipeline.Want(v)
-	r := sweepRun{Point: p.name, Claim: c.Name, Variant: v, Want: want.String(), Steps: -1, Loop: -1}
+	r := sweepRun{Point: p.name, Claim: c.Name, Variant: v, Want: want, Steps: -1, Loop: -1}
 	cfg, raised, refused := configAt(c.Config, p, v)
 	r.SeqSpace, r.Raised = 1<<cfg.SeqBits, raised > 0
 	if refused != nil {
-		r.refused, r.Got, r.Stop = true, checker.Unknown.String(), "refused: "+refused.Error()
+		r.refused, r.Got, r.Stop = true, checker.Unknown, "refused: "+refused.Error()
 		return r, nil, nil
 	}
 	at := c
@@ -227,7 +227,7 @@ func sweepOne(ctx context.Context, p point, c properties.Claim, v string, search
 	if err != nil {
 		return r, nil, fmt.Errorf("point %s: %w", p.name, err)
 	}
-	r.Got, r.OK, r.Steps, r.Loop, r.States = cr.Got.String(), cr.OK(), cr.Steps, cr.Loop, cr.States
+	r.Got, r.OK, r.Steps, r.Loop, r.States = cr.Got, cr.OK(), cr.Steps, cr.Loop, cr.States
 	r.Seconds, r.Complete = cr.Elapsed.Seconds(), cr.Complete
 	if cr.Stop != nil {
 		r.Stop = cr.Stop.Error()
@@ -447,14 +447,14 @@ func sweepMarkdown(res *sweepResult) string {
 		md([]string{"point", "claim", "variant", "want", "got", "trace"})
 		md([]string{"---", "---", "---", "---", "---", "---"})
 		for _, r := range failed {
-			md([]string{r.Point, r.Claim, r.Variant, r.Want, r.Got, r.trace()})
+			md([]string{r.Point, r.Claim, r.Variant, r.Want.String(), r.Got.String(), r.trace()})
 		}
 	}
 	b.WriteString("\n## Runs\n\n")
 	md([]string{"point", "claim", "variant", "want", "got", "ok", "trace", "states", "s", "stop"})
 	md([]string{"---", "---", "---", "---", "---", "---", "---", "--:", "--:", "---"})
 	for _, r := range res.Runs {
-		md([]string{r.Point, r.Claim, r.Variant, r.Want, r.Got, fmt.Sprint(r.OK), r.trace(),
+		md([]string{r.Point, r.Claim, r.Variant, r.Want.String(), r.Got.String(), fmt.Sprint(r.OK), r.trace(),
 			fmt.Sprint(r.States), fmt.Sprintf("%.2f", r.Seconds), r.Stop})
 	}
 	b.WriteString("\n## Rule coverage\n\n")

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/properties"
 )
@@ -65,10 +66,10 @@ func TestSweepOfADemonstratedClaimExitsZeroAndWritesBothFiles(t *testing.T) {
 	assert.Equal(t, sweepPoint{Name: "loss=2", Settings: []string{"loss=2"}}, res.Points[0])
 	require.Len(t, res.Runs, 2)
 	rfc, refuter := res.Runs[0], res.Runs[1]
-	assert.Equal(t, sweepRun{Point: "loss=2", Claim: "ready", Variant: fsm.RFC, Want: "holds", Got: "holds", OK: true,
+	assert.Equal(t, sweepRun{Point: "loss=2", Claim: "ready", Variant: fsm.RFC, Want: checker.Holds, Got: checker.Holds, OK: true,
 		Steps: -1, Loop: -1, States: rfc.States, Seconds: rfc.Seconds, Complete: true, SeqSpace: 8}, rfc)
 	assert.Equal(t, "two-way-handshake", refuter.Variant)
-	assert.Equal(t, "violated", refuter.Got)
+	assert.Equal(t, checker.Violated, refuter.Got)
 	assert.Positive(t, refuter.Steps)
 	assert.Equal(t, sweepSummary{Runs: 2, OK: 2}, res.Summary)
 	md, err := os.ReadFile(filepath.Join(dir, "sweep.md"))
@@ -109,14 +110,14 @@ func TestSweepCallsABoundedRunIncompleteNotHolding(t *testing.T) {
 	assert.Contains(t, out, "base   incomplete")
 	res := readSweep(t, dir)
 	rfc := res.Runs[0]
-	assert.Equal(t, "unknown", rfc.Got)
+	assert.Equal(t, checker.Unknown, rfc.Got)
 	assert.False(t, rfc.OK)
 	assert.False(t, rfc.Complete)
 	assert.Contains(t, rfc.Stop, "state")
 	assert.Equal(t, 1, res.Summary.Incomplete)
 
 	// A failure elsewhere wins over incompleteness.
-	res.Runs = append(res.Runs, sweepRun{Point: "x", Claim: "ready", Variant: "v", Want: "violated", Got: "holds", Complete: true})
+	res.Runs = append(res.Runs, sweepRun{Point: "x", Claim: "ready", Variant: "v", Want: checker.Violated, Got: checker.Holds, Complete: true})
 	res.Summary = sweepSummary{}
 	res.summarize()
 	assert.Equal(t, exitViolated, sweepCode(&res))
