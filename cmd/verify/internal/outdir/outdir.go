@@ -99,6 +99,11 @@ func Prepare(target string, own Own) (*Dir, error) {
 	}
 	lock := LockPath(target)
 	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) && staleLock(lock) {
+		// The run that took it is gone (killed, or stopped by a second signal): take it over.
+		os.Remove(lock)
+		f, err = os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	}
 	if errors.Is(err, fs.ErrExist) {
 		holder, _ := os.ReadFile(lock)
 		who := ""
@@ -118,12 +123,44 @@ func Prepare(target string, own Own) (*Dir, error) {
 		os.Remove(lock)
 		return nil, fmt.Errorf("--out %s: cannot write there: %w", target, unwrapPath(werr))
 	}
+	// Temporary directories beside the target are left only by runs that died holding the
+	// lock, which is now ours.
+	if old, _ := filepath.Glob(filepath.Join(parent, "."+globEscape(filepath.Base(target))+".tmp-*")); len(old) > 0 {
+		for _, o := range old {
+			os.RemoveAll(o)
+		}
+	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".tmp-")
 	if err != nil {
 		os.Remove(lock)
 		return nil, fmt.Errorf("--out %s: cannot write there: %w", target, unwrapPath(err))
 	}
 	return &Dir{target: target, tmp: tmp, lock: lock, own: own}, nil
+}
+
+// staleLock says whether the lock names a process that no longer runs.
+func staleLock(lock string) bool {
+	data, err := os.ReadFile(lock)
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return !alive(pid)
+}
+
+// globEscape quotes the pattern characters of a file name.
+func globEscape(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteRune('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // unwrapPath drops the path of a *fs.PathError, which the callers' messages already name.

@@ -94,3 +94,14 @@ func TestPrepareRefusesAFile(t *testing.T) {
 	_, err := Prepare(f, Report)
 	assert.Error(t, err)
 }
+
+func TestALockOfADeadRunIsTakenOver(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "report")
+	// A pid beyond any pid_max names no process.
+	require.NoError(t, os.WriteFile(LockPath(target), []byte("2147483646\n"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(filepath.Dir(target), ".report.tmp-123"), 0o755))
+	d, err := Prepare(target, Report)
+	require.NoError(t, err)
+	d.Abort()
+	assert.Empty(t, names(t, filepath.Dir(target)))
+}
