@@ -30,6 +30,9 @@ type traceReport struct {
 	// Accepted is true when every incarnation of every file is.
 	Accepted     bool         `json:"accepted"`
 	Incarnations []traceEntry `json:"incarnations"`
+	// Stop, when set, says why the judging stopped before every incarnation was judged
+	// (a signal); Incarnations holds those judged until then.
+	Stop string `json:"stop,omitempty"`
 }
 
 // runTrace checks packet captures against the model: exit 0 when every incarnation is
@@ -61,11 +64,13 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 	}
 	rep := traceReport{Variant: *variant, Accepted: true, Incarnations: []traceEntry{}}
+	total := 0
 	for i, c := range captures {
 		for _, conn := range capture.Split(c.Segments) {
 			for _, inc := range conn.Incarnations {
-				if err := ctx.Err(); err != nil {
-					return exitIncomplete, fmt.Errorf("trace: %w", err)
+				total++
+				if ctx.Err() != nil {
+					continue
 				}
 				e := traceEntry{File: files[i], ClientAddr: inc.Client.String(),
 					ServerAddr: inc.Server.String(), Incarnation: inc.Index,
@@ -78,6 +83,13 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 			}
 		}
 	}
+	if n := len(rep.Incarnations); n < total {
+		why := context.Cause(ctx)
+		if in := interruption(ctx); in != nil {
+			why = in
+		}
+		rep.Stop = fmt.Sprintf("%s: %d of %d incarnations judged", why, n, total)
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -88,9 +100,15 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		for _, e := range rep.Incarnations {
 			printTraceEntry(stdout, e)
 		}
+		if rep.Stop != "" {
+			fmt.Fprintf(stdout, "INCOMPLETE: %s\n", rep.Stop)
+		}
 	}
-	if !rep.Accepted {
+	switch {
+	case !rep.Accepted:
 		return exitViolated, nil
+	case rep.Stop != "":
+		return exitIncomplete, nil
 	}
 	return exitOK, nil
 }
