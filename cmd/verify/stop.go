@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/tcpverify/tcpverify/checker"
@@ -98,5 +99,5 @@ func foreignNote(d *outdir.Dir) []string {
 	if len(f) == 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("%s also holds %d file(s) verify did not write, left alone: %v", d.Target(), len(f), f)}
+	return []string{fmt.Sprintf("%s also holds files verify did not write, left alone: %s", d.Target(), strings.Join(f, ", "))}
 }

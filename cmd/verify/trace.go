@@ -36,7 +36,8 @@ type traceReport struct {
 }
 
 // runTrace checks packet captures against the model: exit 0 when every incarnation is
-// accepted, 1 when one is rejected, 2 when a file cannot be read (or the flags are bad).
+// accepted, 1 when one is rejected, 2 when a file cannot be read (or the flags are bad), 3
+// when a signal stopped it before every incarnation was judged.
 func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("trace")
 	format := fs.String("format", "text", "what to print: text, or json (the same as data)")
