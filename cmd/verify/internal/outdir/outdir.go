@@ -215,7 +215,9 @@ func (d *Dir) Commit() error {
 	case err != nil:
 		return fmt.Errorf("write %s: %w", d.target, err)
 	}
-	if len(d.Foreign()) == 0 && dirsFree(entries) {
+	// A symbolic link stays a link: its directory's files are replaced one by one.
+	fi, err := os.Lstat(d.target)
+	if err == nil && fi.Mode()&fs.ModeSymlink == 0 && len(d.Foreign()) == 0 && dirsFree(entries) {
 		old := d.tmp + ".old"
 		if err := os.Rename(d.target, old); err != nil {
 			return fmt.Errorf("write %s: %w", d.target, err)

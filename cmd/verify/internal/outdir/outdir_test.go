@@ -105,3 +105,20 @@ func TestALockOfADeadRunIsTakenOver(t *testing.T) {
 	d.Abort()
 	assert.Empty(t, names(t, filepath.Dir(target)))
 }
+
+func TestALinkedDirectoryStaysALink(t *testing.T) {
+	root := t.TempDir()
+	real := filepath.Join(root, "real")
+	require.NoError(t, os.Mkdir(real, 0o755))
+	write(t, real, "report.md", "old")
+	link := filepath.Join(root, "report")
+	require.NoError(t, os.Symlink(real, link))
+	d, err := Prepare(link, Report)
+	require.NoError(t, err)
+	write(t, d.Path(), "report.json", "{}")
+	require.NoError(t, d.Commit())
+	fi, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&os.ModeSymlink)
+	assert.Equal(t, []string{"report.json"}, names(t, real))
+}
