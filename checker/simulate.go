@@ -2,6 +2,7 @@ package checker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -22,7 +23,11 @@ type SimConfig struct {
 // SimResult is what the walks found. A simulation never proves a property: a verdict is
 // Violated, with the trace of the lowest-numbered walk that violated it, or Unknown.
 type SimResult[S any] struct {
-	Walks    int
+	// Walks is the number of walks taken: SimConfig.Walks unless Stop is set.
+	Walks int
+	// Stop is ErrCanceled or ErrTimeout when the context ended the simulation early; the
+	// verdicts are then those of the walks that finished.
+	Stop     error
 	Steps    uint64
 	Verdicts []Verdict[S]
 }
@@ -69,14 +74,22 @@ func Simulate[S, A any](ctx context.Context, m Model[S, A], cfg SimConfig) (*Sim
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("checker: simulation: %w", err)
+	res := &SimResult[S]{}
+	for i := range results {
+		if results[i].done {
+			res.Walks++
+		}
 	}
-	res := &SimResult[S]{Walks: cfg.Walks}
+	if res.Walks < cfg.Walks {
+		res.Stop = ErrCanceled
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			res.Stop = ErrTimeout
+		}
+	}
 	for k, p := range props {
 		res.Verdicts = append(res.Verdicts, Verdict[S]{Name: p.Name, Kind: p.Kind, Status: Unknown})
 		for i := range results {
-			if results[i].violate[k] {
+			if results[i].done && results[i].violate[k] {
 				res.Verdicts[k].Status = Violated
 				res.Verdicts[k].Trace = replay(m, results[i].init, results[i].path)
 				break
@@ -91,6 +104,7 @@ func Simulate[S, A any](ctx context.Context, m Model[S, A], cfg SimConfig) (*Sim
 
 // walkOutcome is what one random walk did.
 type walkOutcome struct {
+	done    bool // the walk ran (false for walks a cancelled context left untaken)
 	steps   int
 	init    int
 	path    []int
@@ -102,7 +116,7 @@ type walkOutcome struct {
 // steps are taken. acts is the caller's scratch space.
 func walk[S, A any](m Model[S, A], props []Property[S], inits []S, cfg SimConfig, i int, acts *[]A) walkOutcome {
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(i)))
-	o := walkOutcome{init: rng.IntN(len(inits)), violate: make([]bool, len(props))}
+	o := walkOutcome{done: true, init: rng.IntN(len(inits)), violate: make([]bool, len(props))}
 	st := inits[o.init]
 	for {
 		bad := false

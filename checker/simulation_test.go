@@ -80,3 +80,15 @@ func TestSimulationRejectsAnEmptyPlan(t *testing.T) {
 		assert.Error(t, err, "%+v", cfg)
 	}
 }
+
+func TestACancelledSimulationReportsTheWalksItTook(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := checker.Simulate(ctx, counter(3, true), checker.SimConfig{Walks: 100, Depth: 5})
+	require.NoError(t, err)
+	assert.Less(t, res.Walks, 100)
+	assert.ErrorIs(t, res.Stop, checker.ErrCanceled)
+	for _, v := range res.Verdicts {
+		assert.Equal(t, checker.Unknown, v.Status)
+	}
+}

@@ -69,9 +69,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if err != nil {
 		return helpOr(err)
 	}
-	rows, code, err := runBenchJobs(ctx, plan.jobs(), stderr)
+	jobs := plan.jobs()
+	rows, code, err := runBenchJobs(ctx, jobs, stderr)
 	if err != nil {
 		return exitInternal, err
+	}
+	missing := ""
+	if in := interruption(ctx); in != nil && len(rows) < len(jobs) {
+		missing = fmt.Sprintf("INCOMPLETE: %s: %d of %d runs not measured, left out of the table", in, len(jobs)-len(rows), len(jobs))
+		if code == exitOK {
+			code = exitIncomplete
+		}
 	}
 	if plan.json {
 		enc := json.NewEncoder(stdout)
@@ -79,8 +87,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		if err := enc.Encode(rows); err != nil {
 			return exitInternal, err
 		}
+		if missing != "" {
+			fmt.Fprintf(stderr, "verify: bench %s\n", missing)
+		}
 	} else {
 		printBench(stdout, rows, plan.tools)
+		if missing != "" {
+			fmt.Fprintln(stdout, missing)
+		}
 	}
 	return code, nil
 }
@@ -236,15 +250,23 @@ func (p benchPlan) jobs() []benchJob {
 
 // runBenchJobs measures the jobs in order and compares each tcpverify row with the
 // recorded counts and the reference rows of its configuration. The code is 3 when a run
-// was incomplete and 1 when counts differ.
+// was incomplete and 1 when counts differ. A signal ends the jobs: the run it cut short is
+// not a measurement and has no row, and later runs are not started, so the rows are a
+// prefix of the jobs.
 func runBenchJobs(ctx context.Context, jobs []benchJob, stderr io.Writer) ([]benchRow, int, error) {
 	var rows []benchRow
 	code := exitOK
 	refs := map[string]map[string]benchRow{} // config, tool
 	for _, j := range jobs {
+		if interruption(ctx) != nil {
+			break
+		}
 		if j.tool != "" {
 			fmt.Fprintf(stderr, "verify: bench %s with %s\n", j.c.name, j.tool)
 			row, err := benchReference(ctx, j.c, j.tool)
+			if interruption(ctx) != nil {
+				break
+			}
 			if err != nil {
 				return nil, 0, err
 			}
@@ -257,6 +279,9 @@ func runBenchJobs(ctx context.Context, jobs []benchJob, stderr io.Writer) ([]ben
 		}
 		fmt.Fprintf(stderr, "verify: bench %s, %d workers, %s\n", j.c.name, j.workers, j.mode)
 		row, err := benchOne(ctx, j.c, j.workers, j.mode, j.memLimit)
+		if interruption(ctx) != nil && (err != nil || !row.Complete) {
+			break
+		}
 		if err != nil {
 			return nil, 0, err
 		}

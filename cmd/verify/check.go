@@ -15,6 +15,7 @@ import (
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
 	"github.com/tcpverify/tcpverify/fsm"
@@ -24,7 +25,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	fs := newFlagSet("check")
 	mf := addModelFlags(fs)
 	sf := addSearchFlags(fs)
-	out := fs.String("out", "report", "report `directory` (created if missing)")
+	out := fs.String("out", "report", "report `directory` (created if missing; an earlier run's report files in it are replaced)")
 	format := fs.String("format", "text", "what to print on stdout: text (a summary) or json (report.json)")
 	if err := parse(fs, args, stdout); err != nil {
 		return helpOr(err)
@@ -40,20 +41,26 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if err != nil {
 		return exitBadInput, err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return exitBadInput, fmt.Errorf("out: %w", err)
+	dir, err := outdir.Prepare(*out, outdir.Report)
+	if err != nil {
+		return exitBadInput, err
 	}
+	defer dir.Abort()
 	ccfg.Graph = true
 	res, err := pipeline.Run(ctx, pipeline.Job{Config: m.cfg, Variant: m.variant, Properties: m.props,
 		Search: ccfg, Watch: newProgress(stderr, sf.progress), Coverage: true})
 	if err != nil {
 		return exitInternal, err
 	}
-	rep, charts, err := buildReport("check", m, ccfg, res)
+	rep, charts, err := buildReport(ctx, "check", m, ccfg, res)
 	if err != nil {
 		return exitInternal, err
 	}
-	if err := writeReportDir(*out, rep, charts, res.Graph); err != nil {
+	rep.Notes = append(rep.Notes, foreignNote(dir)...)
+	if err := writeReportDir(dir.Path(), rep, charts, res.Graph); err != nil {
+		return exitInternal, err
+	}
+	if err := dir.Commit(); err != nil {
 		return exitInternal, err
 	}
 	if *format == "json" {
@@ -90,7 +97,7 @@ func verdictCode(verdicts []pipeline.Verdict, complete bool) int {
 
 // buildReport turns a result into the report; traces are told as stories, and their
 // charts are returned by MSC file name.
-func buildReport(command string, m model, ccfg checker.Config, res *pipeline.Result) (*report.Report, map[string]*msc.Chart, error) {
+func buildReport(ctx context.Context, command string, m model, ccfg checker.Config, res *pipeline.Result) (*report.Report, map[string]*msc.Chart, error) {
 	cfgJSON, err := jsonMarshal(configJSON(m.cfg))
 	if err != nil {
 		return nil, nil, err
@@ -109,9 +116,7 @@ func buildReport(command string, m model, ccfg checker.Config, res *pipeline.Res
 			OmissionBound: s.OmissionBound, StatesPerSecond: s.StatesPerSecond(), BytesPerState: s.BytesPerState(),
 		},
 	}
-	if s.Stop != nil {
-		r.Result.Stop = s.Stop.Error()
-	}
+	r.Result.Stop = stopText(ctx, s.Stop)
 	for _, c := range res.Coverage {
 		r.Coverage = append(r.Coverage, report.RuleCoverage{Rule: c.Name, Fired: c.Fired})
 	}
@@ -231,7 +236,11 @@ func writeFile(dir, name, content string) error {
 // renderSVG runs Graphviz on a DOT file, writing the SVG beside it.
 func renderSVG(dotPath, file string) error {
 	svg := strings.TrimSuffix(file, ".dot") + ".svg"
-	out, err := exec.Command(dotPath, "-Tsvg", "-o", svg, file).CombinedOutput()
+	// A relative name could start with "-": prefix it so dot never reads it as an option.
+	if !filepath.IsAbs(file) {
+		file, svg = "."+string(filepath.Separator)+file, "."+string(filepath.Separator)+svg
+	}
+	out, err := ownGroup(exec.Command(dotPath, "-Tsvg", "-o", svg, file)).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("render %s: %v: %s", file, err, strings.TrimSpace(string(out)))
 	}

@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 	"strings"
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/properties"
@@ -39,16 +40,28 @@ func runClaims(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		}
 		claims = []properties.Claim{c}
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return exitBadInput, fmt.Errorf("out: %w", err)
+	dir, err := outdir.Prepare(*out, outdir.MSC)
+	if err != nil {
+		return exitBadInput, err
+	}
+	defer dir.Abort()
+	planned := 0
+	for _, c := range claims {
+		planned += 1 + len(c.Refuters)
 	}
 	var runs []pipeline.ClaimRun
 	charts := map[string]*msc.Chart{}
 	for _, c := range claims {
 		for _, v := range append([]string{fsm.RFC}, c.Refuters...) {
+			if interruption(ctx) != nil {
+				break
+			}
 			r, err := pipeline.RunClaim(ctx, c, v, ccfg, newProgress(stderr, sf.progress))
 			if err != nil {
 				return exitInternal, err
+			}
+			if r.Stop == checker.ErrCanceled.Error() && interruption(ctx) != nil {
+				r.Stop = interruption(ctx).Error()
 			}
 			if r.Chart != nil {
 				r.MSC = fmt.Sprintf("msc-%s-%s.dot", c.Name, v)
@@ -57,8 +70,14 @@ func runClaims(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 			runs = append(runs, r)
 		}
 	}
-	if err := writeReportDirCharts(*out, charts); err != nil {
+	if err := writeReportDirCharts(dir.Path(), charts); err != nil {
 		return exitInternal, err
+	}
+	if err := dir.Commit(); err != nil {
+		return exitInternal, err
+	}
+	if in := interruption(ctx); in != nil && len(runs) < planned {
+		fmt.Fprintf(stderr, "verify: claims %s: %d of %d runs not started\n", in, planned-len(runs), planned)
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -67,9 +86,13 @@ func runClaims(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 			return exitInternal, err
 		}
 	} else {
-		printClaims(stdout, claims, runs)
+		printClaims(stdout, claims, runs, planned)
 	}
-	return claimsCode(runs), nil
+	code := claimsCode(runs)
+	if code == exitOK && len(runs) < planned {
+		code = exitIncomplete
+	}
+	return code, nil
 }
 
 // claimsCode: a run that decided against its claim fails the claims; otherwise a run that
@@ -90,8 +113,11 @@ func claimsCode(runs []pipeline.ClaimRun) int {
 	return exitOK
 }
 
-func printClaims(w io.Writer, claims []properties.Claim, runs []pipeline.ClaimRun) {
+// printClaims prints the table and a summary line. A run that did not decide (its search
+// was cut short) is marked "?" and counted apart: its claim is undecided, not failed.
+func printClaims(w io.Writer, claims []properties.Claim, runs []pipeline.ClaimRun, planned int) {
 	fmt.Fprintf(w, "%-18s %-26s %-20s %-9s %-9s %s\n", "claim", "property", "model", "want", "got", "trace")
+	undecided, reasons := 0, []string{}
 	for _, r := range runs {
 		trace := "-"
 		if r.Steps >= 0 {
@@ -101,22 +127,50 @@ func printClaims(w io.Writer, claims []properties.Claim, runs []pipeline.ClaimRu
 			}
 		}
 		mark := "ok"
-		if !r.OK() {
+		switch {
+		case r.Got == checker.Unknown:
+			mark, trace = "?", "incomplete: "+r.Stop
+			undecided++
+			if !slices.Contains(reasons, r.Stop) {
+				reasons = append(reasons, r.Stop)
+			}
+		case !r.OK():
 			mark = "FAIL"
 		}
 		fmt.Fprintf(w, "%-18s %-26s %-20s %-9s %-9s %-4s %s\n", r.Claim, r.Property, r.Variant, r.Want, r.Got, mark, trace)
 	}
-	ok := 0
+	ok, open := 0, 0
 	for _, c := range claims {
-		good := true
+		good, ran, decided := true, 0, true
 		for _, r := range runs {
-			if r.Claim == c.Name && !r.OK() {
+			if r.Claim != c.Name {
+				continue
+			}
+			ran++
+			if r.Got == checker.Unknown {
+				decided = false
+			} else if !r.OK() {
 				good = false
 			}
 		}
-		if good {
+		switch {
+		case !good:
+		case !decided || ran < 1+len(c.Refuters):
+			open++
+		default:
 			ok++
 		}
 	}
-	fmt.Fprintf(w, "%d of %d claims demonstrated: %s\n", ok, len(claims), strings.TrimSpace(fmt.Sprintf("%d runs", len(runs))))
+	if undecided == 0 && len(runs) == planned {
+		fmt.Fprintf(w, "%d of %d claims demonstrated: %d runs\n", ok, len(claims), len(runs))
+		return
+	}
+	line := fmt.Sprintf("INCOMPLETE: %d of %d claims demonstrated, %d undecided", ok, len(claims), open)
+	if undecided > 0 {
+		line += fmt.Sprintf(": %d of %d runs cut short (%s)", undecided, planned, strings.Join(reasons, ", "))
+	}
+	if n := planned - len(runs); n > 0 {
+		line += fmt.Sprintf("; %d of %d runs not started", n, planned)
+	}
+	fmt.Fprintln(w, line)
 }

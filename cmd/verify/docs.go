@@ -49,11 +49,17 @@ func runDocs(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		}
 	} else {
 		runs, err = docgen.Search(ctx, *workers, func() pipeline.Watcher { return newProgress(stderr, *progress) })
+		if err := docsStopped(ctx, *out, *check); err != nil {
+			return exitIncomplete, err
+		}
 		if err != nil {
 			return exitInternal, err
 		}
 	}
 	set, err := docgen.Build(ctx, runs)
+	if err := docsStopped(ctx, *out, *check); err != nil {
+		return exitIncomplete, err
+	}
 	if err != nil {
 		return exitInternal, err
 	}
@@ -72,9 +78,27 @@ func runDocs(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		fmt.Fprintf(stdout, "docs are up to date: %d generated files\n", len(set.Files))
 		return exitOK, nil
 	}
+	// Write renders every diagram before it writes the first file; a signal that came
+	// meanwhile (and may have killed Graphviz) leaves the docs untouched.
 	if err := docgen.Write(*out, set, dotPath); err != nil {
+		if err := docsStopped(ctx, *out, *check); err != nil {
+			return exitIncomplete, err
+		}
 		return exitInternal, fmt.Errorf("docs: %w", err)
 	}
 	fmt.Fprintf(stdout, "docs: %d generated files in %s, every DOT rendered to SVG\n", len(set.Files), *out)
 	return exitOK, nil
+}
+
+// docsStopped is the error of a docs run stopped by a signal: its searches are incomplete,
+// so nothing is written (and, with -check, nothing is judged).
+func docsStopped(ctx context.Context, out string, check bool) error {
+	in := interruption(ctx)
+	if in == nil {
+		return nil
+	}
+	if check {
+		return fmt.Errorf("docs: %s: not checked", in)
+	}
+	return fmt.Errorf("docs: %s: %s left untouched", in, out)
 }

@@ -14,10 +14,17 @@
 //
 // Exit codes: 0 every property holds, 1 a property is violated (or a claim failed), 2 bad
 // input (flags, config file, names, an unreadable capture, an output directory that cannot
-// be created), 3 incomplete: a bound (states, depth, memory, time) stopped the search before
-// it could decide, or a capture was cut mid-frame; the report is still written and says so. 4 could not finish: an internal error
-// (the model or the engine failed, a trace did not replay, a panic) or an output that could
-// not be written after the search; one line on stderr says which.
+// be used or is locked by another run), 3 incomplete: a bound (states, depth, memory, time)
+// or a signal stopped the search before it could decide, or a capture was cut mid-frame;
+// the report is still written and says so. 4 could not finish: an internal error (the
+// model or the engine failed, a trace did not replay, a panic) or an output that could not
+// be written after the search; one line on stderr says which.
+//
+// Stopping: the first SIGINT or SIGTERM cancels the run (stopOnSignal): every command
+// stops at the next state and writes what it found, marked incomplete with the signal as
+// the reason, and exits 3; docs writes nothing. A second signal exits at once with 130
+// (SIGINT) or 143 (SIGTERM). Reports are written into a temporary directory and renamed
+// into place (package outdir), so an earlier good report is never half-replaced.
 package main
 
 import (
@@ -26,7 +33,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
 )
@@ -50,9 +56,10 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	ctx, release := stopOnSignal(context.Background(), os.Stderr, os.Exit)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	release()
+	os.Exit(code)
 }
 
 // command is one subcommand.
@@ -134,8 +141,11 @@ func help(args []string, stdout io.Writer) (int, error) {
 		for _, c := range commands() {
 			fmt.Fprintf(stdout, "  %-9s %s\n", c.name, c.summary)
 		}
-		fmt.Fprintln(stdout, "\nexit codes: 0 all hold, 1 a violation, 2 bad input, 3 incomplete (a bound was hit, a capture was cut),")
-		fmt.Fprintln(stdout, "  4 could not finish (an internal error, or an output that could not be written)")
+		fmt.Fprintln(stdout, "\nexit codes: 0 all hold, 1 a violation, 2 bad input, 3 incomplete (a bound was hit,")
+		fmt.Fprintln(stdout, "  SIGINT/SIGTERM, or a capture was cut), 4 could not finish (an internal error, or an")
+		fmt.Fprintln(stdout, "  output that could not be written)")
+		fmt.Fprintln(stdout, "stopping: a first SIGINT (Ctrl-C) or SIGTERM stops at the next state and writes what was")
+		fmt.Fprintln(stdout, "  found, marked incomplete (docs writes nothing); a second exits at once (130 or 143)")
 		fmt.Fprintln(stdout, "run 'verify help COMMAND' for a command's flags")
 		return exitOK, nil
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
 )
@@ -39,9 +39,11 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return exitBadInput, err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return exitBadInput, fmt.Errorf("out: %w", err)
+	dir, err := outdir.Prepare(*out, outdir.Report)
+	if err != nil {
+		return exitBadInput, err
 	}
+	defer dir.Abort()
 	sys := m.sys
 	res, err := checker.Simulate(ctx, sys, checker.SimConfig{Seed: *seed, Walks: *walks, Depth: *depth, Workers: *workers})
 	if err != nil {
@@ -52,6 +54,10 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		Model:  report.Model{Shape: m.cfg.Shape.String(), Variant: m.variant},
 		Search: report.Search{Workers: max(*workers, 1), Visited: "exact"},
 		Result: report.Result{Complete: false, Stop: fmt.Sprintf("simulation: %d walks of at most %d steps, seed %d (%d steps in all)", res.Walks, *depth, *seed, res.Steps)},
+		Notes:  foreignNote(dir),
+	}
+	if res.Stop != nil {
+		rep.Result.Stop = fmt.Sprintf("%s after %d of %d walks (seed %d, %d steps in all)", stopText(ctx, res.Stop), res.Walks, *walks, *seed, res.Steps)
 	}
 	if rep.Model.Config, err = jsonMarshal(cfgJSON); err != nil {
 		return exitInternal, err
@@ -68,11 +74,17 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 			code = exitViolated
 		}
 	}
-	if err := writeReports(*out, rep); err != nil {
+	if err := writeReports(dir.Path(), rep); err != nil {
 		return exitInternal, err
 	}
-	if err := writeReportDirCharts(*out, charts); err != nil {
+	if err := writeReportDirCharts(dir.Path(), charts); err != nil {
 		return exitInternal, err
+	}
+	if err := dir.Commit(); err != nil {
+		return exitInternal, err
+	}
+	if res.Stop != nil {
+		fmt.Fprintf(stdout, "INCOMPLETE: %s\n", rep.Result.Stop)
 	}
 	fmt.Fprintf(stdout, "simulated %d walks, %d steps (seed %d)\n", res.Walks, res.Steps, *seed)
 	for _, p := range rep.Properties {

@@ -229,8 +229,8 @@ func sweepOne(ctx context.Context, p point, c properties.Claim, v string, search
 	}
 	r.Got, r.OK, r.Steps, r.Loop, r.States = cr.Got, cr.OK(), cr.Steps, cr.Loop, cr.States
 	r.Seconds, r.Complete = cr.Elapsed.Seconds(), cr.Complete
-	if cr.Stop != nil {
-		r.Stop = cr.Stop.Error()
+	if cr.Stop != "" {
+		r.Stop = cr.Stop
 	}
 	return r, cr.Coverage, nil
 }

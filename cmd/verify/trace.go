@@ -50,6 +50,9 @@ type traceReport struct {
 	Incarnations []traceEntry `json:"incarnations"`
 	// Files lists every file in the order given.
 	Files []traceFile `json:"files"`
+	// Stop, when set, says why the judging stopped before every incarnation was judged
+	// (a signal); Incarnations holds those judged until then.
+	Stop string `json:"stop,omitempty"`
 }
 
 // traceHelp is the text above the flags of verify trace -help.
@@ -70,8 +73,9 @@ flags:
 
 // runTrace checks packet captures against the model: exit 0 when every incarnation is
 // accepted, 1 when one is rejected, 2 when a file cannot be read (or the flags are bad),
-// 3 when a file was cut mid-frame and nothing is rejected. Unreadable and cut files get
-// one line each on stderr; the verdicts on the rest are printed all the same.
+// 3 when a file was cut mid-frame or a signal stopped the judging, and nothing is rejected.
+// Unreadable and cut files get one line each on stderr; the verdicts on the rest are
+// printed all the same.
 func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("trace")
 	format := fs.String("format", "text", "what to print: text, or json (the same as data)")
@@ -94,6 +98,7 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	rep := traceReport{Variant: *variant, Accepted: true, Complete: true,
 		Incarnations: []traceEntry{}, Files: []traceFile{}}
 	var unreadable, cut bool
+	total := 0 // incarnations found, judged or not
 	for _, f := range files {
 		tf := traceFile{File: f}
 		c, err := capture.ReadFile(f)
@@ -114,8 +119,9 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 		for _, conn := range capture.Split(c.Segments) {
 			for _, inc := range conn.Incarnations {
-				if err := ctx.Err(); err != nil {
-					return exitIncomplete, fmt.Errorf("trace: %w", err)
+				total++
+				if ctx.Err() != nil {
+					continue
 				}
 				e := traceEntry{File: f, ClientAddr: inc.Client.String(),
 					ServerAddr: inc.Server.String(), Incarnation: inc.Index,
@@ -130,6 +136,13 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 		rep.Files = append(rep.Files, tf)
 	}
+	if n := len(rep.Incarnations); n < total {
+		why := context.Cause(ctx)
+		if in := interruption(ctx); in != nil {
+			why = in
+		}
+		rep.Stop = fmt.Sprintf("%s: %d of %d incarnations judged", why, n, total)
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -138,20 +151,24 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 	} else {
 		printTraceReport(stdout, rep)
+		if rep.Stop != "" {
+			fmt.Fprintf(stdout, "INCOMPLETE: %s\n", rep.Stop)
+		}
 	}
 	return traceCode(rep, unreadable, cut), nil
 }
 
 // traceCode: unreadable input wins (the run did not judge what it was given), then a
 // rejection (final: a prefix the model cannot explain stays unexplained whatever follows
-// a cut), then a cut (what was read is accepted, what was cut off is unknown).
+// a cut), then a cut or a stop (what was read is accepted, what was cut off or not judged is
+// unknown).
 func traceCode(rep traceReport, unreadable, cut bool) int {
 	switch {
 	case unreadable:
 		return exitBadInput
 	case !rep.Accepted:
 		return exitViolated
-	case cut:
+	case cut || rep.Stop != "":
 		return exitIncomplete
 	}
 	return exitOK

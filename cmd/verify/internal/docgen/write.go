@@ -74,43 +74,32 @@ func HandWritten(dir string) ([]string, error) {
 // Write writes set into dir, renders every DOT file to SVG with the Graphviz dot at
 // dotPath ("" to skip rendering), removes the files of the generated directories that
 // set no longer holds, and splices the fragments into the hand-written docs in dir.
+// Everything is rendered and spliced before the first file is written, and each file is
+// replaced by renaming a complete new one over it, so a failure (or a kill) never leaves a
+// file half-written, and a failure before writing leaves dir untouched.
 func Write(dir string, set *Set, dotPath string) error {
 	keep := map[string]bool{}
+	var files []File // what to write: path relative to dir, with slashes
 	for _, f := range set.Files {
 		keep[f.Path] = true
-		if strings.HasSuffix(f.Path, ".dot") {
-			keep[svgOf(f.Path)] = true
-		}
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := writeIfChanged(p, f.Data); err != nil {
-			return err
-		}
+		files = append(files, f)
 	}
 	if dotPath != "" {
 		for _, f := range set.Files {
 			if !strings.HasSuffix(f.Path, ".dot") {
 				continue
 			}
+			keep[svgOf(f.Path)] = true
 			svg, err := Render(dotPath, f.Data)
 			if err != nil {
 				return fmt.Errorf("render %s: %w", f.Path, err)
 			}
-			if err := writeIfChanged(filepath.Join(dir, filepath.FromSlash(svgOf(f.Path))), svg); err != nil {
-				return err
-			}
+			files = append(files, File{Path: svgOf(f.Path), Data: svg})
 		}
-	}
-	for _, sub := range []string{DiagramDir, GeneratedDir} {
-		stale, err := extra(dir, sub, keep)
-		if err != nil {
-			return err
-		}
-		for _, p := range stale {
-			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(p))); err != nil {
-				return err
+	} else {
+		for _, f := range set.Files {
+			if strings.HasSuffix(f.Path, ".dot") {
+				keep[svgOf(f.Path)] = true
 			}
 		}
 	}
@@ -128,7 +117,27 @@ func Write(dir string, set *Set, dotPath string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		if err := writeIfChanged(p, []byte(text)); err != nil {
+		files = append(files, File{Path: name, Data: []byte(text)})
+	}
+	var stale []string
+	for _, sub := range []string{DiagramDir, GeneratedDir} {
+		extra, err := extra(dir, sub, keep)
+		if err != nil {
+			return err
+		}
+		stale = append(stale, extra...)
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := writeIfChanged(p, f.Data); err != nil {
+			return err
+		}
+	}
+	for _, p := range stale {
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(p))); err != nil {
 			return err
 		}
 	}
@@ -136,12 +145,30 @@ func Write(dir string, set *Set, dotPath string) error {
 }
 
 // writeIfChanged leaves a file alone when it already holds data, so that regenerating
-// touches nothing that did not change.
+// touches nothing that did not change; otherwise it writes a temporary file beside it and
+// renames it into place.
 func writeIfChanged(p string, data []byte) error {
 	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
 		return nil
 	}
-	return os.WriteFile(p, data, 0o644)
+	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(f.Name(), 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), p)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+	}
+	return werr
 }
 
 func svgOf(dotFile string) string { return strings.TrimSuffix(dotFile, ".dot") + ".svg" }

@@ -33,14 +33,16 @@ type ClaimRun struct {
 	// MSC, when set, names the file the chart is written to: JSON then carries the name
 	// instead of the chart.
 	MSC string
-	// Complete is false when a bound stopped the search; Stop then says which. Elapsed is
-	// the search's time. None of the three is part of the JSON.
+	// Complete is false when a bound stopped the search. Elapsed is the search's time.
+	// Neither is part of the JSON.
 	Complete bool
-	Stop     error
 	Elapsed  time.Duration
 	// Coverage is the rows of the variant's table with how often each fired; nil unless
 	// asked for (RunClaimWith). Not part of the JSON.
 	Coverage []RuleCount
+	// Stop says why the search stopped before it was complete ("" when it was complete);
+	// a run cut short may still have decided (a violation found before the bound).
+	Stop string
 }
 
 // OK says whether the run found what the claim wants.
@@ -71,7 +73,10 @@ func RunClaimWith(ctx context.Context, c properties.Claim, variant string, searc
 	v := res.Verdicts[0]
 	r := ClaimRun{Claim: c.Name, Property: c.Property.Name, Variant: variant, Want: Want(variant),
 		Got: v.Status, Steps: v.Steps(), Loop: v.Loop(), States: res.Summary.States,
-		Complete: res.Summary.Complete, Stop: res.Summary.Stop, Elapsed: res.Summary.Elapsed, Coverage: res.Coverage}
+		Complete: res.Summary.Complete, Elapsed: res.Summary.Elapsed, Coverage: res.Coverage}
+	if !res.Summary.Complete && res.Summary.Stop != nil {
+		r.Stop = res.Summary.Stop.Error()
+	}
 	if v.Story != nil {
 		r.Chart, r.Actions = v.Story.Chart, v.Story.Actions
 	}
@@ -93,13 +98,14 @@ type claimJSON struct {
 	MSC      string       `json:"msc,omitempty"`
 	Chart    *msc.Chart   `json:"chart,omitempty"`
 	Actions  []fsm.Action `json:"actions,omitempty"`
+	Stop     string       `json:"stop,omitempty"`
 }
 
 // MarshalJSON spells the verdicts as words and adds ok; the chart is carried by its file
 // name (MSC) when it has one, inline otherwise.
 func (r ClaimRun) MarshalJSON() ([]byte, error) {
 	j := claimJSON{Claim: r.Claim, Property: r.Property, Variant: r.Variant, Want: r.Want.String(),
-		Got: r.Got.String(), OK: r.OK(), Steps: r.Steps, Loop: r.Loop, States: r.States, MSC: r.MSC}
+		Got: r.Got.String(), OK: r.OK(), Steps: r.Steps, Loop: r.Loop, States: r.States, MSC: r.MSC, Stop: r.Stop}
 	if r.MSC == "" {
 		j.Chart, j.Actions = r.Chart, r.Actions
 	}
@@ -121,7 +127,7 @@ func (r *ClaimRun) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("claim %s: got: %w", j.Claim, err)
 	}
 	*r = ClaimRun{Claim: j.Claim, Property: j.Property, Variant: j.Variant, Want: want, Got: got,
-		Steps: j.Steps, Loop: j.Loop, States: j.States, Chart: j.Chart, Actions: j.Actions, MSC: j.MSC}
+		Steps: j.Steps, Loop: j.Loop, States: j.States, Chart: j.Chart, Actions: j.Actions, MSC: j.MSC, Stop: j.Stop}
 	if r.OK() != j.OK {
 		return fmt.Errorf("claim %s: ok is %v but want %s, got %s", j.Claim, j.OK, j.Want, j.Got)
 	}
