@@ -60,8 +60,8 @@ func runClaims(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 			if err != nil {
 				return exitInternal, err
 			}
-			if r.Stop == checker.ErrCanceled.Error() && interruption(ctx) != nil {
-				r.Stop = interruption(ctx).Error()
+			if in := interruption(ctx); in != nil && r.Canceled() {
+				r.Stop = in.Error()
 			}
 			if r.Chart != nil {
 				r.MSC = fmt.Sprintf("msc-%s-%s.dot", c.Name, v)

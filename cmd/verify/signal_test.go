@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -197,6 +198,22 @@ func TestSignalsStopEveryCommandCleanly(t *testing.T) {
 		assert.Equal(t, exitIncomplete, code, "stdout: %s\nstderr: %s", &s.stdout, &s.stderr)
 		assert.Contains(t, s.stdout.String(), "INCOMPLETE: ")
 		assert.NotContains(t, s.stdout.String(), "FAIL")
+		onlyTarget(t, out)
+	})
+
+	t.Run("sweep/SIGTERM", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "sweep")
+		s := start(t, bin, t.TempDir(), "sweep", "--claim", "data-before-close", "--point", "capacity=3",
+			"--progress=false", "--out", out)
+		s.signal(t, syscall.SIGTERM)
+		assert.Equal(t, exitIncomplete, s.exit(t), "stdout: %s\nstderr: %s", &s.stdout, &s.stderr)
+		data, err := os.ReadFile(filepath.Join(out, "sweep.json"))
+		require.NoError(t, err, "an interrupted sweep still writes what it found")
+		var res sweepResult
+		require.NoError(t, json.Unmarshal(data, &res))
+		require.NotEmpty(t, res.Runs)
+		assert.Equal(t, "interrupted by SIGTERM", res.Runs[0].Stop)
+		assert.False(t, res.Runs[0].Complete)
 		onlyTarget(t, out)
 	})
 

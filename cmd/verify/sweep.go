@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/properties"
@@ -131,9 +131,11 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 			return exitBadInput, fmt.Errorf("unknown claim %q (valid: %s)", *only, strings.Join(names, ", "))
 		}
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return exitBadInput, fmt.Errorf("out: %w", err)
+	dir, err := outdir.Prepare(*out, sweepFile)
+	if err != nil {
+		return exitBadInput, err
 	}
+	defer dir.Abort()
 	res, err := sweep(ctx, *grid, pts, claims, ccfg, func(label string) pipeline.Watcher {
 		p := newProgress(stderr, sf.progress)
 		p.label = label
@@ -147,7 +149,10 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	if _, err := io.WriteString(stdout, text.String()); err != nil {
 		return exitInternal, err
 	}
-	if err := writeSweep(*out, res); err != nil {
+	if err := writeSweep(dir.Path(), res); err != nil {
+		return exitInternal, err
+	}
+	if err := dir.Commit(); err != nil {
 		return exitInternal, err
 	}
 	fmt.Fprintf(stdout, "sweep: %s, %s\n", strings.TrimSuffix(*out, "/")+"/sweep.md", strings.TrimSuffix(*out, "/")+"/sweep.json")
@@ -180,9 +185,9 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 		res.Claims = append(res.Claims, c.Name)
 	}
 	fired := make([]uint64, len(fsm.Rules))
-	row := map[string]int{}
+	row := map[fsm.RuleID]int{}
 	for i, r := range fsm.Rules {
-		row[r.Name] = i
+		row[r.ID] = i
 	}
 	for _, p := range pts {
 		for _, c := range claims {
@@ -192,7 +197,7 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 					return nil, err
 				}
 				for _, rc := range cov {
-					fired[row[rc.Name]] += rc.Fired
+					fired[row[rc.ID]] += rc.Fired
 				}
 				res.Runs = append(res.Runs, r)
 			}
@@ -231,6 +236,9 @@ func sweepOne(ctx context.Context, p point, c properties.Claim, v string, search
 	r.Seconds, r.Complete = cr.Elapsed.Seconds(), cr.Complete
 	if cr.Stop != "" {
 		r.Stop = cr.Stop
+		if in := interruption(ctx); in != nil && cr.Canceled() {
+			r.Stop = in.Error()
+		}
 	}
 	return r, cr.Coverage, nil
 }
@@ -403,6 +411,9 @@ func printSweep(w io.Writer, res *sweepResult) {
 }
 
 // writeSweep writes sweep.json and sweep.md into dir.
+// sweepFile names the files a sweep writes, which an earlier sweep's may be replaced by.
+func sweepFile(name string) bool { return name == "sweep.md" || name == "sweep.json" }
+
 func writeSweep(dir string, res *sweepResult) error {
 	var js strings.Builder
 	enc := json.NewEncoder(&js)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,7 +44,13 @@ type ClaimRun struct {
 	// Stop says why the search stopped before it was complete ("" when it was complete);
 	// a run cut short may still have decided (a violation found before the bound).
 	Stop string
+	// canceled: the search stopped because its context was cancelled.
+	canceled bool
 }
+
+// Canceled reports whether the run was cut short by a cancelled context (a signal, say)
+// rather than by one of its bounds.
+func (r ClaimRun) Canceled() bool { return r.canceled }
 
 // OK says whether the run found what the claim wants.
 func (r ClaimRun) OK() bool { return r.Got == r.Want }
@@ -76,6 +83,7 @@ func RunClaimWith(ctx context.Context, c properties.Claim, variant string, searc
 		Complete: res.Summary.Complete, Elapsed: res.Summary.Elapsed, Coverage: res.Coverage}
 	if !res.Summary.Complete && res.Summary.Stop != nil {
 		r.Stop = res.Summary.Stop.Error()
+		r.canceled = errors.Is(res.Summary.Stop, checker.ErrCanceled)
 	}
 	if v.Story != nil {
 		r.Chart, r.Actions = v.Story.Chart, v.Story.Actions
