@@ -175,9 +175,9 @@ func readObject(dec *json.Decoder, path, parent string) ([]keyValue, error) {
 
 // unknownKey says what is wrong with a key: its case, its place, or that it does not exist.
 func unknownKey(path, parent, key string, keys []string) error {
-	field := key
+	field := quoteArg(key)
 	if parent != "" {
-		field = parent + "." + key
+		field = parent + "." + field
 	}
 	for _, k := range keys {
 		if strings.EqualFold(k, key) {

@@ -145,6 +145,8 @@ func (v *durationValue) Set(s string) error {
 	return nil
 }
 
+var bareNumberRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+
 const wantDuration = "want a duration such as 30s, 5m or 1h30m (0: no bound)"
 
 // parseDuration reads a duration: 0 for no bound, or a positive one with a unit. A bare
@@ -153,7 +155,7 @@ const wantDuration = "want a duration such as 30s, 5m or 1h30m (0: no bound)"
 func parseDuration(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		if f, ferr := strconv.ParseFloat(s, 64); ferr == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && f != 0 {
+		if bareNumberRE.MatchString(s) {
 			return 0, fmt.Errorf("a duration needs a unit: want e.g. %ss or %sm", s, s)
 		}
 		return 0, errors.New(wantDuration)
