@@ -367,11 +367,11 @@ func TestTheHelpStatesTheRangesTheErrorsAskFor(t *testing.T) {
 		{"incarnations", "99", incarnationsSpec}, {"capacity", "99", capacitySpec}, {"seqspace", "6", seqspaceSpec},
 		{"window", "0", windowSpec}, {"loss", "-1", faultSpec}, {"workers", "0", workersSpec},
 	} {
-		assert.Contains(t, help, "("+tc.s.Range()+")", tc.flag)
+		assert.Contains(t, help, tc.s.Range()+")", tc.flag)
 		_, _, stderr := invoke(t, "check", "--"+tc.flag, tc.bad, "--out", filepath.Join(t.TempDir(), "r"))
 		assert.Contains(t, stderr, tc.s.want(), tc.flag)
 	}
-	assert.Contains(t, help, fmt.Sprintf("(1 to %d)", fsm.MaxIncarnations))
+	assert.Contains(t, help, fmt.Sprintf("(N: 1 to %d)", fsm.MaxIncarnations))
 }
 
 func TestDocsOutsideTheRepositoryCreatesNothing(t *testing.T) {

@@ -93,8 +93,12 @@ func (s spec) parse(str string) (int64, error) {
 	return n, s.check(n)
 }
 
-// help is a flag's usage with its range appended.
+// help is a flag's usage with its range appended; the flag's value is printed as N unless
+// usage names it (a back-quoted word, as the flag package reads it).
 func (s spec) help(usage string) string {
+	if !strings.Contains(usage, "`") {
+		return fmt.Sprintf("%s (`N`: %s)", usage, s.Range())
+	}
 	return fmt.Sprintf("%s (%s)", usage, s.Range())
 }
 
