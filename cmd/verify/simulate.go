@@ -89,7 +89,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		if p.Trace != nil {
 			trace = fmt.Sprintf("  (%s, %d steps: %s)", p.Trace.Role, len(p.Trace.Steps), filepath.Join(*out, p.Trace.MSC))
 		}
-		fmt.Fprintf(stdout, "  %-9s %-26s%s\n", p.Status, p.Name, trace)
+		fmt.Fprintf(stdout, "  %-9s %-26s %s%s\n", p.Status, p.Name, p.Kind, trace)
 	}
 	fmt.Fprintf(stdout, "report: %s\n", filepath.Join(*out, "report.md"))
 	return code, nil
