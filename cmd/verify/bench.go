@@ -118,7 +118,8 @@ func parseBench(args []string, stdout io.Writer) (benchPlan, error) {
 	against := fs.String("against", "", "reference tools to run on the same configurations: spin, rumur or spin,rumur")
 	workersFlag := fs.String("workers", "1,"+strconv.Itoa(runtime.GOMAXPROCS(0)), "comma-separated worker counts")
 	visitedFlag := fs.String("visited", "exact,hash", "comma-separated visited-set modes: exact, hash")
-	maxMemory := fs.String("max-memory", "", "memory bound of each run (e.g. 8GiB): a run that hits it is reported incomplete")
+	var maxMemory uint64
+	addMemoryFlag(fs, &maxMemory, "memory bound of each run (a run that hits it is reported incomplete):")
 	format := fs.String("format", "text", "text or json")
 	if err := parse(fs, args, stdout); err != nil {
 		return benchPlan{}, err
@@ -137,13 +138,9 @@ func parseBench(args []string, stdout io.Writer) (benchPlan, error) {
 	if p.modes, err = parseBenchModes(*visitedFlag); err != nil {
 		return benchPlan{}, err
 	}
-	if *maxMemory != "" {
-		if p.memLimit, err = parseSize(*maxMemory); err != nil {
-			return benchPlan{}, err
-		}
-	}
+	p.memLimit = maxMemory
 	if *format != "text" && *format != "json" {
-		return benchPlan{}, fmt.Errorf("format %q: want text or json", *format)
+		return benchPlan{}, fmt.Errorf("--format %s: want text or json", quoteArg(*format))
 	}
 	p.json = *format == "json"
 	return p, nil
@@ -153,7 +150,7 @@ func parseBench(args []string, stdout io.Writer) (benchPlan, error) {
 func pickBenchCases(set, only string) ([]benchCase, error) {
 	cases, ok := benchSets()[set]
 	if !ok {
-		return nil, fmt.Errorf("set %q: want quick, spin or full", set)
+		return nil, fmt.Errorf("--set %s: want quick, spin or full", quoteArg(set))
 	}
 	if only == "" {
 		return cases, nil
@@ -169,7 +166,7 @@ func pickBenchCases(set, only string) ([]benchCase, error) {
 		for _, c := range cases {
 			names = append(names, c.name)
 		}
-		return nil, fmt.Errorf("config %q is not in set %s (valid: %s)", only, set, strings.Join(names, ", "))
+		return nil, fmt.Errorf("--config %s: not in set %s (valid: %s)", quoteArg(only), set, strings.Join(names, ", "))
 	}
 	return picked, nil
 }
@@ -196,11 +193,11 @@ func parseBenchTools(against string) ([]spinrumur.Tool, error) {
 func parseBenchWorkers(list string) ([]int, error) {
 	var workers []int
 	for _, w := range strings.Split(list, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(w))
-		if err != nil || n < 1 || n > 1024 {
-			return nil, fmt.Errorf("workers %q: want comma-separated counts from 1 to 1024", list)
+		n, err := workersSpec.parse(strings.TrimSpace(w))
+		if err != nil {
+			return nil, fmt.Errorf("--workers %s: want comma-separated counts, each %s", quoteArg(list), strings.TrimPrefix(workersSpec.want(), "want "))
 		}
-		workers = append(workers, n)
+		workers = append(workers, int(n))
 	}
 	return workers, nil
 }
@@ -214,7 +211,7 @@ func parseBenchModes(list string) ([]checker.Visited, error) {
 		case "hash":
 			modes = append(modes, checker.HashCompaction)
 		default:
-			return nil, fmt.Errorf("visited %q: want exact, hash or exact,hash", list)
+			return nil, fmt.Errorf("--visited %s: want exact, hash or exact,hash", quoteArg(list))
 		}
 	}
 	return modes, nil

@@ -31,7 +31,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		return helpOr(err)
 	}
 	if *format != "text" && *format != "json" {
-		return exitBadInput, fmt.Errorf("format %q: want text or json", *format)
+		return exitBadInput, fmt.Errorf("--format %s: want text or json", quoteArg(*format))
 	}
 	m, err := mf.resolve(fs)
 	if err != nil {

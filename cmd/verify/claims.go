@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -26,17 +27,19 @@ func runClaims(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		return helpOr(err)
 	}
 	if *format != "text" && *format != "json" {
-		return exitBadInput, fmt.Errorf("format %q: want text or json", *format)
+		return exitBadInput, fmt.Errorf("--format %s: want text or json", quoteArg(*format))
 	}
 	ccfg, err := sf.config()
 	if err != nil {
 		return exitBadInput, err
 	}
 	claims := properties.Claims()
-	if *only != "" {
+	claimSet := false
+	fs.Visit(func(f *flag.Flag) { claimSet = claimSet || f.Name == "claim" })
+	if *only != "" || claimSet {
 		c, err := properties.LookupClaim(*only)
 		if err != nil {
-			return exitBadInput, err
+			return exitBadInput, fmt.Errorf("--claim: %w", err)
 		}
 		claims = []properties.Claim{c}
 	}

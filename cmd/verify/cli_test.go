@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/fsm"
 
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/report"
 )
@@ -43,6 +45,29 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	badSeqFile := write("seq.json", `{"seqspace": 6}`)
 	trailing := write("trailing.json", `{"seqspace": 8} {}`)
 	wrongType := write("type.json", `{"capacity": "three"}`)
+	cased := write("cased.json", `{"Seqspace": 8}`)
+	casedFaults := write("casedfaults.json", `{"Faults": {"loss": 1}}`)
+	topLoss := write("toploss.json", `{"loss": 1}`)
+	noProps := write("noprops.json", `{"properties": []}`)
+	unknownProp := write("unknownprop.json", `{"properties": ["isn-agreement", "nope"]}`)
+	lossString := write("lossstring.json", `{"faults": {"loss": "x"}}`)
+	faultCase := write("faultcase.json", `{"faults": {"Dup": 1}}`)
+	faultUnknown := write("faultunknown.json", `{"faults": {"colour": 1}}`)
+	faultsNull := write("faultsnull.json", `{"faults": null}`)
+	twice := write("twice.json", `{"seqspace": 8, "seqspace": 16}`)
+	empty := write("empty.json", "")
+	array := write("array.json", `[{"seqspace": 8}]`)
+	seqFloat := write("seqfloat.json", `{"seqspace": 8.0}`)
+	seqExp := write("seqexp.json", `{"seqspace": 1e3}`)
+	seqNull := write("seqnull.json", `{"seqspace": null}`)
+	incFile := write("inc.json", `{"incarnations": 9}`)
+	unitsThree := write("units3.json", `{"units": [1, 2, 3]}`)
+	unitsBare := write("unitsbare.json", `{"units": 1}`)
+	shapeNumber := write("shapenum.json", `{"shape": 3}`)
+	garbage := write("garbage.json", `{"seqspace": 8} x`)
+	cut := write("cut.json", `{"seqspace": 8`)
+	notFit := write("notfit.json", `{"seqspace": 4, "units": [3]}`)
+	maxInc := fmt.Sprint(fsm.MaxIncarnations)
 	aFile := write("plain", "x")
 	cases := []struct {
 		name string
@@ -57,7 +82,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"unknown shape", []string{"check", "--shape", "triangle"}, "unknown shape"},
 		{"unknown property", []string{"check", "--properties", "no-such"}, "unknown property"},
 		{"seqspace not a power of two", []string{"check", "--seqspace", "6"}, "power of two"},
-		{"seqspace not a number", []string{"check", "--seqspace", "eight"}, "invalid value"},
+		{"seqspace not a number", []string{"check", "--seqspace", "eight"}, "--seqspace eight: want a power of two from 2 to 4294967296"},
 		{"capacity zero", []string{"check", "--capacity", "0"}, "capacity"},
 		{"capacity too large", []string{"check", "--capacity", "99"}, "capacity"},
 		{"negative loss", []string{"check", "--loss", "-1"}, "loss"},
@@ -68,16 +93,82 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"negative max depth", []string{"check", "--max-depth", "-3"}, "max-depth"},
 		{"bad memory size", []string{"check", "--max-memory", "lots"}, "max-memory"},
 		{"negative memory size", []string{"check", "--max-memory", "-5MB"}, "max-memory"},
-		{"bad timeout", []string{"check", "--timeout", "soon"}, "invalid value"},
+		{"bad timeout", []string{"check", "--timeout", "soon"}, "--timeout soon: want a duration"},
 		{"bad visited mode", []string{"check", "--visited", "bloom"}, "visited"},
 		{"bad format", []string{"check", "--format", "xml"}, "format"},
 		{"missing config file", []string{"check", "--config", filepath.Join(dir, "nope.json")}, "config"},
 		{"config not json", []string{"check", "--config", notJSON}, "config"},
-		{"config unknown field", []string{"check", "--config", unknownField}, "unknown field"},
+		{"config unknown field", []string{"check", "--config", unknownField}, "colour: unknown key (valid: shape,"},
 		{"config unknown variant", []string{"check", "--config", badVariantFile}, "unknown variant"},
 		{"config bad seqspace", []string{"check", "--config", badSeqFile}, "power of two"},
 		{"config trailing data", []string{"check", "--config", trailing}, "trailing data"},
-		{"config wrong type", []string{"check", "--config", wrongType}, "config"},
+		{"config wrong type", []string{"check", "--config", wrongType}, "type.json: capacity: want a whole number from 1 to 8"},
+		{"config key in another case", []string{"check", "--config", cased}, `Seqspace: unknown key: keys are case-sensitive, want "seqspace"`},
+		{"config faults in another case", []string{"check", "--config", casedFaults}, `Faults: unknown key: keys are case-sensitive, want "faults"`},
+		{"config fault at the top level", []string{"check", "--config", topLoss}, `loss: unknown key at the top level: "loss" belongs under "faults"`},
+		{"config no properties", []string{"check", "--config", noProps}, "properties: want a list of one or more property names"},
+		{"config unknown property", []string{"check", "--config", unknownProp}, `properties: unknown property "nope"`},
+		{"config fault not a number", []string{"check", "--config", lossString}, "faults.loss: want a whole number from 0 to 100"},
+		{"config fault key in another case", []string{"check", "--config", faultCase}, `faults.Dup: unknown key: keys are case-sensitive, want "dup"`},
+		{"config unknown fault", []string{"check", "--config", faultUnknown}, "faults.colour: unknown key (valid: loss, dup, inject, crash)"},
+		{"config faults null", []string{"check", "--config", faultsNull}, "faults: want a JSON object"},
+		{"config key twice", []string{"check", "--config", twice}, "seqspace: given twice"},
+		{"config empty", []string{"check", "--config", empty}, "empty.json: empty: want a JSON object"},
+		{"config an array", []string{"check", "--config", array}, "array.json: want a JSON object"},
+		{"config seqspace a fraction", []string{"check", "--config", seqFloat}, "seqspace: want a power of two from 2 to 4294967296"},
+		{"config seqspace an exponent", []string{"check", "--config", seqExp}, "seqspace: want a power of two"},
+		{"config seqspace null", []string{"check", "--config", seqNull}, "seqspace: want a power of two"},
+		{"config incarnations out of range", []string{"check", "--config", incFile}, "incarnations: want a whole number from 1 to " + maxInc},
+		{"config three units", []string{"check", "--config", unitsThree}, "units: want [A, B] or [N]"},
+		{"config units not a list", []string{"check", "--config", unitsBare}, "units: want [A, B] or [N]"},
+		{"config shape a number", []string{"check", "--config", shapeNumber}, "shape: want a string"},
+		{"config garbage after the object", []string{"check", "--config", garbage}, "trailing data after the JSON object"},
+		{"config cut short", []string{"check", "--config", cut}, "cut.json: not valid JSON: the file ends inside a value"},
+		{"config does not fit", []string{"check", "--config", notFit}, "model does not fit: 3 data units and window 2 do not fit a 4-number space"},
+		{"config a directory", []string{"check", "--config", dir}, "config file " + dir + ": cannot read it"},
+		{"config empty name", []string{"check", "--config", ""}, `--config "": want a config file name`},
+		{"max-memory NaN", []string{"check", "--max-memory", "NaN"}, "--max-memory NaN: want a size from 1B to 1024TiB"},
+		{"max-memory Inf", []string{"check", "--max-memory", "Inf"}, "--max-memory Inf: want a size"},
+		{"max-memory rounds to zero", []string{"check", "--max-memory", "1e-9"}, "--max-memory 1e-9: want a size"},
+		{"max-memory half a byte", []string{"check", "--max-memory", "0.5B"}, "--max-memory 0.5B: 0.5B is not a whole number of bytes"},
+		{"max-memory zero", []string{"check", "--max-memory", "0"}, "--max-memory 0: want a size from 1B"},
+		{"max-memory too large", []string{"check", "--max-memory", "2000TiB"}, "--max-memory 2000TiB: want a size from 1B to 1024TiB"},
+		{"max-memory lowercase unit", []string{"claims", "--max-memory", "4gb"}, "--max-memory 4gb: want a size"},
+		{"timeout without a unit", []string{"check", "--timeout", "30"}, "--timeout 30: a duration needs a unit: want e.g. 30s"},
+		{"timeout negative", []string{"check", "--timeout", "-1s"}, "--timeout -1s: want a duration"},
+		{"timeout rounds to zero", []string{"check", "--timeout", "0.1ns"}, "--timeout 0.1ns: rounds to zero"},
+		{"timeout NaN", []string{"claims", "--timeout", "NaN"}, "--timeout NaN: want a duration"},
+		{"timeout without a value", []string{"claims", "--timeout"}, "--timeout needs a value"},
+		{"incarnations beyond the model", []string{"check", "--incarnations", "8"}, "--incarnations 8: want a whole number from 1 to " + maxInc},
+		{"incarnations far beyond", []string{"check", "--incarnations", "100"}, "--incarnations 100: want a whole number from 1 to " + maxInc},
+		{"seqspace one", []string{"check", "--seqspace", "1"}, "--seqspace 1: want a power of two from 2 to 4294967296"},
+		{"seqspace beyond 32 bits", []string{"check", "--seqspace", "8589934592"}, "--seqspace 8589934592: want a power of two from 2 to 4294967296"},
+		{"seqspace in hex", []string{"check", "--seqspace", "0x10"}, "--seqspace 0x10: want a power of two"},
+		{"window zero", []string{"check", "--window", "0"}, "--window 0: want a whole number from 1 to 1048576"},
+		{"units too many", []string{"check", "--units", "101"}, "--units 101: want N or A,B, each a whole number from 0 to 100"},
+		{"loss too many", []string{"check", "--loss", "101"}, "--loss 101: want a whole number from 0 to 100"},
+		{"crash negative", []string{"check", "--crash", "-1"}, "--crash -1: want a whole number from 0 to 100"},
+		{"max-states negative", []string{"check", "--max-states", "-1"}, "--max-states -1: want a whole number, 0 or more"},
+		{"max-depth a fraction", []string{"check", "--max-depth", "1.5"}, "--max-depth 1.5: want a whole number, 0 or more"},
+		{"too many workers", []string{"check", "--workers", "1025"}, "--workers 1025: want a whole number from 1 to 1024"},
+		{"progress not a boolean", []string{"check", "--progress=maybe"}, "--progress maybe: want true or false"},
+		{"properties empty", []string{"check", "--properties", ""}, `--properties "": want one or more property names`},
+		{"properties with an empty name", []string{"check", "--properties", "isn-agreement,,open-completes"}, `--properties isn-agreement,,open-completes: want one or more property names`},
+		{"claims empty claim", []string{"claims", "--claim", ""}, `--claim: unknown claim ""`},
+		{"help with two commands", []string{"help", "check", "trace"}, "help: unexpected argument trace"},
+		{"docs outside the repository", []string{"docs", "--out", filepath.Join(dir, "docs")}, "is not tcpverify's docs directory (it lacks README.md)"},
+		{"docs zero workers", []string{"docs", "--workers", "0"}, "--workers 0: want a whole number from 1 to 1024"},
+		{"trace unknown variant", []string{"trace", "--variant", "no-such", aFile}, `trace: --variant: unknown variant "no-such"`},
+		{"trace bad format", []string{"trace", "--format", "xml", aFile}, "trace: --format xml: want text or json"},
+		{"simulate too many walks", []string{"simulate", "--walks", "1073741825"}, "--walks 1073741825: want a whole number from 1 to 1073741824"},
+		{"simulate too deep", []string{"simulate", "--depth", "1048577"}, "--depth 1048577: want a whole number from 1 to 1048576"},
+		{"simulate negative workers", []string{"simulate", "--workers", "-1"}, "--workers -1: want a whole number from 0 to 1024"},
+		{"simulate seed not a number", []string{"simulate", "--seed", "x"}, "--seed x: want a whole number"},
+		{"simulate timeout without a unit", []string{"simulate", "--timeout", "30"}, "--timeout 30: a duration needs a unit"},
+		{"simulate config key in another case", []string{"simulate", "--config", cased}, "simulate: config file " + cased + ": Seqspace: unknown key"},
+		{"bench half a byte", []string{"bench", "--max-memory", "0.5B"}, "--max-memory 0.5B: 0.5B is not a whole number of bytes"},
+		{"bench zero workers", []string{"bench", "--workers", "1,0"}, "--workers 1,0: want comma-separated counts, each a whole number from 1 to 1024"},
+		{"bench bad visited", []string{"bench", "--visited", "bloom"}, "--visited bloom: want exact, hash or exact,hash"},
 		{"out is a file", append([]string{"check", "--out", filepath.Join(aFile, "sub")}, small...), "out"},
 		{"claims out is a file", []string{"claims", "--out", filepath.Join(aFile, "sub")}, "out"},
 		{"simulate out is a file", []string{"simulate", "--out", filepath.Join(aFile, "sub")}, "out"},
@@ -85,7 +176,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"out names a markdown file", []string{"simulate", "--out", "report.md"}, "--out names a directory"},
 		{"claims out names an svg file", []string{"claims", "--out", "c.svg"}, "--out names a directory"},
 		{"out is empty", []string{"check", "--out", ""}, "--out is empty"},
-		{"window too small for data", []string{"check", "--seqspace", "4", "--units", "3"}, "fit"},
+		{"window too small for data", []string{"check", "--seqspace", "4", "--units", "3"}, "check: model does not fit: 3 data units and window 2 do not fit a 4-number space"},
 		{"unknown claim", []string{"claims", "--claim", "no-such"}, "unknown claim"},
 		{"claims bad format", []string{"claims", "--format", "yaml"}, "format"},
 		{"list bad format", []string{"list", "--format", "yaml"}, "format"},
@@ -97,7 +188,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bench config not in set", []string{"bench", "--config", "seq99cap9"}, "not in set"},
 		{"help for unknown command", []string{"help", "nothing"}, "unknown command"},
 	}
-	require.GreaterOrEqual(t, len(cases), 25)
+	require.GreaterOrEqual(t, len(cases), 60)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string(nil), tc.args...)
@@ -110,6 +201,9 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 			assert.Len(t, lines, 1, "stderr: %q", stderr)
 			assert.True(t, strings.HasPrefix(stderr, "verify: "), "stderr: %q", stderr)
 			assert.Contains(t, stderr, tc.want)
+			for _, internal := range []string{"new system", "new machine", "trace machine", "cannot unmarshal", "json: unknown field", "Go struct", "unmarshal", "invalid value", "parse error"} {
+				assert.NotContains(t, stderr, internal, "an internal function or a Go type")
+			}
 		})
 	}
 }
@@ -265,4 +359,56 @@ func TestConfigFileIsReadAndFlagsOverrideIt(t *testing.T) {
 	require.NoError(t, json.Unmarshal(r.Model.Config, &c))
 	assert.Equal(t, 3, *c.Capacity, "the flag overrides the file")
 	assert.Equal(t, 1, *c.Incarnations, "the file overrides the default")
+}
+
+func TestTheHelpStatesTheRangesTheErrorsAskFor(t *testing.T) {
+	code, help, _ := invoke(t, "help", "check")
+	require.Equal(t, exitOK, code)
+	for _, tc := range []struct {
+		flag, bad string
+		s         spec
+	}{
+		{"incarnations", "99", incarnationsSpec}, {"capacity", "99", capacitySpec}, {"seqspace", "6", seqspaceSpec},
+		{"window", "0", windowSpec}, {"loss", "-1", faultSpec}, {"workers", "0", workersSpec},
+	} {
+		assert.Contains(t, help, tc.s.Range()+")", tc.flag)
+		_, _, stderr := invoke(t, "check", "--"+tc.flag, tc.bad, "--out", filepath.Join(t.TempDir(), "r"))
+		assert.Contains(t, stderr, tc.s.want(), tc.flag)
+	}
+	assert.Contains(t, help, fmt.Sprintf("(N: 1 to %d)", fsm.MaxIncarnations))
+}
+
+func TestDocsOutsideTheRepositoryCreatesNothing(t *testing.T) {
+	// The package directory holds no docs/: the default --out is refused before anything
+	// is searched or written.
+	code, _, stderr := invoke(t, "docs")
+	assert.Equal(t, exitBadInput, code)
+	assertOneLine(t, stderr, "not tcpverify's docs directory")
+	_, err := os.Stat("docs")
+	assert.True(t, os.IsNotExist(err), "docs was created: %v", err)
+}
+
+func TestSimulateWithTheLargestWalksStopsAtItsTimeoutWithAnIncompleteReport(t *testing.T) {
+	// 2^30 walks, the most --walks allows: memory does not grow with it, and --timeout
+	// stops the walks with a report that says so.
+	dir := filepath.Join(t.TempDir(), "sim")
+	code, out, stderr := invoke(t, "simulate", "--walks", "1073741824", "--timeout", "300ms", "--out", dir)
+	require.Equal(t, exitIncomplete, code, "stdout: %s stderr: %s", out, stderr)
+	assert.Contains(t, out, "of 1073741824 walks")
+	assert.Contains(t, out, "INCOMPLETE: time limit reached")
+	assert.Contains(t, out, "report: "+filepath.Join(dir, "report.md"))
+	r := readReport(t, dir)
+	assert.False(t, r.Result.Complete)
+	assert.Contains(t, r.Result.Stop, "time limit reached after")
+	assert.EqualValues(t, 0.3, r.Search.TimeoutSeconds)
+}
+
+func TestSimulateEndsWithAReportLine(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sim")
+	code, out, stderr := invoke(t, "simulate", "--seqspace", "8", "--units", "0", "--incarnations", "1", "--walks", "20", "--depth", "30", "--out", dir)
+	require.Equal(t, exitIncomplete, code, "stderr: %s", stderr)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Equal(t, "simulated 20 walks, "+strings.Fields(lines[0])[3]+" steps (seed 1)", lines[0])
+	assert.Equal(t, "report: "+filepath.Join(dir, "report.md"), lines[len(lines)-1])
+	readReport(t, dir)
 }

@@ -21,12 +21,13 @@ func runDocs(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	out := fs.String("out", "docs", "docs `directory`: its diagrams/ and generated/ are rewritten, and the marked sections of its *.md")
 	cached := fs.Bool("cached", false, "rebuild from the recorded runs (OUT/generated/runs.json) instead of running the checker")
 	check := fs.Bool("check", false, "write nothing; exit 1 if the docs differ from what the code generates")
-	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "exploring goroutines (results do not depend on it)")
+	var workers int
+	intFlag(fs, &workers, "workers", min(runtime.GOMAXPROCS(0), int(workersSpec.hi)), workersSpec, "exploring goroutines (results do not depend on it)")
 	progress := fs.Bool("progress", true, "show progress on stderr when it is a terminal")
 	if err := parse(fs, args, stdout); err != nil {
 		return helpOr(err)
 	}
-	if err := inRange("workers", *workers, 1, 1024); err != nil {
+	if err := isDocsDir(*out); err != nil {
 		return exitBadInput, err
 	}
 	dotPath, err := exec.LookPath("dot")
@@ -48,7 +49,7 @@ func runDocs(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 			return exitBadInput, err
 		}
 	} else {
-		runs, err = docgen.Search(ctx, *workers, func() pipeline.Watcher { return newProgress(stderr, *progress) })
+		runs, err = docgen.Search(ctx, workers, func() pipeline.Watcher { return newProgress(stderr, *progress) })
 		if err := docsStopped(ctx, *out, *check); err != nil {
 			return exitIncomplete, err
 		}
@@ -101,4 +102,19 @@ func docsStopped(ctx context.Context, out string, check bool) error {
 		return fmt.Errorf("docs: %s: not checked", in)
 	}
 	return fmt.Errorf("docs: %s: %s left untouched", in, out)
+}
+
+// handWritten are the docs written by hand around the generated files: their presence is
+// how docs knows it was pointed at tcpverify's docs directory.
+var handWritten = []string{"README.md", "model.md", "properties.md", "claims.md"}
+
+// isDocsDir refuses a directory that does not hold the hand-written docs, so that docs run
+// outside the repository creates nothing.
+func isDocsDir(dir string) error {
+	for _, f := range handWritten {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return fmt.Errorf("docs: --out %s is not tcpverify's docs directory (it lacks %s): run verify docs from the repository root, or point --out at its docs/", quoteArg(dir), f)
+		}
+	}
+	return nil
 }

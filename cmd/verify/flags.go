@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/bits"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -41,10 +39,10 @@ func parse(fs *flag.FlagSet, args []string, out io.Writer) error {
 		return errHelp
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Name(), err)
+		return fmt.Errorf("%s: %w", fs.Name(), flagError(err))
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+		return fmt.Errorf("%s: unexpected argument %s (flags start with --)", fs.Name(), quoteArg(fs.Arg(0)))
 	}
 	return nil
 }
@@ -71,37 +69,17 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	fs.StringVar(&f.config, "config", "", "model config `file` (JSON; see docs/model.md); flags override it")
 	fs.StringVar(&f.shape, "shape", d.Shape.String(), "client-server or both-active (simultaneous open)")
 	fs.StringVar(&f.variant, "variant", fsm.RFC, "rule-table variant (verify list shows them)")
-	fs.IntVar(&f.seqspace, "seqspace", 1<<d.SeqBits, "sequence `numbers`: a power of two")
-	fs.IntVar(&f.window, "window", int(d.Window), "receive window, in sequence numbers")
-	fs.IntVar(&f.capacity, "capacity", d.Capacity, "segments the network holds in flight")
-	fs.StringVar(&f.units, "units", fmt.Sprintf("%d,%d", d.Units[0], d.Units[1]), "data units each side may send per incarnation: `N` or A,B")
-	fs.IntVar(&f.incarnations, "incarnations", int(d.Incarnations), "connections per side on the same 4-tuple")
-	fs.IntVar(&f.loss, "loss", int(d.Faults.Loss), "segments the network may lose")
-	fs.IntVar(&f.dup, "dup", int(d.Faults.Dup), "segments the network may duplicate")
-	fs.IntVar(&f.inject, "inject", int(d.Faults.Inject), "old segments of an earlier incarnation the network may inject")
-	fs.IntVar(&f.crash, "crash", int(d.Faults.Crash), "host crashes")
+	intFlag(fs, &f.seqspace, "seqspace", 1<<d.SeqBits, seqspaceSpec, "sequence `numbers`")
+	intFlag(fs, &f.window, "window", int(d.Window), windowSpec, "receive window, in sequence numbers")
+	intFlag(fs, &f.capacity, "capacity", d.Capacity, capacitySpec, "segments the network holds in flight")
+	fs.StringVar(&f.units, "units", fmt.Sprintf("%d,%d", d.Units[0], d.Units[1]), unitsSpec.help("data units each side may send per incarnation: `N` or A,B"))
+	intFlag(fs, &f.incarnations, "incarnations", int(d.Incarnations), incarnationsSpec, "connections per side on the same 4-tuple")
+	intFlag(fs, &f.loss, "loss", int(d.Faults.Loss), faultSpec, "segments the network may lose")
+	intFlag(fs, &f.dup, "dup", int(d.Faults.Dup), faultSpec, "segments the network may duplicate")
+	intFlag(fs, &f.inject, "inject", int(d.Faults.Inject), faultSpec, "old segments of an earlier incarnation the network may inject")
+	intFlag(fs, &f.crash, "crash", int(d.Faults.Crash), faultSpec, "host crashes")
 	fs.StringVar(&f.props, "properties", "", "comma-separated `names` of the properties to check (default: all)")
 	return f
-}
-
-// fileConfig is the JSON config file. Every field is optional; absent ones keep the default.
-type fileConfig struct {
-	Shape        *string  `json:"shape"`
-	Variant      *string  `json:"variant"`
-	SeqSpace     *int     `json:"seqspace"`
-	Window       *int     `json:"window"`
-	Capacity     *int     `json:"capacity"`
-	Units        []int    `json:"units"`
-	Incarnations *int     `json:"incarnations"`
-	Faults       *faults  `json:"faults"`
-	Properties   []string `json:"properties,omitempty"`
-}
-
-type faults struct {
-	Loss   *int `json:"loss"`
-	Dup    *int `json:"dup"`
-	Inject *int `json:"inject"`
-	Crash  *int `json:"crash"`
 }
 
 // model is a resolved model choice, and the system it builds: the variant's rule table on
@@ -114,11 +92,23 @@ type model struct {
 }
 
 // resolve applies the config file, then the flags set on the command line, to the default.
+// An error names the command.
 func (f *modelFlags) resolve(fs *flag.FlagSet) (model, error) {
+	m, err := f.resolveModel(fs)
+	if err != nil {
+		return m, fmt.Errorf("%s: %w", fs.Name(), err)
+	}
+	return m, nil
+}
+
+func (f *modelFlags) resolveModel(fs *flag.FlagSet) (model, error) {
 	m := model{cfg: fsm.DefaultConfig(), variant: fsm.RFC, props: properties.All()}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	v := *f // the values to apply: file first, then flags
+	if set["config"] && f.config == "" {
+		return m, errors.New("--config \"\": want a config file name")
+	}
 	if f.config != "" {
 		fc, err := readConfig(f.config)
 		if err != nil {
@@ -156,110 +146,85 @@ func (f *modelFlags) resolve(fs *flag.FlagSet) (model, error) {
 			v.props = strings.Join(fc.Properties, ",")
 		}
 	}
-	return v.build()
+	return v.build(set["properties"])
 }
 
-func readConfig(path string) (*fileConfig, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	var fc fileConfig
-	if err := dec.Decode(&fc); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("config %s: trailing data after the JSON object", path)
-	}
-	return &fc, nil
-}
-
-func (v modelFlags) build() (model, error) {
+func (v modelFlags) build(propsSet bool) (model, error) {
 	m := model{cfg: fsm.DefaultConfig(), variant: v.variant}
 	shape, err := fsm.ParseShape(v.shape)
 	if err != nil {
-		return m, err
+		return m, fmt.Errorf("--shape: %w", err)
 	}
 	m.cfg.Shape = shape
 	if _, err := fsm.LookupVariant(v.variant); err != nil {
-		return m, err
+		return m, fmt.Errorf("--variant: %w", err)
 	}
-	if v.seqspace < 2 || v.seqspace&(v.seqspace-1) != 0 {
-		return m, fmt.Errorf("seqspace %d: want a power of two, at least 2", v.seqspace)
-	}
-	m.cfg.SeqBits = bits.TrailingZeros(uint(v.seqspace))
-	if err := inRange("window", v.window, 1, 1<<20); err != nil {
-		return m, err
-	}
+	// The numbers were checked against their specs when set (flags) or read (config file).
+	m.cfg.SeqBits = bits.TrailingZeros64(uint64(v.seqspace))
 	m.cfg.Window = uint32(v.window)
-	if err := inRange("capacity", v.capacity, 1, fsm.MaxCapacity); err != nil {
-		return m, err
-	}
 	m.cfg.Capacity = v.capacity
 	units, err := parseUnits(v.units)
 	if err != nil {
 		return m, err
 	}
 	m.cfg.Units = units
-	if err := inRange("incarnations", v.incarnations, 1, 100); err != nil {
-		return m, err
-	}
 	m.cfg.Incarnations = uint8(v.incarnations)
-	for _, b := range []struct {
-		name string
-		n    int
-		dst  *uint8
-	}{{"loss", v.loss, &m.cfg.Faults.Loss}, {"dup", v.dup, &m.cfg.Faults.Dup}, {"inject", v.inject, &m.cfg.Faults.Inject}, {"crash", v.crash, &m.cfg.Faults.Crash}} {
-		if err := inRange(b.name, b.n, 0, 100); err != nil {
-			return m, err
-		}
-		*b.dst = uint8(b.n)
-	}
+	m.cfg.Faults.Loss, m.cfg.Faults.Dup = uint8(v.loss), uint8(v.dup)
+	m.cfg.Faults.Inject, m.cfg.Faults.Crash = uint8(v.inject), uint8(v.crash)
 	m.props = properties.All()
-	if v.props != "" {
-		m.props, err = properties.Lookup(strings.Split(v.props, ",")...)
-		if err != nil {
+	if v.props != "" || propsSet {
+		if m.props, err = parseProperties(v.props); err != nil {
 			return m, err
 		}
 	}
-	// The fsm validates the rest (e.g. data and window must fit the sequence space).
+	// The fsm checks what depends on several numbers: data and window must fit the space.
 	sys, err := fsm.NewSystem(m.cfg, m.variant)
 	if err != nil {
-		return m, err
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner
+		}
+		return m, fmt.Errorf("model does not fit: %v (want a larger seqspace, or fewer units or a smaller window)", err)
 	}
 	m.sys = properties.Bind(sys, m.props)
 	return m, nil
 }
 
+// parseProperties reads --properties: one or more names, comma-separated.
+func parseProperties(s string) ([]properties.Property, error) {
+	var names []string
+	for _, n := range strings.Split(s, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			return nil, fmt.Errorf("--properties %s: want one or more property names, comma-separated (verify list shows them)", quoteArg(s))
+		}
+		names = append(names, n)
+	}
+	ps, err := properties.Lookup(names...)
+	if err != nil {
+		return nil, fmt.Errorf("--properties: %w", err)
+	}
+	return ps, nil
+}
+
+// parseUnits reads --units: N for both sides, or A,B.
 func parseUnits(s string) ([2]uint8, error) {
+	var u [2]uint8
+	bad := fmt.Errorf("--units %s: want N or A,B, each %s", quoteArg(s), strings.TrimPrefix(unitsSpec.want(), "want "))
 	parts := strings.Split(s, ",")
 	if len(parts) == 1 {
 		parts = append(parts, parts[0])
 	}
-	var u [2]uint8
 	if len(parts) != 2 {
-		return u, fmt.Errorf("units %q: want N or A,B", s)
+		return u, bad
 	}
 	for i, p := range parts {
-		n, err := strconv.Atoi(strings.TrimSpace(p))
+		n, err := unitsSpec.parse(strings.TrimSpace(p))
 		if err != nil {
-			return u, fmt.Errorf("units %q: want N or A,B", s)
-		}
-		if err := inRange("units", n, 0, 100); err != nil {
-			return u, err
+			return u, bad
 		}
 		u[i] = uint8(n)
 	}
 	return u, nil
-}
-
-func inRange(name string, n, lo, hi int) error {
-	if n < lo || n > hi {
-		return fmt.Errorf("%s %d: want %d to %d", name, n, lo, hi)
-	}
-	return nil
 }
 
 // searchFlags are the checker's options.
@@ -267,7 +232,7 @@ type searchFlags struct {
 	workers   int
 	maxStates uint64
 	maxDepth  int
-	maxMemory string
+	maxMemory uint64
 	timeout   time.Duration
 	visited   string
 	progress  bool
@@ -275,63 +240,36 @@ type searchFlags struct {
 
 func addSearchFlags(fs *flag.FlagSet) *searchFlags {
 	f := &searchFlags{}
-	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "exploring goroutines (results do not depend on it)")
-	fs.Uint64Var(&f.maxStates, "max-states", 0, "stop after this many states (0: no bound)")
-	fs.IntVar(&f.maxDepth, "max-depth", 0, "explore no deeper than this (0: no bound)")
-	fs.StringVar(&f.maxMemory, "max-memory", "", "stop when the heap exceeds this `size` (e.g. 512MiB, 4GB; default: no bound)")
-	fs.DurationVar(&f.timeout, "timeout", 0, "stop after this `duration` (e.g. 30s, 5m; 0: no bound)")
+	intFlag(fs, &f.workers, "workers", min(runtime.GOMAXPROCS(0), int(workersSpec.hi)), workersSpec, "exploring goroutines (results do not depend on it)")
+	intFlag(fs, &f.maxStates, "max-states", 0, maxStatesSpec, "stop after this many states")
+	intFlag(fs, &f.maxDepth, "max-depth", 0, maxDepthSpec, "explore no deeper than this")
+	addMemoryFlag(fs, &f.maxMemory, "stop when the heap exceeds this")
+	addTimeoutFlag(fs, &f.timeout)
 	fs.StringVar(&f.visited, "visited", "exact", "visited set: exact, or hash (64-bit hash compaction)")
 	fs.BoolVar(&f.progress, "progress", true, "show progress on stderr when it is a terminal")
 	return f
 }
 
+// addMemoryFlag defines --max-memory; 0 (unset) is no bound.
+func addMemoryFlag(fs *flag.FlagSet, p *uint64, usage string) {
+	fs.Var(&sizeValue{p: p}, "max-memory", usage+" `size`: a whole number of bytes from 1B to 1024TiB, with a unit B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), e.g. 512MiB or 4GB (default: no bound)")
+}
+
+// addTimeoutFlag defines --timeout; 0 is no bound.
+func addTimeoutFlag(fs *flag.FlagSet, p *time.Duration) {
+	fs.Var(&durationValue{p: p}, "timeout", "stop after this `duration`, with a unit: e.g. 30s, 5m, 1h30m (0: no bound)")
+}
+
 func (f *searchFlags) config() (checker.Config, error) {
-	c := checker.Config{Workers: f.workers, MaxStates: f.maxStates, MaxDepth: f.maxDepth, Timeout: f.timeout}
-	if err := inRange("workers", f.workers, 1, 1024); err != nil {
-		return c, err
-	}
-	if f.maxDepth < 0 {
-		return c, fmt.Errorf("max-depth %d: want 0 or more", f.maxDepth)
-	}
-	if f.timeout < 0 {
-		return c, fmt.Errorf("timeout %s: want 0 or more", f.timeout)
-	}
-	if f.maxMemory != "" {
-		n, err := parseSize(f.maxMemory)
-		if err != nil {
-			return c, err
-		}
-		c.MaxMemory = n
-	}
+	c := checker.Config{Workers: f.workers, MaxStates: f.maxStates, MaxDepth: f.maxDepth,
+		Timeout: f.timeout, MaxMemory: f.maxMemory}
 	switch f.visited {
 	case "exact":
 		c.Visited = checker.Exact
 	case "hash", "hash-compaction":
 		c.Visited = checker.HashCompaction
 	default:
-		return c, fmt.Errorf("visited %q: want exact or hash", f.visited)
+		return c, fmt.Errorf("--visited %s: want exact or hash", quoteArg(f.visited))
 	}
 	return c, nil
-}
-
-// parseSize reads a byte count with an optional unit: B, KB, MB, GB, TB (powers of 1000) or
-// KiB, MiB, GiB, TiB (powers of 1024).
-func parseSize(s string) (uint64, error) {
-	units := []struct {
-		suffix string
-		mult   uint64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
-	num, mult := strings.TrimSpace(s), uint64(1)
-	for _, u := range units {
-		if strings.HasSuffix(num, u.suffix) {
-			num, mult = strings.TrimSpace(strings.TrimSuffix(num, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseFloat(num, 64)
-	if err != nil || n <= 0 || n*float64(mult) > 1<<62 {
-		return 0, fmt.Errorf("max-memory %q: want a positive size such as 512MiB or 4GB", s)
-	}
-	return uint64(n * float64(mult)), nil
 }

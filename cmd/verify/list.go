@@ -66,7 +66,7 @@ func runList(_ context.Context, args []string, stdout, _ io.Writer) (int, error)
 		section("claims", l.Claims)
 		fmt.Fprintf(stdout, "shapes: %s\n", strings.Join(l.Shapes, ", "))
 	default:
-		return exitBadInput, fmt.Errorf("format %q: want text or json", *format)
+		return exitBadInput, fmt.Errorf("--format %s: want text or json", quoteArg(*format))
 	}
 	return exitOK, nil
 }

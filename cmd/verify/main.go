@@ -149,6 +149,9 @@ func help(args []string, stdout io.Writer) (int, error) {
 		fmt.Fprintln(stdout, "run 'verify help COMMAND' for a command's flags")
 		return exitOK, nil
 	}
+	if len(args) > 1 {
+		return exitBadInput, fmt.Errorf("help: unexpected argument %s (usage: verify help [command])", quoteArg(args[1]))
+	}
 	for _, c := range commands() {
 		if c.name == args[0] {
 			_, err := c.run(context.Background(), []string{"-help"}, stdout, stdout)

@@ -60,3 +60,29 @@ func (p *progress) Done() {
 	defer p.mu.Unlock()
 	_ = p.bar.Finish()
 }
+
+// simProgress shows running walks on stderr when stderr is a terminal.
+type simProgress struct{ *progress }
+
+func newSimProgress(w io.Writer, enabled bool) *simProgress {
+	p := &simProgress{newProgress(w, enabled)}
+	if p.bar != nil {
+		p.bar.Describe("simulating")
+	}
+	return p
+}
+
+// Update shows a snapshot of the walks.
+func (p *simProgress) Update(pr checker.SimProgress) {
+	if p.bar == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rate := 0.0
+	if s := pr.Elapsed.Seconds(); s > 0 {
+		rate = float64(pr.Walks) / s
+	}
+	p.bar.Describe(fmt.Sprintf("%d of %d walks, %d steps, %.0f walks/s", pr.Walks, pr.Of, pr.Steps, rate))
+	_ = p.bar.Set64(int64(pr.Walks))
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+	"time"
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/msc"
@@ -18,22 +20,18 @@ import (
 func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("simulate")
 	mf := addModelFlags(fs)
-	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same walks")
-	walks := fs.Int("walks", 1000, "number of random walks")
-	depth := fs.Int("depth", 200, "steps per walk at most")
-	workers := fs.Int("workers", 0, "goroutines (0: GOMAXPROCS; results do not depend on it)")
+	var seed int64
+	var walks, depth, workers int
+	var timeout time.Duration
+	intFlag(fs, &seed, "seed", 1, seedSpec, "random seed: the same seed gives the same walks")
+	intFlag(fs, &walks, "walks", 1000, walksSpec, "number of random walks (memory does not grow with it)")
+	intFlag(fs, &depth, "depth", 200, walkDepthSpec, "steps per walk at most")
+	intFlag(fs, &workers, "workers", 0, simWorkersSpec, "goroutines (results do not depend on it)")
+	addTimeoutFlag(fs, &timeout)
+	showProgress := fs.Bool("progress", true, "show progress on stderr when it is a terminal")
 	out := fs.String("out", "simulation", "report `directory`")
 	if err := parse(fs, args, stdout); err != nil {
 		return helpOr(err)
-	}
-	if err := inRange("walks", *walks, 1, 1<<30); err != nil {
-		return exitBadInput, err
-	}
-	if err := inRange("depth", *depth, 1, 1<<20); err != nil {
-		return exitBadInput, err
-	}
-	if err := inRange("workers", *workers, 0, 1024); err != nil {
-		return exitBadInput, err
 	}
 	m, err := mf.resolve(fs)
 	if err != nil {
@@ -45,19 +43,23 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	}
 	defer dir.Abort()
 	sys := m.sys
-	res, err := checker.Simulate(ctx, sys, checker.SimConfig{Seed: *seed, Walks: *walks, Depth: *depth, Workers: *workers})
+	bar := newSimProgress(stderr, *showProgress)
+	res, err := checker.Simulate(ctx, sys, checker.SimConfig{Seed: seed, Walks: walks, Depth: depth,
+		Workers: workers, Timeout: timeout, Progress: bar.Update})
+	bar.Done()
 	if err != nil {
 		return exitInternal, err
+	}
+	stop := fmt.Sprintf("simulation: %d walks of at most %d steps, seed %d (%d steps in all)", res.Walks, depth, seed, res.Steps)
+	if res.Stop != nil {
+		stop = fmt.Sprintf("%s after %d of %d walks; %s", stopText(ctx, res.Stop), res.Walks, walks, stop)
 	}
 	cfgJSON := configJSON(m.cfg)
 	rep := &report.Report{Schema: report.SchemaID, Tool: "tcpverify", Command: "simulate",
 		Model:  report.Model{Shape: m.cfg.Shape.String(), Variant: m.variant},
-		Search: report.Search{Workers: max(*workers, 1), Visited: "exact"},
-		Result: report.Result{Complete: false, Stop: fmt.Sprintf("simulation: %d walks of at most %d steps, seed %d (%d steps in all)", res.Walks, *depth, *seed, res.Steps)},
+		Search: report.Search{Workers: max(workers, 1), Visited: "exact", TimeoutSeconds: timeout.Seconds()},
+		Result: report.Result{Complete: false, Stop: stop},
 		Notes:  foreignNote(dir),
-	}
-	if res.Stop != nil {
-		rep.Result.Stop = fmt.Sprintf("%s after %d of %d walks (seed %d, %d steps in all)", stopText(ctx, res.Stop), res.Walks, *walks, *seed, res.Steps)
 	}
 	if rep.Model.Config, err = jsonMarshal(cfgJSON); err != nil {
 		return exitInternal, err
@@ -84,11 +86,17 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		return exitInternal, err
 	}
 	if res.Stop != nil {
-		fmt.Fprintf(stdout, "INCOMPLETE: %s\n", rep.Result.Stop)
+		fmt.Fprintf(stdout, "simulated %d of %d walks, %d steps (seed %d; INCOMPLETE: %s)\n", res.Walks, walks, res.Steps, seed, stopText(ctx, res.Stop))
+	} else {
+		fmt.Fprintf(stdout, "simulated %d walks, %d steps (seed %d)\n", res.Walks, res.Steps, seed)
 	}
-	fmt.Fprintf(stdout, "simulated %d walks, %d steps (seed %d)\n", res.Walks, res.Steps, *seed)
 	for _, p := range rep.Properties {
-		fmt.Fprintf(stdout, "  %-9s %s\n", p.Status, p.Name)
+		trace := ""
+		if p.Trace != nil {
+			trace = fmt.Sprintf("  (%s, %d steps: %s)", p.Trace.Role, len(p.Trace.Steps), filepath.Join(*out, p.Trace.MSC))
+		}
+		fmt.Fprintf(stdout, "  %-9s %-26s %s%s\n", p.Status, p.Name, p.Kind, trace)
 	}
+	fmt.Fprintf(stdout, "report: %s\n", filepath.Join(*out, "report.md"))
 	return code, nil
 }

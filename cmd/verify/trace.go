@@ -86,14 +86,17 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		return helpOr(err)
 	}
 	if *format != "text" && *format != "json" {
-		return exitBadInput, fmt.Errorf("trace: format %q: want text or json", *format)
+		return exitBadInput, fmt.Errorf("trace: --format %s: want text or json", quoteArg(*format))
 	}
 	if len(files) == 0 {
 		return exitBadInput, errors.New("trace: no capture files (usage: verify trace [flags] FILE...)")
 	}
+	if _, err := fsm.LookupVariant(*variant); err != nil {
+		return exitBadInput, fmt.Errorf("trace: --variant: %w", err)
+	}
 	m, err := trace.NewMachine(*variant)
 	if err != nil {
-		return exitBadInput, fmt.Errorf("trace: %w", err)
+		return exitInternal, fmt.Errorf("trace: %w", err)
 	}
 	rep := traceReport{Variant: *variant, Accepted: true, Complete: true,
 		Incarnations: []traceEntry{}, Files: []traceFile{}}
@@ -188,7 +191,7 @@ func parseFiles(fs *flag.FlagSet, args []string, out io.Writer) ([]string, error
 			return nil, errHelp
 		}
 		if err != nil {
-			return nil, fmt.Errorf("trace: %w", err)
+			return nil, fmt.Errorf("trace: %w", flagError(err))
 		}
 		if fs.NArg() == 0 {
 			return files, nil
