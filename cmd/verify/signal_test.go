@@ -174,57 +174,76 @@ func TestSignalsStopEveryCommandCleanly(t *testing.T) {
 				assert.True(t, bytes.Equal(data, after[p]), "%s changed", p)
 			}
 		})
+
+		t.Run("simulate/"+name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "sim")
+			s := start(t, bin, t.TempDir(), "simulate", "--walks", "1000000", "--out", out)
+			s.signal(t, sig)
+			assert.Equal(t, exitIncomplete, s.exit(t), "stderr: %s", &s.stderr)
+			r := readReport(t, out)
+			assert.False(t, r.Result.Complete)
+			assert.True(t, strings.HasPrefix(r.Result.Stop, "interrupted by "+name+" after "), r.Result.Stop)
+			onlyTarget(t, out)
+		})
+
+		t.Run("claims/"+name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "claims")
+			s := start(t, bin, t.TempDir(), "claims", "--progress=false", "--out", out)
+			s.signal(t, sig)
+			code := s.exit(t)
+			require.NotContains(t, s.stdout.String(), "7 of 7 claims demonstrated: 16 runs",
+				"the claims (about 20 s) finished within the second before the signal")
+			assert.Equal(t, exitIncomplete, code, "stdout: %s\nstderr: %s", &s.stdout, &s.stderr)
+			assert.Contains(t, s.stdout.String(), "INCOMPLETE: ")
+			assert.NotContains(t, s.stdout.String(), "FAIL")
+			onlyTarget(t, out)
+		})
+
+		t.Run("sweep/"+name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "sweep")
+			s := start(t, bin, t.TempDir(), "sweep", "--claim", "data-before-close", "--point", "capacity=3",
+				"--progress=false", "--out", out)
+			s.signal(t, sig)
+			assert.Equal(t, exitIncomplete, s.exit(t), "stdout: %s\nstderr: %s", &s.stdout, &s.stderr)
+			data, err := os.ReadFile(filepath.Join(out, "sweep.json"))
+			require.NoError(t, err, "an interrupted sweep still writes what it found")
+			var res sweepResult
+			require.NoError(t, json.Unmarshal(data, &res))
+			require.NotEmpty(t, res.Runs)
+			assert.Equal(t, "interrupted by "+name, res.Runs[0].Stop)
+			assert.False(t, res.Runs[0].Complete)
+			onlyTarget(t, out)
+		})
+
+		t.Run("trace/"+name, func(t *testing.T) {
+			// The corpus many times over: a few seconds of judging.
+			corpus, err := filepath.Glob(filepath.Join(captures, "corpus", "*.pcap*"))
+			require.NoError(t, err)
+			require.NotEmpty(t, corpus)
+			args := []string{"trace"}
+			for range 300 {
+				args = append(args, corpus...)
+			}
+			for i := range args[1:] {
+				args[i+1], err = filepath.Abs(args[i+1])
+				require.NoError(t, err)
+			}
+			s := start(t, bin, t.TempDir(), args...)
+			s.signal(t, sig)
+			assert.Equal(t, exitIncomplete, s.exit(t), "stderr: %s", &s.stderr)
+			assert.Contains(t, s.stdout.String(), "INCOMPLETE: interrupted by "+name)
+			assert.Contains(t, s.stdout.String(), "incarnations judged")
+		})
+
+		t.Run("bench/"+name, func(t *testing.T) {
+			s := start(t, bin, t.TempDir(), "bench", "--set", "spin", "--workers", "1", "--visited", "exact")
+			s.signal(t, sig)
+			assert.Equal(t, exitIncomplete, s.exit(t), "stderr: %s", &s.stderr)
+			lines := strings.Split(strings.TrimSpace(s.stdout.String()), "\n")
+			require.Len(t, lines, 2, "a header, no rows, and the line that says why: %q", lines)
+			assert.Equal(t, "INCOMPLETE: interrupted by "+name+": 2 of 2 runs not measured, left out of the table", lines[1])
+		})
 	}
-
-	t.Run("simulate/SIGTERM", func(t *testing.T) {
-		out := filepath.Join(t.TempDir(), "sim")
-		s := start(t, bin, t.TempDir(), "simulate", "--walks", "1000000", "--out", out)
-		s.signal(t, syscall.SIGTERM)
-		assert.Equal(t, exitIncomplete, s.exit(t), "stderr: %s", &s.stderr)
-		r := readReport(t, out)
-		assert.False(t, r.Result.Complete)
-		assert.True(t, strings.HasPrefix(r.Result.Stop, "interrupted by SIGTERM after "), r.Result.Stop)
-		onlyTarget(t, out)
-	})
-
-	t.Run("claims/SIGINT", func(t *testing.T) {
-		out := filepath.Join(t.TempDir(), "claims")
-		s := start(t, bin, t.TempDir(), "claims", "--progress=false", "--out", out)
-		s.signal(t, syscall.SIGINT)
-		code := s.exit(t)
-		if strings.Contains(s.stdout.String(), "7 of 7 claims demonstrated: 16 runs") {
-			t.Skip("claims finished before the signal")
-		}
-		assert.Equal(t, exitIncomplete, code, "stdout: %s\nstderr: %s", &s.stdout, &s.stderr)
-		assert.Contains(t, s.stdout.String(), "INCOMPLETE: ")
-		assert.NotContains(t, s.stdout.String(), "FAIL")
-		onlyTarget(t, out)
-	})
-
-	t.Run("sweep/SIGTERM", func(t *testing.T) {
-		out := filepath.Join(t.TempDir(), "sweep")
-		s := start(t, bin, t.TempDir(), "sweep", "--claim", "data-before-close", "--point", "capacity=3",
-			"--progress=false", "--out", out)
-		s.signal(t, syscall.SIGTERM)
-		assert.Equal(t, exitIncomplete, s.exit(t), "stdout: %s\nstderr: %s", &s.stdout, &s.stderr)
-		data, err := os.ReadFile(filepath.Join(out, "sweep.json"))
-		require.NoError(t, err, "an interrupted sweep still writes what it found")
-		var res sweepResult
-		require.NoError(t, json.Unmarshal(data, &res))
-		require.NotEmpty(t, res.Runs)
-		assert.Equal(t, "interrupted by SIGTERM", res.Runs[0].Stop)
-		assert.False(t, res.Runs[0].Complete)
-		onlyTarget(t, out)
-	})
-
-	t.Run("bench/SIGTERM", func(t *testing.T) {
-		s := start(t, bin, t.TempDir(), "bench", "--set", "spin", "--workers", "1", "--visited", "exact")
-		s.signal(t, syscall.SIGTERM)
-		assert.Equal(t, exitIncomplete, s.exit(t), "stderr: %s", &s.stderr)
-		lines := strings.Split(strings.TrimSpace(s.stdout.String()), "\n")
-		require.Len(t, lines, 2, "a header, no rows, and the line that says why: %q", lines)
-		assert.Equal(t, "INCOMPLETE: interrupted by SIGTERM: 2 of 2 runs not measured, left out of the table", lines[1])
-	})
 
 	t.Run("a second signal exits at once and leaves the earlier report", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "report")
