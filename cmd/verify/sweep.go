@@ -108,12 +108,12 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	}
 	pts, err := gridPoints(*grid)
 	if err != nil {
-		return exitBadInput, err
+		return exitBadInput, fmt.Errorf("sweep: --grid: %w", err)
 	}
 	if *onlyPoint != "" {
 		p, err := lookupPoint(pts, *grid, *onlyPoint)
 		if err != nil {
-			return exitBadInput, err
+			return exitBadInput, fmt.Errorf("sweep: --point: %w", err)
 		}
 		pts = []point{p}
 	}
@@ -128,7 +128,7 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 			names = append(names, c.Name)
 		}
 		if claims == nil {
-			return exitBadInput, fmt.Errorf("unknown claim %q (valid: %s)", *only, strings.Join(names, ", "))
+			return exitBadInput, fmt.Errorf("sweep: --claim: unknown claim %q (valid: %s)", *only, strings.Join(names, ", "))
 		}
 	}
 	dir, err := outdir.Prepare(*out, sweepFile)
