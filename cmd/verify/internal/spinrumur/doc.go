@@ -22,5 +22,5 @@
 // as every rule firing; Rumur's "rules fired" counts firings only. Result.Firings is the
 // number of firings from both, which is what checker.Result.Transitions counts.
 //
-// A missing tool is an error wrapping ErrNotInstalled; CI installs them with .ci/setup.
+// A missing tool is an error wrapping ErrNotInstalled; CI installs them with .ci/setup --tests.
 package spinrumur

@@ -110,7 +110,7 @@ func Available(tool Tool) error {
 	}
 	for _, prog := range progs {
 		if _, err := exec.LookPath(prog); err != nil {
-			return fmt.Errorf("%s: %s %w (run .ci/setup, or apt-get install -y spin rumur gcc)",
+			return fmt.Errorf("%s: %s %w (run .ci/setup --tests, or apt-get install -y spin rumur gcc)",
 				tool, prog, ErrNotInstalled)
 		}
 	}

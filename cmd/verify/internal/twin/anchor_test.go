@@ -20,7 +20,7 @@ func params(seqN, netCap int) twin.Params {
 // embedded tcp.pml. A missing spin is a failure, not a skip: CI installs it.
 func TestGoPortCountsEqualSPINsRunNow(t *testing.T) {
 	if err := spinrumur.Available(spinrumur.SPIN); err != nil {
-		t.Fatalf("%v\nSPIN is needed to check the port: run .ci/setup (it installs spin and rumur)", err)
+		t.Fatalf("%v\nSPIN is needed to check the port: run .ci/setup --tests (it installs spin and rumur)", err)
 	}
 	for _, p := range []twin.Params{params(2, 2), params(3, 2)} {
 		t.Run(p.Name(), func(t *testing.T) {
