@@ -30,7 +30,11 @@ type digraph struct {
 	terminal  []bool
 	fairLabel map[string]bool
 	props     []checker.Property[vertex]
+	// stutter makes runs stop where no fair arc leaves (checker.Stutterer).
+	stutter bool
 }
+
+func (g *digraph) Stutters() bool { return g.stutter }
 
 func (g *digraph) Init() []vertex { return g.init }
 
@@ -89,7 +93,9 @@ func drawDigraph(t *rapid.T, maxNodes int) (*digraph, digraphSets) {
 	for i, l := range arcLabels {
 		fair[i] = rapid.Bool().Draw(t, "fair "+l)
 	}
-	return newDigraph(seed, n, degree, fair)
+	g, sets := newDigraph(seed, n, degree, fair)
+	g.stutter = rapid.Bool().Draw(t, "stutter")
+	return g, sets
 }
 
 // newDigraph makes a random digraph of n vertices and about degree arcs per vertex. Half the

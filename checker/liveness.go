@@ -7,8 +7,9 @@ import (
 
 // Eventually p is violated by a maximal path on which p never holds. Such a path runs
 // through the subgraph R of states reachable from an initial state through states where p
-// is false, and either ends in a state of R with no successor, or enters a strongly connected
-// component of R and loops in it forever, fairly.
+// is false, and either ends in a state of R with no successor (for a Stutterer: with no fair
+// action enabled), or enters a strongly connected component of R and loops in it forever,
+// fairly.
 //
 // Weak fairness: an infinite path is fair when every fair action that is enabled in all of
 // its states from some point on is taken infinitely often. A cycle through every state and
@@ -52,8 +53,7 @@ func (s *search[S, A]) eventuallyVerdict(k int) (Status, *Trace[S]) {
 		}
 	}
 	for _, u := range order {
-		lo, hi := es.out(u)
-		if lo == hi {
+		if s.ends(u) {
 			return Violated, s.lasso(via, u, nil)
 		}
 		if c := compOf[u]; c >= 0 {
@@ -445,6 +445,25 @@ func (s *search[S, A]) untakenOn(u uint32, cycle []int) map[uint32]bool {
 		}
 	}
 	return missing
+}
+
+// ends reports whether a run may end in state v: v has no successor or, for a Stutterer,
+// no fair action is enabled there, so staying in v for ever takes nothing fairness forces.
+func (s *search[S, A]) ends(v uint32) bool {
+	es := &s.edges
+	lo, hi := es.out(v)
+	if lo == hi {
+		return true
+	}
+	if !s.stutter {
+		return false
+	}
+	for e := lo; e < hi; e++ {
+		if s.labels.fair[es.label[e]] {
+			return false
+		}
+	}
+	return true
 }
 
 // fairEnabled returns the fair actions enabled in state v.

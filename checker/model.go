@@ -62,6 +62,16 @@ type StrongFairer[S, A any] interface {
 	StrongFair(s S, a A) bool
 }
 
+// Stutterer is implemented by models whose runs may stop for ever in a state where no fair
+// action is enabled, as TLA+'s stuttering steps allow: what can happen there is unfair (a
+// fault, a crash, a user giving up), and nothing obliges it to. Without it (or when Stutters
+// is false) a run goes on while any action is enabled, so an unfair action that is the only
+// way on is taken in the end. It changes only Eventually verdicts: such a state, where the
+// property does not hold, ends a finite counterexample.
+type Stutterer interface {
+	Stutters() bool
+}
+
 // TransitionVisitor is implemented by models that want to see every transition the search
 // explores, e.g. to count which parts of the model fire. It is optional and costs nothing
 // when absent. Run calls StartVisit once, before exploring, with the number of workers,

@@ -286,7 +286,7 @@ func bruteEventuallyViolated[S, A any](r *refSpace[S, A], p func(S) bool) bool {
 	var ids []int
 	for id, ok := range live {
 		if ok {
-			if len(r.out[id]) == 0 {
+			if r.ends(id) {
 				return true
 			}
 			ids = append(ids, id)

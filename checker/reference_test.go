@@ -36,6 +36,8 @@ type refSpace[S, A any] struct {
 
 	transitions uint64
 	maxDepth    int
+	// stutter: the model is a Stutterer whose runs may end where nothing fair is enabled.
+	stutter bool
 }
 
 // refExplore explores m completely, or up to maxDepth when maxDepth > 0 (states at maxDepth
@@ -43,6 +45,9 @@ type refSpace[S, A any] struct {
 // on an infinite model fails instead of hanging.
 func refExplore[S, A any](m checker.Model[S, A], maxDepth, limit int) *refSpace[S, A] {
 	r := &refSpace[S, A]{m: m, ids: map[string]int{}}
+	if st, ok := any(m).(checker.Stutterer); ok {
+		r.stutter = st.Stutters()
+	}
 	add := func(s S, d, parent int, via refEdge) int {
 		k := string(m.Encode(nil, s))
 		if id, ok := r.ids[k]; ok {
@@ -175,7 +180,7 @@ func (r *refSpace[S, A]) eventuallyViolated(p func(S) bool) bool {
 	live := r.reach(r.initial, notP)
 	inside := func(id int) bool { return live[id] }
 	for id, ok := range live {
-		if ok && len(r.out[id]) == 0 {
+		if ok && r.ends(id) {
 			return true
 		}
 	}
@@ -229,7 +234,7 @@ func (r *refSpace[S, A]) eventuallyViolatedFast(p func(S) bool) bool {
 		if !ok {
 			continue
 		}
-		if len(r.out[v]) == 0 {
+		if r.ends(v) {
 			return true
 		}
 		for _, e := range r.out[v] {
@@ -444,8 +449,14 @@ func checkLasso[S, A any](r *refSpace[S, A], p func(S) bool, tr *checker.Trace[S
 	return nil
 }
 
+// ends reports whether a run may end in state id: nothing is enabled there, or the model
+// stutters and no fair action is enabled.
+func (r *refSpace[S, A]) ends(id int) bool {
+	return len(r.out[id]) == 0 || (r.stutter && len(r.fairEnabled(id)) == 0)
+}
+
 // checkDeadEnd checks a finite counterexample to Eventually(p): a valid path whose states all
-// fail p, ending in a state with no enabled action.
+// fail p, ending in a state where a run may end (see ends).
 func checkDeadEnd[S, A any](r *refSpace[S, A], p func(S) bool, tr *checker.Trace[S]) error {
 	if err := replay(r.m, tr); err != nil {
 		return err
@@ -454,7 +465,7 @@ func checkDeadEnd[S, A any](r *refSpace[S, A], p func(S) bool, tr *checker.Trace
 		return err
 	}
 	last := tr.States[len(tr.States)-1]
-	if id := r.ids[string(r.m.Encode(nil, last))]; len(r.out[id]) != 0 {
+	if id := r.ids[string(r.m.Encode(nil, last))]; !r.ends(id) {
 		return fmt.Errorf("finite trace ends in %v, which has %d enabled actions", last, len(r.out[id]))
 	}
 	return nil

@@ -54,6 +54,8 @@ type search[S, A any] struct {
 	props   []Property[S]
 	proj    Projector[S, A]
 	strong  StrongFairer[S, A]
+	// stutter: runs may stop where no fair action is enabled (Stutterer).
+	stutter bool
 	visitor TransitionVisitor[S, A]
 	vis     *visited
 
@@ -138,6 +140,9 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 	}
 	if sf, ok := m.(StrongFairer[S, A]); ok {
 		s.strong = sf
+	}
+	if st, ok := m.(Stutterer); ok {
+		s.stutter = st.Stutters()
 	}
 	if tv, ok := m.(TransitionVisitor[S, A]); ok {
 		s.visitor = tv

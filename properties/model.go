@@ -17,6 +17,7 @@ var (
 	_ checker.Model[fsm.SysState, fsm.Action]        = Model{}
 	_ checker.Projector[fsm.SysState, fsm.Action]    = Model{}
 	_ checker.StrongFairer[fsm.SysState, fsm.Action] = Model{}
+	_ checker.Stutterer                              = Model{}
 )
 
 // Bind returns sys checking exactly props, in order.
@@ -33,6 +34,12 @@ func Bind(sys fsm.System, props []Property) Model {
 func BindChecker(sys fsm.System, props ...checker.Property[fsm.SysState]) Model {
 	return Model{System: sys, props: append([]checker.Property[fsm.SysState](nil), props...)}
 }
+
+// Stutters: a run of the TCP system may stop for ever where only unfair actions are
+// enabled. fsm.System.Fair leaves the network's faults, crashes, ABORT and the user timeout
+// unfair because nothing obliges them to happen; a liveness property that holds only because
+// one of them would have to happen in the end does not hold.
+func (Model) Stutters() bool { return true }
 
 // Properties returns the properties the model was bound with.
 func (m Model) Properties() []checker.Property[fsm.SysState] { return m.props }

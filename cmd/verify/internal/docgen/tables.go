@@ -231,8 +231,10 @@ func storyTable(name string, c *msc.Chart, loop int, kind checker.Kind) string {
 			switch kind {
 			case checker.KindSometimes:
 				mark = " **(the example is reached)**"
-			case checker.KindEventually, checker.KindDeadlock:
-				mark = " **(nothing more can happen, and the property never held)**"
+			case checker.KindEventually:
+				mark = " **(no fair action is left to happen, and the property never held)**"
+			case checker.KindDeadlock:
+				mark = " **(nothing more can happen, and this is no proper end)**"
 			default:
 				mark = " **(the property is violated)**"
 			}
