@@ -37,9 +37,11 @@
 //
 // When the model has Eventually properties, or Config.Graph is set, the transitions are kept
 // too. Eventually p is then decided on the complete graph: a violation is a path from an
-// initial state on which p never holds and that either stops in a state with no successor or
-// ends in a weakly fair cycle (found with Tarjan's strongly connected components). It comes
-// as a lasso: a shortest stem and a cycle (Trace.Loop).
+// initial state on which p never holds and that either stops in a state with no successor
+// (for a model that is a Stutterer: with no fair action enabled) or ends in a fair cycle
+// (weak fairness, and strong fairness for a StrongFairer; found with Tarjan's strongly
+// connected components). It comes as a lasso: a shortest stem and a cycle (Trace.Loop), or
+// a finite path (Trace.Loop -1).
 //
 // # Bounds
 //
