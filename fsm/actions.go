@@ -237,9 +237,7 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 		return s, false
 	}
 	if fired != nil {
-		for i := range out.Fired.Len() {
-			*fired = append(*fired, out.Fired.At(i))
-		}
+		*fired = out.Fired.AppendTo(*fired)
 	}
 	after := out.Next
 	g := &s.Ghost[side]
@@ -273,9 +271,7 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 		g.Opens++
 		relisten := sys.Machine.Step(after, Listen())
 		if fired != nil {
-			for i := range relisten.Fired.Len() {
-				*fired = append(*fired, relisten.Fired.At(i))
-			}
+			*fired = relisten.Fired.AppendTo(*fired)
 		}
 		s.Ep[side] = relisten.Next
 	}

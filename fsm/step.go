@@ -65,6 +65,14 @@ func (f Fired) Len() int { return int(f.n) }
 // At is the table index of the i-th row that fired.
 func (f Fired) At(i int) int { return int(f.idx[i]) }
 
+// AppendTo appends the table indices of the rows that fired to dst, in order.
+func (f Fired) AppendTo(dst []int) []int {
+	for i := range f.Len() {
+		dst = append(dst, f.At(i))
+	}
+	return dst
+}
+
 func (f *Fired) add(i int) {
 	f.idx[f.n] = uint8(i)
 	f.n++
