@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
+	"github.com/tcpverify/tcpverify/fsm"
+	"github.com/tcpverify/tcpverify/properties"
 )
 
 func TestUnfiredRowsOfATinyGrid(t *testing.T) {
@@ -26,4 +30,41 @@ func TestUnfiredRowsOfATinyGrid(t *testing.T) {
 	assert.NotContains(t, withAbort, "synchronized/abort")
 	assert.NotContains(t, never, "closed/open")
 	assert.Subset(t, never, withAbort, "a point only adds rows that fire")
+}
+
+// unfiredRows (for the test above; verify sweep counts coverage over its own runs) runs the RFC model at every distinct config the grid's points give the
+// claims, counting the rows that fire, and returns the rows of the RFC table that fired in
+// none of them, in table order: what verify sweep lists as never fired, without the
+// refuters' runs and the properties.
+func unfiredRows(ctx context.Context, pts []point, claims []properties.Claim, search checker.Config) ([]string, error) {
+	fired := make([]bool, len(fsm.Rules))
+	seen := map[fsm.Config]bool{}
+	for _, p := range pts {
+		for _, c := range claims {
+			cfg, _, refused := configAt(c.Config, p, fsm.RFC)
+			if refused != nil || seen[cfg] {
+				continue
+			}
+			seen[cfg] = true
+			res, err := pipeline.Run(ctx, pipeline.Job{Config: cfg, Variant: fsm.RFC, Search: search, Coverage: true})
+			if err != nil {
+				return nil, fmt.Errorf("point %s, claim %s: %w", p.name, c.Name, err)
+			}
+			if !res.Summary.Complete {
+				return nil, fmt.Errorf("point %s, claim %s: incomplete: %w", p.name, c.Name, res.Summary.Stop)
+			}
+			for i, rc := range res.Coverage {
+				if rc.Fired > 0 {
+					fired[i] = true
+				}
+			}
+		}
+	}
+	var never []string
+	for i, r := range fsm.Rules {
+		if !fired[i] {
+			never = append(never, r.Name)
+		}
+	}
+	return never, nil
 }
