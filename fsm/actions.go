@@ -34,7 +34,7 @@ var callOrder = []struct {
 }{{EvOpen, CallOpen}, {EvListen, CallListen}, {EvSend, CallSend}, {EvClose, CallClose},
 	{EvAbort, CallAbort}}
 
-var timerOrder = []EventKind{EvRetransmit, EvTimeWait, EvUserTimeout}
+var timerOrder = []EventKind{EvRetransmit, EvTimeWait, EvKeepalive, EvUserTimeout}
 
 // Actions appends the actions enabled in s, in a fixed order: per side its calls and
 // timers; then deliveries, losses, duplications and injections per distinct packet; then
@@ -72,9 +72,11 @@ func (sys System) Actions(s SysState, dst []Action) []Action {
 	return dst
 }
 
-// OldSegments lists what an injection may add: the SYN, a data unit and the FIN of the
-// incarnation before the run (tag 0), from either side, numbered by the ISN clock at
-// reading 0. They stand for delayed duplicates of a previous life of the connection.
+// OldSegments lists what an injection may add: segments of the connection before the run
+// (TCBs PreRun, numbered by the ISN clock at reading 0), from each side that
+// Config.OldFrom allows, of the kinds Config.OldKinds allows, in this order: its SYN, its
+// SYN,ACK (had it opened passively), an ACK, a data unit, its FIN and a reset. They stand for delayed duplicates of a previous life of
+// the connection (RFC 9293 §3.4, §3.5 Figure 8).
 func (sys System) OldSegments() []Packet {
 	m := sys.Machine
 	var out []Packet
@@ -85,11 +87,19 @@ func (sys System) OldSegments() []Packet {
 		iss := m.ISN(uint8(src), 0)
 		peer := m.ISN(uint8(src.Peer()), 0)
 		ack := m.Space.Add(peer, 1)
-		out = append(out,
-			Packet{Src: src, Seg: Segment{Flags: SYN, Seq: iss}},
-			Packet{Src: src, Seg: Segment{Flags: ACK, Seq: m.Space.Add(iss, 1), Ack: ack, Len: 1}},
-			Packet{Src: src, Seg: Segment{Flags: FIN | ACK, Seq: m.Space.Add(iss, 2), Ack: ack}},
-		)
+		next := m.Space.Add(iss, 1)
+		for i, seg := range []Segment{
+			{Flags: SYN, Seq: iss},
+			{Flags: SYN | ACK, Seq: iss, Ack: ack},
+			{Flags: ACK, Seq: next, Ack: ack},
+			{Flags: ACK, Seq: next, Ack: ack, Len: 1},
+			{Flags: FIN | ACK, Seq: m.Space.Add(iss, 2), Ack: ack},
+			{Flags: RST, Seq: next},
+		} {
+			if sys.Config.OldKinds&(1<<i) != 0 {
+				out = append(out, Packet{Src: src, Seg: seg, From: PreRun, To: PreRun})
+			}
+		}
 	}
 	return out
 }
@@ -119,26 +129,24 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 	case ActCall:
 		return sys.call(s, a.Side, a.Event, fired)
 	case ActTimer:
-		// Abstraction: timers are slower than the network. A timer expires only when
-		// nothing is in flight, so a retransmission never races the segment or its
-		// acknowledgment (early retransmissions are what the Dup fault stands for), 2MSL
-		// comes after every segment of the connection has died (the MSL guarantee), and
-		// the user timeout is the longest of all. Traffic can then keep a timer disabled
-		// for a while, never for ever: the system marks timers strongly fair (fairness.go).
-		if s.Net.Len() > 0 {
+		// A timer may expire at any moment while it runs, whatever is in flight; the
+		// rows say when it runs. What its expiry implies about time is a timing
+		// assumption (Config.Timing), applied here.
+		if !sys.timerMayExpire(s, a) {
 			return s, false
 		}
-		// Abstraction: 2MSL (4 minutes) outlasts the peer's FIN retransmissions (RFC
-		// 1122's R2, at least 100 seconds), so TIME-WAIT never ends while the peer may
-		// still retransmit the FIN it acknowledged (the peer's SND.NXT is our RCV.NXT).
-		if peer := s.Ep[a.Side.Peer()]; a.Event == EvTimeWait && peer.FinUnacked() &&
-			peer.SndNxt == s.Ep[a.Side].RcvNxt {
+		next, ok := sys.step(s, a.Side, Event{Kind: a.Event}, nil, fired)
+		if !ok {
 			return s, false
 		}
-		if a.Event == EvUserTimeout && cfg.calls(a.Side)&CallUserTimeout == 0 {
-			return s, false
+		// Timing, the throttle interval: a timer's expiry means at least an RTO (1 s,
+		// RFC 6298 §2.4) has passed, longer than the interval in which an endpoint answers
+		// one unacceptable segment (RFC 5961 §7; Linux's tcp_invalid_ratelimit, 500 ms).
+		next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
+		if a.Event == EvTimeWait && !cfg.Timing.NoMSL {
+			next.Net = next.Net.Keep(sys.newerThan(s, a.Side))
 		}
-		return sys.step(s, a.Side, Event{Kind: a.Event}, nil, fired)
+		return next, true
 	case ActDeliver:
 		net, ok := s.Net.Remove(a.Pkt)
 		if !ok || a.Side != a.Pkt.Dst() {
@@ -166,7 +174,7 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		s.Left.Dup--
 		return s, true
 	case ActInject:
-		if s.Left.Inject == 0 || a.Pkt.Inc != 0 {
+		if s.Left.Inject == 0 || a.Pkt.From != PreRun {
 			return s, false
 		}
 		net, ok := s.Net.Add(a.Pkt, cfg.Capacity)
@@ -181,12 +189,55 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 			return s, false
 		}
 		next, ok := sys.step(s, a.Side, Event{Kind: EvCrash}, nil, fired)
-		if ok {
-			next.Left.Crash--
+		if !ok {
+			return s, false
 		}
-		return next, ok
+		next.Left.Crash--
+		if !cfg.Timing.NoQuietTime {
+			// Timing, the quiet time (RFC 9293 §3.4.3): a host that lost its TCBs sends
+			// nothing for an MSL after it restarts, so every segment in flight at the
+			// crash has died before it speaks again. Abstraction: the crash, the
+			// restart and the quiet time are one step; the survivor's timers run after it.
+			next.Net = Network{}
+			next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
+		}
+		return next, true
 	}
 	return s, false
+}
+
+// timerMayExpire applies the timing assumptions that order one timer after another's
+// work: 2MSL outlasts the peer's retransmissions of its FIN, and keepalive (two hours)
+// outlasts every retransmission; the user timeout is the user's choice.
+func (sys System) timerMayExpire(s SysState, a Action) bool {
+	peer := s.Ep[a.Side.Peer()]
+	switch a.Event {
+	case EvTimeWait:
+		// Timing: 2MSL (4 minutes) outlasts the peer's retransmissions of its FIN (R2, at
+		// least 100 seconds, RFC 1122 §4.2.3.5), so TIME-WAIT does not end while the
+		// peer may still retransmit the FIN it acknowledged (the peer's SND.NXT is our
+		// RCV.NXT). The peer gives up after R2, so this never waits for ever.
+		return sys.Config.Timing.ShortTimeWait || !peer.FinUnacked() || peer.SndNxt != s.Ep[a.Side].RcvNxt
+	case EvKeepalive:
+		// Timing: the keepalive interval (at least two hours, RFC 1122 §4.2.3.6)
+		// outlasts the peer's retransmissions: the peer has nothing unacknowledged, or
+		// has given up.
+		return !sys.Config.Timing.NoKeepalive && !peer.Unacked()
+	case EvUserTimeout:
+		return sys.Config.calls(a.Side)&CallUserTimeout != 0
+	}
+	return true
+}
+
+// newerThan is what survives the end of side's 2MSL in s (Timing, the maximum segment
+// lifetime, RFC 9293 §3.4.1 and §3.6): TIME-WAIT has lasted 2MSL since the last segment
+// of its connection arrived, so every segment of that connection and of earlier ones has
+// died; only segments from a newer TCB of the peer may still be in flight.
+func (sys System) newerThan(s SysState, side Side) func(Packet) bool {
+	peer := s.Ghost[side].Peer
+	return func(p Packet) bool {
+		return p.Src != side && p.From != NoTCB && peer != NoTCB && p.From > peer
+	}
 }
 
 // call performs a user call, within the side's allowed calls and budgets.
@@ -207,8 +258,6 @@ func (sys System) call(s SysState, side Side, ev EventKind, fired *[]int) (SysSt
 		}
 		g.Opens++
 		if ev == EvOpen {
-			// An active open starts incarnation Opens of this side.
-			s.Cur = max(s.Cur, g.Opens)
 			e.Clock = uint32(s.Clock[side]) + 1
 		}
 	case EvSend:
@@ -241,21 +290,35 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 	}
 	after := out.Next
 	g := &s.Ghost[side]
-	// Judged before the step changes the side's incarnation.
+	// Judged before the step changes the side's TCB.
 	stale := cause != nil && s.Stale(*cause)
 	if !before.State.HasTCB() && after.State.HasTCB() {
-		// The host's ISN clock has ticked (see SysState.Clock).
+		// A new TCB: the host's ISN clock has ticked (see SysState.Clock), and what the
+		// ghost counts starts again.
 		s.Clock[side]++
-		g.newTCB(after.ISS, incarnationOf(g, cause))
+		*g = Ghost{Peer: NoTCB, Opens: g.Opens, Stale: g.Stale, StaleRun: g.StaleRun}
 	}
-	tag := s.tagOf(side, before, after, cause)
+	if cause != nil && learnsIRS(before, after) {
+		g.Peer = cause.From
+	}
+	if cause != nil && !before.State.Synchronized() && after.State.Synchronized() {
+		g.Agreed = cause.From == g.Peer && cause.To == TCB(s.Clock[side])
+	}
 	if stale {
-		g.markStale(before.State, after.State, cause.Inc, out.Delivered)
+		g.markStale(before.State, after.State, cause.From, out.Delivered)
 	}
 	g.record(ev.Kind, before.State, out)
 	s.Ep[side] = after
 	for _, seg := range out.Emit {
-		net, ok := s.Net.Add(Packet{Src: side, Seg: seg, Inc: tag}, sys.Config.Capacity)
+		p := Packet{Src: side, Seg: seg, From: NoTCB, To: NoTCB}
+		if before.State.HasTCB() || after.State.HasTCB() {
+			p.From, p.To = TCB(s.Clock[side]), g.Peer
+		}
+		if seg.Flags.Has(RST) && cause != nil {
+			// A reset answering a segment is meant for the TCB that sent it.
+			p.To = cause.From
+		}
+		net, ok := s.Net.Add(p, sys.Config.Capacity)
 		if !ok {
 			// Abstraction: a full network refuses the action rather than losing the
 			// segment; losses come only from the Loss budget.
@@ -278,46 +341,17 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 	return s, true
 }
 
-// incarnationOf is the incarnation of a TCB the side is creating: its OPEN count for an
-// active open or a user call, the segment's incarnation for one a segment creates.
-func incarnationOf(g *Ghost, cause *Packet) uint8 {
-	if cause != nil {
-		return cause.Inc
-	}
-	return g.Opens
+// learnsIRS reports whether a step from before to after took the peer's SYN: the TCB had
+// no IRS and now has one.
+func learnsIRS(before, after Endpoint) bool {
+	had := before.State.HasTCB() && before.State != StateSynSent
+	has := after.State.HasTCB() && after.State != StateSynSent
+	return !had && has
 }
 
-// newTCB records a new TCB of incarnation inc with the given ISS.
-func (g *Ghost) newTCB(iss Seq, inc uint8) {
-	if inc != g.Inc {
-		// Counters and reports are per incarnation: what happened to earlier ones does
-		// not matter to this one, and forgetting it keeps the state space small.
-		g.Sent, g.Delivered, g.Closes, g.Told, g.HalfCloseData = 0, 0, 0, false, false
-	}
-	g.Inc = inc
-	g.ISS = iss
-	if !g.HasTaken(inc) {
-		g.Took |= 1 << inc
-		g.ISSOf[inc] = iss
-	}
-}
-
-// tagOf is the incarnation the segments a step of side emits belong to: the TCB's, or,
-// without a TCB, the segment's that the step answers (a reset belongs to the connection of
-// the segment it answers), or the current one.
-func (s SysState) tagOf(side Side, before, after Endpoint, cause *Packet) uint8 {
-	switch {
-	case before.State.HasTCB() || after.State.HasTCB():
-		return s.Ghost[side].Inc
-	case cause != nil:
-		return cause.Inc
-	}
-	return s.Cur
-}
-
-// markStale records what a segment of an earlier incarnation (of incarnation inc) did to
-// the side: the state change from -> to, and the units it delivered.
-func (g *Ghost) markStale(from, to State, inc uint8, delivered uint32) {
+// markStale records what an old segment from TCB from did to the side: the state change
+// from -> to, and the units it delivered.
+func (g *Ghost) markStale(from, to State, src TCB, delivered uint32) {
 	switch {
 	case from == to:
 	case to == StateClosed || to == StateListen:
@@ -331,7 +365,7 @@ func (g *Ghost) markStale(from, to State, inc uint8, delivered uint32) {
 		g.Stale |= StaleData
 	}
 	synced := from != to && to.Synchronized()
-	if inc >= 1 && (synced || delivered > 0) {
+	if src != PreRun && (synced || delivered > 0) {
 		g.StaleRun = true
 	}
 }
@@ -352,9 +386,9 @@ func (g *Ghost) record(ev EventKind, from State, out Outcome) {
 }
 
 // Label names an action the way counterexample stories print it, e.g.
-// "B deliver <SEQ=1><CTL=SYN>". A packet older than the current incarnation is marked
-// "old#k". The label leaves out the resulting state change, because the checker takes the
-// label as the action's identity for fairness; Story adds it.
+// "B deliver <SEQ=1><CTL=SYN>". A packet of the connection before the run is marked
+// "old". The label depends on the action alone, not on the state, because the checker
+// takes it as the action's identity for fairness; Story adds the state change.
 func (sys System) Label(s SysState, a Action) string {
 	switch a.Kind {
 	case ActCall:
@@ -365,8 +399,8 @@ func (sys System) Label(s SysState, a Action) string {
 		return fmt.Sprintf("%s crash", a.Side)
 	}
 	old := ""
-	if a.Pkt.Inc < s.Cur {
-		old = fmt.Sprintf(" old#%d", a.Pkt.Inc)
+	if a.Pkt.From == PreRun {
+		old = " old"
 	}
 	return fmt.Sprintf("%s %s %s%s", a.Side, a.Kind.verb(), a.Pkt.Seg, old)
 }

@@ -30,6 +30,8 @@ const (
 	CondSynUnacked
 	CondFinUnacked
 	CondDataUnacked
+	CondUnacked
+	CondRetriesLeft
 	numConds
 )
 
@@ -102,6 +104,12 @@ var conds = [numConds]cond{
 			return false
 		}
 		return !c.ep.State.FinSent() || c.m.Space.Add(c.ep.SndUna, 1) != c.ep.SndNxt
+	}},
+	// Something sent is not yet acknowledged, so the retransmission timer runs.
+	CondUnacked: {name: "unacked", fn: func(c *ctx) bool { return c.ep.SndUna != c.ep.SndNxt }},
+	// The oldest unacknowledged item has been retransmitted fewer than R2 times.
+	CondRetriesLeft: {name: "retries-left", text: "retries left", notText: "R2 reached", fn: func(c *ctx) bool {
+		return c.m.R2 == 0 || c.ep.Retries < c.m.R2
 	}},
 }
 
@@ -216,6 +224,8 @@ var (
 	synUnacked      = is(CondSynUnacked)
 	finOnlyUnacked  = is(CondFinUnacked)
 	dataUnacked     = is(CondDataUnacked)
+	unacked         = is(CondUnacked)
+	retriesLeft     = is(CondRetriesLeft)
 )
 
 // Effect identifies a change to the TCB.
@@ -246,6 +256,8 @@ const (
 	EffectSendNext
 	// EffectSetActive marks a TCB as coming from an active OPEN.
 	EffectSetActive
+	// EffectCountRetry counts a retransmission against R2.
+	EffectCountRetry
 	numEffects
 )
 
@@ -260,7 +272,14 @@ var effects = [numEffects]struct {
 		c.ep.IRS = c.seg.Seq
 		c.ep.RcvNxt = c.m.Space.Add(c.seg.Seq, 1)
 	}},
-	EffectTakeACK: {"snd.una=seg.ack", func(c *ctx) { c.ep.SndUna = c.seg.Ack }},
+	// Progress restarts the count of retransmissions: R2 bounds the timeouts of one
+	// item (RFC 9293 §3.8.3).
+	EffectTakeACK: {"snd.una=seg.ack", func(c *ctx) {
+		if c.seg.Ack != c.ep.SndUna {
+			c.ep.Retries = 0
+		}
+		c.ep.SndUna = c.seg.Ack
+	}},
 	EffectTrim: {"trim", func(c *ctx) {
 		cut := c.m.Space.Dist(c.seg.Seq, c.ep.RcvNxt)
 		if cut > 0 && c.seg.Flags.Has(SYN) {
@@ -283,6 +302,11 @@ var effects = [numEffects]struct {
 	EffectTakeFIN:   {"rcv.nxt+=1", func(c *ctx) { c.ep.RcvNxt = c.m.Space.Add(c.ep.RcvNxt, 1) }},
 	EffectSendNext:  {"snd.nxt+=1", func(c *ctx) { c.ep.SndNxt = c.m.Space.Add(c.ep.SndNxt, 1) }},
 	EffectSetActive: {"active", func(c *ctx) { c.ep.Passive = false }},
+	EffectCountRetry: {"retries+=1", func(c *ctx) {
+		if c.m.R2 > 0 {
+			c.ep.Retries++
+		}
+	}},
 }
 
 // String is the effect's name in the rule table, e.g. "snd.nxt+=1".

@@ -67,23 +67,78 @@ type Config struct {
 	Faults Faults
 	// Calls are the user events each side may do; zero means the shape's default.
 	Calls [2]Calls
-	// OldFrom says whose old segments an injection may add: OldFrom[A] for old SYN, data
-	// and FIN from A to B. The default injects A's only, the direction of RFC 9293 §3.5
-	// Figure 8; injecting both ways doubles the choices.
+	// OldFrom says whose old segments an injection may add: OldFrom[A] for those of A's
+	// TCB before the run, sent to B.
 	OldFrom [2]bool
+	// OldKinds says which kinds of old segment an injection may add.
+	OldKinds OldKinds
+	// Timing is what the model assumes about time instead of keeping clocks.
+	Timing Timing
 }
 
-// DefaultConfig is the small configuration the checker explores by default: sequence
-// space 16, window 2, capacity 2, one data unit per side, one loss, one duplication, one
-// old-segment injection (of A's), no crash, two incarnations: about half a million
-// states, a few seconds on two cores. The space is 16 rather than 8 so that a host's ISN
-// clock can tick a few times without wrapping into the previous life's numbers; it costs
-// no states, since no rule chooses a number freely.
+// DefaultConfig is the small configuration the checker explores by default: window 2,
+// capacity 2, one data unit per side, one loss, one duplication, one old-segment
+// injection (A's SYN, data or FIN: the old duplicates of RFC 9293 §3.5 Figure 8 and of
+// TIME-WAIT's reasons), no crash, two incarnations, one retransmission before giving
+// up, every timing assumption kept, and the smallest sequence space those allow
+// (MinSeqBits). The space costs no states, since no rule chooses a number freely.
 func DefaultConfig() Config {
-	return Config{
-		Shape: ClientServer, SeqBits: 4, Window: 2, Capacity: 2, Units: [2]uint8{1, 1},
-		Incarnations: 2, Faults: Faults{Loss: 1, Dup: 1, Inject: 1}, OldFrom: [2]bool{true, false},
+	c := Config{
+		Shape: ClientServer, Window: 2, Capacity: 2, Units: [2]uint8{1, 1},
+		Incarnations: 2, Faults: Faults{Loss: 1, Dup: 1, Inject: 1},
+		OldFrom: [2]bool{true, false}, OldKinds: OldSYN | OldData | OldFIN,
+		Timing: Timing{R2: 1},
 	}
+	c.SeqBits = c.MinSeqBits()
+	return c
+}
+
+// Stride is how far side's ISN clock moves between two of its TCBs: one more number than
+// a connection of that side can use (its SYN, its data units and its FIN) with the ISN
+// clock assumption, one without it (Timing.SlowISNClock).
+func (c Config) Stride(side Side) uint32 {
+	if c.Timing.SlowISNClock {
+		return 1
+	}
+	return uint32(c.Units[side]) + 2
+}
+
+// MaxTCBs bounds how many TCBs side creates in a run: one per active OPEN, and, when it
+// listens, one per SYN that can reach it: each of the peer's TCBs sends its SYN and at
+// most R2 retransmissions, and the network adds at most its duplications and injections.
+// Check holds every state to it.
+func (c Config) MaxTCBs(side Side) int {
+	n := 0
+	calls := c.calls(side)
+	if calls&CallOpen != 0 {
+		n += int(c.Incarnations)
+	}
+	if calls&CallListen != 0 {
+		peerOpens := 0
+		if c.calls(side.Peer())&CallOpen != 0 {
+			peerOpens = int(c.Incarnations)
+		}
+		n += peerOpens*(1+int(c.Timing.R2)) + int(c.Faults.Dup) + int(c.Faults.Inject)
+	}
+	return n
+}
+
+// MinSeqBits is the smallest sequence space the timing assumptions allow: every number a
+// host's TCBs use in a run, from the TCB before the run (clock reading 0) to its last
+// one, plus a window, lies within half the space, so that no ISN wraps into numbers of
+// segments that may still be alive (RFC 9293 §3.4.1: the ISN clock's cycle is longer
+// than the MSL) and modular comparisons order them (§3.4).
+func (c Config) MinSeqBits() int {
+	need := uint64(0)
+	for side := A; side <= B; side++ {
+		span := uint64(c.MaxTCBs(side)+1)*uint64(c.Stride(side)) + uint64(c.Window) + 1
+		need = max(need, span)
+	}
+	bits := 1
+	for bits < 32 && uint64(1)<<(bits-1) < need {
+		bits++
+	}
+	return bits
 }
 
 // CallsOf returns the user events side may perform: Calls[side], or the shape's default
@@ -111,9 +166,17 @@ func (c Config) validate() error {
 	if c.Incarnations < 1 || c.Incarnations > MaxIncarnations {
 		return fmt.Errorf("incarnations %d: want 1 to %d", c.Incarnations, MaxIncarnations)
 	}
+	if c.Timing.R2 < 1 || c.Timing.R2 > MaxR2 {
+		return fmt.Errorf("R2 %d: want 1 to %d retransmissions before giving up", c.Timing.R2, MaxR2)
+	}
 	sp, err := NewSpace(c.SeqBits)
 	if err != nil {
 		return err
+	}
+	if minBits := c.MinSeqBits(); c.SeqBits < minBits {
+		return fmt.Errorf("sequence space %d is too small: the ISN clock would wrap into numbers "+
+			"of segments that may still be alive (RFC 9293 §3.4.1); this config needs at least %d",
+			sp.Size(), uint64(1)<<minBits)
 	}
 	// A connection's SYN, data and FIN numbers must stay below half the space for modular
 	// comparisons to order them, and the ACK range test spans them plus a window.

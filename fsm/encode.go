@@ -11,46 +11,31 @@ import (
 // LISTEN endpoints keep zero sequence variables.
 func (sys System) Encode(dst []byte, s SysState) []byte {
 	u := func(v uint64) { dst = binary.AppendUvarint(dst, v) }
+	b := func(v bool, bit uint64) uint64 {
+		if v {
+			return bit
+		}
+		return 0
+	}
 	for side := A; side <= B; side++ {
 		e := s.Ep[side]
-		flags := uint64(e.State) << 1
-		if e.Passive {
-			flags |= 1
-		}
-		u(flags)
+		u(uint64(e.State)<<1 | b(e.Passive, 1))
 		if e.State.HasTCB() {
 			u(uint64(e.ISS))
 			u(uint64(e.IRS))
 			u(uint64(e.SndUna))
 			u(uint64(e.SndNxt))
 			u(uint64(e.RcvNxt))
+			u(uint64(e.Retries)<<1 | b(e.Throttled, 1))
 		}
 		g := s.Ghost[side]
-		told := uint64(0)
-		if g.Told {
-			told = 1
-		}
-		u(uint64(g.Inc))
-		u(uint64(g.ISS))
-		u(uint64(g.Took))
-		for k := range g.ISSOf {
-			if g.HasTaken(uint8(k)) {
-				u(uint64(g.ISSOf[k]))
-			}
-		}
+		u(uint64(g.Peer))
 		u(uint64(g.Opens))
 		u(uint64(g.Sent))
 		u(uint64(g.Delivered))
-		if g.HalfCloseData {
-			told |= 2
-		}
-		if g.StaleRun {
-			told |= 4
-		}
-		u(told | uint64(g.Stale)<<3)
+		u(b(g.Told, 1) | b(g.HalfCloseData, 2) | b(g.StaleRun, 4) | b(g.Agreed, 8) | uint64(g.Stale)<<4)
 		u(uint64(g.Closes))
 	}
-	u(uint64(s.Cur))
 	u(uint64(s.Clock[A]))
 	u(uint64(s.Clock[B]))
 	u(uint64(s.Left.Loss))
@@ -63,7 +48,8 @@ func (sys System) Encode(dst []byte, s SysState) []byte {
 		u(uint64(p.Seg.Seq))
 		u(uint64(p.Seg.Ack))
 		u(uint64(p.Seg.Len))
-		u(uint64(p.Inc))
+		u(uint64(p.From))
+		u(uint64(p.To))
 	}
 	return dst
 }
@@ -103,24 +89,21 @@ func decode(b []byte) (SysState, error) {
 		}
 		if e.State.HasTCB() {
 			e.ISS, e.IRS, e.SndUna, e.SndNxt, e.RcvNxt = Seq(u()), Seq(u()), Seq(u()), Seq(u()), Seq(u())
+			rt := u()
+			e.Retries, e.Throttled = uint8(rt>>1), rt&1 != 0
 		}
 		g := &s.Ghost[side]
-		g.Inc, g.ISS, g.Took = uint8(u()), Seq(u()), uint8(u())
-		for k := range g.ISSOf {
-			if g.HasTaken(uint8(k)) {
-				g.ISSOf[k] = Seq(u())
-			}
-		}
+		g.Peer = TCB(u())
 		g.Opens = uint8(u())
 		g.Sent, g.Delivered = uint8(u()), uint8(u())
 		marks := u()
 		g.Told = marks&1 != 0
 		g.HalfCloseData = marks&2 != 0
 		g.StaleRun = marks&4 != 0
-		g.Stale = StaleMark(marks >> 3)
+		g.Agreed = marks&8 != 0
+		g.Stale = StaleMark(marks >> 4)
 		g.Closes = uint8(u())
 	}
-	s.Cur = uint8(u())
 	s.Clock = [2]uint8{uint8(u()), uint8(u())}
 	s.Left = Faults{Loss: uint8(u()), Dup: uint8(u()), Inject: uint8(u()), Crash: uint8(u())}
 	n := u()
@@ -133,7 +116,8 @@ func decode(b []byte) (SysState, error) {
 		head := u()
 		p.Src = Side(head & 1)
 		p.Seg.Flags = Flags(head >> 1)
-		p.Seg.Seq, p.Seg.Ack, p.Seg.Len, p.Inc = Seq(u()), Seq(u()), uint32(u()), uint8(u())
+		p.Seg.Seq, p.Seg.Ack, p.Seg.Len = Seq(u()), Seq(u()), uint32(u())
+		p.From, p.To = TCB(u()), TCB(u())
 	}
 	if bad != nil {
 		return s, bad

@@ -17,6 +17,7 @@ const (
 	EvSegment                          // SEGMENT ARRIVES
 	EvRetransmit                       // retransmission timeout
 	EvTimeWait                         // 2MSL timeout in TIME-WAIT
+	EvKeepalive                        // keepalive timeout (RFC 1122 §4.2.3.6)
 	EvUserTimeout                      // user timeout
 	EvCrash                            // host crash and reboot: the TCB is lost
 	numEventKinds
@@ -24,7 +25,7 @@ const (
 
 var eventNames = [numEventKinds]string{
 	"", "open", "listen", "send", "close", "abort", "segment", "retransmit", "2msl",
-	"user-timeout", "crash",
+	"keepalive", "user-timeout", "crash",
 }
 
 func (k EventKind) String() string {

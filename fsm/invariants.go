@@ -10,7 +10,8 @@ import "fmt"
 // and no more numbers are used than a SYN, the data units and a FIN; past SYN-SENT,
 // RCV.NXT is past IRS; a state that has sent its FIN has used a number for it, and one
 // that received the peer's FIN has counted it. System-wide: the network is within its
-// capacity and the budgets within the configured ones.
+// capacity, the budgets within the configured ones, and no host has made more TCBs than
+// Config.MaxTCBs, by which the sequence space is sized.
 func (sys System) Check(s SysState) error {
 	sp := sys.Machine.Space
 	for side := A; side <= B; side++ {
@@ -21,6 +22,13 @@ func (sys System) Check(s SysState) error {
 		}
 		if e.Host != uint8(side) {
 			return fmt.Errorf("%s: host %d", side, e.Host)
+		}
+		if n := int(s.Clock[side]); n > sys.Config.MaxTCBs(side) {
+			return fmt.Errorf("%s: %d TCBs, more than Config.MaxTCBs %d (the sequence space is sized by it)",
+				side, n, sys.Config.MaxTCBs(side))
+		}
+		if e.Retries > sys.Config.Timing.R2 {
+			return fmt.Errorf("%s: %d retries, more than R2 %d", side, e.Retries, sys.Config.Timing.R2)
 		}
 		if s.Ghost[side].Opens > sys.Config.Incarnations {
 			return fmt.Errorf("%s: %d opens, more than %d incarnations", side,

@@ -36,21 +36,47 @@ func ParseSide(text string) (Side, error) {
 	return 0, fmt.Errorf("unknown side %q (valid: A, B)", text)
 }
 
-// Packet is a segment in flight: who sent it, and the incarnation of the connection it
-// belongs to. Inc is ghost data: no rule reads it; properties use it to tell an old
-// duplicate from a current segment. Incarnation 0 is the one before the run starts.
+// Packet is a segment in flight: who sent it, and which TCBs it is between. From and To
+// are ghost data, no rule reads them: From is the sending TCB (its serial, see TCB), To
+// the receiver's TCB it is meant for, as the sender knows it: the TCB whose SYN the sender
+// accepted, or, for a reset, the TCB that sent the segment it answers. Properties use them
+// to tell an old duplicate from a current segment by what happened, not by counters.
 type Packet struct {
-	Src Side
-	Seg Segment
-	Inc uint8
+	Src      Side
+	Seg      Segment
+	From, To TCB
+}
+
+// TCB is the serial of a TCB of one host: the reading of the host's ISN clock when it was
+// made (1 for its first TCB of the run). It is ghost data.
+type TCB uint8
+
+// Serials with a meaning of their own.
+const (
+	// PreRun is the TCB of the connection before the run, whose old segments the network
+	// may still hold.
+	PreRun TCB = 0
+	// NoTCB: the packet was sent without a TCB (a reset from CLOSED or LISTEN), or its
+	// sender does not know the receiver's TCB yet (a SYN).
+	NoTCB TCB = 255
+)
+
+func (t TCB) String() string {
+	switch t {
+	case PreRun:
+		return "old"
+	case NoTCB:
+		return "-"
+	}
+	return fmt.Sprintf("%d", uint8(t))
 }
 
 // Dst is the side the packet is going to.
 func (p Packet) Dst() Side { return p.Src.Peer() }
 
-// String shows the direction and the segment, and the incarnation tag as "#n".
+// String shows the direction, the segment and the TCBs, as "#from>to".
 func (p Packet) String() string {
-	return fmt.Sprintf("%s->%s %s#%d", p.Src, p.Dst(), p.Seg, p.Inc)
+	return fmt.Sprintf("%s->%s %s#%s>%s", p.Src, p.Dst(), p.Seg, p.From, p.To)
 }
 
 // less is the canonical order of the bag.
@@ -66,8 +92,10 @@ func (p Packet) less(q Packet) bool {
 		return p.Seg.Ack < q.Seg.Ack
 	case p.Seg.Len != q.Seg.Len:
 		return p.Seg.Len < q.Seg.Len
+	case p.From != q.From:
+		return p.From < q.From
 	}
-	return p.Inc < q.Inc
+	return p.To < q.To
 }
 
 // MaxCapacity bounds Network capacity; the bag is a fixed array so that the network is a
@@ -130,6 +158,18 @@ func (n Network) Distinct() []Packet {
 	for i := 0; i < int(n.N); i++ {
 		if i == 0 || n.Slots[i] != n.Slots[i-1] {
 			out = append(out, n.Slots[i])
+		}
+	}
+	return out
+}
+
+// Keep removes every packet for which alive is false, keeping the rest in order.
+func (n Network) Keep(alive func(Packet) bool) Network {
+	var out Network
+	for _, p := range n.Slots[:n.N] {
+		if alive(p) {
+			out.Slots[out.N] = p
+			out.N++
 		}
 	}
 	return out

@@ -144,11 +144,17 @@ const (
 	EmitRSTSeqAck      // <SEQ=SEG.ACK><CTL=RST>, the reply to a segment with ACK (§3.5.2)
 	EmitRSTACKSeg      // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, the reply to one without
 	EmitRSTAbort       // <SEQ=SND.NXT><CTL=RST>, sent by ABORT
+	// EmitThrottledACK is EmitACK answering an unacceptable segment, at most once per
+	// throttle interval (RFC 5961 §7; Linux's tcp_invalid_ratelimit, 500 ms): an
+	// endpoint that has answered one since the last timer expired (time that outlasts the
+	// interval, see System) stays silent. Machine.Throttle off makes it EmitACK.
+	EmitThrottledACK
+	EmitKeepalive // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, a keepalive probe (RFC 1122 §4.2.3.6)
 	numEmits
 )
 
 var emitNames = [numEmits]string{"", "SYN", "SYN,ACK", "ACK", "ACK,DATA", "ACK,DATA",
-	"FIN,ACK", "RST", "RST,ACK", "RST"}
+	"FIN,ACK", "RST", "RST,ACK", "RST", "ACK", "ACK"}
 
 // String is the control bits of the emitted segment, e.g. "SYN,ACK", "" for none.
 func (e Emit) String() string {
@@ -183,6 +189,8 @@ var Ignored = []Ignore{
 	{In(StateClosed), EvAbort, "RFC 9293 §3.10.5: error, connection does not exist"},
 	{In(StateClosed, StateListen), EvRetransmit, "no retransmission timer without a TCB"},
 	{AnyState &^ In(StateTimeWait), EvTimeWait, "the 2MSL timer runs only in TIME-WAIT"},
+	{AnyState &^ In(StateFinWait2), EvKeepalive,
+		"Abstraction: keepalive probes only in FIN-WAIT-2, the one state where nothing else would ever send again once the peer is gone (see the row)"},
 	{In(StateClosed, StateListen, StateTimeWait), EvUserTimeout,
 		"RFC 9293 §3.10.8: no user timeout without outstanding sends"},
 	{In(StateClosed), EvCrash, "a crash loses nothing when there is no TCB"},

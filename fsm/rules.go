@@ -33,7 +33,6 @@ const (
 	RuleSYNSentSYN                       // syn-sent/syn
 	RuleSYNSentOther                     // syn-sent/other
 	RuleOtherBadSeqRST                   // other/bad-seq-rst
-	RuleTimeWaitBadSeq                   // time-wait/bad-seq
 	RuleOtherBadSeq                      // other/bad-seq
 	RuleOtherTrim                        // other/trim
 	RuleOtherRSTInWindow                 // other/rst-in-window
@@ -63,11 +62,14 @@ const (
 	RuleFINWait1FIN                      // fin-wait-1/fin
 	RuleFINWait2FIN                      // fin-wait-2/fin
 	RuleCloseWaitFIN                     // close-wait/fin
+	RuleSYNReceivedGiveUpPassive         // syn-received/give-up-passive
+	RuleAnyGiveUp                        // any/give-up
 	RuleSYNSentRtx                       // syn-sent/rtx
 	RuleOtherRtxSYNACK                   // other/rtx-syn-ack
 	RuleSynchronizedRtxData              // synchronized/rtx-data
 	RuleSynchronizedRtxFIN               // synchronized/rtx-fin
 	RuleTimeWait2MSL                     // time-wait/2msl
+	RuleFINWait2Keepalive                // fin-wait-2/keepalive
 	RuleAnyUserTimeout                   // any/user-timeout
 	RuleAnyCrash                         // any/crash
 
@@ -161,22 +163,19 @@ var Rules = []Rule{
 	{ID: RuleOtherBadSeqRST, Name: "other/bad-seq-rst", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: all(seqUnacceptable, isRST), To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 first: unacceptable RST dropped"},
-	// TIME-WAIT expects only a retransmission of the peer's FIN and answers nothing else
-	// that fails the test: without this, TIME-WAIT and a confused peer (a TCB opened by an
-	// old SYN) can trade ACKs for ever. Linux rate-limits these ACKs for the same reason.
-	{ID: RuleTimeWaitBadSeq, Name: "time-wait/bad-seq", From: In(StateTimeWait), On: EvSegment, Phase: PhaseSeq,
-		Guard: all(seqUnacceptable, not(isFIN)), To: Stay, Then: Drop,
-		Cite: "RFC 9293 §3.10.7.4 first, with RFC 5961 §7 ACK throttling in TIME-WAIT"},
+	// The ACKs that answer unacceptable segments are throttled (RFC 5961 §7, as Linux
+	// does for every out-of-window segment): without that, two confused endpoints (say,
+	// TIME-WAIT and a TCB an old SYN opened) can trade ACKs for ever.
 	{ID: RuleOtherBadSeq, Name: "other/bad-seq", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
-		Guard: seqUnacceptable, To: Stay, Emit: EmitACK, Then: Drop,
-		Cite: "RFC 9293 §3.10.7.4 first: unacceptable segment answered by ACK"},
+		Guard: seqUnacceptable, To: Stay, Emit: EmitThrottledACK, Then: Drop,
+		Cite: "RFC 9293 §3.10.7.4 first: unacceptable segment answered by ACK (throttled, RFC 5961 §7)"},
 	{ID: RuleOtherTrim, Name: "other/trim", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: seqBeforeWindow, Do: []Effect{EffectTrim}, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 first: trimmed to the window"},
 
 	// Second: RST, as RFC 5961 §3 tightens it (adopted in RFC 9293).
 	{ID: RuleOtherRSTInWindow, Name: "other/rst-in-window", From: OtherStates, On: EvSegment, Phase: PhaseRST,
-		Guard: all(isRST, not(seqExact)), To: Stay, Emit: EmitACK, Then: Drop,
+		Guard: all(isRST, not(seqExact)), To: Stay, Emit: EmitThrottledACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 second: RST in window but not exact, challenge ACK"},
 	{ID: RuleSYNReceivedRSTPassive, Name: "syn-received/rst-passive", From: In(StateSynReceived), On: EvSegment,
 		Phase: PhaseRST, Guard: all(isRST, passive), To: StateListen, Then: Drop,
@@ -204,7 +203,7 @@ var Rules = []Rule{
 		Phase: PhaseSYN, Guard: all(isSYN, passive), To: StateListen, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fourth: SYN in SYN-RECEIVED from passive OPEN"},
 	{ID: RuleOtherSYN, Name: "other/syn", From: OtherStates, On: EvSegment, Phase: PhaseSYN, Guard: isSYN,
-		To: Stay, Emit: EmitACK, Then: Drop,
+		To: Stay, Emit: EmitThrottledACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fourth: SYN in a synchronized state, challenge ACK"},
 
 	// Fifth: ACK.
@@ -223,7 +222,7 @@ var Rules = []Rule{
 		Cite: "RFC 9293 §3.10.7.4 fifth: TIME-WAIT, only a retransmitted FIN is expected"},
 	{ID: RuleSynchronizedACKOutOfRange, Name: "synchronized/ack-out-of-range", From: In(StateEstablished, StateFinWait1,
 		StateFinWait2, StateCloseWait, StateClosing), On: EvSegment,
-		Phase: PhaseACK, Guard: not(ackInRange), To: Stay, Emit: EmitACK, Then: Drop,
+		Phase: PhaseACK, Guard: not(ackInRange), To: Stay, Emit: EmitThrottledACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: ACK of unsent data or too old, answered by ACK"},
 	{ID: RuleFINWait1FINAcked, Name: "fin-wait-1/fin-acked", From: In(StateFinWait1), On: EvSegment, Phase: PhaseACK,
 		Guard: ackAll, Do: []Effect{EffectTakeACK}, To: StateFinWait2,
@@ -277,18 +276,39 @@ var Rules = []Rule{
 		Cite: "RFC 9293 §3.10.7.4 eighth: FIN again, acknowledged"},
 
 	// §3.10.8 Timeouts and §3.8.1 retransmission: resend the oldest unacknowledged item.
-	{ID: RuleSYNSentRtx, Name: "syn-sent/rtx", From: In(StateSynSent), On: EvRetransmit, Guard: synUnacked,
-		To: Stay, Emit: EmitSYN, Cite: "RFC 9293 §3.10.8 retransmission timeout, SYN"},
-	{ID: RuleOtherRtxSYNACK, Name: "other/rtx-syn-ack", From: OtherStates, On: EvRetransmit, Guard: synUnacked,
-		To: Stay, Emit: EmitSYNACK, Cite: "RFC 9293 §3.10.8 retransmission timeout, SYN,ACK"},
+	// The timer runs while anything is unacknowledged, whatever else is in flight. After
+	// R2 retransmissions of one item the endpoint gives up (RFC 9293 §3.8.3, RFC 1122
+	// §4.2.3.5 "close the connection"): a TCB a passive OPEN made goes back to LISTEN
+	// without a word, as Linux drops a request after tcp_synack_retries (its user never
+	// saw it); any other closes and tells its user, as the user timeout does.
+	{ID: RuleSYNReceivedGiveUpPassive, Name: "syn-received/give-up-passive", From: In(StateSynReceived),
+		On: EvRetransmit, Guard: all(unacked, not(retriesLeft), passive), To: StateListen,
+		Cite: "RFC 9293 §3.8.3 R2 reached in SYN-RECEIVED from passive OPEN (Linux tcp_synack_retries)"},
+	{ID: RuleAnyGiveUp, Name: "any/give-up", From: In(StateSynSent, StateSynReceived, StateEstablished,
+		StateFinWait1, StateCloseWait, StateClosing, StateLastAck),
+		On: EvRetransmit, Guard: all(unacked, not(retriesLeft)), To: StateClosed, Report: ReportTimeout,
+		Cite: "RFC 9293 §3.8.3 R2 reached: the connection is closed (RFC 1122 §4.2.3.5)"},
+	{ID: RuleSYNSentRtx, Name: "syn-sent/rtx", From: In(StateSynSent), On: EvRetransmit, Guard: all(synUnacked, retriesLeft),
+		Do: []Effect{EffectCountRetry}, To: Stay, Emit: EmitSYN, Cite: "RFC 9293 §3.10.8 retransmission timeout, SYN"},
+	{ID: RuleOtherRtxSYNACK, Name: "other/rtx-syn-ack", From: OtherStates, On: EvRetransmit, Guard: all(synUnacked, retriesLeft),
+		Do: []Effect{EffectCountRetry}, To: Stay, Emit: EmitSYNACK, Cite: "RFC 9293 §3.10.8 retransmission timeout, SYN,ACK"},
 	{ID: RuleSynchronizedRtxData, Name: "synchronized/rtx-data", From: SynchronizedStates, On: EvRetransmit,
-		Guard: dataUnacked, To: Stay, Emit: EmitRtxData,
+		Guard: all(dataUnacked, retriesLeft), Do: []Effect{EffectCountRetry}, To: Stay, Emit: EmitRtxData,
 		Cite: "RFC 9293 §3.10.8 retransmission timeout, data"},
 	{ID: RuleSynchronizedRtxFIN, Name: "synchronized/rtx-fin", From: In(StateFinWait1, StateClosing, StateLastAck),
-		On: EvRetransmit, Guard: finOnlyUnacked, To: Stay, Emit: EmitFIN,
+		On: EvRetransmit, Guard: all(finOnlyUnacked, retriesLeft), Do: []Effect{EffectCountRetry}, To: Stay, Emit: EmitFIN,
 		Cite: "RFC 9293 §3.10.8 retransmission timeout, FIN"},
 	{ID: RuleTimeWait2MSL, Name: "time-wait/2msl", From: In(StateTimeWait), On: EvTimeWait, To: StateClosed,
 		Cite: "RFC 9293 §3.10.8 time-wait timeout"},
+	// Abstraction: keepalive (RFC 1122 §4.2.3.6), which RFC 9293 leaves optional, runs
+	// only in FIN-WAIT-2: every other state with a TCB sends again by itself (it
+	// retransmits, or its user's SEND or CLOSE does), but a side that has closed and
+	// waits for its peer's FIN would wait for ever once the peer is gone. The probe
+	// carries SND.NXT-1, so a live peer answers with an ACK and a dead one with a reset.
+	// Linux instead ends an orphaned FIN-WAIT-2 after tcp_fin_timeout; the model's CLOSE
+	// is a half-close, after which data may still arrive, so it probes rather than guess.
+	{ID: RuleFINWait2Keepalive, Name: "fin-wait-2/keepalive", From: In(StateFinWait2), On: EvKeepalive,
+		To: Stay, Emit: EmitKeepalive, Cite: "RFC 1122 §4.2.3.6 keepalive, in FIN-WAIT-2"},
 	{ID: RuleAnyUserTimeout, Name: "any/user-timeout", From: In(StateSynSent, StateSynReceived, StateEstablished,
 		StateFinWait1, StateFinWait2, StateCloseWait, StateClosing, StateLastAck),
 		On: EvUserTimeout, To: StateClosed, Report: ReportTimeout,

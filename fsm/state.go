@@ -158,6 +158,12 @@ type Endpoint struct {
 	SndUna  Seq
 	SndNxt  Seq
 	RcvNxt  Seq
+	// Retries counts the retransmission timeouts since SND.UNA last advanced, against the
+	// machine's R2 (RFC 9293 §3.8.3).
+	Retries uint8
+	// Throttled: the endpoint has answered an unacceptable segment with an ACK since the
+	// last timer expired, and answers no other until one does (RFC 5961 §7).
+	Throttled bool
 }
 
 // String is a compact rendering, e.g. "ESTABLISHED iss=1 una=2 nxt=2 irs=4 rcv=5".
@@ -165,8 +171,15 @@ func (e Endpoint) String() string {
 	if !e.State.HasTCB() {
 		return e.State.String()
 	}
-	return fmt.Sprintf("%s iss=%d una=%d nxt=%d irs=%d rcv=%d",
+	s := fmt.Sprintf("%s iss=%d una=%d nxt=%d irs=%d rcv=%d",
 		e.State, e.ISS, e.SndUna, e.SndNxt, e.IRS, e.RcvNxt)
+	if e.Retries > 0 {
+		s += fmt.Sprintf(" retries=%d", e.Retries)
+	}
+	if e.Throttled {
+		s += " throttled"
+	}
+	return s
 }
 
 // Unacked reports whether the endpoint has sent something not yet acknowledged, so that

@@ -12,6 +12,15 @@ type Machine struct {
 	// Window is RCV.WND and the peer's MAX.SND.WND, in sequence numbers, fixed for the
 	// whole run. Abstraction: no window updates, no zero window.
 	Window uint32
+	// R2 is how many retransmission timeouts of one item an endpoint takes before it
+	// gives up (RFC 9293 §3.8.3, RFC 1122 §4.2.3.5); 0 never gives up, as a capture of a
+	// real stack needs.
+	R2 uint8
+	// Stride is how far each host's ISN clock moves between two TCBs (see ISN); 0 is 1.
+	Stride [2]uint32
+	// Throttle: unacceptable segments are answered at most once per throttle interval
+	// (EmitThrottledACK).
+	Throttle bool
 }
 
 // NewMachine builds the machine of a named variant over a space of 2^bits numbers.
@@ -189,6 +198,17 @@ func (c *ctx) emit(e Emit) {
 		s = Segment{Flags: RST | ACK, Ack: sp.Add(c.seg.Seq, c.seg.SegLen())}
 	case EmitRSTAbort:
 		s = Segment{Flags: RST, Seq: ep.SndNxt}
+	case EmitThrottledACK:
+		if c.m.Throttle {
+			if c.ep.Throttled {
+				return
+			}
+			c.ep.Throttled = true
+		}
+		c.ackNow = true
+		return
+	case EmitKeepalive:
+		s = Segment{Flags: ACK, Seq: sp.Add(ep.SndNxt, ^uint32(0)), Ack: ep.RcvNxt}
 	default:
 		panic(fmt.Sprintf("fsm: unknown emit kind %d", e))
 	}
@@ -208,18 +228,19 @@ func (c *ctx) flushACK() {
 }
 
 // ISN is the generator of initial sequence numbers (RFC 9293 §3.4.1): a clock-driven
-// number per host. Clock 0 is the incarnation before the model starts, "long ago": its
-// numbers lie half the space away, where the clock has moved since. Later readings advance
-// by one per incarnation, which is slower than a connection consumes numbers: a fast
-// reconnect reuses the numbers of the previous incarnation, which is what TIME-WAIT guards.
+// number per host. The reading counts the host's TCBs: reading k >= 1 is its k-th TCB of
+// the run, reading 0 the TCB before the run, whose old segments the network may still
+// hold. Each reading moves the clock by the host's Stride: with the ISN clock assumption,
+// one more number than a connection uses, so that every TCB starts beyond the numbers of
+// the host's earlier ones (the previous life's included); with a stride of 1 the clock is
+// slower than its connections and a fast reconnect reuses its predecessor's numbers,
+// which is what TIME-WAIT guards. Config.MinSeqBits keeps every reading of a run within
+// half the space, so that the clock never wraps into numbers still alive.
 func (m Machine) ISN(host uint8, clock uint32) Seq {
-	half := uint32(m.Space.Size() / 2)
 	base := Seq(1)
 	if host != 0 {
-		base = Seq(half)
+		base = Seq(m.Space.Size() / 2)
 	}
-	if clock == 0 {
-		return m.Space.Add(base, half)
-	}
-	return m.Space.Add(base, clock-1)
+	stride := max(m.Stride[host&1], 1)
+	return m.Space.Add(base, (clock-1)*stride) // reading 0 wraps to one stride below base
 }

@@ -33,48 +33,44 @@ func (m StaleMark) String() string {
 	return string(parts)
 }
 
-// MaxIncarnations bounds Config.Incarnations, so that per-incarnation ghost data fits
-// fixed arrays (incarnation 0 is the one before the run).
+// MaxIncarnations bounds Config.Incarnations.
 const MaxIncarnations = 7
 
 // Ghost is what the system records about one side for properties; no rule reads it.
+//
+// Connection identity: a connection is a pair of TCBs that handshake with each other.
+// Each TCB is known by its serial (SysState.Clock at its making), each segment by the
+// TCBs it is between (Packet.From, To), so that simultaneous open, crash and restart,
+// duplicates and the reuse of the 4-tuple are judged by what happened.
 type Ghost struct {
-	// Inc is the incarnation of the side's latest TCB: the OPEN count for an active open,
-	// the SYN's tag for a passive one. Kept after the TCB is deleted.
-	Inc uint8
-	// ISS is the ISS of the side's latest TCB, kept after the TCB is deleted.
-	ISS Seq
-	// Took has bit k set once the side has had a TCB of incarnation k: it took part in
-	// that incarnation's handshake.
-	Took uint8
-	// ISSOf[k] is the ISS of the side's first TCB of incarnation k (valid when Took has
-	// bit k), so that a property can compare a peer's IRS with it.
-	ISSOf [MaxIncarnations + 1]Seq
+	// Peer is the peer's TCB whose SYN the side's latest TCB accepted (its IRS), NoTCB
+	// until it has; kept after the TCB is deleted.
+	Peer TCB
+	// Agreed: the segment that synchronized the side's latest TCB came from Peer and was
+	// meant for this TCB: the peer's TCB had accepted this one's SYN, so each knows the
+	// other's ISN.
+	Agreed bool
 	// Opens counts OPEN calls, active and passive, against Config.Incarnations.
 	Opens uint8
-	// Sent and Delivered count the data units of incarnation Inc: passed to SEND by this
-	// side's user, and delivered to this side's user. They restart when the side opens a
-	// TCB of a new incarnation, so compare a side's Sent with the peer's Delivered only
-	// when both Inc are equal.
+	// Sent and Delivered count the data units of the side's latest TCB: passed to SEND by
+	// this side's user, and delivered to this side's user. Compare a side's Sent with the
+	// peer's Delivered only when the two latest TCBs are each other's Peer.
 	Sent, Delivered uint8
-	// Told: this side's user has been told of a reset, refusal, timeout or abort in
-	// incarnation Inc.
+	// Told: this side's user has been told of a reset, refusal, timeout or abort of its
+	// latest TCB.
 	Told bool
-	// Closes counts the CLOSE calls of this side's user in incarnation Inc.
+	// Closes counts the CLOSE calls of this side's user on its latest TCB.
 	Closes uint8
 	// HalfCloseData: data was delivered to this side while it sat in FIN-WAIT-2, its own
 	// FIN sent and acknowledged: the half-close at work (RFC 9293 §3.6.1).
 	HalfCloseData bool
 	// Stale is what old segments have done to this side.
 	Stale StaleMark
-	// StaleRun: an old segment of an incarnation of this run (tag 1 or more) moved the
-	// side into a new synchronized state, or delivered data to it: the next incarnation
-	// was disturbed by the last one.
+	// StaleRun: an old segment of a TCB of this run (not the one before the run) moved the
+	// side into a new synchronized state, or delivered data to it: a later connection was
+	// disturbed by an earlier one.
 	StaleRun bool
 }
-
-// HasTaken reports whether the side has had a TCB of incarnation k.
-func (g Ghost) HasTaken(k uint8) bool { return k <= MaxIncarnations && g.Took&(1<<k) != 0 }
 
 // SysState is the whole system: two endpoints, the network, the remaining fault budgets and
 // the ghost data. It is a comparable value.
@@ -83,13 +79,9 @@ type SysState struct {
 	Net   Network
 	Left  Faults
 	Ghost [2]Ghost
-	// Cur is the current incarnation: the highest active OPEN count so far.
-	Cur uint8
-	// Clock is each host's ISN clock, counting the TCBs it has created: a new TCB reads
-	// Clock+1. Abstraction: the clock ticks once per connection, slower than a connection
-	// uses numbers (ISN steps by one, a connection uses up to three), so a fast reconnect
-	// reuses its predecessor's numbers, the situation TIME-WAIT exists for; but two TCBs
-	// of one host never start at the same ISN (RFC 9293 §3.4.1).
+	// Clock is each host's ISN clock, counting the TCBs it has made: a new TCB reads
+	// Clock+1 (see Machine.ISN), and the reading is the TCB's serial. Clock[side] is so the
+	// serial of the side's latest TCB, 0 before it has one.
 	Clock [2]uint8
 }
 
@@ -100,20 +92,46 @@ func (s SysState) String() string {
 
 // Detail adds the TCBs, budgets and ghost data.
 func (s SysState) Detail() string {
-	return fmt.Sprintf("A: %v %+v\nB: %v %+v\nnet=%s left=%+v cur=%d",
-		s.Ep[A], s.Ghost[A], s.Ep[B], s.Ghost[B], s.Net, s.Left, s.Cur)
+	return fmt.Sprintf("A: %v %+v\nB: %v %+v\nnet=%s left=%+v clock=%v",
+		s.Ep[A], s.Ghost[A], s.Ep[B], s.Ghost[B], s.Net, s.Left, s.Clock)
 }
 
-// Stale reports whether p is an old segment for the side it goes to: older than that
-// side's TCB, or, for a side without one, older than the current incarnation or of an
-// incarnation the side has already had a TCB of (a late duplicate of a finished
-// connection).
+// Holds reports whether side currently holds its TCB with serial t.
+func (s SysState) Holds(side Side, t TCB) bool {
+	return s.Ep[side].State.HasTCB() && TCB(s.Clock[side]) == t
+}
+
+// Connected reports whether the two sides' latest TCBs are each other's Peer: they
+// handshook with each other.
+func (s SysState) Connected() bool {
+	return s.Ghost[A].Peer == TCB(s.Clock[B]) && s.Ghost[B].Peer == TCB(s.Clock[A]) &&
+		s.Clock[A] > 0 && s.Clock[B] > 0
+}
+
+// Stale reports whether p is an old segment for the side it goes to: a segment of a
+// connection other than the one that side is in, and not of a newer one.
+//
+// A segment of the TCB before the run is always old. To a side with a TCB, a segment is
+// old when it is meant for another of that side's TCBs (an earlier one), or when it comes
+// from a TCB of the peer older than the one this TCB handshook with. To a side without a
+// TCB, only a SYN from a TCB its sender still holds in SYN-SENT is current: anything else
+// belongs to a connection that has had its handshake, or is gone.
 func (s SysState) Stale(p Packet) bool {
-	dst := p.Dst()
-	if s.Ep[dst].State.HasTCB() {
-		return p.Inc < s.Ghost[dst].Inc
+	if p.From == PreRun {
+		return true
 	}
-	return p.Inc < s.Cur || s.Ghost[dst].HasTaken(p.Inc)
+	dst, src := p.Dst(), p.Src
+	if s.Ep[dst].State.HasTCB() {
+		if p.To != NoTCB && p.To != TCB(s.Clock[dst]) {
+			return true
+		}
+		peer := s.Ghost[dst].Peer
+		return peer != NoTCB && p.From != NoTCB && p.From < peer
+	}
+	if p.From == NoTCB {
+		return p.To != NoTCB
+	}
+	return !(p.Seg.Flags.Has(SYN) && s.Holds(src, p.From) && s.Ep[src].State == StateSynSent)
 }
 
 // System is the two-endpoint model: Init lists its initial state, Actions and Next its
@@ -134,6 +152,9 @@ func NewSystem(cfg Config, variant string) (System, error) {
 	if err != nil {
 		return System{}, fmt.Errorf("new system: %w", err)
 	}
+	m.R2 = cfg.Timing.R2
+	m.Stride = [2]uint32{cfg.Stride(A), cfg.Stride(B)}
+	m.Throttle = !cfg.Timing.NoThrottle
 	return System{Config: cfg, Machine: m}, nil
 }
 
@@ -142,7 +163,7 @@ func (sys System) Init() []SysState {
 	var s SysState
 	s.Ep[A].Host, s.Ep[B].Host = 0, 1
 	s.Left = sys.Config.Faults
-	s.Cur = 1
+	s.Ghost[A].Peer, s.Ghost[B].Peer = NoTCB, NoTCB
 	if sys.Config.Shape == ClientServer {
 		s.Ep[B].State = StateListen
 		s.Ep[B].Passive = true

@@ -26,15 +26,14 @@ func eachSide(f func(x, y fsm.Side) bool) bool { return f(fsm.A, fsm.B) || f(fsm
 var claims = []claim{
 	{"half-open acceptance", func(s fsm.SysState) bool {
 		return eachSide(func(x, y fsm.Side) bool {
-			inc := s.Ghost[x].Inc
-			return s.Ep[x].State == fsm.StateEstablished && (inc == 0 || !s.Ghost[y].HasTaken(inc))
+			p := s.Ghost[x].Peer
+			return s.Ep[x].State == fsm.StateEstablished && (p == fsm.PreRun || p == fsm.NoTCB ||
+				s.Holds(y, p) && s.Ep[y].State == fsm.StateSynSent)
 		})
 	}},
 	{"isn disagreement", func(s fsm.SysState) bool {
 		return eachSide(func(x, y fsm.Side) bool {
-			inc := s.Ghost[x].Inc
-			return s.Ep[x].State == fsm.StateEstablished &&
-				(!s.Ghost[y].HasTaken(inc) || s.Ep[x].IRS != s.Ghost[y].ISSOf[inc])
+			return s.Ep[x].State == fsm.StateEstablished && !s.Ghost[x].Agreed
 		})
 	}},
 	{"stale acceptance", func(s fsm.SysState) bool {
@@ -44,7 +43,7 @@ var claims = []claim{
 		return eachSide(func(x, y fsm.Side) bool {
 			st := s.Ep[x].State
 			return (st == fsm.StateFinWait2 || st == fsm.StateTimeWait) &&
-				s.Ghost[x].Inc == s.Ghost[y].Inc && s.Ghost[y].Delivered < s.Ghost[x].Sent &&
+				s.Connected() && s.Ghost[y].Delivered < s.Ghost[x].Sent &&
 				!s.Ghost[x].Told && !s.Ghost[y].Told
 		})
 	}},

@@ -11,10 +11,10 @@ var sides = [2]fsm.Side{fsm.A, fsm.B}
 var NoHalfOpenAcceptance = Property{
 	Name:  "no-half-open-acceptance",
 	Claim: "both sides are ready before data flows",
-	Statement: "Whenever a side is ESTABLISHED in incarnation k, its peer has taken part in " +
-		"incarnation k's handshake (it has had a TCB of incarnation k) and, if it still holds " +
-		"that TCB, has received this side's SYN: it is no longer in SYN-SENT. An old SYN " +
-		"(incarnation 0, from before the run) never leaves a side ESTABLISHED.",
+	Statement: "Whenever a side is ESTABLISHED, the SYN its TCB accepted came from a TCB of " +
+		"its peer made in this run (not a duplicate from the connection before the run), and " +
+		"the peer, if it still holds that TCB, has received this side's SYN: it is no longer " +
+		"in SYN-SENT.",
 	Kind: checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
@@ -28,29 +28,24 @@ var NoHalfOpenAcceptance = Property{
 	},
 }
 
-// peerTookPart: x's peer took part in x's incarnation and, if it still holds that
-// connection, has received x's SYN.
+// peerTookPart: the TCB whose SYN x accepted is one of this run, and the peer, if it
+// still holds it, has received x's SYN.
 func peerTookPart(s fsm.SysState, x fsm.Side) bool {
-	y := x.Peer()
-	inc := s.Ghost[x].Inc
-	if inc == 0 || !s.Ghost[y].HasTaken(inc) {
+	y, p := x.Peer(), s.Ghost[x].Peer
+	if p == fsm.PreRun || p == fsm.NoTCB {
 		return false
 	}
-	return !holds(s, y, inc) || s.Ep[y].State != fsm.StateSynSent
-}
-
-// holds reports whether side y currently holds a TCB of incarnation inc.
-func holds(s fsm.SysState, y fsm.Side, inc uint8) bool {
-	return s.Ep[y].State.HasTCB() && s.Ghost[y].Inc == inc
+	return !s.Holds(y, p) || s.Ep[y].State != fsm.StateSynSent
 }
 
 // ISNAgreement: both sides agree on both initial sequence numbers.
 var ISNAgreement = Property{
 	Name:  "isn-agreement",
 	Claim: "both sides agree on both ISNs",
-	Statement: "Whenever a side is ESTABLISHED in incarnation k, its IRS is the ISS its peer " +
-		"chose for incarnation k (the peer has had a TCB of incarnation k), and the peer, if it " +
-		"still holds that connection, has learnt this side's ISS: it is past SYN-SENT.",
+	Statement: "Whenever a side is ESTABLISHED, the segment that synchronized it came from the " +
+		"peer's TCB whose SYN it accepted (so its IRS is that TCB's ISS) and acknowledged this " +
+		"side's own SYN (that TCB had accepted it); and the peer, if it still holds that TCB, " +
+		"is past SYN-SENT with IRS = this side's ISS and ISS = this side's IRS.",
 	Kind: checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
@@ -58,11 +53,12 @@ var ISNAgreement = Property{
 				if s.Ep[x].State != fsm.StateEstablished {
 					continue
 				}
-				y, inc := x.Peer(), s.Ghost[x].Inc
-				if !s.Ghost[y].HasTaken(inc) || s.Ep[x].IRS != s.Ghost[y].ISSOf[inc] {
+				y, p := x.Peer(), s.Ghost[x].Peer
+				if !s.Ghost[x].Agreed {
 					return false
 				}
-				if holds(s, y, inc) && s.Ep[y].State == fsm.StateSynSent {
+				if s.Holds(y, p) && (s.Ep[y].State == fsm.StateSynSent ||
+					s.Ep[y].IRS != s.Ep[x].ISS || s.Ep[y].ISS != s.Ep[x].IRS) {
 					return false
 				}
 			}
@@ -75,10 +71,12 @@ var ISNAgreement = Property{
 var NoStaleAcceptance = Property{
 	Name:  "no-stale-acceptance",
 	Claim: "a delayed old SYN does not open a connection",
-	Statement: "No segment of an earlier incarnation moves a side into a synchronized state or " +
-		"any state other than SYN-RECEIVED, CLOSED or LISTEN, and none delivers data. (An old SYN " +
-		"may still take a listener to SYN-RECEIVED: the RFC accepts that and recovers with a " +
-		"reset, §3.5 Figure 8.)",
+	Statement: "No old segment (one of a connection other than the receiver's: from the " +
+		"connection before the run, meant for an earlier TCB of the receiver, or from a TCB of the " +
+		"peer older than the one the receiver handshook with) moves a side into a synchronized " +
+		"state or any state other than SYN-RECEIVED, CLOSED or LISTEN, and none delivers data. " +
+		"(An old SYN may still take a listener to SYN-RECEIVED: the RFC accepts that and recovers " +
+		"with a reset, §3.5 Figure 8.)",
 	Kind: checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
@@ -99,9 +97,9 @@ var NoDataLostOnClose = Property{
 	Statement: "On every fair run (delivery, retransmission, timers and ordinary user calls weakly " +
 		"fair; faults finite), the system eventually reaches a state where a user has been told " +
 		"of a reset, or where, after A's first OPEN, both sides are CLOSED, LISTEN or TIME-WAIT, " +
-		"in the same incarnation, and every data unit each user passed to SEND in it has been " +
-		"delivered to the peer's user. (Once is enough for the property: the claim checks it on " +
-		"one incarnation.)",
+		"their latest TCBs handshook with each other, and every data unit each user passed to " +
+		"SEND on its TCB has been delivered to the peer's user. (Once is enough for the " +
+		"property: the claim checks it on one incarnation.)",
 	Kind: checker.KindEventually,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
@@ -127,12 +125,12 @@ func quiet(s fsm.SysState) bool {
 	return true
 }
 
-// allDelivered: every unit a side sent in its latest incarnation reached the peer's user in
-// the same incarnation.
+// allDelivered: every unit a side sent on its latest TCB reached the peer's user on the
+// TCB it handshook with.
 func allDelivered(s fsm.SysState) bool {
 	for _, x := range sides {
 		gx, gy := s.Ghost[x], s.Ghost[x.Peer()]
-		if gx.Sent > 0 && (gy.Inc != gx.Inc || gy.Delivered < gx.Sent) {
+		if gx.Sent > 0 && (!s.Connected() || gy.Delivered < gx.Sent) {
 			return false
 		}
 	}
@@ -143,9 +141,9 @@ func allDelivered(s fsm.SysState) bool {
 var CleanTimeWait = Property{
 	Name:  "clean-time-wait",
 	Claim: "resources are released in order, and the next incarnation is clean",
-	Statement: "No old duplicate of a closed incarnation of this run (a segment tagged with an " +
-		"earlier incarnation than the receiver's) moves a later incarnation into a synchronized " +
-		"state or delivers data to it. (That no side stays out of CLOSED forever is the liveness " +
+	Statement: "No old duplicate from a TCB of this run (an old segment, as no-stale-acceptance " +
+		"defines it, that is not from the connection before the run) moves a later connection " +
+		"into a synchronized state or delivers data to it. (That no side stays out of CLOSED forever is the liveness " +
 		"property close-completes.)",
 	Kind: checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {
@@ -182,9 +180,9 @@ var NoDeadlock = Property{
 var OpenCompletes = Property{
 	Name:  "open-completes",
 	Claim: "after both open, the handshake finishes",
-	Statement: "On every fair run, eventually both sides are synchronized (ESTABLISHED or later) in " +
-		"the same incarnation, or a user has been told of a failure (reset, refusal, timeout), or " +
-		"a user has called CLOSE.",
+	Statement: "On every fair run, eventually both sides are synchronized (ESTABLISHED or later) " +
+		"with TCBs that handshook with each other, or a user has been told of a failure (reset, " +
+		"refusal, timeout), or a user has called CLOSE.",
 	Kind: checker.KindEventually,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
@@ -192,7 +190,7 @@ var OpenCompletes = Property{
 				return true
 			}
 			return s.Ep[fsm.A].State.Synchronized() && s.Ep[fsm.B].State.Synchronized() &&
-				s.Ghost[fsm.A].Inc == s.Ghost[fsm.B].Inc
+				s.Connected()
 		}
 	},
 }

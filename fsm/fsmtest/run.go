@@ -105,10 +105,10 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 		return fsm.Action{Kind: fsm.ActCrash, Side: side}, nil
 	case "timeout":
 		timers := map[string]fsm.EventKind{"rtx": fsm.EvRetransmit, "2msl": fsm.EvTimeWait,
-			"user": fsm.EvUserTimeout}
+			"keepalive": fsm.EvKeepalive, "user": fsm.EvUserTimeout}
 		ev, ok := timers[st.Args[1]]
 		if !ok {
-			return fsm.Action{}, fmt.Errorf("unknown timer %q (valid: rtx, 2msl, user)", st.Args[1])
+			return fsm.Action{}, fmt.Errorf("unknown timer %q (valid: rtx, 2msl, keepalive, user)", st.Args[1])
 		}
 		return fsm.Action{Kind: fsm.ActTimer, Side: side, Event: ev}, nil
 	}
@@ -125,22 +125,18 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 		return fsm.Action{}, fmt.Errorf("%s is not an old segment to %s (have %v)", seg, side,
 			sys.OldSegments())
 	}
-	// deliver, lose, dup: the packet to side with this segment; with several
-	// incarnations in flight, the newest unless inc= picks one.
-	want := -1
+	// deliver, lose, dup: the packet to side with this segment; with copies from several
+	// TCBs in flight, the one from the newest unless from= names the sending TCB.
+	want := ""
 	for _, kv := range st.Keys {
-		if kv[0] != "inc" {
+		if kv[0] != "from" {
 			return fsm.Action{}, fmt.Errorf("unknown key %q", kv[0])
 		}
-		n, err := strconv.Atoi(kv[1])
-		if err != nil {
-			return fsm.Action{}, fmt.Errorf("bad inc %q", kv[1])
-		}
-		want = n
+		want = kv[1]
 	}
 	var found *fsm.Packet
 	for _, p := range s.Net.Packets() {
-		if p.Dst() == side && p.Seg == seg && (want < 0 || int(p.Inc) == want) {
+		if p.Dst() == side && p.Seg == seg && (want == "" || p.From.String() == want) {
 			found = &p
 		}
 	}

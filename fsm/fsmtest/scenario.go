@@ -26,7 +26,7 @@ import (
 //
 // A case starts with a config line and ends at a blank line; # starts a comment. Commands
 // name the side acted on: open, listen, send, close, abort, crash X; timeout X
-// rtx|2msl|user; deliver, lose, dup X <segment> [inc=k]; inject X <segment> (one of the
+// rtx|2msl|keepalive|user; deliver, lose, dup X <segment> [from=k]; inject X <segment> (one of the
 // system's OldSegments, going to X). expect checks keys after the previous command:
 // A= and B= (states), sent= (segments it put on the network, in order, or none),
 // inflight= (packets in flight), told= (sides told of a reset: A, B, A,B or none),
@@ -122,8 +122,31 @@ func checkStep(st Step) error {
 // Config builds the config and variant of a config line. Keys: shape, seqbits,
 // window, cap, units (a,b), incs, loss, dup, inject, crash, oldfrom (A, B or A,B),
 // callsA and callsB (comma lists of open, listen, send, close, abort, user-timeout),
-// variant. Budgets default to generous values so that a script can fault at will.
+// r2, drop (a comma list of the timing assumptions dropped, fsm.Assumptions), variant. Budgets default to generous values
+// so that a script can fault at will; the sequence space defaults to the smallest the
+// config allows.
 func Config(st Step) (fsm.Config, string, error) {
+	cfg, variant, err := config(st)
+	if err != nil {
+		return cfg, variant, err
+	}
+	if !st.has("seqbits") {
+		cfg.SeqBits = cfg.MinSeqBits()
+	}
+	return cfg, variant, nil
+}
+
+// has reports whether the step sets key.
+func (st Step) has(key string) bool {
+	for _, kv := range st.Keys {
+		if kv[0] == key {
+			return true
+		}
+	}
+	return false
+}
+
+func config(st Step) (fsm.Config, string, error) {
 	cfg := fsm.DefaultConfig()
 	cfg.Capacity = 4
 	cfg.Faults = fsm.Faults{Loss: 3, Dup: 3, Inject: 3, Crash: 2}
@@ -187,6 +210,15 @@ func Config(st Step) (fsm.Config, string, error) {
 				calls |= c
 			}
 			cfg.Calls[k[len(k)-1]-'A'] = calls
+		case "r2":
+			cfg.Timing.R2 = uint8(num())
+		case "drop":
+			for _, name := range strings.Split(v, ",") {
+				if e := cfg.Timing.Drop(name); e != nil {
+					err = e
+					break
+				}
+			}
 		case "variant":
 			variant = v
 		default:

@@ -91,7 +91,7 @@ func Tell(sys fsm.System, tr *checker.Trace[fsm.SysState], title, role string) (
 				case fsm.ActDup:
 					m.Label += " dup"
 				}
-				if p.Inc < next.Cur && a.Kind != fsm.ActInject {
+				if a.Kind != fsm.ActInject && next.Stale(p) {
 					m.Old = true
 				}
 				inflight[p] = append(inflight[p], len(st.Chart.Messages))
