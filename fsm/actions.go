@@ -25,6 +25,9 @@ type Action struct {
 	Event EventKind
 	// Pkt is the packet delivered, lost, duplicated or injected.
 	Pkt Packet
+	// Limited: a delivery during which the receiver's rate limiter holds back its answer
+	// to an unacceptable segment (RFC 5961 §7). Offered only where it does.
+	Limited bool
 }
 
 // calls in the fixed order Actions offers them, with the Calls bit that allows each.
@@ -56,6 +59,7 @@ func (sys System) Actions(s SysState, dst []Action) []Action {
 	distinct := s.Net.Distinct()
 	for _, p := range distinct {
 		try(Action{Kind: ActDeliver, Side: p.Dst(), Pkt: p})
+		try(Action{Kind: ActDeliver, Side: p.Dst(), Pkt: p, Limited: true})
 	}
 	for _, p := range distinct {
 		try(Action{Kind: ActLose, Side: p.Dst(), Pkt: p})
@@ -139,10 +143,6 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		if !ok {
 			return s, false
 		}
-		// Timing, the throttle interval: a timer's expiry means at least an RTO (1 s,
-		// RFC 6298 §2.4) has passed, longer than the interval in which an endpoint answers
-		// one unacceptable segment (RFC 5961 §7; Linux's tcp_invalid_ratelimit, 500 ms).
-		next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
 		if a.Event == EvTimeWait && !cfg.Timing.NoMSL {
 			next.Net = next.Net.Keep(sys.newerThan(s, a.Side))
 		}
@@ -153,7 +153,9 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 			return s, false
 		}
 		s.Net = net
-		return sys.step(s, a.Side, Arrive(a.Pkt.Seg, uint32(s.Clock[a.Side])+1), &a.Pkt, fired)
+		ev := Arrive(a.Pkt.Seg, uint32(s.Clock[a.Side])+1)
+		ev.Limited = a.Limited
+		return sys.step(s, a.Side, ev, &a.Pkt, fired)
 	case ActLose:
 		net, ok := s.Net.Remove(a.Pkt)
 		if !ok || s.Left.Loss == 0 {
@@ -199,7 +201,6 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 			// crash has died before it speaks again. Abstraction: the crash, the
 			// restart and the quiet time are one step; the survivor's timers run after it.
 			next.Net = Network{}
-			next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
 		}
 		return next, true
 	}
@@ -282,7 +283,9 @@ func (sys System) call(s SysState, side Side, ev EventKind, fired *[]int) (SysSt
 func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]int) (SysState, bool) {
 	before := s.Ep[side]
 	out := sys.Machine.Step(before, ev)
-	if !out.OK {
+	if !out.OK || ev.Limited && !out.Limited {
+		// A limited delivery is offered only where the limiter holds an answer back;
+		// elsewhere it is the plain delivery.
 		return s, false
 	}
 	if fired != nil {
@@ -386,8 +389,8 @@ func (g *Ghost) record(ev EventKind, from State, out Outcome) {
 }
 
 // Label names an action the way counterexample stories print it, e.g.
-// "B deliver <SEQ=1><CTL=SYN>". A packet of the connection before the run is marked
-// "old". The label depends on the action alone, not on the state, because the checker
+// "B deliver <SEQ=1><CTL=SYN> #1>-", the TCBs after # being the packet's From and To
+// (Packet); a packet of the connection before the run is marked "old" instead. The label depends on the action alone, not on the state, because the checker
 // takes it as the action's identity for fairness; Story adds the state change.
 func (sys System) Label(s SysState, a Action) string {
 	switch a.Kind {
@@ -398,11 +401,16 @@ func (sys System) Label(s SysState, a Action) string {
 	case ActCrash:
 		return fmt.Sprintf("%s crash", a.Side)
 	}
-	old := ""
+	// The TCBs the packet is between tell apart equal segments of different connections.
+	old := fmt.Sprintf(" #%s>%s", a.Pkt.From, a.Pkt.To)
 	if a.Pkt.From == PreRun {
 		old = " old"
 	}
-	return fmt.Sprintf("%s %s %s%s", a.Side, a.Kind.verb(), a.Pkt.Seg, old)
+	limited := ""
+	if a.Limited {
+		limited = " (rate-limited)"
+	}
+	return fmt.Sprintf("%s %s %s%s%s", a.Side, a.Kind.verb(), a.Pkt.Seg, old, limited)
 }
 
 // Story is Label plus the state change of the side acted on, e.g.

@@ -56,6 +56,11 @@ type Event struct {
 	// observed rather than chosen.
 	SetISS bool
 	ISS    Seq
+	// Limited: the endpoint's rate limiter for answers to unacceptable segments is active,
+	// so that such an answer is not sent (EmitThrottledACK). Abstraction: the model keeps
+	// no clock for the limiter; the system offers both outcomes of a delivery whose answer
+	// the limiter would hold back.
+	Limited bool
 }
 
 // Open, Listen, Send, Close, Abort and Arrive build the common events.

@@ -37,8 +37,8 @@ func ExampleSystem_Story() {
 	}
 	// Output:
 	// A open (CLOSED -> SYN-SENT)
-	// B deliver <SEQ=1><CTL=SYN> (LISTEN -> SYN-RECEIVED)
-	// A deliver <SEQ=8><ACK=2><CTL=SYN,ACK> (SYN-SENT -> ESTABLISHED)
+	// B deliver <SEQ=1><CTL=SYN> #1>- (LISTEN -> SYN-RECEIVED)
+	// A deliver <SEQ=32><ACK=2><CTL=SYN,ACK> #1>1 (SYN-SENT -> ESTABLISHED)
 }
 
 func ExampleDescribe() {

@@ -144,10 +144,9 @@ const (
 	EmitRSTSeqAck      // <SEQ=SEG.ACK><CTL=RST>, the reply to a segment with ACK (§3.5.2)
 	EmitRSTACKSeg      // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, the reply to one without
 	EmitRSTAbort       // <SEQ=SND.NXT><CTL=RST>, sent by ABORT
-	// EmitThrottledACK is EmitACK answering an unacceptable segment, at most once per
-	// throttle interval (RFC 5961 §7; Linux's tcp_invalid_ratelimit, 500 ms): an
-	// endpoint that has answered one since the last timer expired (time that outlasts the
-	// interval, see System) stays silent. Machine.Throttle off makes it EmitACK.
+	// EmitThrottledACK is EmitACK answering an unacceptable segment, through a rate
+	// limiter (RFC 5961 §7; Linux's tcp_invalid_ratelimit, 500 ms): when the event says the
+	// limiter is active (Event.Limited), nothing is sent.
 	EmitThrottledACK
 	EmitKeepalive // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, a keepalive probe (RFC 1122 §4.2.3.6)
 	numEmits

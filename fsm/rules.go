@@ -300,7 +300,7 @@ var Rules = []Rule{
 		Cite: "RFC 9293 §3.10.8 retransmission timeout, FIN"},
 	{ID: RuleTimeWait2MSL, Name: "time-wait/2msl", From: In(StateTimeWait), On: EvTimeWait, To: StateClosed,
 		Cite: "RFC 9293 §3.10.8 time-wait timeout"},
-	// Abstraction: keepalive (RFC 1122 §4.2.3.6), which RFC 9293 leaves optional, runs
+	// Abstraction: keepalive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6), which is optional, runs
 	// only in FIN-WAIT-2: every other state with a TCB sends again by itself (it
 	// retransmits, or its user's SEND or CLOSE does), but a side that has closed and
 	// waits for its peer's FIN would wait for ever once the peer is gone. The probe
@@ -308,7 +308,7 @@ var Rules = []Rule{
 	// Linux instead ends an orphaned FIN-WAIT-2 after tcp_fin_timeout; the model's CLOSE
 	// is a half-close, after which data may still arrive, so it probes rather than guess.
 	{ID: RuleFINWait2Keepalive, Name: "fin-wait-2/keepalive", From: In(StateFinWait2), On: EvKeepalive,
-		To: Stay, Emit: EmitKeepalive, Cite: "RFC 1122 §4.2.3.6 keepalive, in FIN-WAIT-2"},
+		To: Stay, Emit: EmitKeepalive, Cite: "RFC 9293 §3.8.4 keep-alives (RFC 1122 §4.2.3.6), in FIN-WAIT-2"},
 	{ID: RuleAnyUserTimeout, Name: "any/user-timeout", From: In(StateSynSent, StateSynReceived, StateEstablished,
 		StateFinWait1, StateFinWait2, StateCloseWait, StateClosing, StateLastAck),
 		On: EvUserTimeout, To: StateClosed, Report: ReportTimeout,

@@ -161,9 +161,6 @@ type Endpoint struct {
 	// Retries counts the retransmission timeouts since SND.UNA last advanced, against the
 	// machine's R2 (RFC 9293 §3.8.3).
 	Retries uint8
-	// Throttled: the endpoint has answered an unacceptable segment with an ACK since the
-	// last timer expired, and answers no other until one does (RFC 5961 §7).
-	Throttled bool
 }
 
 // String is a compact rendering, e.g. "ESTABLISHED iss=1 una=2 nxt=2 irs=4 rcv=5".
@@ -175,9 +172,6 @@ func (e Endpoint) String() string {
 		e.State, e.ISS, e.SndUna, e.SndNxt, e.IRS, e.RcvNxt)
 	if e.Retries > 0 {
 		s += fmt.Sprintf(" retries=%d", e.Retries)
-	}
-	if e.Throttled {
-		s += " throttled"
 	}
 	return s
 }

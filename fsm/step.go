@@ -18,8 +18,8 @@ type Machine struct {
 	R2 uint8
 	// Stride is how far each host's ISN clock moves between two TCBs (see ISN); 0 is 1.
 	Stride [2]uint32
-	// Throttle: unacceptable segments are answered at most once per throttle interval
-	// (EmitThrottledACK).
+	// Throttle: answers to unacceptable segments go through a rate limiter
+	// (EmitThrottledACK, Event.Limited); without it, Limited is ignored.
 	Throttle bool
 }
 
@@ -58,6 +58,8 @@ type Outcome struct {
 	Delivered uint32
 	// Report is what the user is told (the last report if several rows report).
 	Report Report
+	// Limited: the rate limiter held back an answer (Event.Limited).
+	Limited bool
 }
 
 // Fired lists the rows that fired in one step, in order, by their index in the machine's
@@ -199,11 +201,9 @@ func (c *ctx) emit(e Emit) {
 	case EmitRSTAbort:
 		s = Segment{Flags: RST, Seq: ep.SndNxt}
 	case EmitThrottledACK:
-		if c.m.Throttle {
-			if c.ep.Throttled {
-				return
-			}
-			c.ep.Throttled = true
+		if c.m.Throttle && c.ev.Limited {
+			c.out.Limited = true
+			return
 		}
 		c.ackNow = true
 		return

@@ -206,11 +206,30 @@ func TestNewMachineRejectsBadWindowsAndNames(t *testing.T) {
 	assert.ErrorContains(t, err, "unknown variant")
 }
 
-func TestTheISNClockPutsThePreviousLifeHalfASpaceAway(t *testing.T) {
-	m := rfcMachine(t)
+func TestTheISNClockMovesByItsStrideAndThePreviousLifeIsOneStrideBelow(t *testing.T) {
+	m := rfcMachine(t) // 16 numbers
+	m.Stride = [2]uint32{3, 4}
 	assert.Equal(t, Seq(1), m.ISN(0, 1))
-	assert.Equal(t, Seq(2), m.ISN(0, 2))
-	assert.Equal(t, Seq(9), m.ISN(0, 0))
+	assert.Equal(t, Seq(4), m.ISN(0, 2))
+	assert.Equal(t, Seq(14), m.ISN(0, 0), "one stride below the first, wrapped")
 	assert.Equal(t, Seq(8), m.ISN(1, 1))
-	assert.Equal(t, Seq(0), m.ISN(1, 0))
+	assert.Equal(t, Seq(12), m.ISN(1, 2))
+	assert.Equal(t, Seq(4), m.ISN(1, 0))
+	m.Stride = [2]uint32{}
+	assert.Equal(t, Seq(2), m.ISN(0, 2), "a zero stride is one: the slow clock")
+}
+
+func TestTheSmallestSequenceSpaceHoldsEveryTCBOfARun(t *testing.T) {
+	cfg := DefaultConfig()
+	for side := A; side <= B; side++ {
+		span := uint64(cfg.MaxTCBs(side)+1)*uint64(cfg.Stride(side)) + uint64(cfg.Window)
+		assert.Less(t, span, uint64(1)<<(cfg.SeqBits-1), "side %s", side)
+	}
+	small := cfg
+	small.SeqBits = cfg.MinSeqBits() - 1
+	_, err := NewSystem(small, RFC)
+	assert.ErrorContains(t, err, "RFC 9293 §3.4.1")
+	slow := cfg
+	slow.Timing.SlowISNClock = true
+	assert.Less(t, slow.MinSeqBits(), cfg.MinSeqBits(), "a slow clock needs fewer numbers")
 }

@@ -13,7 +13,6 @@ import (
 func genSystem(t *rapid.T) System {
 	cfg := DefaultConfig()
 	cfg.Shape = Shape(rapid.IntRange(0, 1).Draw(t, "shape"))
-	cfg.SeqBits = rapid.IntRange(3, 5).Draw(t, "seqbits")
 	cfg.Capacity = rapid.IntRange(1, 4).Draw(t, "cap")
 	cfg.Units = [2]uint8{uint8(rapid.IntRange(0, 1).Draw(t, "unitsA")),
 		uint8(rapid.IntRange(0, 1).Draw(t, "unitsB"))}
@@ -25,9 +24,18 @@ func genSystem(t *rapid.T) System {
 		Crash:  uint8(rapid.IntRange(0, 1).Draw(t, "crash")),
 	}
 	cfg.OldFrom = [2]bool{true, rapid.Bool().Draw(t, "oldFromB")}
+	cfg.OldKinds = OldKinds(rapid.IntRange(1, int(AllOld)).Draw(t, "oldKinds"))
 	if rapid.Bool().Draw(t, "userTimeout") {
 		cfg.Calls = [2]Calls{cfg.calls(A) | CallUserTimeout | CallAbort, cfg.calls(B) | CallUserTimeout}
 	}
+	cfg.Timing.R2 = uint8(rapid.IntRange(1, MaxR2).Draw(t, "r2"))
+	for _, a := range Assumptions {
+		if rapid.Bool().Draw(t, "drop "+a.Name) {
+			_ = cfg.Timing.Drop(a.Name)
+		}
+	}
+	// The smallest space the config allows, or up to two bits more.
+	cfg.SeqBits = cfg.MinSeqBits() + rapid.IntRange(0, 2).Draw(t, "extra seqbits")
 	variant := rapid.SampledFrom(VariantNames()).Draw(t, "variant")
 	sys, err := NewSystem(cfg, variant)
 	if err != nil {
@@ -147,13 +155,13 @@ func TestLabelsAndStoriesReadLikeTheRFCFigures(t *testing.T) {
 	s, ok := sys.Next(s, open)
 	require.True(t, ok)
 	syn := Action{Kind: ActDeliver, Side: B, Pkt: s.Net.Packets()[0]}
-	assert.Equal(t, "B deliver <SEQ=1><CTL=SYN>", sys.Label(s, syn))
-	assert.Equal(t, "B deliver <SEQ=1><CTL=SYN> (LISTEN -> SYN-RECEIVED)", sys.Story(s, syn))
+	assert.Equal(t, "B deliver <SEQ=1><CTL=SYN> #1>-", sys.Label(s, syn), "from A's TCB 1, to no TCB yet")
+	assert.Equal(t, "B deliver <SEQ=1><CTL=SYN> #1>- (LISTEN -> SYN-RECEIVED)", sys.Story(s, syn))
 	old := Action{Kind: ActInject, Side: B, Pkt: sys.OldSegments()[0]}
-	assert.Equal(t, "B inject <SEQ=9><CTL=SYN> old#0", sys.Label(s, old))
+	assert.Equal(t, "B inject <SEQ=62><CTL=SYN> old", sys.Label(s, old), "one stride of 3 below A's first ISS, 1")
 	assert.Equal(t, "B deliver SYN", sys.ProjectAction(s, syn))
 	assert.Equal(t, "A=SYN-SENT B=LISTEN", sys.Project(s))
-	assert.Equal(t, "A=SYN-SENT B=LISTEN net=[A->B <SEQ=1><CTL=SYN>#1]", s.String())
+	assert.Equal(t, "A=SYN-SENT B=LISTEN net=[A->B <SEQ=1><CTL=SYN>#1>-]", s.String())
 	assert.True(t, sys.Fair(s, syn))
 	assert.False(t, sys.Fair(s, old))
 	assert.False(t, sys.Fair(s, Action{Kind: ActLose, Side: B, Pkt: syn.Pkt}))

@@ -60,6 +60,10 @@ type modelFlags struct {
 	loss, dup    int
 	inject       int
 	crash        int
+	r2           int
+	drop         string
+	oldFrom      string
+	oldKinds     string
 	props        string
 }
 
@@ -69,7 +73,7 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	fs.StringVar(&f.config, "config", "", "model config `file` (JSON; see docs/model.md); flags override it")
 	fs.StringVar(&f.shape, "shape", d.Shape.String(), "client-server or both-active (simultaneous open)")
 	fs.StringVar(&f.variant, "variant", fsm.RFC, "rule-table variant (verify list shows them)")
-	intFlag(fs, &f.seqspace, "seqspace", 1<<d.SeqBits, seqspaceSpec, "sequence `numbers`")
+	intFlag(fs, &f.seqspace, "seqspace", 0, seqspaceSpec, "sequence `numbers` (default: the smallest the timing assumptions allow for the config; a smaller one is refused)")
 	intFlag(fs, &f.window, "window", int(d.Window), windowSpec, "receive window, in sequence numbers")
 	intFlag(fs, &f.capacity, "capacity", d.Capacity, capacitySpec, "segments the network holds in flight")
 	fs.StringVar(&f.units, "units", fmt.Sprintf("%d,%d", d.Units[0], d.Units[1]), unitsSpec.help("data units each side may send per incarnation: `N` or A,B"))
@@ -78,6 +82,10 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	intFlag(fs, &f.dup, "dup", int(d.Faults.Dup), faultSpec, "segments the network may duplicate")
 	intFlag(fs, &f.inject, "inject", int(d.Faults.Inject), faultSpec, "old segments of an earlier incarnation the network may inject")
 	intFlag(fs, &f.crash, "crash", int(d.Faults.Crash), faultSpec, "host crashes")
+	intFlag(fs, &f.r2, "r2", int(d.Timing.R2), r2Spec, "retransmissions of one item before an endpoint gives up (RFC 1122 R2)")
+	fs.StringVar(&f.drop, "drop", "", "comma-separated timing `assumptions` to drop: "+strings.Join(fsm.AssumptionNames(), ", ")+" (docs/model.md, Time)")
+	fs.StringVar(&f.oldFrom, "old-from", "A", "whose old segments an injection adds: `A`, B or A,B")
+	fs.StringVar(&f.oldKinds, "old-kinds", d.OldKinds.String(), "kinds of old segment an injection adds: comma-separated syn, syn-ack, ack, data, fin, rst, or all")
 	fs.StringVar(&f.props, "properties", "", "comma-separated `names` of the properties to check (default: all)")
 	return f
 }
@@ -171,6 +179,28 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 	m.cfg.Incarnations = uint8(v.incarnations)
 	m.cfg.Faults.Loss, m.cfg.Faults.Dup = uint8(v.loss), uint8(v.dup)
 	m.cfg.Faults.Inject, m.cfg.Faults.Crash = uint8(v.inject), uint8(v.crash)
+	m.cfg.Timing.R2 = uint8(v.r2)
+	if v.drop != "" {
+		for _, name := range strings.Split(v.drop, ",") {
+			if err := m.cfg.Timing.Drop(strings.TrimSpace(name)); err != nil {
+				return m, fmt.Errorf("--drop: %w", err)
+			}
+		}
+	}
+	m.cfg.OldFrom = [2]bool{}
+	for _, name := range strings.Split(v.oldFrom, ",") {
+		side, err := fsm.ParseSide(strings.TrimSpace(name))
+		if err != nil {
+			return m, fmt.Errorf("--old-from: %w", err)
+		}
+		m.cfg.OldFrom[side] = true
+	}
+	if m.cfg.OldKinds, err = fsm.ParseOldKinds(v.oldKinds); err != nil {
+		return m, fmt.Errorf("--old-kinds: %w", err)
+	}
+	if v.seqspace == 0 {
+		m.cfg.SeqBits = m.cfg.MinSeqBits()
+	}
 	m.props = properties.All()
 	if v.props != "" || propsSet {
 		if m.props, err = parseProperties(v.props); err != nil {

@@ -26,6 +26,7 @@ type spec struct {
 // Ranges of the model's numbers. The fsm bounds what it can hold; the rest are sanity bounds.
 var (
 	seqspaceSpec     = spec{lo: 2, hi: 1 << 32, pow2: true}
+	r2Spec           = spec{lo: 1, hi: fsm.MaxR2}
 	windowSpec       = spec{lo: 1, hi: 1 << 20}
 	capacitySpec     = spec{lo: 1, hi: fsm.MaxCapacity}
 	unitsSpec        = spec{lo: 0, hi: 100}
