@@ -111,9 +111,10 @@ func (s SysState) Connected() bool {
 // Stale reports whether p is an old segment for the side it goes to: a segment of a
 // connection other than the one that side is in, and not of a newer one.
 //
-// A segment of the TCB before the run is always old. To a side with a TCB, a segment is
-// old when it is meant for another of that side's TCBs (an earlier one), or when it comes
-// from a TCB of the peer older than the one this TCB handshook with. To a side without a
+// A segment of the TCB before the run is always old. To a side with a TCB, a segment from
+// the peer's TCB this one handshook with is current; any other is old when it is meant for
+// another of that side's TCBs (an earlier one), or when it comes from a TCB of the peer
+// older than the one this TCB handshook with. To a side without a
 // TCB, only a SYN from a TCB its sender still holds in SYN-SENT is current: anything else
 // belongs to a connection that has had its handshake, or is gone.
 func (s SysState) Stale(p Packet) bool {
@@ -122,10 +123,15 @@ func (s SysState) Stale(p Packet) bool {
 	}
 	dst, src := p.Dst(), p.Src
 	if s.Ep[dst].State.HasTCB() {
+		peer := s.Ghost[dst].Peer
+		if peer != NoTCB && p.From == peer {
+			// From the TCB this one handshook with, even if that TCB handshook with
+			// another: a confused peer is current, not old.
+			return false
+		}
 		if p.To != NoTCB && p.To != TCB(s.Clock[dst]) {
 			return true
 		}
-		peer := s.Ghost[dst].Peer
 		return peer != NoTCB && p.From != NoTCB && p.From < peer
 	}
 	if p.From == NoTCB {
