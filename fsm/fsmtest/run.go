@@ -81,8 +81,15 @@ func run(sc Scenario, fix func(Step, [][2]string)) error {
 		}
 		next, ok := sys.Next(s, a)
 		if !ok {
-			return fmt.Errorf("line %d: %s is not enabled\nsystem:\n%s", st.Line,
-				sys.Label(s, a), s.Detail())
+			why := ""
+			if plain := a; a.Limited {
+				plain.Limited = false
+				if _, ok := sys.Next(s, plain); ok {
+					why = " (the rate limiter holds no answer back here)"
+				}
+			}
+			return fmt.Errorf("line %d: %s is not enabled%s\nsystem:\n%s", st.Line,
+				sys.Label(s, a), why, s.Detail())
 		}
 		sent = next.Net.Minus(s.Net)
 		s = next
@@ -126,13 +133,20 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 			sys.OldSegments())
 	}
 	// deliver, lose, dup: the packet to side with this segment; with copies from several
-	// TCBs in flight, the one from the newest unless from= names the sending TCB.
-	want := ""
+	// TCBs in flight, the last in the network's order unless from= names the sending TCB.
+	// deliver may be rate-limited (limited=1).
+	want, limited := "", false
 	for _, kv := range st.Keys {
-		if kv[0] != "from" {
+		switch {
+		case kv[0] == "from":
+			want = kv[1]
+		case kv[0] == "limited" && st.Cmd == "deliver" && (kv[1] == "0" || kv[1] == "1"):
+			limited = kv[1] == "1"
+		case kv[0] == "limited" && st.Cmd == "deliver":
+			return fsm.Action{}, fmt.Errorf("limited=%q: want 0 or 1", kv[1])
+		default:
 			return fsm.Action{}, fmt.Errorf("unknown key %q", kv[0])
 		}
-		want = kv[1]
 	}
 	var found *fsm.Packet
 	for _, p := range s.Net.Packets() {
@@ -144,7 +158,7 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 		return fsm.Action{}, fmt.Errorf("no %s to %s in flight", seg, side)
 	}
 	kind := map[string]fsm.ActionKind{"deliver": fsm.ActDeliver, "lose": fsm.ActLose, "dup": fsm.ActDup}[st.Cmd]
-	return fsm.Action{Kind: kind, Side: side, Pkt: *found}, nil
+	return fsm.Action{Kind: kind, Side: side, Pkt: *found, Limited: limited}, nil
 }
 
 // expect checks an expect line. It returns the actual value of every key (nil when a key
