@@ -2,6 +2,7 @@ package fsmtest
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,7 +64,7 @@ func run(sc Scenario, fix func(Step, [][2]string)) error {
 	var sent []fsm.Packet
 	for _, st := range sc.Steps[1:] {
 		if st.Cmd == "expect" {
-			got, err := expect(s, sent, st)
+			got, err := expect(sys, s, sent, st)
 			if err != nil && fix == nil {
 				return fmt.Errorf("line %d: %w\nsystem:\n%s", st.Line, err, s.Detail())
 			}
@@ -111,13 +112,11 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 	case "crash":
 		return fsm.Action{Kind: fsm.ActCrash, Side: side}, nil
 	case "timeout":
-		timers := map[string]fsm.EventKind{"rtx": fsm.EvRetransmit, "2msl": fsm.EvTimeWait,
-			"keepalive": fsm.EvKeepalive, "user": fsm.EvUserTimeout}
-		ev, ok := timers[st.Args[1]]
-		if !ok {
+		i := slices.IndexFunc(timerNames, func(t timerName) bool { return t.name == st.Args[1] })
+		if i < 0 {
 			return fsm.Action{}, fmt.Errorf("unknown timer %q (valid: rtx, 2msl, keepalive, user)", st.Args[1])
 		}
-		return fsm.Action{Kind: fsm.ActTimer, Side: side, Event: ev}, nil
+		return fsm.Action{Kind: fsm.ActTimer, Side: side, Event: timerNames[i].ev}, nil
 	}
 	seg, err := fsm.ParseSegment(st.Args[1])
 	if err != nil {
@@ -163,7 +162,7 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 
 // expect checks an expect line. It returns the actual value of every key (nil when a key
 // is unknown) and an error for the first mismatch.
-func expect(s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
+func expect(sys fsm.System, s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
 	if len(st.Args) > 0 {
 		return nil, fmt.Errorf("expect takes key=value arguments only, got %q", st.Args)
 	}
@@ -187,6 +186,8 @@ func expect(s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
 			got = staleMarks(s)
 		case "delivered":
 			got = fmt.Sprintf("%d,%d", s.Ghost[fsm.A].Delivered, s.Ghost[fsm.B].Delivered)
+		case "timers":
+			got = timers(sys, s)
 		default:
 			return nil, fmt.Errorf("unknown expect key %q", k)
 		}
@@ -196,6 +197,35 @@ func expect(s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
 		}
 	}
 	return actual, mismatch
+}
+
+// timerName is a timer as scenarios name it.
+type timerName struct {
+	name string
+	ev   fsm.EventKind
+}
+
+// timerNames lists the timers in the order fsm.System.Actions offers them.
+var timerNames = []timerName{{"rtx", fsm.EvRetransmit}, {"2msl", fsm.EvTimeWait},
+	{"keepalive", fsm.EvKeepalive}, {"user", fsm.EvUserTimeout}}
+
+// timers lists the timers that may expire now on each side, e.g. "A:rtx,B:none": what
+// the rows and the timing assumptions allow (an rtx timeout may retransmit or give up).
+func timers(sys fsm.System, s fsm.SysState) string {
+	var parts []string
+	for side := fsm.A; side <= fsm.B; side++ {
+		var names []string
+		for _, t := range timerNames {
+			if _, ok := sys.Next(s, fsm.Action{Kind: fsm.ActTimer, Side: side, Event: t.ev}); ok {
+				names = append(names, t.name)
+			}
+		}
+		if len(names) == 0 {
+			names = []string{"none"}
+		}
+		parts = append(parts, side.String()+":"+strings.Join(names, "+"))
+	}
+	return strings.Join(parts, ",")
 }
 
 // staleMarks says what old segments did to each side, e.g. "A:none,B:opened+reset".

@@ -44,7 +44,9 @@ import (
 // of a reset: A, B, A,B or none), stalerun= (sides an old segment of this run
 // synchronized or fed data), stale= (what old segments did to each side, as
 // A:marks,B:marks with marks opened, reset, moved, data joined by + or none), delivered=
-// (units delivered to A and B, as a,b).
+// (units delivered to A and B, as a,b), timers= (the timers that may expire now, as
+// A:names,B:names with names rtx, 2msl, keepalive, user joined by + or none: what the
+// rows and the timing assumptions allow, so that a script can show a timer held back).
 //
 // The config line's keys are those of Config. Numbers follow the model: A's k-th TCB has
 // ISS 1+(k-1)*stride and B's half the sequence space plus as much, the stride being a

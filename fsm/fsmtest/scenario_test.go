@@ -134,6 +134,21 @@ func TestARateLimitedDeliveryWhereTheLimiterHoldsNothingBackFails(t *testing.T) 
 	}
 }
 
+func TestExpectTimersListsTheTimersThatMayExpire(t *testing.T) {
+	cases, err := fsmtest.Parse(`config shape=client-server incs=1 loss=0 dup=0 inject=0 crash=0
+expect timers=A:none,B:none
+open A
+expect timers=A:rtx,B:none
+deliver B <SEQ=1><CTL=SYN>
+expect timers=A:rtx,B:rtx
+`)
+	require.NoError(t, err)
+	assert.NoError(t, fsmtest.Run(cases[0]))
+	fixed, err := fsmtest.Update("config callsA=open,user-timeout\nopen A\nexpect timers=none\n")
+	require.NoError(t, err)
+	assert.Equal(t, "config callsA=open,user-timeout\nopen A\nexpect timers=A:rtx+user,B:none\n", fixed)
+}
+
 func FuzzParseScenarios(f *testing.F) {
 	files, _ := filepath.Glob("../testdata/*.scn")
 	for _, name := range files {
