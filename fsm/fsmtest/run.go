@@ -188,6 +188,14 @@ func expect(sys fsm.System, s fsm.SysState, sent []fsm.Packet, st Step) ([][2]st
 			got = fmt.Sprintf("%d,%d", s.Ghost[fsm.A].Delivered, s.Ghost[fsm.B].Delivered)
 		case "timers":
 			got = timers(sys, s)
+		case "staleinflight":
+			var old []fsm.Packet
+			for _, p := range s.Net.Packets() {
+				if s.Stale(p) {
+					old = append(old, p)
+				}
+			}
+			got = segmentList(old)
 		default:
 			return nil, fmt.Errorf("unknown expect key %q", k)
 		}

@@ -39,14 +39,21 @@ import (
 // unacceptable segment; the case fails where the limiter would hold nothing back.
 // limited=0 is the plain delivery, the default.
 //
-// expect checks keys after the previous command: A= and B= (states), sent= (segments it
-// put on the network, in order, or none), inflight= (packets in flight), told= (sides told
-// of a reset: A, B, A,B or none), stalerun= (sides an old segment of this run
-// synchronized or fed data), stale= (what old segments did to each side, as
-// A:marks,B:marks with marks opened, reset, moved, data joined by + or none), delivered=
-// (units delivered to A and B, as a,b), timers= (the timers that may expire now, as
-// A:names,B:names with names rtx, 2msl, keepalive, user joined by + or none: what the
-// rows and the timing assumptions allow, so that a script can show a timer held back).
+// expect checks keys after the previous command:
+//
+//   - A= and B=: the states;
+//   - sent=: the segments the command put on the network, in order, or none;
+//   - inflight=: how many packets are in flight;
+//   - staleinflight=: the segments in flight that are old for the side they go to
+//     (fsm.SysState.Stale), in the network's order, or none;
+//   - told=: the sides told of a reset, refusal, timeout or abort (A, B, A,B or none);
+//   - stale=: what old segments did to each side, as A:marks,B:marks, the marks opened,
+//     reset, moved and data joined by +, or none;
+//   - stalerun=: the sides an old segment of this run synchronized or fed data;
+//   - delivered=: the units delivered to A's and B's users, as a,b;
+//   - timers=: the timers that may expire now, as A:names,B:names, the names rtx, 2msl,
+//     keepalive and user joined by +, or none: what the rows and the timing assumptions
+//     allow, so that a script can show an assumption holding a timer back.
 //
 // The config line's keys are those of Config. Numbers follow the model: A's k-th TCB has
 // ISS 1+(k-1)*stride and B's half the sequence space plus as much, the stride being a

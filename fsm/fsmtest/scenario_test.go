@@ -149,6 +149,16 @@ expect timers=A:rtx,B:rtx
 	assert.Equal(t, "config callsA=open,user-timeout\nopen A\nexpect timers=A:rtx+user,B:none\n", fixed)
 }
 
+func TestExpectStaleInflightListsTheOldSegmentsInFlight(t *testing.T) {
+	cases, err := fsmtest.Parse(`config shape=client-server incs=1 loss=0 dup=0 inject=1 crash=0
+open A
+inject B <SEQ=30><CTL=SYN>
+expect inflight=2 staleinflight=<SEQ=30><CTL=SYN>
+`)
+	require.NoError(t, err)
+	assert.NoError(t, fsmtest.Run(cases[0]))
+}
+
 func FuzzParseScenarios(f *testing.F) {
 	files, _ := filepath.Glob("../testdata/*.scn")
 	for _, name := range files {
