@@ -188,6 +188,15 @@ func expect(sys fsm.System, s fsm.SysState, sent []fsm.Packet, st Step) ([][2]st
 			got = fmt.Sprintf("%d,%d", s.Ghost[fsm.A].Delivered, s.Ghost[fsm.B].Delivered)
 		case "timers":
 			got = timers(sys, s)
+		case "limitable":
+			var ps []fsm.Packet
+			for _, p := range s.Net.Distinct() {
+				a := fsm.Action{Kind: fsm.ActDeliver, Side: p.Dst(), Pkt: p, Limited: true}
+				if _, ok := sys.Next(s, a); ok {
+					ps = append(ps, p)
+				}
+			}
+			got = segmentList(ps)
 		case "staleinflight":
 			var old []fsm.Packet
 			for _, p := range s.Net.Packets() {

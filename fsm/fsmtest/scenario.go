@@ -46,6 +46,8 @@ import (
 //   - inflight=: how many packets are in flight;
 //   - staleinflight=: the segments in flight that are old for the side they go to
 //     (fsm.SysState.Stale), in the network's order, or none;
+//   - limitable=: the segments in flight whose delivery may be rate-limited (deliver
+//     limited=1), each once, in the network's order, or none;
 //   - told=: the sides told of a reset, refusal, timeout or abort (A, B, A,B or none);
 //   - stale=: what old segments did to each side, as A:marks,B:marks, the marks opened,
 //     reset, moved and data joined by +, or none;

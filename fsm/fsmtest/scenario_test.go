@@ -3,6 +3,7 @@ package fsmtest_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -114,10 +115,18 @@ func TestARateLimitedDeliverySendsNoAnswer(t *testing.T) {
 		"deliver A <SEQ=16><ACK=2><CTL=SYN,ACK> limited=0\n": "sent=<SEQ=2><ACK=17><CTL=ACK> inflight=2",
 		"deliver A <SEQ=16><ACK=2><CTL=SYN,ACK> limited=1\n": "sent=none inflight=1",
 	} {
-		cases, err := fsmtest.Parse(handshakeThenDup + text + "expect A=ESTABLISHED " + want + "\n")
+		cases, err := fsmtest.Parse(handshakeThenDup + "expect limitable=<SEQ=16><ACK=2><CTL=SYN,ACK>\n" +
+			text + "expect A=ESTABLISHED " + want + "\n")
 		require.NoError(t, err, text)
 		assert.NoError(t, fsmtest.Run(cases[0]), text)
 	}
+}
+
+func TestWithoutThrottlingNoDeliveryIsLimitable(t *testing.T) {
+	text := strings.Replace(handshakeThenDup, "crash=0", "crash=0 drop=throttle", 1)
+	cases, err := fsmtest.Parse(text + "expect limitable=none\n")
+	require.NoError(t, err)
+	assert.NoError(t, fsmtest.Run(cases[0]))
 }
 
 func TestARateLimitedDeliveryWhereTheLimiterHoldsNothingBackFails(t *testing.T) {
