@@ -2,6 +2,7 @@ package fsmtest
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,7 +64,7 @@ func run(sc Scenario, fix func(Step, [][2]string)) error {
 	var sent []fsm.Packet
 	for _, st := range sc.Steps[1:] {
 		if st.Cmd == "expect" {
-			got, err := expect(s, sent, st)
+			got, err := expect(sys, s, sent, st)
 			if err != nil && fix == nil {
 				return fmt.Errorf("line %d: %w\nsystem:\n%s", st.Line, err, s.Detail())
 			}
@@ -81,8 +82,15 @@ func run(sc Scenario, fix func(Step, [][2]string)) error {
 		}
 		next, ok := sys.Next(s, a)
 		if !ok {
-			return fmt.Errorf("line %d: %s is not enabled\nsystem:\n%s", st.Line,
-				sys.Label(s, a), s.Detail())
+			why := ""
+			if plain := a; a.Limited {
+				plain.Limited = false
+				if _, ok := sys.Next(s, plain); ok {
+					why = " (the rate limiter holds no answer back here)"
+				}
+			}
+			return fmt.Errorf("line %d: %s is not enabled%s\nsystem:\n%s", st.Line,
+				sys.Label(s, a), why, s.Detail())
 		}
 		sent = next.Net.Minus(s.Net)
 		s = next
@@ -104,13 +112,11 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 	case "crash":
 		return fsm.Action{Kind: fsm.ActCrash, Side: side}, nil
 	case "timeout":
-		timers := map[string]fsm.EventKind{"rtx": fsm.EvRetransmit, "2msl": fsm.EvTimeWait,
-			"keepalive": fsm.EvKeepalive, "user": fsm.EvUserTimeout}
-		ev, ok := timers[st.Args[1]]
-		if !ok {
+		i := slices.IndexFunc(timerNames, func(t timerName) bool { return t.name == st.Args[1] })
+		if i < 0 {
 			return fsm.Action{}, fmt.Errorf("unknown timer %q (valid: rtx, 2msl, keepalive, user)", st.Args[1])
 		}
-		return fsm.Action{Kind: fsm.ActTimer, Side: side, Event: ev}, nil
+		return fsm.Action{Kind: fsm.ActTimer, Side: side, Event: timerNames[i].ev}, nil
 	}
 	seg, err := fsm.ParseSegment(st.Args[1])
 	if err != nil {
@@ -126,13 +132,20 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 			sys.OldSegments())
 	}
 	// deliver, lose, dup: the packet to side with this segment; with copies from several
-	// TCBs in flight, the one from the newest unless from= names the sending TCB.
-	want := ""
+	// TCBs in flight, the last in the network's order unless from= names the sending TCB.
+	// deliver may be rate-limited (limited=1).
+	want, limited := "", false
 	for _, kv := range st.Keys {
-		if kv[0] != "from" {
+		switch {
+		case kv[0] == "from":
+			want = kv[1]
+		case kv[0] == "limited" && st.Cmd == "deliver" && (kv[1] == "0" || kv[1] == "1"):
+			limited = kv[1] == "1"
+		case kv[0] == "limited" && st.Cmd == "deliver":
+			return fsm.Action{}, fmt.Errorf("limited=%q: want 0 or 1", kv[1])
+		default:
 			return fsm.Action{}, fmt.Errorf("unknown key %q", kv[0])
 		}
-		want = kv[1]
 	}
 	var found *fsm.Packet
 	for _, p := range s.Net.Packets() {
@@ -144,12 +157,12 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 		return fsm.Action{}, fmt.Errorf("no %s to %s in flight", seg, side)
 	}
 	kind := map[string]fsm.ActionKind{"deliver": fsm.ActDeliver, "lose": fsm.ActLose, "dup": fsm.ActDup}[st.Cmd]
-	return fsm.Action{Kind: kind, Side: side, Pkt: *found}, nil
+	return fsm.Action{Kind: kind, Side: side, Pkt: *found, Limited: limited}, nil
 }
 
 // expect checks an expect line. It returns the actual value of every key (nil when a key
 // is unknown) and an error for the first mismatch.
-func expect(s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
+func expect(sys fsm.System, s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
 	if len(st.Args) > 0 {
 		return nil, fmt.Errorf("expect takes key=value arguments only, got %q", st.Args)
 	}
@@ -173,6 +186,25 @@ func expect(s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
 			got = staleMarks(s)
 		case "delivered":
 			got = fmt.Sprintf("%d,%d", s.Ghost[fsm.A].Delivered, s.Ghost[fsm.B].Delivered)
+		case "timers":
+			got = timers(sys, s)
+		case "limitable":
+			var ps []fsm.Packet
+			for _, p := range s.Net.Distinct() {
+				a := fsm.Action{Kind: fsm.ActDeliver, Side: p.Dst(), Pkt: p, Limited: true}
+				if _, ok := sys.Next(s, a); ok {
+					ps = append(ps, p)
+				}
+			}
+			got = segmentList(ps)
+		case "staleinflight":
+			var old []fsm.Packet
+			for _, p := range s.Net.Packets() {
+				if s.Stale(p) {
+					old = append(old, p)
+				}
+			}
+			got = segmentList(old)
 		default:
 			return nil, fmt.Errorf("unknown expect key %q", k)
 		}
@@ -182,6 +214,35 @@ func expect(s fsm.SysState, sent []fsm.Packet, st Step) ([][2]string, error) {
 		}
 	}
 	return actual, mismatch
+}
+
+// timerName is a timer as scenarios name it.
+type timerName struct {
+	name string
+	ev   fsm.EventKind
+}
+
+// timerNames lists the timers in the order fsm.System.Actions offers them.
+var timerNames = []timerName{{"rtx", fsm.EvRetransmit}, {"2msl", fsm.EvTimeWait},
+	{"keepalive", fsm.EvKeepalive}, {"user", fsm.EvUserTimeout}}
+
+// timers lists the timers that may expire now on each side, e.g. "A:rtx,B:none": what
+// the rows and the timing assumptions allow (an rtx timeout may retransmit or give up).
+func timers(sys fsm.System, s fsm.SysState) string {
+	var parts []string
+	for side := fsm.A; side <= fsm.B; side++ {
+		var names []string
+		for _, t := range timerNames {
+			if _, ok := sys.Next(s, fsm.Action{Kind: fsm.ActTimer, Side: side, Event: t.ev}); ok {
+				names = append(names, t.name)
+			}
+		}
+		if len(names) == 0 {
+			names = []string{"none"}
+		}
+		parts = append(parts, side.String()+":"+strings.Join(names, "+"))
+	}
+	return strings.Join(parts, ",")
 }
 
 // staleMarks says what old segments did to each side, e.g. "A:none,B:opened+reset".

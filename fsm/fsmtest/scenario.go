@@ -22,18 +22,45 @@ import (
 //	open A
 //	expect A=SYN-SENT B=LISTEN sent=<SEQ=1><CTL=SYN>
 //	deliver B <SEQ=1><CTL=SYN>
-//	expect B=SYN-RECEIVED sent=<SEQ=8><ACK=2><CTL=SYN,ACK>
+//	expect B=SYN-RECEIVED sent=<SEQ=64><ACK=2><CTL=SYN,ACK>
 //
-// A case starts with a config line and ends at a blank line; # starts a comment. Commands
-// name the side acted on: open, listen, send, close, abort, crash X; timeout X
-// rtx|2msl|keepalive|user; deliver, lose, dup X <segment> [from=k]; inject X <segment> (one of the
-// system's OldSegments, going to X). expect checks keys after the previous command:
-// A= and B= (states), sent= (segments it put on the network, in order, or none),
-// inflight= (packets in flight), told= (sides told of a reset: A, B, A,B or none),
-// stalerun= (sides an old segment of this run synchronized or fed data), stale= (what old
-// segments did to each side, as A:marks,B:marks with marks opened, reset, moved, data
-// joined by + or none), delivered=
-// (units delivered to A and B, as a,b).
+// A case starts with a config line and ends at a blank line; # starts a comment.
+//
+// Commands name the side acted on: open, listen, send, close, abort, crash X; timeout X
+// rtx|2msl|keepalive|user; deliver, lose, dup X <segment>; inject X <segment> (one of the
+// system's OldSegments, going to X). A command the system does not offer in the current
+// state fails the case.
+//
+// deliver, lose and dup take the packet to X carrying that segment; when copies from
+// several TCBs are in flight, from=k picks the one sent by the sender's TCB k (its serial,
+// "old" for the TCB before the run, "-" for none), and otherwise the last in the network's
+// order is taken. deliver also takes limited=1: a rate-limited delivery (fsm.Action.Limited,
+// RFC 5961 §7), in which the receiver's limiter holds back the ACK that would answer an
+// unacceptable segment; the case fails where the limiter would hold nothing back.
+// limited=0 is the plain delivery, the default.
+//
+// expect checks keys after the previous command:
+//
+//   - A= and B=: the states;
+//   - sent=: the segments the command put on the network, in order, or none;
+//   - inflight=: how many packets are in flight;
+//   - staleinflight=: the segments in flight that are old for the side they go to
+//     (fsm.SysState.Stale), in the network's order, or none;
+//   - limitable=: the segments in flight whose delivery may be rate-limited (deliver
+//     limited=1), each once, in the network's order, or none;
+//   - told=: the sides told of a reset, refusal, timeout or abort (A, B, A,B or none);
+//   - stale=: what old segments did to each side, as A:marks,B:marks, the marks opened,
+//     reset, moved and data joined by +, or none;
+//   - stalerun=: the sides an old segment of this run synchronized or fed data;
+//   - delivered=: the units delivered to A's and B's users, as a,b;
+//   - timers=: the timers that may expire now, as A:names,B:names, the names rtx, 2msl,
+//     keepalive and user joined by +, or none: what the rows and the timing assumptions
+//     allow, so that a script can show an assumption holding a timer back.
+//
+// The config line's keys are those of Config. Numbers follow the model: A's k-th TCB has
+// ISS 1+(k-1)*stride and B's half the sequence space plus as much, the stride being a
+// side's data units plus 2 (1 with drop=isn-clock); the space is the smallest the
+// config allows, so budgets and incarnations change it.
 
 // Scenario is one parsed case.
 type Scenario struct {
@@ -121,10 +148,12 @@ func checkStep(st Step) error {
 
 // Config builds the config and variant of a config line. Keys: shape, seqbits,
 // window, cap, units (a,b), incs, loss, dup, inject, crash, oldfrom (A, B or A,B),
-// callsA and callsB (comma lists of open, listen, send, close, abort, user-timeout),
-// r2, drop (a comma list of the timing assumptions dropped, fsm.Assumptions), variant. Budgets default to generous values
-// so that a script can fault at will; the sequence space defaults to the smallest the
-// config allows.
+// oldkinds (a comma list of syn, syn-ack, ack, data, fin, rst, or all), callsA and callsB
+// (comma lists of open, listen, send, close, abort, user-timeout), r2, drop (a comma list
+// of the timing assumptions dropped, fsm.Assumptions), variant. Budgets default to
+// generous values and every old segment kind from either side may be injected, so that a
+// script can fault at will; the sequence space defaults to the smallest the config
+// allows.
 func Config(st Step) (fsm.Config, string, error) {
 	cfg, variant, err := config(st)
 	if err != nil {
@@ -151,6 +180,7 @@ func config(st Step) (fsm.Config, string, error) {
 	cfg.Capacity = 4
 	cfg.Faults = fsm.Faults{Loss: 3, Dup: 3, Inject: 3, Crash: 2}
 	cfg.OldFrom = [2]bool{true, true}
+	cfg.OldKinds = fsm.AllOld
 	variant := fsm.RFC
 	for _, kv := range st.Keys {
 		k, v := kv[0], kv[1]
@@ -199,6 +229,8 @@ func config(st Step) (fsm.Config, string, error) {
 				}
 				cfg.OldFrom[side] = true
 			}
+		case "oldkinds":
+			cfg.OldKinds, err = fsm.ParseOldKinds(v)
 		case "callsA", "callsB":
 			var calls fsm.Calls
 			for _, name := range strings.Split(v, ",") {

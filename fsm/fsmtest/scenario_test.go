@@ -3,6 +3,7 @@ package fsmtest_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,22 +67,105 @@ func TestMalformedScenarioFilesAreRejectedWithTheirLine(t *testing.T) {
 
 func TestScenarioConfigReadsEveryKey(t *testing.T) {
 	cases, err := fsmtest.Parse("config shape=both-active seqbits=5 window=3 cap=3 incs=3 " +
-		"loss=0 dup=1 inject=2 crash=1 units=2,0 oldfrom=B callsA=open,abort callsB=listen variant=no-time-wait\n")
+		"loss=0 dup=1 inject=2 crash=1 units=2,0 oldfrom=B oldkinds=syn,rst callsA=open,abort callsB=listen " +
+		"r2=2 drop=msl,keepalive variant=no-time-wait\n")
 	require.NoError(t, err)
 	cfg, variant, err := fsmtest.Config(cases[0].Steps[0])
 	require.NoError(t, err)
 	assert.Equal(t, "no-time-wait", variant)
 	want := fsm.Config{Shape: fsm.BothActive, SeqBits: 5, Window: 3, Capacity: 3, Units: [2]uint8{2, 0},
 		Incarnations: 3, Faults: fsm.Faults{Dup: 1, Inject: 2, Crash: 1}, OldFrom: [2]bool{false, true},
-		Calls: [2]fsm.Calls{fsm.CallOpen | fsm.CallAbort, fsm.CallListen}}
+		OldKinds: fsm.OldSYN | fsm.OldRST, Calls: [2]fsm.Calls{fsm.CallOpen | fsm.CallAbort, fsm.CallListen},
+		Timing: fsm.Timing{R2: 2, NoMSL: true, NoKeepalive: true}}
 	assert.Equal(t, want, cfg)
 	for _, bad := range []string{"config units=1\n", "config callsA=fly\n", "config size=3\n",
-		"config oldfrom=C\n", "config loss=many\n"} {
+		"config oldfrom=C\n", "config loss=many\n", "config oldkinds=urg\n", "config drop=gravity\n",
+		"config r2=lots\n"} {
 		cases, err := fsmtest.Parse(bad)
 		require.NoError(t, err)
 		_, _, err = fsmtest.Config(cases[0].Steps[0])
 		assert.Error(t, err, bad)
 	}
+}
+
+func TestScenarioConfigDefaultsToTheSmallestSpaceAndEveryOldKind(t *testing.T) {
+	cases, err := fsmtest.Parse("config\n")
+	require.NoError(t, err)
+	cfg, _, err := fsmtest.Config(cases[0].Steps[0])
+	require.NoError(t, err)
+	assert.Equal(t, cfg.MinSeqBits(), cfg.SeqBits)
+	assert.Equal(t, fsm.AllOld, cfg.OldKinds)
+	assert.Equal(t, uint8(1), cfg.Timing.R2)
+}
+
+// handshakeThenDup brings A to ESTABLISHED with a duplicate of B's SYN,ACK still in
+// flight: an unacceptable segment that A answers with an ACK unless its rate limiter
+// holds the answer back.
+const handshakeThenDup = `config shape=client-server incs=1 loss=0 dup=1 inject=0 crash=0
+open A
+deliver B <SEQ=1><CTL=SYN>
+dup A <SEQ=16><ACK=2><CTL=SYN,ACK>
+deliver A <SEQ=16><ACK=2><CTL=SYN,ACK>
+expect A=ESTABLISHED sent=<SEQ=2><ACK=17><CTL=ACK>
+`
+
+func TestARateLimitedDeliverySendsNoAnswer(t *testing.T) {
+	for text, want := range map[string]string{
+		"deliver A <SEQ=16><ACK=2><CTL=SYN,ACK>\n":           "sent=<SEQ=2><ACK=17><CTL=ACK> inflight=2",
+		"deliver A <SEQ=16><ACK=2><CTL=SYN,ACK> limited=0\n": "sent=<SEQ=2><ACK=17><CTL=ACK> inflight=2",
+		"deliver A <SEQ=16><ACK=2><CTL=SYN,ACK> limited=1\n": "sent=none inflight=1",
+	} {
+		cases, err := fsmtest.Parse(handshakeThenDup + "expect limitable=<SEQ=16><ACK=2><CTL=SYN,ACK>\n" +
+			text + "expect A=ESTABLISHED " + want + "\n")
+		require.NoError(t, err, text)
+		assert.NoError(t, fsmtest.Run(cases[0]), text)
+	}
+}
+
+func TestWithoutThrottlingNoDeliveryIsLimitable(t *testing.T) {
+	text := strings.Replace(handshakeThenDup, "crash=0", "crash=0 drop=throttle", 1)
+	cases, err := fsmtest.Parse(text + "expect limitable=none\n")
+	require.NoError(t, err)
+	assert.NoError(t, fsmtest.Run(cases[0]))
+}
+
+func TestARateLimitedDeliveryWhereTheLimiterHoldsNothingBackFails(t *testing.T) {
+	for text, want := range map[string]string{
+		"config\nopen A\ndeliver B <SEQ=1><CTL=SYN> limited=1\n": "the rate limiter holds no answer back here",
+		"config\nopen A\ndeliver B <SEQ=1><CTL=SYN> limited=2\n": `limited="2": want 0 or 1`,
+		"config\nopen A\nlose B <SEQ=1><CTL=SYN> limited=1\n":    `unknown key "limited"`,
+	} {
+		cases, err := fsmtest.Parse(text)
+		require.NoError(t, err, text)
+		err = fsmtest.Run(cases[0])
+		require.Error(t, err, text)
+		assert.Contains(t, err.Error(), want, text)
+	}
+}
+
+func TestExpectTimersListsTheTimersThatMayExpire(t *testing.T) {
+	cases, err := fsmtest.Parse(`config shape=client-server incs=1 loss=0 dup=0 inject=0 crash=0
+expect timers=A:none,B:none
+open A
+expect timers=A:rtx,B:none
+deliver B <SEQ=1><CTL=SYN>
+expect timers=A:rtx,B:rtx
+`)
+	require.NoError(t, err)
+	assert.NoError(t, fsmtest.Run(cases[0]))
+	fixed, err := fsmtest.Update("config callsA=open,user-timeout\nopen A\nexpect timers=none\n")
+	require.NoError(t, err)
+	assert.Equal(t, "config callsA=open,user-timeout\nopen A\nexpect timers=A:rtx+user,B:none\n", fixed)
+}
+
+func TestExpectStaleInflightListsTheOldSegmentsInFlight(t *testing.T) {
+	cases, err := fsmtest.Parse(`config shape=client-server incs=1 loss=0 dup=0 inject=1 crash=0
+open A
+inject B <SEQ=30><CTL=SYN>
+expect inflight=2 staleinflight=<SEQ=30><CTL=SYN>
+`)
+	require.NoError(t, err)
+	assert.NoError(t, fsmtest.Run(cases[0]))
 }
 
 func FuzzParseScenarios(f *testing.F) {
