@@ -308,7 +308,10 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 		g.Agreed = cause.From == g.Peer && cause.To == TCB(s.Clock[side])
 	}
 	if stale {
-		g.markStale(before.State, after.State, cause.From, out.Delivered)
+		// An old segment from a TCB its sender no longer holds belongs to a closed
+		// connection: what TIME-WAIT is there to keep from the next one.
+		closed := cause.From != PreRun && !s.Holds(cause.Src, cause.From)
+		g.markStale(before.State, after.State, closed, out.Delivered)
 	}
 	g.record(ev.Kind, before.State, out)
 	s.Ep[side] = after
@@ -352,9 +355,10 @@ func learnsIRS(before, after Endpoint) bool {
 	return !had && has
 }
 
-// markStale records what an old segment from TCB from did to the side: the state change
-// from -> to, and the units it delivered.
-func (g *Ghost) markStale(from, to State, src TCB, delivered uint32) {
+// markStale records what an old segment did to the side: the state change from -> to,
+// and the units it delivered; closed says the segment is of a closed connection of this
+// run.
+func (g *Ghost) markStale(from, to State, closed bool, delivered uint32) {
 	switch {
 	case from == to:
 	case to == StateClosed || to == StateListen:
@@ -368,7 +372,7 @@ func (g *Ghost) markStale(from, to State, src TCB, delivered uint32) {
 		g.Stale |= StaleData
 	}
 	synced := from != to && to.Synchronized()
-	if src != PreRun && (synced || delivered > 0) {
+	if closed && (synced || delivered > 0) {
 		g.StaleRun = true
 	}
 }

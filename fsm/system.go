@@ -66,9 +66,9 @@ type Ghost struct {
 	HalfCloseData bool
 	// Stale is what old segments have done to this side.
 	Stale StaleMark
-	// StaleRun: an old segment of a TCB of this run (not the one before the run) moved the
-	// side into a new synchronized state, or delivered data to it: a later connection was
-	// disturbed by an earlier one.
+	// StaleRun: an old segment of a closed connection of this run (from a TCB of this run
+	// that its sender no longer holds) moved the side into a new synchronized state, or
+	// delivered data to it: a later connection was disturbed by an earlier one.
 	StaleRun bool
 }
 

@@ -141,9 +141,9 @@ func allDelivered(s fsm.SysState) bool {
 var CleanTimeWait = Property{
 	Name:  "clean-time-wait",
 	Claim: "resources are released in order, and the next incarnation is clean",
-	Statement: "No old duplicate from a TCB of this run (an old segment, as no-stale-acceptance " +
-		"defines it, that is not from the connection before the run) moves a later connection " +
-		"into a synchronized state or delivers data to it. (That no side stays out of CLOSED forever is the liveness " +
+	Statement: "No old duplicate of a closed connection of this run (an old segment, as " +
+		"no-stale-acceptance defines it, sent by a TCB of this run that its sender no longer " +
+		"holds) moves a later connection into a synchronized state or delivers data to it. (That no side stays out of CLOSED forever is the liveness " +
 		"property close-completes.)",
 	Kind: checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {

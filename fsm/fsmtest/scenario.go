@@ -178,6 +178,7 @@ func (st Step) has(key string) bool {
 func config(st Step) (fsm.Config, string, error) {
 	cfg := fsm.DefaultConfig()
 	cfg.Capacity = 4
+	cfg.Incarnations = 2
 	cfg.Faults = fsm.Faults{Loss: 3, Dup: 3, Inject: 3, Crash: 2}
 	cfg.OldFrom = [2]bool{true, true}
 	cfg.OldKinds = fsm.AllOld
