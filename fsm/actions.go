@@ -299,7 +299,7 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 		// A new TCB: the host's ISN clock has ticked (see SysState.Clock), and what the
 		// ghost counts starts again.
 		s.Clock[side]++
-		*g = Ghost{Peer: NoTCB, Opens: g.Opens, Stale: g.Stale, StaleRun: g.StaleRun}
+		*g = Ghost{Peer: NoTCB, Opens: g.Opens, Stale: g.Stale, StaleRun: g.StaleRun, Graceful: g.Graceful}
 	}
 	if cause != nil && learnsIRS(before, after) {
 		g.Peer = cause.From
@@ -310,10 +310,14 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 	if stale {
 		// An old segment from a TCB its sender no longer holds belongs to a closed
 		// connection: what TIME-WAIT is there to keep from the next one.
-		closed := cause.From != PreRun && !s.Holds(cause.Src, cause.From)
+		closed := cause.From != PreRun && cause.From != NoTCB && !s.Holds(cause.Src, cause.From) &&
+			s.Ghost[cause.Src].Graceful&(1<<(cause.From%32)) != 0
 		g.markStale(before.State, after.State, closed, out.Delivered)
 	}
 	g.record(ev.Kind, before.State, out)
+	if before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(before, ev, out) {
+		g.Graceful |= 1 << (s.Clock[side] % 32)
+	}
 	s.Ep[side] = after
 	for _, seg := range out.Emit {
 		p := Packet{Src: side, Seg: seg, From: NoTCB, To: NoTCB}
@@ -347,6 +351,17 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 	return s, true
 }
 
+// gracefulEnd reports whether a step that deletes the TCB before ends a connection that
+// closed gracefully: both FINs were exchanged (before, or the peer's FIN in this step), and
+// the user was not told of a reset, abort or timeout. A reset that ends TIME-WAIT early
+// (RFC 1337) does not make the close less graceful: that is the hazard TIME-WAIT is for.
+func gracefulEnd(before Endpoint, ev Event, out Outcome) bool {
+	if !before.State.FinSent() || out.Report.IsReset() || ev.Kind == EvCrash || ev.Kind == EvAbort {
+		return false
+	}
+	return before.State.FinReceived() || out.Report == ReportClosing
+}
+
 // learnsIRS reports whether a step from before to after took the peer's SYN: the TCB had
 // no IRS and now has one.
 func learnsIRS(before, after Endpoint) bool {
@@ -356,8 +371,8 @@ func learnsIRS(before, after Endpoint) bool {
 }
 
 // markStale records what an old segment did to the side: the state change from -> to,
-// and the units it delivered; closed says the segment is of a closed connection of this
-// run.
+// and the units it delivered; closed says the segment is of a connection of this run that
+// has closed gracefully.
 func (g *Ghost) markStale(from, to State, closed bool, delivered uint32) {
 	switch {
 	case from == to:

@@ -35,6 +35,7 @@ func (sys System) Encode(dst []byte, s SysState) []byte {
 		u(uint64(g.Delivered))
 		u(b(g.Told, 1) | b(g.HalfCloseData, 2) | b(g.StaleRun, 4) | b(g.Agreed, 8) | uint64(g.Stale)<<4)
 		u(uint64(g.Closes))
+		u(uint64(g.Graceful))
 	}
 	u(uint64(s.Clock[A]))
 	u(uint64(s.Clock[B]))
@@ -102,6 +103,7 @@ func decode(b []byte) (SysState, error) {
 		g.Agreed = marks&8 != 0
 		g.Stale = StaleMark(marks >> 4)
 		g.Closes = uint8(u())
+		g.Graceful = uint32(u())
 	}
 	s.Clock = [2]uint8{uint8(u()), uint8(u())}
 	s.Left = Faults{Loss: uint8(u()), Dup: uint8(u()), Inject: uint8(u()), Crash: uint8(u())}

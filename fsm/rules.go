@@ -69,7 +69,7 @@ const (
 	RuleSynchronizedRtxData              // synchronized/rtx-data
 	RuleSynchronizedRtxFIN               // synchronized/rtx-fin
 	RuleTimeWait2MSL                     // time-wait/2msl
-	RuleFINWait2Keepalive                // fin-wait-2/keepalive
+	RuleSynchronizedKeepalive            // synchronized/keepalive
 	RuleAnyUserTimeout                   // any/user-timeout
 	RuleAnyCrash                         // any/crash
 
@@ -300,15 +300,18 @@ var Rules = []Rule{
 		Cite: "RFC 9293 §3.10.8 retransmission timeout, FIN"},
 	{ID: RuleTimeWait2MSL, Name: "time-wait/2msl", From: In(StateTimeWait), On: EvTimeWait, To: StateClosed,
 		Cite: "RFC 9293 §3.10.8 time-wait timeout"},
-	// Abstraction: keepalive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6), which is optional, runs
-	// only in FIN-WAIT-2: every other state with a TCB sends again by itself (it
-	// retransmits, or its user's SEND or CLOSE does), but a side that has closed and
-	// waits for its peer's FIN would wait for ever once the peer is gone. The probe
-	// carries SND.NXT-1, so a live peer answers with an ACK and a dead one with a reset.
-	// Linux instead ends an orphaned FIN-WAIT-2 after tcp_fin_timeout; the model's CLOSE
-	// is a half-close, after which data may still arrive, so it probes rather than guess.
-	{ID: RuleFINWait2Keepalive, Name: "fin-wait-2/keepalive", From: In(StateFinWait2), On: EvKeepalive,
-		To: Stay, Emit: EmitKeepalive, Cite: "RFC 9293 §3.8.4 keep-alives (RFC 1122 §4.2.3.6), in FIN-WAIT-2"},
+	// Keepalive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6), which is optional, is on in the
+	// model: in ESTABLISHED, FIN-WAIT-2 and CLOSE-WAIT with nothing unacknowledged (else
+	// the retransmission timer runs), a side may probe its peer. Without it a side whose
+	// peer is gone (crashed, or gave up on a handshake it thought finished) waits for
+	// ever unless its user sends: a half-open connection is found only by traffic (§3.5.2).
+	// The probe carries SND.NXT-1, so a live peer answers with an ACK and a dead one with a
+	// reset. Linux instead ends an orphaned FIN-WAIT-2 after tcp_fin_timeout; the model's
+	// CLOSE is a half-close, after which data may still arrive, so it probes rather than
+	// guess.
+	{ID: RuleSynchronizedKeepalive, Name: "synchronized/keepalive", From: In(StateEstablished, StateFinWait2, StateCloseWait),
+		On: EvKeepalive, Guard: not(unacked), To: Stay, Emit: EmitKeepalive,
+		Cite: "RFC 9293 §3.8.4 keep-alives (RFC 1122 §4.2.3.6)"},
 	{ID: RuleAnyUserTimeout, Name: "any/user-timeout", From: In(StateSynSent, StateSynReceived, StateEstablished,
 		StateFinWait1, StateFinWait2, StateCloseWait, StateClosing, StateLastAck),
 		On: EvUserTimeout, To: StateClosed, Report: ReportTimeout,

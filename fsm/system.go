@@ -66,10 +66,14 @@ type Ghost struct {
 	HalfCloseData bool
 	// Stale is what old segments have done to this side.
 	Stale StaleMark
-	// StaleRun: an old segment of a closed connection of this run (from a TCB of this run
-	// that its sender no longer holds) moved the side into a new synchronized state, or
-	// delivered data to it: a later connection was disturbed by an earlier one.
+	// StaleRun: an old segment of a connection of this run that closed gracefully (from a
+	// TCB in Graceful that its sender no longer holds) moved the side into a new
+	// synchronized state, or delivered data to it: a later connection was disturbed by an
+	// earlier one that ended as TCP means connections to end.
 	StaleRun bool
+	// Graceful has bit k set when the side's TCB k ended gracefully: deleted after both
+	// FINs were exchanged, not by a reset, an abort, a crash or a timeout.
+	Graceful uint32
 }
 
 // SysState is the whole system: two endpoints, the network, the remaining fault budgets and

@@ -32,8 +32,8 @@ type Timing struct {
 	// its FIN (2MSL is 4 minutes, R2 for data at least 100 seconds): TIME-WAIT may then
 	// end while the peer still retransmits the FIN it acknowledged.
 	ShortTimeWait bool
-	// NoKeepalive drops the keepalive probe in FIN-WAIT-2 (RFC 1122 §4.2.3.6): a side
-	// whose peer crashed then waits there for ever.
+	// NoKeepalive drops keepalive probes (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6): an idle
+	// side whose peer is gone then waits for ever unless its user sends.
 	NoKeepalive bool
 	// NoThrottle drops RFC 5961 §7 ACK throttling: every unacceptable segment is answered
 	// with an ACK, and two confused endpoints can trade ACKs for ever.

@@ -141,9 +141,12 @@ func allDelivered(s fsm.SysState) bool {
 var CleanTimeWait = Property{
 	Name:  "clean-time-wait",
 	Claim: "resources are released in order, and the next incarnation is clean",
-	Statement: "No old duplicate of a closed connection of this run (an old segment, as " +
-		"no-stale-acceptance defines it, sent by a TCB of this run that its sender no longer " +
-		"holds) moves a later connection into a synchronized state or delivers data to it. (That no side stays out of CLOSED forever is the liveness " +
+	Statement: "No old duplicate of a connection of this run that closed gracefully (an old " +
+		"segment, as no-stale-acceptance defines it, sent by a TCB that its sender no longer " +
+		"holds and that ended after both FINs, not by a reset, abort, crash or timeout) moves a " +
+		"later connection into a synchronized state or delivers data to it. (Old segments of a " +
+		"connection that was reset are no-stale-acceptance's: TIME-WAIT follows only a " +
+		"graceful close, RFC 9293 §3.6.) (That no side stays out of CLOSED forever is the liveness " +
 		"property close-completes.)",
 	Kind: checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {
