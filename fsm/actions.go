@@ -352,14 +352,19 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 }
 
 // gracefulEnd reports whether a step that deletes the TCB before ends a connection that
-// closed gracefully: both FINs were exchanged (before, or the peer's FIN in this step), and
-// the user was not told of a reset, abort or timeout. A reset that ends TIME-WAIT early
-// (RFC 1337) does not make the close less graceful: that is the hazard TIME-WAIT is for.
+// closed gracefully: both FINs were exchanged (the peer's perhaps in this step), ours was
+// acknowledged (perhaps by this step), and the user was not told of a reset, abort or
+// timeout. Such a TCB is in TIME-WAIT, or leaves LAST-ACK on the ACK of its FIN (or, in a
+// variant without TIME-WAIT, goes straight to CLOSED). A reset that ends TIME-WAIT early
+// (RFC 1337) does not make the close less graceful: that is a hazard TIME-WAIT is for.
 func gracefulEnd(before Endpoint, ev Event, out Outcome) bool {
 	if !before.State.FinSent() || out.Report.IsReset() || ev.Kind == EvCrash || ev.Kind == EvAbort {
 		return false
 	}
-	return before.State.FinReceived() || out.Report == ReportClosing
+	seg := ev.Seg
+	finAcked := before.SndUna == before.SndNxt ||
+		ev.Kind == EvSegment && !seg.Flags.Has(RST) && seg.Flags.Has(ACK) && seg.Ack == before.SndNxt
+	return finAcked && (before.State.FinReceived() || out.Report == ReportClosing)
 }
 
 // learnsIRS reports whether a step from before to after took the peer's SYN: the TCB had

@@ -39,6 +39,10 @@ func Claims() []Claim {
 	reuse := cfg
 	reuse.Incarnations = 2
 	reuse.Timing.SlowISNClock = true
+	// The old duplicates are the network's own copies and retransmissions: no injected
+	// segment of the connection before the run, no duplication budget (a retransmission
+	// makes one), which keeps two connections' worth of states small.
+	reuse.Faults = fsm.Faults{Loss: 1}
 	for _, c := range []*fsm.Config{&once, &patient, &reuse} {
 		c.SeqBits = c.MinSeqBits()
 	}
