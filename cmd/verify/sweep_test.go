@@ -17,12 +17,13 @@ import (
 	"github.com/tcpverify/tcpverify/properties"
 )
 
-// tinyConfig explores in milliseconds: a sequence space of 8, no data, one incarnation, no
-// faults.
+// tinyConfig explores in milliseconds: no data, one incarnation, no faults, the smallest
+// sequence space that allows.
 func tinyConfig() fsm.Config {
 	cfg := fsm.DefaultConfig()
-	cfg.SeqBits, cfg.Units, cfg.Incarnations = 3, [2]uint8{0, 0}, 1
+	cfg.Units, cfg.Incarnations = [2]uint8{0, 0}, 1
 	cfg.Faults, cfg.OldFrom = fsm.Faults{}, [2]bool{}
+	cfg.SeqBits = cfg.MinSeqBits()
 	return cfg
 }
 

@@ -20,14 +20,14 @@ type edge struct {
 func (e edge) self() bool { return e.from == e.to }
 
 // escape reports whether the edge is one of those that RFC 9293 Figure 5 leaves out and so
-// does the diagram unless a variant changes it: ABORT, the user timeout, a crash or a reset
-// taking a state to CLOSED.
+// does the diagram unless a variant changes it: ABORT, the user timeout, giving up after R2
+// retransmissions, a crash or a reset taking a state to CLOSED.
 func (e edge) escape(info fsm.RuleInfo) bool {
 	if e.to != fsm.StateClosed || e.self() {
 		return false
 	}
 	switch info.On {
-	case fsm.EvAbort, fsm.EvUserTimeout, fsm.EvCrash:
+	case fsm.EvAbort, fsm.EvUserTimeout, fsm.EvCrash, fsm.EvRetransmit:
 		return true
 	}
 	return info.Guard.Has(fsm.CondRST)
@@ -53,7 +53,7 @@ func edgesOf(rules []fsm.RuleInfo) []edge {
 var eventText = map[fsm.EventKind]string{
 	fsm.EvOpen: "OPEN", fsm.EvListen: "passive OPEN", fsm.EvSend: "SEND", fsm.EvClose: "CLOSE",
 	fsm.EvAbort: "ABORT", fsm.EvRetransmit: "retransmission timeout", fsm.EvTimeWait: "2MSL timeout",
-	fsm.EvUserTimeout: "user timeout", fsm.EvCrash: "crash",
+	fsm.EvKeepalive: "keepalive", fsm.EvUserTimeout: "user timeout", fsm.EvCrash: "crash",
 }
 
 // segmentText names what arrives for a segment rule, e.g. "SYN,ACK" for "syn&ack-acks-syn":

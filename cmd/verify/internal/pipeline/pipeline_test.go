@@ -16,11 +16,11 @@ import (
 // small is a configuration that explores in well under a second.
 func small() fsm.Config {
 	cfg := fsm.DefaultConfig()
-	cfg.SeqBits = 3
 	cfg.Units = [2]uint8{0, 0}
 	cfg.Incarnations = 1
 	cfg.Faults = fsm.Faults{}
 	cfg.OldFrom = [2]bool{}
+	cfg.SeqBits = cfg.MinSeqBits()
 	return cfg
 }
 
