@@ -25,9 +25,6 @@ type Action struct {
 	Event EventKind
 	// Pkt is the packet delivered, lost, duplicated or injected.
 	Pkt Packet
-	// Limited: a delivery during which the receiver's rate limiter holds back its answer
-	// to an unacceptable segment (RFC 5961 §7). Offered only where it does.
-	Limited bool
 }
 
 // calls in the fixed order Actions offers them, with the Calls bit that allows each.
@@ -37,7 +34,7 @@ var callOrder = []struct {
 }{{EvOpen, CallOpen}, {EvListen, CallListen}, {EvSend, CallSend}, {EvClose, CallClose},
 	{EvAbort, CallAbort}}
 
-var timerOrder = []EventKind{EvRetransmit, EvTimeWait, EvKeepalive, EvUserTimeout}
+var timerOrder = []EventKind{EvRetransmit, EvGiveUp, EvTimeWait, EvKeepalive, EvUserTimeout}
 
 // Actions appends the actions enabled in s, in a fixed order: per side its calls and
 // timers; then deliveries, losses, duplications and injections per distinct packet; then
@@ -59,7 +56,6 @@ func (sys System) Actions(s SysState, dst []Action) []Action {
 	distinct := s.Net.Distinct()
 	for _, p := range distinct {
 		try(Action{Kind: ActDeliver, Side: p.Dst(), Pkt: p})
-		try(Action{Kind: ActDeliver, Side: p.Dst(), Pkt: p, Limited: true})
 	}
 	for _, p := range distinct {
 		try(Action{Kind: ActLose, Side: p.Dst(), Pkt: p})
@@ -143,6 +139,10 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		if !ok {
 			return s, false
 		}
+		// Timing, the rate limiter's interval: a timer's expiry means at least an RTO
+		// (1 s, RFC 6298 §2.4) has passed, more than the interval in which an endpoint
+		// answers one unacceptable segment (Linux's tcp_invalid_ratelimit, 500 ms).
+		next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
 		if a.Event == EvTimeWait && !cfg.Timing.NoMSL {
 			next.Net = next.Net.Keep(sys.newerThan(s, a.Side))
 		}
@@ -153,9 +153,7 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 			return s, false
 		}
 		s.Net = net
-		ev := Arrive(a.Pkt.Seg, uint32(s.Clock[a.Side])+1)
-		ev.Limited = a.Limited
-		return sys.step(s, a.Side, ev, &a.Pkt, fired)
+		return sys.step(s, a.Side, Arrive(a.Pkt.Seg, uint32(s.Clock[a.Side])+1), &a.Pkt, fired)
 	case ActLose:
 		net, ok := s.Net.Remove(a.Pkt)
 		if !ok || s.Left.Loss == 0 {
@@ -201,6 +199,7 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 			// crash has died before it speaks again. Abstraction: the crash, the
 			// restart and the quiet time are one step; the survivor's timers run after it.
 			next.Net = Network{}
+			next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
 		}
 		return next, true
 	}
@@ -283,9 +282,7 @@ func (sys System) call(s SysState, side Side, ev EventKind, fired *[]int) (SysSt
 func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]int) (SysState, bool) {
 	before := s.Ep[side]
 	out := sys.Machine.Step(before, ev)
-	if !out.OK || ev.Limited && !out.Limited {
-		// A limited delivery is offered only where the limiter holds an answer back;
-		// elsewhere it is the plain delivery.
+	if !out.OK {
 		return s, false
 	}
 	if fired != nil {
@@ -430,11 +427,7 @@ func (sys System) Label(s SysState, a Action) string {
 	if a.Pkt.From == PreRun {
 		old = " old"
 	}
-	limited := ""
-	if a.Limited {
-		limited = " (rate-limited)"
-	}
-	return fmt.Sprintf("%s %s %s%s%s", a.Side, a.Kind.verb(), a.Pkt.Seg, old, limited)
+	return fmt.Sprintf("%s %s %s%s", a.Side, a.Kind.verb(), a.Pkt.Seg, old)
 }
 
 // Story is Label plus the state change of the side acted on, e.g.
@@ -452,15 +445,16 @@ func (sys System) Story(s SysState, a Action) string {
 	return fmt.Sprintf("%s (%s -> %s)", label, from, to)
 }
 
-// Fair: delivery, timers and the user's ordinary calls are weakly fair (timers strongly,
-// see StrongFair); faults, ABORT, the user timeout and crashes are not, so liveness never
-// relies on them.
+// Fair: delivery, timers and the user's ordinary calls are fair (see StrongFair); faults,
+// ABORT, the user timeout, giving up after R2 and crashes are not, so liveness never
+// relies on them: giving up is the protocol's own user timeout (RFC 9293 §3.8.3), the
+// last resort that a claim of recovery must not rest on.
 func (sys System) Fair(s SysState, a Action) bool {
 	switch a.Kind {
 	case ActDeliver:
 		return true
 	case ActTimer:
-		return a.Event != EvUserTimeout
+		return a.Event != EvUserTimeout && a.Event != EvGiveUp
 	case ActCall:
 		return a.Event != EvAbort
 	}

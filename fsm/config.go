@@ -88,10 +88,19 @@ func DefaultConfig() Config {
 		Shape: ClientServer, Window: 2, Capacity: 2, Units: [2]uint8{1, 1},
 		Incarnations: 1, Faults: Faults{Loss: 1, Dup: 1, Inject: 1},
 		OldFrom: [2]bool{true, false}, OldKinds: OldSYN | OldData | OldFIN,
-		Timing: Timing{R2: 1},
+		Timing: Timing{},
 	}
 	c.SeqBits = c.MinSeqBits()
 	return c
+}
+
+// R2 is how many retransmissions of one item an endpoint makes before it gives up:
+// Timing.R2, or, when that is 0, one more than the loss budget (at most MaxR2).
+func (c Config) R2() uint8 {
+	if c.Timing.R2 > 0 {
+		return c.Timing.R2
+	}
+	return min(c.Faults.Loss+1, MaxR2)
 }
 
 // Stride is how far side's ISN clock moves between two of its TCBs: one more number than
@@ -119,7 +128,7 @@ func (c Config) MaxTCBs(side Side) int {
 		if c.calls(side.Peer())&CallOpen != 0 {
 			peerOpens = int(c.Incarnations)
 		}
-		n += peerOpens*(1+int(c.Timing.R2)) + int(c.Faults.Dup) + int(c.Faults.Inject)
+		n += peerOpens*(1+int(c.R2())) + int(c.Faults.Dup) + int(c.Faults.Inject)
 	}
 	return n
 }
@@ -167,8 +176,8 @@ func (c Config) validate() error {
 	if c.Incarnations < 1 || c.Incarnations > MaxIncarnations {
 		return fmt.Errorf("incarnations %d: want 1 to %d", c.Incarnations, MaxIncarnations)
 	}
-	if c.Timing.R2 < 1 || c.Timing.R2 > MaxR2 {
-		return fmt.Errorf("R2 %d: want 1 to %d retransmissions before giving up", c.Timing.R2, MaxR2)
+	if c.Timing.R2 > MaxR2 {
+		return fmt.Errorf("R2 %d: want 1 to %d retransmissions before giving up (0: one more than the losses)", c.Timing.R2, MaxR2)
 	}
 	sp, err := NewSpace(c.SeqBits)
 	if err != nil {

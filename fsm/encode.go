@@ -26,7 +26,7 @@ func (sys System) Encode(dst []byte, s SysState) []byte {
 			u(uint64(e.SndUna))
 			u(uint64(e.SndNxt))
 			u(uint64(e.RcvNxt))
-			u(uint64(e.Retries))
+			u(uint64(e.Retries)<<1 | b(e.Throttled, 1))
 		}
 		g := s.Ghost[side]
 		u(uint64(g.Peer))
@@ -90,7 +90,8 @@ func decode(b []byte) (SysState, error) {
 		}
 		if e.State.HasTCB() {
 			e.ISS, e.IRS, e.SndUna, e.SndNxt, e.RcvNxt = Seq(u()), Seq(u()), Seq(u()), Seq(u()), Seq(u())
-			e.Retries = uint8(u())
+			rt := u()
+			e.Retries, e.Throttled = uint8(rt>>1), rt&1 != 0
 		}
 		g := &s.Ghost[side]
 		g.Peer = TCB(u())

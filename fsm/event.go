@@ -16,6 +16,7 @@ const (
 	EvAbort                            // ABORT
 	EvSegment                          // SEGMENT ARRIVES
 	EvRetransmit                       // retransmission timeout
+	EvGiveUp                           // retransmission timeout after R2 retransmissions
 	EvTimeWait                         // 2MSL timeout in TIME-WAIT
 	EvKeepalive                        // keepalive timeout (RFC 1122 §4.2.3.6)
 	EvUserTimeout                      // user timeout
@@ -24,7 +25,7 @@ const (
 )
 
 var eventNames = [numEventKinds]string{
-	"", "open", "listen", "send", "close", "abort", "segment", "retransmit", "2msl",
+	"", "open", "listen", "send", "close", "abort", "segment", "retransmit", "give-up", "2msl",
 	"keepalive", "user-timeout", "crash",
 }
 
@@ -56,11 +57,6 @@ type Event struct {
 	// observed rather than chosen.
 	SetISS bool
 	ISS    Seq
-	// Limited: the endpoint's rate limiter for answers to unacceptable segments is active,
-	// so that such an answer is not sent (EmitThrottledACK). Abstraction: the model keeps
-	// no clock for the limiter; the system offers both outcomes of a delivery whose answer
-	// the limiter would hold back.
-	Limited bool
 }
 
 // Open, Listen, Send, Close, Abort and Arrive build the common events.

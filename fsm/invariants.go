@@ -27,8 +27,8 @@ func (sys System) Check(s SysState) error {
 			return fmt.Errorf("%s: %d TCBs, more than Config.MaxTCBs %d (the sequence space is sized by it)",
 				side, n, sys.Config.MaxTCBs(side))
 		}
-		if e.Retries > sys.Config.Timing.R2 {
-			return fmt.Errorf("%s: %d retries, more than R2 %d", side, e.Retries, sys.Config.Timing.R2)
+		if e.Retries > sys.Config.R2() {
+			return fmt.Errorf("%s: %d retries, more than R2 %d", side, e.Retries, sys.Config.R2())
 		}
 		if s.Ghost[side].Opens > sys.Config.Incarnations {
 			return fmt.Errorf("%s: %d opens, more than %d incarnations", side,

@@ -145,8 +145,10 @@ const (
 	EmitRSTACKSeg      // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, the reply to one without
 	EmitRSTAbort       // <SEQ=SND.NXT><CTL=RST>, sent by ABORT
 	// EmitThrottledACK is EmitACK answering an unacceptable segment, through a rate
-	// limiter (RFC 5961 §7; Linux's tcp_invalid_ratelimit, 500 ms): when the event says the
-	// limiter is active (Event.Limited), nothing is sent.
+	// limiter (RFC 5961 §7; Linux's tcp_invalid_ratelimit, 500 ms): an endpoint answers
+	// one such segment, then none until a timer expires (Endpoint.Throttled; the system
+	// clears it, since a timer's expiry means more time has passed than the limiter's
+	// interval). Machine.Throttle off makes it EmitACK.
 	EmitThrottledACK
 	EmitKeepalive // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, a keepalive probe (RFC 1122 §4.2.3.6)
 	numEmits
@@ -187,6 +189,8 @@ var Ignored = []Ignore{
 		"RFC 9293 §3.10.4: error, connection closing"},
 	{In(StateClosed), EvAbort, "RFC 9293 §3.10.5: error, connection does not exist"},
 	{In(StateClosed, StateListen), EvRetransmit, "no retransmission timer without a TCB"},
+	{In(StateClosed, StateListen, StateFinWait2, StateTimeWait), EvGiveUp,
+		"nothing to retransmit: FIN-WAIT-2 and TIME-WAIT have had everything acknowledged"},
 	{AnyState &^ In(StateTimeWait), EvTimeWait, "the 2MSL timer runs only in TIME-WAIT"},
 	{AnyState &^ In(StateEstablished, StateFinWait2, StateCloseWait), EvKeepalive,
 		"keepalive probes only an idle synchronized connection (RFC 1122 §4.2.3.6); closing states retransmit their FIN"},

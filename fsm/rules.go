@@ -282,11 +282,11 @@ var Rules = []Rule{
 	// without a word, as Linux drops a request after tcp_synack_retries (its user never
 	// saw it); any other closes and tells its user, as the user timeout does.
 	{ID: RuleSYNReceivedGiveUpPassive, Name: "syn-received/give-up-passive", From: In(StateSynReceived),
-		On: EvRetransmit, Guard: all(unacked, not(retriesLeft), passive), To: StateListen,
+		On: EvGiveUp, Guard: all(unacked, not(retriesLeft), passive), To: StateListen,
 		Cite: "RFC 9293 §3.8.3 R2 reached in SYN-RECEIVED from passive OPEN (Linux tcp_synack_retries)"},
 	{ID: RuleAnyGiveUp, Name: "any/give-up", From: In(StateSynSent, StateSynReceived, StateEstablished,
 		StateFinWait1, StateCloseWait, StateClosing, StateLastAck),
-		On: EvRetransmit, Guard: all(unacked, not(retriesLeft)), To: StateClosed, Report: ReportTimeout,
+		On: EvGiveUp, Guard: all(unacked, not(retriesLeft)), To: StateClosed, Report: ReportTimeout,
 		Cite: "RFC 9293 §3.8.3 R2 reached: the connection is closed (RFC 1122 §4.2.3.5)"},
 	{ID: RuleSYNSentRtx, Name: "syn-sent/rtx", From: In(StateSynSent), On: EvRetransmit, Guard: all(synUnacked, retriesLeft),
 		Do: []Effect{EffectCountRetry}, To: Stay, Emit: EmitSYN, Cite: "RFC 9293 §3.10.8 retransmission timeout, SYN"},

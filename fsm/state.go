@@ -161,6 +161,10 @@ type Endpoint struct {
 	// Retries counts the retransmission timeouts since SND.UNA last advanced, against the
 	// machine's R2 (RFC 9293 §3.8.3).
 	Retries uint8
+	// Throttled: the endpoint has answered an unacceptable segment since the last timer
+	// expired, and its rate limiter holds back every other answer until one does (RFC
+	// 5961 §7; see EmitThrottledACK).
+	Throttled bool
 }
 
 // String is a compact rendering, e.g. "ESTABLISHED iss=1 una=2 nxt=2 irs=4 rcv=5".
@@ -172,6 +176,9 @@ func (e Endpoint) String() string {
 		e.State, e.ISS, e.SndUna, e.SndNxt, e.IRS, e.RcvNxt)
 	if e.Retries > 0 {
 		s += fmt.Sprintf(" retries=%d", e.Retries)
+	}
+	if e.Throttled {
+		s += " throttled"
 	}
 	return s
 }

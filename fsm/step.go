@@ -19,7 +19,7 @@ type Machine struct {
 	// Stride is how far each host's ISN clock moves between two TCBs (see ISN); 0 is 1.
 	Stride [2]uint32
 	// Throttle: answers to unacceptable segments go through a rate limiter
-	// (EmitThrottledACK, Event.Limited); without it, Limited is ignored.
+	// (EmitThrottledACK).
 	Throttle bool
 }
 
@@ -58,8 +58,6 @@ type Outcome struct {
 	Delivered uint32
 	// Report is what the user is told (the last report if several rows report).
 	Report Report
-	// Limited: the rate limiter held back an answer (Event.Limited).
-	Limited bool
 }
 
 // Fired lists the rows that fired in one step, in order, by their index in the machine's
@@ -201,9 +199,11 @@ func (c *ctx) emit(e Emit) {
 	case EmitRSTAbort:
 		s = Segment{Flags: RST, Seq: ep.SndNxt}
 	case EmitThrottledACK:
-		if c.m.Throttle && c.ev.Limited {
-			c.out.Limited = true
-			return
+		if c.m.Throttle {
+			if c.ep.Throttled {
+				return
+			}
+			c.ep.Throttled = true
 		}
 		c.ackNow = true
 		return

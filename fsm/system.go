@@ -162,7 +162,7 @@ func NewSystem(cfg Config, variant string) (System, error) {
 	if err != nil {
 		return System{}, fmt.Errorf("new system: %w", err)
 	}
-	m.R2 = cfg.Timing.R2
+	m.R2 = cfg.R2()
 	m.Stride = [2]uint32{cfg.Stride(A), cfg.Stride(B)}
 	m.Throttle = !cfg.Timing.NoThrottle
 	return System{Config: cfg, Machine: m}, nil

@@ -13,8 +13,10 @@ import (
 type Timing struct {
 	// R2 is how many times an endpoint retransmits its oldest unacknowledged item before
 	// it gives up on the connection (RFC 9293 §3.8.3, RFC 1122 §4.2.3.5: R2 of at least
-	// 100 seconds, 3 minutes for a SYN). 1 to 3; it is not optional, because without it a
-	// retransmission, and so the ISN clock, could run for ever.
+	// 100 seconds, 3 minutes for a SYN), 1 to MaxR2. 0 means one more than the loss
+	// budget (Config.R2): the assumption that R2 outlasts the network's losses, since
+	// about eight retransmissions fit in 100 seconds. Giving up is not optional: without
+	// it a retransmission, and so the ISN clock, could run for ever.
 	R2 uint8
 	// SlowISNClock drops the assumption that a host's ISN clock outruns its connections
 	// (RFC 9293 §3.4.1): the clock then moves one number between two TCBs, fewer than a

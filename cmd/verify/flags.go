@@ -82,7 +82,7 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	intFlag(fs, &f.dup, "dup", int(d.Faults.Dup), faultSpec, "segments the network may duplicate")
 	intFlag(fs, &f.inject, "inject", int(d.Faults.Inject), faultSpec, "old segments of an earlier incarnation the network may inject")
 	intFlag(fs, &f.crash, "crash", int(d.Faults.Crash), faultSpec, "host crashes")
-	intFlag(fs, &f.r2, "r2", int(d.Timing.R2), r2Spec, "retransmissions of one item before an endpoint gives up (RFC 1122 R2)")
+	intFlag(fs, &f.r2, "r2", 0, r2Spec, "retransmissions of one item before an endpoint gives up (RFC 1122 R2; default: one more than --loss, at most 3)")
 	fs.StringVar(&f.drop, "drop", "", "comma-separated timing `assumptions` to drop: "+strings.Join(fsm.AssumptionNames(), ", ")+" (docs/model.md, Time)")
 	fs.StringVar(&f.oldFrom, "old-from", "A", "whose old segments an injection adds: `A`, B or A,B")
 	fs.StringVar(&f.oldKinds, "old-kinds", d.OldKinds.String(), "kinds of old segment an injection adds: comma-separated syn, syn-ack, ack, data, fin, rst, or all")

@@ -82,15 +82,8 @@ func run(sc Scenario, fix func(Step, [][2]string)) error {
 		}
 		next, ok := sys.Next(s, a)
 		if !ok {
-			why := ""
-			if plain := a; a.Limited {
-				plain.Limited = false
-				if _, ok := sys.Next(s, plain); ok {
-					why = " (the rate limiter holds no answer back here)"
-				}
-			}
-			return fmt.Errorf("line %d: %s is not enabled%s\nsystem:\n%s", st.Line,
-				sys.Label(s, a), why, s.Detail())
+			return fmt.Errorf("line %d: %s is not enabled\nsystem:\n%s", st.Line,
+				sys.Label(s, a), s.Detail())
 		}
 		sent = next.Net.Minus(s.Net)
 		s = next
@@ -114,7 +107,7 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 	case "timeout":
 		i := slices.IndexFunc(timerNames, func(t timerName) bool { return t.name == st.Args[1] })
 		if i < 0 {
-			return fsm.Action{}, fmt.Errorf("unknown timer %q (valid: rtx, 2msl, keepalive, user)", st.Args[1])
+			return fsm.Action{}, fmt.Errorf("unknown timer %q (valid: rtx, give-up, 2msl, keepalive, user)", st.Args[1])
 		}
 		return fsm.Action{Kind: fsm.ActTimer, Side: side, Event: timerNames[i].ev}, nil
 	}
@@ -133,19 +126,12 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 	}
 	// deliver, lose, dup: the packet to side with this segment; with copies from several
 	// TCBs in flight, the last in the network's order unless from= names the sending TCB.
-	// deliver may be rate-limited (limited=1).
-	want, limited := "", false
+	want := ""
 	for _, kv := range st.Keys {
-		switch {
-		case kv[0] == "from":
-			want = kv[1]
-		case kv[0] == "limited" && st.Cmd == "deliver" && (kv[1] == "0" || kv[1] == "1"):
-			limited = kv[1] == "1"
-		case kv[0] == "limited" && st.Cmd == "deliver":
-			return fsm.Action{}, fmt.Errorf("limited=%q: want 0 or 1", kv[1])
-		default:
+		if kv[0] != "from" {
 			return fsm.Action{}, fmt.Errorf("unknown key %q", kv[0])
 		}
+		want = kv[1]
 	}
 	var found *fsm.Packet
 	for _, p := range s.Net.Packets() {
@@ -157,7 +143,7 @@ func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error)
 		return fsm.Action{}, fmt.Errorf("no %s to %s in flight", seg, side)
 	}
 	kind := map[string]fsm.ActionKind{"deliver": fsm.ActDeliver, "lose": fsm.ActLose, "dup": fsm.ActDup}[st.Cmd]
-	return fsm.Action{Kind: kind, Side: side, Pkt: *found, Limited: limited}, nil
+	return fsm.Action{Kind: kind, Side: side, Pkt: *found}, nil
 }
 
 // expect checks an expect line. It returns the actual value of every key (nil when a key
@@ -188,15 +174,8 @@ func expect(sys fsm.System, s fsm.SysState, sent []fsm.Packet, st Step) ([][2]st
 			got = fmt.Sprintf("%d,%d", s.Ghost[fsm.A].Delivered, s.Ghost[fsm.B].Delivered)
 		case "timers":
 			got = timers(sys, s)
-		case "limitable":
-			var ps []fsm.Packet
-			for _, p := range s.Net.Distinct() {
-				a := fsm.Action{Kind: fsm.ActDeliver, Side: p.Dst(), Pkt: p, Limited: true}
-				if _, ok := sys.Next(s, a); ok {
-					ps = append(ps, p)
-				}
-			}
-			got = segmentList(ps)
+		case "throttled":
+			got = sidesWhere2(s, func(e fsm.Endpoint) bool { return e.Throttled })
 		case "staleinflight":
 			var old []fsm.Packet
 			for _, p := range s.Net.Packets() {
@@ -223,11 +202,11 @@ type timerName struct {
 }
 
 // timerNames lists the timers in the order fsm.System.Actions offers them.
-var timerNames = []timerName{{"rtx", fsm.EvRetransmit}, {"2msl", fsm.EvTimeWait},
-	{"keepalive", fsm.EvKeepalive}, {"user", fsm.EvUserTimeout}}
+var timerNames = []timerName{{"rtx", fsm.EvRetransmit}, {"give-up", fsm.EvGiveUp},
+	{"2msl", fsm.EvTimeWait}, {"keepalive", fsm.EvKeepalive}, {"user", fsm.EvUserTimeout}}
 
 // timers lists the timers that may expire now on each side, e.g. "A:rtx,B:none": what
-// the rows and the timing assumptions allow (an rtx timeout may retransmit or give up).
+// the rows and the timing assumptions allow.
 func timers(sys fsm.System, s fsm.SysState) string {
 	var parts []string
 	for side := fsm.A; side <= fsm.B; side++ {
@@ -286,4 +265,18 @@ func segmentList(ps []fsm.Packet) string {
 		b.WriteString(p.Seg.String())
 	}
 	return b.String()
+}
+
+// sidesWhere2 is sidesWhere over the endpoints.
+func sidesWhere2(s fsm.SysState, pred func(fsm.Endpoint) bool) string {
+	var sides []string
+	for side := fsm.A; side <= fsm.B; side++ {
+		if pred(s.Ep[side]) {
+			sides = append(sides, side.String())
+		}
+	}
+	if len(sides) == 0 {
+		return "none"
+	}
+	return strings.Join(sides, ",")
 }

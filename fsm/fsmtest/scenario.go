@@ -27,17 +27,14 @@ import (
 // A case starts with a config line and ends at a blank line; # starts a comment.
 //
 // Commands name the side acted on: open, listen, send, close, abort, crash X; timeout X
-// rtx|2msl|keepalive|user; deliver, lose, dup X <segment>; inject X <segment> (one of the
+// rtx|give-up|2msl|keepalive|user; deliver, lose, dup X <segment>; inject X <segment> (one of the
 // system's OldSegments, going to X). A command the system does not offer in the current
 // state fails the case.
 //
 // deliver, lose and dup take the packet to X carrying that segment; when copies from
 // several TCBs are in flight, from=k picks the one sent by the sender's TCB k (its serial,
 // "old" for the TCB before the run, "-" for none), and otherwise the last in the network's
-// order is taken. deliver also takes limited=1: a rate-limited delivery (fsm.Action.Limited,
-// RFC 5961 §7), in which the receiver's limiter holds back the ACK that would answer an
-// unacceptable segment; the case fails where the limiter would hold nothing back.
-// limited=0 is the plain delivery, the default.
+// order is taken.
 //
 // expect checks keys after the previous command:
 //
@@ -46,15 +43,15 @@ import (
 //   - inflight=: how many packets are in flight;
 //   - staleinflight=: the segments in flight that are old for the side they go to
 //     (fsm.SysState.Stale), in the network's order, or none;
-//   - limitable=: the segments in flight whose delivery may be rate-limited (deliver
-//     limited=1), each once, in the network's order, or none;
+//   - throttled=: the sides whose rate limiter holds back answers to unacceptable
+//     segments until a timer expires (fsm.Endpoint.Throttled), A, B, A,B or none;
 //   - told=: the sides told of a reset, refusal, timeout or abort (A, B, A,B or none);
 //   - stale=: what old segments did to each side, as A:marks,B:marks, the marks opened,
 //     reset, moved and data joined by +, or none;
 //   - stalerun=: the sides an old segment of this run synchronized or fed data;
 //   - delivered=: the units delivered to A's and B's users, as a,b;
-//   - timers=: the timers that may expire now, as A:names,B:names, the names rtx, 2msl,
-//     keepalive and user joined by +, or none: what the rows and the timing assumptions
+//   - timers=: the timers that may expire now, as A:names,B:names, the names rtx, give-up,
+//     2msl, keepalive and user joined by +, or none: what the rows and the timing assumptions
 //     allow, so that a script can show an assumption holding a timer back.
 //
 // The config line's keys are those of Config. Numbers follow the model: A's k-th TCB has
@@ -179,6 +176,7 @@ func config(st Step) (fsm.Config, string, error) {
 	cfg := fsm.DefaultConfig()
 	cfg.Capacity = 4
 	cfg.Incarnations = 2
+	cfg.Timing.R2 = 1
 	cfg.Faults = fsm.Faults{Loss: 3, Dup: 3, Inject: 3, Crash: 2}
 	cfg.OldFrom = [2]bool{true, true}
 	cfg.OldKinds = fsm.AllOld
