@@ -143,6 +143,7 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		// (1 s, RFC 6298 §2.4) has passed, more than the interval in which an endpoint
 		// answers one unacceptable segment (Linux's tcp_invalid_ratelimit, 500 ms).
 		next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
+		next.Timed = true
 		if a.Event == EvTimeWait && !cfg.Timing.NoMSL {
 			next.Net = next.Net.Keep(sys.newerThan(s, a.Side))
 		}
@@ -310,6 +311,9 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 		closed := cause.From != PreRun && cause.From != NoTCB && !s.Holds(cause.Src, cause.From) &&
 			s.Ghost[cause.Src].Graceful&(1<<(cause.From%32)) != 0
 		g.markStale(before.State, after.State, closed, out.Delivered)
+		if before.State.HasTCB() {
+			g.Stale |= StaleMet
+		}
 	}
 	g.record(ev.Kind, before.State, out)
 	if before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(before, ev, out) {
@@ -446,15 +450,19 @@ func (sys System) Story(s SysState, a Action) string {
 }
 
 // Fair: delivery, timers and the user's ordinary calls are fair (see StrongFair); faults,
-// ABORT, the user timeout, giving up after R2 and crashes are not, so liveness never
-// relies on them: giving up is the protocol's own user timeout (RFC 9293 §3.8.3), the
-// last resort that a claim of recovery must not rest on.
+// ABORT, the user timeout and crashes are not, so liveness never relies on them. Giving
+// up after R2 is fair only while nothing is in flight: it is the protocol's own user
+// timeout (RFC 9293 §3.8.3), which a liveness claim may count on to release a TCB that
+// nothing else will ever reach, but not to end an exchange that could still go on.
 func (sys System) Fair(s SysState, a Action) bool {
 	switch a.Kind {
 	case ActDeliver:
 		return true
 	case ActTimer:
-		return a.Event != EvUserTimeout && a.Event != EvGiveUp
+		if a.Event == EvGiveUp {
+			return s.Net.Len() == 0
+		}
+		return a.Event != EvUserTimeout
 	case ActCall:
 		return a.Event != EvAbort
 	}

@@ -38,7 +38,7 @@ func (sys System) Encode(dst []byte, s SysState) []byte {
 		u(uint64(g.Graceful))
 	}
 	u(uint64(s.Clock[A]))
-	u(uint64(s.Clock[B]))
+	u(uint64(s.Clock[B])<<1 | b(s.Timed, 1))
 	u(uint64(s.Left.Loss))
 	u(uint64(s.Left.Dup))
 	u(uint64(s.Left.Inject))
@@ -106,7 +106,9 @@ func decode(b []byte) (SysState, error) {
 		g.Closes = uint8(u())
 		g.Graceful = uint32(u())
 	}
-	s.Clock = [2]uint8{uint8(u()), uint8(u())}
+	s.Clock[A] = uint8(u())
+	cb := u()
+	s.Clock[B], s.Timed = uint8(cb>>1), cb&1 != 0
 	s.Left = Faults{Loss: uint8(u()), Dup: uint8(u()), Inject: uint8(u()), Crash: uint8(u())}
 	n := u()
 	if n > MaxCapacity {

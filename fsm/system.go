@@ -18,11 +18,13 @@ const (
 	StaleMoved
 	// StaleData: data of an old segment was delivered to the user.
 	StaleData
+	// StaleMet: an old segment reached the side while it held a TCB, whatever it did.
+	StaleMet
 )
 
 func (m StaleMark) String() string {
 	var parts []byte
-	for i, n := range []string{"opened", "reset", "moved", "data"} {
+	for i, n := range []string{"opened", "reset", "moved", "data", "met"} {
 		if m&(1<<i) != 0 {
 			if len(parts) > 0 {
 				parts = append(parts, ',')
@@ -87,6 +89,10 @@ type SysState struct {
 	// Clock+1 (see Machine.ISN), and the reading is the TCB's serial. Clock[side] is so the
 	// serial of the side's latest TCB, 0 before it has one.
 	Clock [2]uint8
+	// Timed is ghost data: some timer has expired in the run (a retransmission, giving up,
+	// 2MSL, keepalive or the user timeout), so that a property can tell what TCP achieves
+	// without waiting for one.
+	Timed bool
 }
 
 // String is compact: the two states and the packets in flight.

@@ -37,6 +37,7 @@ func All() []Property {
 		NoHalfOpenAcceptance,
 		ISNAgreement,
 		NoStaleAcceptance,
+		OldSYNRecoveredPromptly,
 		NoDataLostOnClose,
 		CleanTimeWait,
 		HalfCloseDelivers,
