@@ -143,7 +143,7 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		// (1 s, RFC 6298 §2.4) has passed, more than the interval in which an endpoint
 		// answers one unacceptable segment (Linux's tcp_invalid_ratelimit, 500 ms).
 		next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
-		next.Timed = true
+		next.Timed = next.Timed || next.oldSYNOpened()
 		if a.Event == EvTimeWait && !cfg.Timing.NoMSL {
 			next.Net = next.Net.Keep(sys.newerThan(s, a.Side))
 		}
@@ -299,6 +299,11 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 		s.Clock[side]++
 		*g = Ghost{Peer: NoTCB, Opens: g.Opens, Stale: g.Stale, StaleRun: g.StaleRun, Graceful: g.Graceful}
 	}
+	if cause != nil && before.State == StateSynReceived && g.Peer == PreRun && !after.State.HasTCB() &&
+		cause.Seg.Flags.Has(RST) && cause.From != NoTCB {
+		// A TCB an old SYN opened, reset by a TCB of the peer: RFC 9293 §3.5 Figure 8.
+		g.Stale |= StaleCleared
+	}
 	if cause != nil && learnsIRS(before, after) {
 		g.Peer = cause.From
 	}
@@ -311,9 +316,7 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 		closed := cause.From != PreRun && cause.From != NoTCB && !s.Holds(cause.Src, cause.From) &&
 			s.Ghost[cause.Src].Graceful&(1<<(cause.From%32)) != 0
 		g.markStale(before.State, after.State, closed, out.Delivered)
-		if before.State.HasTCB() {
-			g.Stale |= StaleMet
-		}
+
 	}
 	g.record(ev.Kind, before.State, out)
 	if before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(before, ev, out) {
@@ -336,6 +339,9 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 			return s, false
 		}
 		s.Net = net
+	}
+	if after.State > StateEstablished && s.oldSYNOpened() {
+		s.Timed = true
 	}
 	// A server keeps listening: when the passive side's connection ends, it is back in
 	// LISTEN at once while it has incarnations left (folding the user's next passive OPEN
@@ -366,6 +372,11 @@ func gracefulEnd(before Endpoint, ev Event, out Outcome) bool {
 	finAcked := before.SndUna == before.SndNxt ||
 		ev.Kind == EvSegment && !seg.Flags.Has(RST) && seg.Flags.Has(ACK) && seg.Ack == before.SndNxt
 	return finAcked && (before.State.FinReceived() || out.Report == ReportClosing)
+}
+
+// oldSYNOpened reports whether an old segment has opened a TCB at either side.
+func (s SysState) oldSYNOpened() bool {
+	return (s.Ghost[A].Stale|s.Ghost[B].Stale)&StaleOpened != 0
 }
 
 // learnsIRS reports whether a step from before to after took the peer's SYN: the TCB had

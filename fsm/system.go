@@ -18,13 +18,14 @@ const (
 	StaleMoved
 	// StaleData: data of an old segment was delivered to the user.
 	StaleData
-	// StaleMet: an old segment reached the side while it held a TCB, whatever it did.
-	StaleMet
+	// StaleCleared: a TCB an old SYN opened at the side was reset by a TCB of the peer,
+	// which found the TCB's SYN,ACK unacceptable (RFC 9293 §3.5 Figure 8).
+	StaleCleared
 )
 
 func (m StaleMark) String() string {
 	var parts []byte
-	for i, n := range []string{"opened", "reset", "moved", "data", "met"} {
+	for i, n := range []string{"opened", "reset", "moved", "data", "cleared"} {
 		if m&(1<<i) != 0 {
 			if len(parts) > 0 {
 				parts = append(parts, ',')
@@ -89,9 +90,11 @@ type SysState struct {
 	// Clock+1 (see Machine.ISN), and the reading is the TCB's serial. Clock[side] is so the
 	// serial of the side's latest TCB, 0 before it has one.
 	Clock [2]uint8
-	// Timed is ghost data: some timer has expired in the run (a retransmission, giving up,
-	// 2MSL, keepalive or the user timeout), so that a property can tell what TCP achieves
-	// without waiting for one.
+	// Timed is ghost data: a timer has expired (a retransmission, giving up, 2MSL,
+	// keepalive or the user timeout) since an old segment opened a TCB (StaleOpened), so
+	// that a property can tell whether the handshake recovered from it without waiting for
+	// one. It is also set once a side is past ESTABLISHED after that: only the handshake is
+	// asked about. Tracking it only after an old SYN keeps other states from splitting.
 	Timed bool
 }
 

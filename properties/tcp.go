@@ -96,18 +96,16 @@ var OldSYNRecoveredPromptly = Property{
 	Name:  "old-syn-recovered-promptly",
 	Claim: "a delayed old SYN is cleared without waiting for a timeout",
 	Statement: "Some reachable state has both sides ESTABLISHED with TCBs that handshook with " +
-		"each other, after a delayed old SYN opened a TCB at one of them and an old segment " +
-		"(that TCB's SYN,ACK) reached the other while it held a TCB, and no timer has expired in " +
-		"the run: the reset that answers the old SYN's SYN,ACK in SYN-SENT clears it at once " +
+		"each other, after a delayed old SYN opened a TCB at one of them that a TCB of the peer " +
+		"reset, and no timer has expired since the old SYN: the reset that answers the old " +
+		"SYN's SYN,ACK in SYN-SENT clears it at once " +
 		"(RFC 9293 §3.5 Figure 8), where otherwise only a retransmission or giving up after R2 " +
 		"would.",
 	Kind: checker.KindSometimes,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
-			ga, gb := s.Ghost[fsm.A].Stale, s.Ghost[fsm.B].Stale
-			opened := ga&fsm.StaleOpened != 0 && gb&fsm.StaleMet != 0 ||
-				gb&fsm.StaleOpened != 0 && ga&fsm.StaleMet != 0
-			return opened && !s.Timed && s.Connected() &&
+			cleared := (s.Ghost[fsm.A].Stale|s.Ghost[fsm.B].Stale)&fsm.StaleCleared != 0
+			return cleared && !s.Timed && s.Connected() &&
 				s.Ep[fsm.A].State == fsm.StateEstablished && s.Ep[fsm.B].State == fsm.StateEstablished
 		}
 	},

@@ -47,7 +47,7 @@ import (
 //     segments until a timer expires (fsm.Endpoint.Throttled), A, B, A,B or none;
 //   - told=: the sides told of a reset, refusal, timeout or abort (A, B, A,B or none);
 //   - stale=: what old segments did to each side, as A:marks,B:marks, the marks opened,
-//     reset, moved and data joined by + (met: an old segment reached the side while it held a TCB), or none;
+//     reset, moved and data joined by + (cleared: a TCB an old SYN opened was reset by a TCB of the peer), or none;
 //   - stalerun=: the sides an old segment of this run synchronized or fed data;
 //   - delivered=: the units delivered to A's and B's users, as a,b;
 //   - timers=: the timers that may expire now, as A:names,B:names, the names rtx, give-up,
