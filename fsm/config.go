@@ -80,9 +80,10 @@ type Config struct {
 // capacity 2, one data unit per side, one loss, one duplication, one old-segment
 // injection (A's SYN, data or FIN: the old duplicates of RFC 9293 §3.5 Figure 8 and of
 // TIME-WAIT's reasons), no crash, one incarnation (reconnects multiply the states by
-// ten; claim clean-time-wait and verify sweep's incarnations point check them), one
-// retransmission before giving up, every timing assumption kept, and the smallest sequence space those allow
-// (MinSeqBits). The space costs no states, since no rule chooses a number freely.
+// ten; claim clean-time-wait and verify sweep's incarnations point check them), R2 one
+// more than the losses, every timing assumption kept, and the smallest sequence space
+// those allow (MinSeqBits). The space costs no states, since no rule chooses a number
+// freely.
 func DefaultConfig() Config {
 	c := Config{
 		Shape: ClientServer, Window: 2, Capacity: 2, Units: [2]uint8{1, 1},

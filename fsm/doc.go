@@ -43,31 +43,31 @@
 // sets the shape (ClientServer or BothActive), the sequence space, the window, the network
 // capacity, the data units per side, the number of incarnations, the fault budgets (loss,
 // duplication, injection of an old segment, host crash) and the user calls each side may
-// make. DefaultConfig (about half a million states) explores exhaustively in a few
-// seconds on two cores.
+// make, and Timing its timing assumptions (timing.go). DefaultConfig (under a million
+// states) explores exhaustively in seconds on two cores.
 //
-// Ghost data, which no rule reads, lets properties tell incarnations apart: every Packet
-// carries the incarnation of the connection that sent it (0 for the life before the run,
-// whose segments an injection adds), and SysState.Ghost records per side its incarnation,
-// the ISS of each incarnation it took part in, data units sent and delivered, whether its
-// user was told of a reset, data delivered after its FIN, and what old segments did to it.
+// Ghost data, which no rule reads, lets properties tell connections apart by what
+// happened: each TCB has a serial (its host's ISN clock reading), every Packet carries the
+// TCB that sent it and the TCB it is meant for (From, To; PreRun for the life before the
+// run, whose segments an injection adds), and SysState.Ghost records per side the peer
+// TCB its TCB handshook with, data units sent and delivered, whether its user was told of
+// a reset, data delivered after its FIN, which TCBs ended gracefully, and what old
+// segments did to it.
 //
-// Action labels read like the RFC figures, "B deliver <SEQ=1><CTL=SYN>"; Story adds the
-// state change, "(LISTEN -> SYN-RECEIVED)". Delivery, timers and the user's ordinary calls
-// are weakly fair; faults, ABORT, the user timeout and crashes are not.
+// Action labels read like the RFC figures, "B deliver <SEQ=1><CTL=SYN> #1>-"; Story adds
+// the state change, "(LISTEN -> SYN-RECEIVED)". Delivery is weakly fair; timers and the
+// user's ordinary calls strongly fair (StrongFair); giving up after R2 only while nothing
+// is in flight; faults, ABORT, the user timeout and crashes are not fair.
 //
 // # Abstractions
 //
 // Each is marked "Abstraction:" where it is made. Data is counted in units of one sequence
 // number; the window is fixed; out-of-order segments are acknowledged, not queued; SEND
-// transmits at once and only once synchronized; timers fire only when nothing is in
-// flight (so they are strongly fair, see StrongFair), and 2MSL never while the peer may
-// still retransmit its FIN; the ISN clock ticks
-// once per TCB a host creates, slower than a connection uses numbers; a server listens
-// again as soon as a connection ends; a full network refuses an action instead of losing
-// its segment. The one deliberate departure from RFC 9293's text is TIME-WAIT ignoring a
-// reset (RFC 1337), and answers only a retransmitted FIN outside its window (ACK
-// throttling); the variant time-wait-assassination restores the text and shows why.
+// transmits at once and only once synchronized; there are no clocks, and what a timer's
+// expiry implies is a named timing assumption (Timing); a server listens again as soon as
+// a connection ends; a full network refuses an action instead of losing its segment. The
+// one deliberate departure from RFC 9293's text is TIME-WAIT ignoring a reset (RFC 1337);
+// the variant time-wait-assassination restores the text and shows why.
 //
 // # Real sequence numbers
 //
@@ -78,7 +78,8 @@
 //
 // # Scenario files
 //
-// testdata/*.scn replay the scenarios of RFC 9293 §3.5 and §3.6 step by step. The harness
+// testdata/*.scn replay the scenarios of RFC 9293 §3.5 and §3.6 and each timing
+// assumption, kept and dropped, step by step. The harness
 // that parses and runs them (and rewrites their expect lines with -update) is the
 // test-support package fsm/fsmtest, as etcd raft keeps rafttest beside raft.
 package fsm

@@ -215,9 +215,8 @@ var Rules = []Rule{
 	{ID: RuleSYNReceivedBadACK, Name: "syn-received/bad-ack", From: In(StateSynReceived), On: EvSegment, Phase: PhaseACK,
 		To: Stay, Emit: EmitRSTSeqAck, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, unacceptable ACK answered by reset"},
-	// TIME-WAIT and LAST-ACK do not share ESTABLISHED's ACK processing: the RFC expects
-	// only a retransmitted FIN, or the ACK of our FIN, there. Answering other ACKs would
-	// let TIME-WAIT and a confused peer exchange ACKs forever.
+	// TIME-WAIT does not share ESTABLISHED's ACK processing: the RFC expects only a
+	// retransmitted FIN there ("the only thing that can arrive in this state").
 	{ID: RuleTimeWaitACK, Name: "time-wait/ack", From: In(StateTimeWait), On: EvSegment, Phase: PhaseACK, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 fifth: TIME-WAIT, only a retransmitted FIN is expected"},
 	{ID: RuleSynchronizedACKOutOfRange, Name: "synchronized/ack-out-of-range", From: In(StateEstablished, StateFinWait1,
@@ -317,8 +316,8 @@ var Rules = []Rule{
 		On: EvUserTimeout, To: StateClosed, Report: ReportTimeout,
 		Cite: "RFC 9293 §3.10.8 user timeout"},
 
-	// §3.5.1: a crash loses the TCB; the host comes back with no memory of it (and, per
-	// §3.4.2, stays quiet long enough that the ISN clock has moved on).
+	// §3.5.1: a crash loses the TCB; the host comes back with no memory of it. Its ISN
+	// clock keeps running, and the quiet time of §3.4.3 is the system's (Timing).
 	{ID: RuleAnyCrash, Name: "any/crash", From: AnyState &^ In(StateClosed), On: EvCrash, To: StateClosed,
 		Report: ReportAborted, Cite: "RFC 9293 §3.5.1 half-open connections, host crash"},
 }

@@ -7,7 +7,7 @@ import "fmt"
 type Seq uint32
 
 // Space is a sequence-number space of 2^bits numbers, 1 <= bits <= 32. The model uses a
-// small space (8 or 16 numbers) so that wraparound and collisions with old incarnations are
+// small space (Config.MinSeqBits) so that wraparound and collisions with old incarnations are
 // reachable in a bounded search; trace checking uses 32 bits, the real TCP space.
 //
 // The zero Space is invalid; build one with NewSpace.

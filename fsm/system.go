@@ -2,7 +2,7 @@ package fsm
 
 import "fmt"
 
-// StaleMark records, per side, what segments of an earlier incarnation have done to it.
+// StaleMark records, per side, what old segments (SysState.Stale) have done to it.
 // It is sticky ghost data: set once, never cleared.
 type StaleMark uint8
 

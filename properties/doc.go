@@ -5,7 +5,7 @@
 // (claims.go) pairs it with the variants of the rule table that drop the mechanism: the RFC
 // model must satisfy the property and each of those variants must violate it.
 //
-// The properties read the system's ghost data (fsm.Ghost: incarnation tags, the ISS of each
-// side's latest connection, data counts, what old segments did, whether a user was told of a
-// reset), never anything the protocol itself could not know only by accident.
+// The properties read the system's ghost data (fsm.Ghost and the packets' From and To: which
+// TCBs handshook with which, data counts, what old segments did, whether a user was told of
+// a reset), never anything the protocol itself could not know only by accident.
 package properties

@@ -115,8 +115,8 @@ var OldSYNRecoveredPromptly = Property{
 var NoDataLostOnClose = Property{
 	Name:  "no-data-lost-on-close",
 	Claim: "all data arrives before the connection is gone",
-	Statement: "On every fair run (delivery, retransmission, timers and ordinary user calls weakly " +
-		"fair; faults finite), the system eventually reaches a state where a user has been told " +
+	Statement: "On every fair run (delivery, timers and ordinary user calls fair; faults " +
+		"finite), the system eventually reaches a state where a user has been told " +
 		"of a reset, or where, after A's first OPEN, both sides are CLOSED, LISTEN or TIME-WAIT, " +
 		"their latest TCBs handshook with each other, and every data unit each user passed to " +
 		"SEND on its TCB has been delivered to the peer's user. (Once is enough for the " +
