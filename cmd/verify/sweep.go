@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
@@ -119,6 +122,8 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	only := fs.String("claim", "", "sweep only this claim (verify list shows them)")
 	onlyPoint := fs.String("point", "", "sweep only this point of the grid, e.g. base, loss=2 or loss=2,dup=2")
 	out := fs.String("out", "sweep", "`directory` for sweep.md and sweep.json")
+	var jobs int
+	intFlag(fs, &jobs, "jobs", min(runtime.GOMAXPROCS(0), int(workersSpec.hi)), workersSpec, "explorations run at once, each with --workers goroutines (results do not depend on it); one at a time when --max-memory is set, since the heap it bounds is the whole process's")
 	if err := parse(fs, args, stdout); err != nil {
 		return helpOr(err)
 	}
@@ -156,11 +161,12 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 		return exitBadInput, err
 	}
 	defer dir.Abort()
-	res, err := sweep(ctx, *grid, pts, claims, ccfg, func(label string) pipeline.Watcher {
-		p := newProgress(stderr, sf.progress)
-		p.label = label
-		return p
-	})
+	if ccfg.MaxMemory > 0 {
+		jobs = 1
+	}
+	bar := newProgress(stderr, sf.progress)
+	res, err := sweep(ctx, *grid, pts, claims, ccfg, jobs, bar.labelled)
+	bar.Done()
 	if err != nil {
 		return exitInternal, err
 	}
@@ -190,15 +196,16 @@ func lookupPoint(pts []point, grid, name string) (point, error) {
 	return point{}, fmt.Errorf("unknown point %q in grid %s (valid: %s)", name, grid, strings.Join(names, ", "))
 }
 
-// sweep runs every claim at every point, one exploration after the other in grid order, so
-// that the result is the same whatever the workers of each run (but for the seconds).
+// sweep runs every claim at every point. The result is the same whatever the workers of
+// each exploration and however many explorations run at once (jobs), but for the seconds:
+// runs are listed in grid order, whichever exploration ends first.
 //
 // The runs of a point that need the same variant on the same config share one exploration
 // that checks all their claims' properties (sweepPlan): the checker explores the whole
 // reachable space whatever the properties and decides each on its own, so every run gets the
 // verdict and the shortest trace it would get alone, and the shared exploration's states and
 // seconds.
-func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, watch func(label string) pipeline.Watcher) (*sweepResult, error) {
+func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, jobs int, watch func(label string) pipeline.Watcher) (*sweepResult, error) {
 	res := &sweepResult{Grid: grid}
 	for _, p := range pts {
 		sp := sweepPoint{Name: p.name, Settings: []string{}}
@@ -210,30 +217,39 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 	for _, c := range claims {
 		res.Claims = append(res.Claims, c.Name)
 	}
+	cells := make([][]sweepCell, len(pts))
+	var exps []*exploration
+	for i, p := range pts {
+		var pexps []*exploration
+		cells[i], pexps = sweepPlan(p, claims)
+		for j := range cells[i] {
+			if cells[i][j].exp >= 0 {
+				cells[i][j].exp += len(exps)
+			}
+		}
+		exps = append(exps, pexps...)
+	}
+	done, err := runExplorations(ctx, exps, jobs, func(ctx context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
+		return e.run(ctx, claims, search, watch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range exps {
+		res.Explorations = append(res.Explorations, e.summary(ctx, claims, done[i][0]))
+	}
 	fired := make([]uint64, len(fsm.Rules))
 	row := map[fsm.RuleID]int{}
 	for i, r := range fsm.Rules {
 		row[r.ID] = i
 	}
-	for _, p := range pts {
-		cells, exps := sweepPlan(p, claims)
-		done := make([][]pipeline.ClaimRun, len(exps))
-		for i, e := range exps {
-			crs, err := e.run(ctx, p, claims, search, watch)
-			if err != nil {
-				return nil, err
-			}
-			done[i] = crs
-			res.Explorations = append(res.Explorations, e.summary(ctx, p, claims, crs[0]))
-		}
-		first := len(res.Explorations) - len(exps)
-		for _, cl := range cells {
+	for i, p := range pts {
+		for _, cl := range cells[i] {
 			r := cl.run(p, claims)
 			if cl.exp >= 0 {
-				e := exps[cl.exp]
-				cr := done[cl.exp][slices.Index(e.claims, cl.claim)]
+				cr := done[cl.exp][slices.Index(exps[cl.exp].claims, cl.claim)]
 				r.fill(ctx, cr)
-				r.Exploration = first + cl.exp
+				r.Exploration = cl.exp
 				// Each RFC run adds its exploration's counts, as if it had run alone.
 				for _, rc := range cr.Coverage {
 					fired[row[rc.ID]] += rc.Fired
@@ -255,6 +271,42 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 	return res, nil
 }
 
+// runExplorations runs run on every exploration, jobs at a time, starting them in order, and
+// returns their results in that order whatever the jobs. After an error the explorations
+// not yet started are skipped and the running ones stopped, and the first error in order is
+// returned. A cancelled ctx (a signal) does not skip any: each then ends at once, cut short.
+func runExplorations(ctx context.Context, exps []*exploration, jobs int, run func(context.Context, *exploration) ([]pipeline.ClaimRun, error)) ([][]pipeline.ClaimRun, error) {
+	out := make([][]pipeline.ClaimRun, len(exps))
+	errs := make([]error, len(exps))
+	inner, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range max(1, min(jobs, len(exps))) {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(exps) {
+					return
+				}
+				out[i], errs[i] = run(inner, exps[i])
+				if errs[i] != nil {
+					failed.Store(true)
+					cancel(errs[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // sweepCell is one run of a point's plan: a claim on a variant, served by an exploration
 // (exp, an index in the point's explorations) or refused by the fsm (exp -1).
 type sweepCell struct {
@@ -269,6 +321,7 @@ type sweepCell struct {
 // exploration is one search at a point: the variant on a config, checking the properties of
 // the claims (indices, in claim order) whose runs it serves.
 type exploration struct {
+	point   point
 	variant string
 	cfg     fsm.Config
 	claims  []int
@@ -295,7 +348,7 @@ func sweepPlan(p point, claims []properties.Claim) ([]sweepCell, []*exploration)
 				if !ok {
 					i = len(exps)
 					byKey[k] = i
-					exps = append(exps, &exploration{variant: v, cfg: cfg})
+					exps = append(exps, &exploration{point: p, variant: v, cfg: cfg})
 				}
 				if e := exps[i]; !slices.Contains(e.claims, ci) {
 					e.claims = append(e.claims, ci)
@@ -310,7 +363,7 @@ func sweepPlan(p point, claims []properties.Claim) ([]sweepCell, []*exploration)
 
 // run explores e, counting the rows that fire when it is the RFC model's, and returns one
 // ClaimRun per claim of e.
-func (e *exploration) run(ctx context.Context, p point, claims []properties.Claim, search checker.Config, watch func(label string) pipeline.Watcher) ([]pipeline.ClaimRun, error) {
+func (e *exploration) run(ctx context.Context, claims []properties.Claim, search checker.Config, watch func(label string) pipeline.Watcher) ([]pipeline.ClaimRun, error) {
 	var at []properties.Claim
 	var names []string
 	for _, ci := range e.claims {
@@ -319,17 +372,17 @@ func (e *exploration) run(ctx context.Context, p point, claims []properties.Clai
 		at = append(at, c)
 		names = append(names, c.Name)
 	}
-	crs, err := pipeline.RunClaims(ctx, at, e.variant, search, watch(p.name+" "+strings.Join(names, ",")+" "+e.variant), e.variant == fsm.RFC)
+	crs, err := pipeline.RunClaims(ctx, at, e.variant, search, watch(e.point.name+" "+strings.Join(names, ",")+" "+e.variant), e.variant == fsm.RFC)
 	if err != nil {
-		return nil, fmt.Errorf("point %s: %w", p.name, err)
+		return nil, fmt.Errorf("point %s: %w", e.point.name, err)
 	}
 	return crs, nil
 }
 
 // summary is e as sweep.json lists it; cr is any of its runs (they share the search's
 // figures).
-func (e *exploration) summary(ctx context.Context, p point, claims []properties.Claim, cr pipeline.ClaimRun) sweepExploration {
-	x := sweepExploration{Point: p.name, Variant: e.variant, Claims: []string{}, Properties: []string{},
+func (e *exploration) summary(ctx context.Context, claims []properties.Claim, cr pipeline.ClaimRun) sweepExploration {
+	x := sweepExploration{Point: e.point.name, Variant: e.variant, Claims: []string{}, Properties: []string{},
 		States: cr.States, Seconds: cr.Elapsed.Seconds(), Complete: cr.Complete, Stop: stopOf(ctx, cr), SeqSpace: 1 << e.cfg.SeqBits}
 	for _, ci := range e.claims {
 		x.Claims = append(x.Claims, claims[ci].Name)

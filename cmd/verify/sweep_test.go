@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -145,21 +147,49 @@ func TestSweepBadFlagsExitTwoWithOneLine(t *testing.T) {
 	}
 }
 
-func TestSweepOutputDoesNotDependOnTheWorkers(t *testing.T) {
-	var outs [2]sweepResult
-	for i, w := range []string{"1", "2"} {
+func TestSweepOutputDoesNotDependOnTheWorkersOrTheJobs(t *testing.T) {
+	var outs []sweepResult
+	for _, wj := range [][2]string{{"1", "1"}, {"2", "1"}, {"1", "3"}, {"2", "2"}} {
 		dir := t.TempDir()
-		code, _, _ := invokeSweep(t, "--point", "dup=2", "--workers", w, "--out", dir)
+		code, _, _ := invokeSweep(t, "--point", "dup=2", "--workers", wj[0], "--jobs", wj[1], "--out", dir)
 		require.Equal(t, exitViolated, code)
-		outs[i] = readSweep(t, dir)
-		for j := range outs[i].Runs {
-			outs[i].Runs[j].Seconds = 0
+		res := readSweep(t, dir)
+		for j := range res.Runs {
+			res.Runs[j].Seconds = 0
 		}
-		for j := range outs[i].Explorations {
-			outs[i].Explorations[j].Seconds = 0
+		for j := range res.Explorations {
+			res.Explorations[j].Seconds = 0
+		}
+		outs = append(outs, res)
+	}
+	for i := range outs[1:] {
+		assert.Equal(t, outs[0], outs[i+1])
+	}
+}
+
+func TestRunExplorationsKeepsTheOrderAndReturnsTheFirstError(t *testing.T) {
+	exps := make([]*exploration, 9)
+	for i := range exps {
+		exps[i] = &exploration{point: point{name: fmt.Sprint(i)}}
+	}
+	run := func(bad map[string]bool) func(context.Context, *exploration) ([]pipeline.ClaimRun, error) {
+		return func(_ context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
+			if bad[e.point.name] {
+				return nil, errors.New("failed at " + e.point.name)
+			}
+			return []pipeline.ClaimRun{{Claim: e.point.name}}, nil
 		}
 	}
-	assert.Equal(t, outs[0], outs[1])
+	for _, jobs := range []int{1, 2, 4, 20} {
+		got, err := runExplorations(context.Background(), exps, jobs, run(nil))
+		require.NoError(t, err)
+		require.Len(t, got, len(exps))
+		for i, crs := range got {
+			assert.Equal(t, fmt.Sprint(i), crs[0].Claim, "jobs=%d", jobs)
+		}
+		_, err = runExplorations(context.Background(), exps, jobs, run(map[string]bool{"3": true}))
+		assert.EqualError(t, err, "failed at 3", "jobs=%d", jobs)
+	}
 }
 
 func TestGridsListBaseThenSinglesThenPairs(t *testing.T) {
@@ -215,7 +245,7 @@ func TestASharedExplorationDecidesEachRunAsItsOwnRunWould(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p, err := lookupPoint(pts, "ci", name)
 			require.NoError(t, err)
-			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, func(string) pipeline.Watcher { return nil })
+			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, 2, func(string) pipeline.Watcher { return nil })
 			require.NoError(t, err)
 			require.Len(t, res.Runs, 16)
 			assert.Less(t, len(res.Explorations), len(res.Runs), "some runs share an exploration")
