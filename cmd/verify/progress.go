@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 )
 
 // progress shows a running search on stderr when stderr is a terminal: a spinner with the
@@ -17,8 +18,6 @@ import (
 type progress struct {
 	mu  sync.Mutex
 	bar *progressbar.ProgressBar
-	// label, when set, starts the description: which of several runs this is.
-	label string
 }
 
 func newProgress(w io.Writer, enabled bool) *progress {
@@ -36,20 +35,35 @@ func newProgress(w io.Writer, enabled bool) *progress {
 }
 
 // Update shows a snapshot of the search.
-func (p *progress) Update(pr checker.Progress) {
+func (p *progress) Update(pr checker.Progress) { p.show("", pr) }
+
+// show shows a snapshot of the search named label ("" for the only one).
+func (p *progress) show(label string, pr checker.Progress) {
 	if p.bar == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	label := ""
-	if p.label != "" {
-		label = p.label + ": "
+	if label != "" {
+		label += ": "
 	}
 	p.bar.Describe(fmt.Sprintf("%s%d states, %.0f/s, depth %d, queue %d, heap %.0f MiB",
 		label, pr.States, pr.StatesPerSec, pr.Depth, pr.Queue, float64(pr.HeapBytes)/(1<<20)))
 	_ = p.bar.Set64(int64(pr.States))
 }
+
+// labelled is the bar as one of several searches sees it, running one after the other or
+// at once: its snapshots show under its label, and its end leaves the bar to the others
+// (the caller clears it with Done when all have ended).
+func (p *progress) labelled(label string) pipeline.Watcher { return labelledProgress{p, label} }
+
+type labelledProgress struct {
+	p     *progress
+	label string
+}
+
+func (l labelledProgress) Update(pr checker.Progress) { l.p.show(l.label, pr) }
+func (labelledProgress) Done()                        {}
 
 // Done clears the bar.
 func (p *progress) Done() {

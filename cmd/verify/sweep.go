@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
@@ -34,7 +38,10 @@ type sweepRun struct {
 	// claim's so that the point's config fits.
 	SeqSpace int  `json:"seqspace"`
 	Raised   bool `json:"raised"`
-	refused  bool
+	// Exploration is the index in sweepResult.Explorations of the search that decided the
+	// run (-1 for a refused one); States and Seconds are that search's.
+	Exploration int `json:"exploration"`
+	refused     bool
 }
 
 // failed: the run decided against its claim. A run that could not decide (incomplete,
@@ -51,12 +58,28 @@ type sweepPoint struct {
 
 // sweepResult is sweep.json.
 type sweepResult struct {
-	Grid     string        `json:"grid"`
-	Points   []sweepPoint  `json:"points"`
-	Claims   []string      `json:"claims"`
-	Runs     []sweepRun    `json:"runs"`
-	Coverage sweepCoverage `json:"coverage"`
-	Summary  sweepSummary  `json:"summary"`
+	Grid   string       `json:"grid"`
+	Points []sweepPoint `json:"points"`
+	Claims []string     `json:"claims"`
+	Runs   []sweepRun   `json:"runs"`
+	// Explorations are the searches the runs shared, in the order they ran.
+	Explorations []sweepExploration `json:"explorations"`
+	Coverage     sweepCoverage      `json:"coverage"`
+	Summary      sweepSummary       `json:"summary"`
+}
+
+// sweepExploration is one search of the sweep: a variant at a point's config, checking the
+// properties of the claims whose runs it decided.
+type sweepExploration struct {
+	Point      string   `json:"point"`
+	Variant    string   `json:"variant"`
+	Claims     []string `json:"claims"`
+	Properties []string `json:"properties"`
+	States     uint64   `json:"states"`
+	Seconds    float64  `json:"seconds"`
+	Complete   bool     `json:"complete"`
+	Stop       string   `json:"stop"`
+	SeqSpace   int      `json:"seqspace"`
 }
 
 // sweepCoverage is the union over the grid's RFC runs of the rows that fired.
@@ -99,6 +122,8 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	only := fs.String("claim", "", "sweep only this claim (verify list shows them)")
 	onlyPoint := fs.String("point", "", "sweep only this point of the grid, e.g. base, loss=2 or loss=2,dup=2")
 	out := fs.String("out", "sweep", "`directory` for sweep.md and sweep.json")
+	var jobs int
+	intFlag(fs, &jobs, "jobs", min(runtime.GOMAXPROCS(0), int(workersSpec.hi)), workersSpec, "explorations run at once, each with --workers goroutines (results do not depend on it); one at a time when --max-memory is set, since the heap it bounds is the whole process's")
 	if err := parse(fs, args, stdout); err != nil {
 		return helpOr(err)
 	}
@@ -136,11 +161,12 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 		return exitBadInput, err
 	}
 	defer dir.Abort()
-	res, err := sweep(ctx, *grid, pts, claims, ccfg, func(label string) pipeline.Watcher {
-		p := newProgress(stderr, sf.progress)
-		p.label = label
-		return p
-	})
+	if ccfg.MaxMemory > 0 {
+		jobs = 1
+	}
+	bar := newProgress(stderr, sf.progress)
+	res, err := sweep(ctx, *grid, pts, claims, ccfg, jobs, bar.labelled)
+	bar.Done()
 	if err != nil {
 		return exitInternal, err
 	}
@@ -170,9 +196,16 @@ func lookupPoint(pts []point, grid, name string) (point, error) {
 	return point{}, fmt.Errorf("unknown point %q in grid %s (valid: %s)", name, grid, strings.Join(names, ", "))
 }
 
-// sweep runs every claim at every point, one run after the other in grid order, so that the
-// result is the same whatever the workers of each run (but for the seconds).
-func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, watch func(label string) pipeline.Watcher) (*sweepResult, error) {
+// sweep runs every claim at every point. The result is the same whatever the workers of
+// each exploration and however many explorations run at once (jobs), but for the seconds:
+// runs are listed in grid order, whichever exploration ends first.
+//
+// The runs of a point that need the same variant on the same config share one exploration
+// that checks all their claims' properties (sweepPlan): the checker explores the whole
+// reachable space whatever the properties and decides each on its own, so every run gets the
+// verdict and the shortest trace it would get alone, and the shared exploration's states and
+// seconds.
+func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, jobs int, watch func(label string) pipeline.Watcher) (*sweepResult, error) {
 	res := &sweepResult{Grid: grid}
 	for _, p := range pts {
 		sp := sweepPoint{Name: p.name, Settings: []string{}}
@@ -184,23 +217,45 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 	for _, c := range claims {
 		res.Claims = append(res.Claims, c.Name)
 	}
+	cells := make([][]sweepCell, len(pts))
+	var exps []*exploration
+	for i, p := range pts {
+		var pexps []*exploration
+		cells[i], pexps = sweepPlan(p, claims)
+		for j := range cells[i] {
+			if cells[i][j].exp >= 0 {
+				cells[i][j].exp += len(exps)
+			}
+		}
+		exps = append(exps, pexps...)
+	}
+	done, err := runExplorations(ctx, exps, jobs, func(ctx context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
+		return e.run(ctx, claims, search, watch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range exps {
+		res.Explorations = append(res.Explorations, e.summary(ctx, claims, done[i][0]))
+	}
 	fired := make([]uint64, len(fsm.Rules))
 	row := map[fsm.RuleID]int{}
 	for i, r := range fsm.Rules {
 		row[r.ID] = i
 	}
-	for _, p := range pts {
-		for _, c := range claims {
-			for _, v := range append([]string{fsm.RFC}, c.Refuters...) {
-				r, cov, err := sweepOne(ctx, p, c, v, search, watch)
-				if err != nil {
-					return nil, err
-				}
-				for _, rc := range cov {
+	for i, p := range pts {
+		for _, cl := range cells[i] {
+			r := cl.run(p, claims)
+			if cl.exp >= 0 {
+				cr := done[cl.exp][slices.Index(exps[cl.exp].claims, cl.claim)]
+				r.fill(ctx, cr)
+				r.Exploration = cl.exp
+				// Each RFC run adds its exploration's counts, as if it had run alone.
+				for _, rc := range cr.Coverage {
 					fired[row[rc.ID]] += rc.Fired
 				}
-				res.Runs = append(res.Runs, r)
 			}
+			res.Runs = append(res.Runs, r)
 		}
 	}
 	for i, r := range fsm.Rules {
@@ -216,31 +271,151 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 	return res, nil
 }
 
-// sweepOne runs claim c on variant v at point p; an RFC run also counts the rows that fire.
-func sweepOne(ctx context.Context, p point, c properties.Claim, v string, search checker.Config, watch func(label string) pipeline.Watcher) (sweepRun, []pipeline.RuleCount, error) {
-	want := pipeline.Want(v)
-	r := sweepRun{Point: p.name, Claim: c.Name, Variant: v, Want: want, Steps: -1, Loop: -1}
-	cfg, raised, refused := configAt(c.Config, p, v)
-	r.SeqSpace, r.Raised = 1<<cfg.SeqBits, raised > 0
-	if refused != nil {
-		r.refused, r.Got, r.Stop = true, checker.Unknown, "refused: "+refused.Error()
-		return r, nil, nil
+// runExplorations runs run on every exploration, jobs at a time, starting them in order, and
+// returns their results in that order whatever the jobs. After an error the explorations
+// not yet started are skipped and the running ones stopped, and the first error in order is
+// returned. A cancelled ctx (a signal) does not skip any: each then ends at once, cut short.
+func runExplorations(ctx context.Context, exps []*exploration, jobs int, run func(context.Context, *exploration) ([]pipeline.ClaimRun, error)) ([][]pipeline.ClaimRun, error) {
+	out := make([][]pipeline.ClaimRun, len(exps))
+	errs := make([]error, len(exps))
+	inner, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range max(1, min(jobs, len(exps))) {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(exps) {
+					return
+				}
+				out[i], errs[i] = run(inner, exps[i])
+				if errs[i] != nil {
+					failed.Store(true)
+					cancel(errs[i])
+				}
+			}
+		})
 	}
-	at := c
-	at.Config = cfg
-	cr, err := pipeline.RunClaimWith(ctx, at, v, search, watch(p.name+" "+c.Name+" "+v), v == fsm.RFC)
-	if err != nil {
-		return r, nil, fmt.Errorf("point %s: %w", p.name, err)
-	}
-	r.Got, r.OK, r.Steps, r.Loop, r.States = cr.Got, cr.OK(), cr.Steps, cr.Loop, cr.States
-	r.Seconds, r.Complete = cr.Elapsed.Seconds(), cr.Complete
-	if cr.Stop != "" {
-		r.Stop = cr.Stop
-		if in := interruption(ctx); in != nil && cr.Canceled() {
-			r.Stop = in.Error()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
-	return r, cr.Coverage, nil
+	return out, nil
+}
+
+// sweepCell is one run of a point's plan: a claim on a variant, served by an exploration
+// (exp, an index in the point's explorations) or refused by the fsm (exp -1).
+type sweepCell struct {
+	claim   int
+	variant string
+	exp     int
+	cfg     fsm.Config
+	raised  int
+	refused error
+}
+
+// exploration is one search at a point: the variant on a config, checking the properties of
+// the claims (indices, in claim order) whose runs it serves.
+type exploration struct {
+	point   point
+	variant string
+	cfg     fsm.Config
+	claims  []int
+}
+
+// sweepPlan lists the runs of point p in the order they are reported (claim by claim, the
+// RFC model then each refuter) and the explorations that serve them, one per distinct
+// (config, variant), in the order of their first run.
+func sweepPlan(p point, claims []properties.Claim) ([]sweepCell, []*exploration) {
+	type key struct {
+		cfg     fsm.Config
+		variant string
+	}
+	var cells []sweepCell
+	var exps []*exploration
+	byKey := map[key]int{}
+	for ci, c := range claims {
+		for _, v := range append([]string{fsm.RFC}, c.Refuters...) {
+			cfg, raised, refused := configAt(c.Config, p, v)
+			cl := sweepCell{claim: ci, variant: v, exp: -1, cfg: cfg, raised: raised, refused: refused}
+			if refused == nil {
+				k := key{cfg, v}
+				i, ok := byKey[k]
+				if !ok {
+					i = len(exps)
+					byKey[k] = i
+					exps = append(exps, &exploration{point: p, variant: v, cfg: cfg})
+				}
+				if e := exps[i]; !slices.Contains(e.claims, ci) {
+					e.claims = append(e.claims, ci)
+				}
+				cl.exp = i
+			}
+			cells = append(cells, cl)
+		}
+	}
+	return cells, exps
+}
+
+// run explores e, counting the rows that fire when it is the RFC model's, and returns one
+// ClaimRun per claim of e.
+func (e *exploration) run(ctx context.Context, claims []properties.Claim, search checker.Config, watch func(label string) pipeline.Watcher) ([]pipeline.ClaimRun, error) {
+	var at []properties.Claim
+	var names []string
+	for _, ci := range e.claims {
+		c := claims[ci]
+		c.Config = e.cfg
+		at = append(at, c)
+		names = append(names, c.Name)
+	}
+	crs, err := pipeline.RunClaims(ctx, at, e.variant, search, watch(e.point.name+" "+strings.Join(names, ",")+" "+e.variant), e.variant == fsm.RFC)
+	if err != nil {
+		return nil, fmt.Errorf("point %s: %w", e.point.name, err)
+	}
+	return crs, nil
+}
+
+// summary is e as sweep.json lists it; cr is any of its runs (they share the search's
+// figures).
+func (e *exploration) summary(ctx context.Context, claims []properties.Claim, cr pipeline.ClaimRun) sweepExploration {
+	x := sweepExploration{Point: e.point.name, Variant: e.variant, Claims: []string{}, Properties: []string{},
+		States: cr.States, Seconds: cr.Elapsed.Seconds(), Complete: cr.Complete, Stop: stopOf(ctx, cr), SeqSpace: 1 << e.cfg.SeqBits}
+	for _, ci := range e.claims {
+		x.Claims = append(x.Claims, claims[ci].Name)
+		if name := claims[ci].Property.Name; !slices.Contains(x.Properties, name) {
+			x.Properties = append(x.Properties, name)
+		}
+	}
+	return x
+}
+
+// run is the cell's sweepRun before its exploration's results are filled in.
+func (cl sweepCell) run(p point, claims []properties.Claim) sweepRun {
+	r := sweepRun{Point: p.name, Claim: claims[cl.claim].Name, Variant: cl.variant, Want: pipeline.Want(cl.variant),
+		Steps: -1, Loop: -1, Exploration: -1}
+	r.SeqSpace, r.Raised = 1<<cl.cfg.SeqBits, cl.raised > 0
+	if cl.refused != nil {
+		r.refused, r.Got, r.Stop = true, checker.Unknown, "refused: "+cl.refused.Error()
+	}
+	return r
+}
+
+// fill records what the run's exploration found.
+func (r *sweepRun) fill(ctx context.Context, cr pipeline.ClaimRun) {
+	r.Got, r.OK, r.Steps, r.Loop, r.States = cr.Got, cr.OK(), cr.Steps, cr.Loop, cr.States
+	r.Seconds, r.Complete, r.Stop = cr.Elapsed.Seconds(), cr.Complete, stopOf(ctx, cr)
+}
+
+// stopOf is why cr's search stopped early: its bound, or the signal that cancelled ctx.
+func stopOf(ctx context.Context, cr pipeline.ClaimRun) string {
+	if in := interruption(ctx); in != nil && cr.Canceled() {
+		return in.Error()
+	}
+	return cr.Stop
 }
 
 func (res *sweepResult) summarize() {
@@ -307,12 +482,13 @@ func (res *sweepResult) cellText(pt, claim string) string {
 	return strings.Join(fails, "; ")
 }
 
-// rowTotals are a point's states and seconds over its runs.
+// rowTotals are a point's states and seconds over its explorations, each counted once
+// however many runs it served.
 func (res *sweepResult) rowTotals(pt string) (states uint64, seconds float64) {
-	for _, r := range res.Runs {
-		if r.Point == pt {
-			states += r.States
-			seconds += r.Seconds
+	for _, e := range res.Explorations {
+		if e.Point == pt {
+			states += e.States
+			seconds += e.Seconds
 		}
 	}
 	return states, seconds
@@ -356,7 +532,7 @@ func (r sweepRun) trace() string {
 }
 
 func printSweep(w io.Writer, res *sweepResult) {
-	fmt.Fprintf(w, "sweep %s: %d points x %d claims, %d runs\n\n", res.Grid, len(res.Points), len(res.Claims), len(res.Runs))
+	fmt.Fprintf(w, "sweep %s: %d points x %d claims, %d runs in %d explorations\n\n", res.Grid, len(res.Points), len(res.Claims), len(res.Runs), len(res.Explorations))
 	header, rows := res.matrix()
 	widths := make([]int, len(header))
 	for _, row := range append([][]string{header}, rows...) {
@@ -433,7 +609,8 @@ func sweepMarkdown(res *sweepResult) string {
 	s := res.Summary
 	fmt.Fprintf(&b, "# tcpverify sweep: %s grid\n\n", res.Grid)
 	fmt.Fprintf(&b, "**Verdict:** %d of %d expectations met: %d failed, %d incomplete, %d refused.\n\n", s.OK, s.Runs, s.Failed, s.Incomplete, s.Refused)
-	b.WriteString("Each point is every claim's own config with the named parameters at their envelope maxima; a cell is `ok` when the RFC model holds and every refuting variant violates, otherwise each failed run as `FAIL variant verdict (trace length)`.\n\n")
+	b.WriteString("Each point is every claim's own config with the named parameters at their envelope maxima; a cell is `ok` when the RFC model holds and every refuting variant violates, otherwise each failed run as `FAIL variant verdict (trace length)`. ")
+	fmt.Fprintf(&b, "The %d runs share %d explorations: the runs of a point that need the same variant on the same config are decided by one search of all their claims' properties, which gives each the verdict and shortest trace it would get alone. A row's states and seconds count each of its explorations once.\n\n", len(res.Runs), len(res.Explorations))
 	header, rows := res.matrix()
 	md := func(cells []string) {
 		b.WriteString("|")
@@ -462,14 +639,27 @@ func sweepMarkdown(res *sweepResult) string {
 		}
 	}
 	b.WriteString("\n## Runs\n\n")
-	md([]string{"point", "claim", "variant", "want", "got", "ok", "trace", "states", "s", "stop"})
-	md([]string{"---", "---", "---", "---", "---", "---", "---", "--:", "--:", "---"})
+	b.WriteString("A run's states and seconds are those of the exploration that decided it (numbered as in the explorations below): runs that share one show the same totals.\n\n")
+	md([]string{"point", "claim", "variant", "want", "got", "ok", "trace", "states", "s", "exploration", "stop"})
+	md([]string{"---", "---", "---", "---", "---", "---", "---", "--:", "--:", "--:", "---"})
 	for _, r := range res.Runs {
+		exp := ""
+		if r.Exploration >= 0 {
+			exp = fmt.Sprint(r.Exploration + 1)
+		}
 		md([]string{r.Point, r.Claim, r.Variant, r.Want.String(), r.Got.String(), fmt.Sprint(r.OK), r.trace(),
-			fmt.Sprint(r.States), fmt.Sprintf("%.2f", r.Seconds), r.Stop})
+			fmt.Sprint(r.States), fmt.Sprintf("%.2f", r.Seconds), exp, r.Stop})
+	}
+	b.WriteString("\n## Explorations\n\n")
+	md([]string{"exploration", "point", "variant", "claims", "properties", "states", "s", "stop"})
+	md([]string{"--:", "---", "---", "---", "---", "--:", "--:", "---"})
+	for i, e := range res.Explorations {
+		md([]string{fmt.Sprint(i + 1), e.Point, e.Variant, strings.Join(e.Claims, ", "), strings.Join(e.Properties, ", "),
+			fmt.Sprint(e.States), fmt.Sprintf("%.2f", e.Seconds), e.Stop})
 	}
 	b.WriteString("\n## Rule coverage\n\n")
 	fmt.Fprintf(&b, "Over the RFC runs of the grid, %d of %d rows of the RFC table fired.", len(res.Coverage.Rows)-len(res.Coverage.NeverFired), len(res.Coverage.Rows))
+	b.WriteString(" Each RFC run adds the counts of the exploration that decided it, as if it had run alone, so an exploration shared by several runs counts once for each.")
 	if len(res.Coverage.NeverFired) > 0 {
 		fmt.Fprintf(&b, " Never fired: %s.", strings.Join(res.Coverage.NeverFired, ", "))
 	}

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 	"github.com/tcpverify/tcpverify/fsm"
 	"github.com/tcpverify/tcpverify/properties"
 )
@@ -144,18 +148,49 @@ func TestSweepBadFlagsExitTwoWithOneLine(t *testing.T) {
 	}
 }
 
-func TestSweepOutputDoesNotDependOnTheWorkers(t *testing.T) {
-	var outs [2]sweepResult
-	for i, w := range []string{"1", "2"} {
+func TestSweepOutputDoesNotDependOnTheWorkersOrTheJobs(t *testing.T) {
+	var outs []sweepResult
+	for _, wj := range [][2]string{{"1", "1"}, {"2", "1"}, {"1", "3"}, {"2", "2"}} {
 		dir := t.TempDir()
-		code, _, _ := invokeSweep(t, "--point", "dup=2", "--workers", w, "--out", dir)
+		code, _, _ := invokeSweep(t, "--point", "dup=2", "--workers", wj[0], "--jobs", wj[1], "--out", dir)
 		require.Equal(t, exitViolated, code)
-		outs[i] = readSweep(t, dir)
-		for j := range outs[i].Runs {
-			outs[i].Runs[j].Seconds = 0
+		res := readSweep(t, dir)
+		for j := range res.Runs {
+			res.Runs[j].Seconds = 0
+		}
+		for j := range res.Explorations {
+			res.Explorations[j].Seconds = 0
+		}
+		outs = append(outs, res)
+	}
+	for i := range outs[1:] {
+		assert.Equal(t, outs[0], outs[i+1])
+	}
+}
+
+func TestRunExplorationsKeepsTheOrderAndReturnsTheFirstError(t *testing.T) {
+	exps := make([]*exploration, 9)
+	for i := range exps {
+		exps[i] = &exploration{point: point{name: fmt.Sprint(i)}}
+	}
+	run := func(bad map[string]bool) func(context.Context, *exploration) ([]pipeline.ClaimRun, error) {
+		return func(_ context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
+			if bad[e.point.name] {
+				return nil, errors.New("failed at " + e.point.name)
+			}
+			return []pipeline.ClaimRun{{Claim: e.point.name}}, nil
 		}
 	}
-	assert.Equal(t, outs[0], outs[1])
+	for _, jobs := range []int{1, 2, 4, 20} {
+		got, err := runExplorations(context.Background(), exps, jobs, run(nil))
+		require.NoError(t, err)
+		require.Len(t, got, len(exps))
+		for i, crs := range got {
+			assert.Equal(t, fmt.Sprint(i), crs[0].Claim, "jobs=%d", jobs)
+		}
+		_, err = runExplorations(context.Background(), exps, jobs, run(map[string]bool{"3": true}))
+		assert.EqualError(t, err, "failed at 3", "jobs=%d", jobs)
+	}
 }
 
 func TestGridsListBaseThenSinglesThenPairs(t *testing.T) {
@@ -187,4 +222,106 @@ func TestCallsPointAddsAbortAndUserTimeoutToTheShapesCalls(t *testing.T) {
 	assert.Zero(t, raised)
 	want := fsm.CallOpen | fsm.CallSend | fsm.CallClose | fsm.CallAbort | fsm.CallUserTimeout
 	assert.Equal(t, [2]fsm.Calls{want, want}, cfg.Calls)
+}
+
+// tinyRealClaims are properties.Claims on tiny configs: a sequence space of 8, no faults and
+// one incarnation, so that the claims' default and once configs are the same and most runs
+// of a point share an exploration, liveness and safety properties together.
+func tinyRealClaims() []properties.Claim {
+	claims := properties.Claims()
+	for i := range claims {
+		c := &claims[i].Config
+		c.SeqBits, c.Incarnations = 3, 1
+		c.Faults, c.OldFrom = fsm.Faults{}, [2]bool{}
+	}
+	return claims
+}
+
+func TestASharedExplorationDecidesEachRunAsItsOwnRunWould(t *testing.T) {
+	pts, err := gridPoints("ci")
+	require.NoError(t, err)
+	claims := tinyRealClaims()
+	search := checker.Config{Workers: 2}
+	for _, name := range []string{"base", "window=1"} {
+		t.Run(name, func(t *testing.T) {
+			p, err := lookupPoint(pts, "ci", name)
+			require.NoError(t, err)
+			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, 2, func(string) pipeline.Watcher { return nil })
+			require.NoError(t, err)
+			require.Len(t, res.Runs, 16)
+			assert.Less(t, len(res.Explorations), len(res.Runs), "some runs share an exploration")
+			shared := 0
+			for _, e := range res.Explorations {
+				shared = max(shared, len(e.Properties))
+			}
+			assert.GreaterOrEqual(t, shared, 5, "the RFC model checks the properties of every claim but old-syn-recovery at once")
+			traced := 0
+			for _, r := range res.Runs {
+				if len(res.Explorations[r.Exploration].Properties) > 1 && r.Steps >= 0 {
+					traced++
+				}
+			}
+			assert.Positive(t, traced, "some shared exploration finds a trace")
+			for _, r := range res.Runs {
+				c := claims[slices.IndexFunc(claims, func(c properties.Claim) bool { return c.Name == r.Claim })]
+				cfg, _, refused := configAt(c.Config, p, r.Variant)
+				require.NoError(t, refused)
+				c.Config = cfg
+				alone, err := pipeline.RunClaim(context.Background(), c, r.Variant, search, nil)
+				require.NoError(t, err)
+				what := r.Claim + " on " + r.Variant
+				assert.Equal(t, alone.Got, r.Got, what)
+				assert.Equal(t, alone.Steps, r.Steps, what)
+				assert.Equal(t, alone.Loop, r.Loop, what)
+				assert.Equal(t, alone.States, r.States, what)
+				assert.True(t, r.Complete, what)
+				e := res.Explorations[r.Exploration]
+				assert.Equal(t, r.States, e.States, what)
+				assert.Contains(t, e.Claims, r.Claim, what)
+			}
+		})
+	}
+}
+
+func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
+	pts, err := gridPoints("ci")
+	require.NoError(t, err)
+	base, err := lookupPoint(pts, "ci", "base")
+	require.NoError(t, err)
+	claims := properties.Claims()
+	cells, exps := sweepPlan(base, claims)
+	require.Len(t, cells, 16)
+	// The RFC model on the default, once and patient configs; two-way-handshake, fixed-isn,
+	// no-time-wait and fin-closes-both on the default; fin-closes-both and no-retransmission
+	// on once; no-rst-on-bad-ack on patient.
+	var got []string
+	for _, e := range exps {
+		var names []string
+		for _, ci := range e.claims {
+			names = append(names, claims[ci].Name)
+		}
+		got = append(got, e.variant+": "+strings.Join(names, ","))
+	}
+	assert.Equal(t, []string{
+		"rfc9293: ready-before-data,isn-agreement,old-syn-rejected,clean-time-wait,half-close",
+		"two-way-handshake: ready-before-data,isn-agreement,old-syn-rejected",
+		"fixed-isn: isn-agreement",
+		"rfc9293: old-syn-recovery",
+		"no-rst-on-bad-ack: old-syn-recovery",
+		"rfc9293: data-before-close",
+		"fin-closes-both: data-before-close",
+		"no-retransmission: data-before-close",
+		"no-time-wait: clean-time-wait",
+		"fin-closes-both: half-close",
+	}, got)
+	for _, cl := range cells {
+		e := exps[cl.exp]
+		assert.Equal(t, cl.variant, e.variant)
+		assert.Equal(t, cl.cfg, e.cfg)
+		assert.Contains(t, e.claims, cl.claim)
+	}
+	inc, err := lookupPoint(pts, "ci", "incarnations=3")
+	require.NoError(t, err)
+	_, exps = sweepPlan(inc, claims)
+	assert.Len(t, exps, 8, "with three incarnations the once config is the default's")
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tcpverify/tcpverify/checker"
@@ -71,24 +72,66 @@ func RunClaim(ctx context.Context, c properties.Claim, variant string, search ch
 // RunClaimWith is RunClaim, counting the rows that fire (ClaimRun.Coverage) when coverage
 // is set.
 func RunClaimWith(ctx context.Context, c properties.Claim, variant string, search checker.Config, watch Watcher, coverage bool) (ClaimRun, error) {
-	job := Job{Config: c.Config, Variant: variant, Properties: []properties.Property{c.Property},
+	runs, err := RunClaims(ctx, []properties.Claim{c}, variant, search, watch, coverage)
+	if err != nil {
+		return ClaimRun{}, err
+	}
+	return runs[0], nil
+}
+
+// RunClaims checks several claims that share one config on the variant in a single search
+// with all their properties, and returns one ClaimRun per claim, in order. Each is what
+// RunClaimWith would have returned for its claim alone: the checker explores the whole
+// reachable space whatever the properties (a violation does not stop it) and decides each
+// property on its own, breadth-first, so a verdict and its trace do not depend on the other
+// properties. States, Elapsed, Complete, Stop and Coverage are the shared search's, in every
+// ClaimRun. Claims with the same property share its verdict. The claims' configs must be
+// equal.
+func RunClaims(ctx context.Context, claims []properties.Claim, variant string, search checker.Config, watch Watcher, coverage bool) ([]ClaimRun, error) {
+	if len(claims) == 0 {
+		return nil, errors.New("pipeline: no claims to run")
+	}
+	var names []string
+	var props []properties.Property
+	index := map[string]int{} // property name -> position in props
+	for _, c := range claims {
+		names = append(names, c.Name)
+		if _, ok := index[c.Property.Name]; !ok {
+			index[c.Property.Name] = len(props)
+			props = append(props, c.Property)
+		}
+	}
+	what := "claim " + claims[0].Name
+	if len(claims) > 1 {
+		what = "claims " + strings.Join(names, ", ")
+	}
+	for _, c := range claims[1:] {
+		if c.Config != claims[0].Config {
+			return nil, fmt.Errorf("%s, variant %s: %s has another config than %s", what, variant, c.Name, claims[0].Name)
+		}
+	}
+	job := Job{Config: claims[0].Config, Variant: variant, Properties: props,
 		Search: search, Watch: watch, Title: ClaimTitle, Coverage: coverage}
 	res, err := Run(ctx, job)
 	if err != nil {
-		return ClaimRun{}, fmt.Errorf("claim %s, variant %s: %w", c.Name, variant, err)
+		return nil, fmt.Errorf("%s, variant %s: %w", what, variant, err)
 	}
-	v := res.Verdicts[0]
-	r := ClaimRun{Claim: c.Name, Property: c.Property.Name, Variant: variant, Want: Want(variant),
-		Got: v.Status, Steps: v.Steps(), Loop: v.Loop(), States: res.Summary.States,
-		Complete: res.Summary.Complete, Elapsed: res.Summary.Elapsed, Coverage: res.Coverage}
-	if !res.Summary.Complete && res.Summary.Stop != nil {
-		r.Stop = res.Summary.Stop.Error()
-		r.canceled = errors.Is(res.Summary.Stop, checker.ErrCanceled)
+	runs := make([]ClaimRun, len(claims))
+	for i, c := range claims {
+		v := res.Verdicts[index[c.Property.Name]]
+		r := ClaimRun{Claim: c.Name, Property: c.Property.Name, Variant: variant, Want: Want(variant),
+			Got: v.Status, Steps: v.Steps(), Loop: v.Loop(), States: res.Summary.States,
+			Complete: res.Summary.Complete, Elapsed: res.Summary.Elapsed, Coverage: res.Coverage}
+		if !res.Summary.Complete && res.Summary.Stop != nil {
+			r.Stop = res.Summary.Stop.Error()
+			r.canceled = errors.Is(res.Summary.Stop, checker.ErrCanceled)
+		}
+		if v.Story != nil {
+			r.Chart, r.Actions = v.Story.Chart, v.Story.Actions
+		}
+		runs[i] = r
 	}
-	if v.Story != nil {
-		r.Chart, r.Actions = v.Story.Chart, v.Story.Actions
-	}
-	return r, nil
+	return runs, nil
 }
 
 // claimJSON is a ClaimRun as verify claims --format json and docs/generated/runs.json

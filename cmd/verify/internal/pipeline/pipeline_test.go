@@ -68,6 +68,43 @@ func TestAClaimHoldsOnTheRFCAndIsRefutedByItsVariant(t *testing.T) {
 	assert.Equal(t, "no-half-open-acceptance under two-way-handshake: violated (counterexample)", ref.Chart.Title)
 }
 
+func TestClaimsRunTogetherGetWhatEachGetsAlone(t *testing.T) {
+	cfg := small()
+	cfg.Units = [2]uint8{1, 1}
+	claims := []properties.Claim{
+		{Name: "ready", Property: properties.NoHalfOpenAcceptance, Config: cfg},
+		{Name: "isn", Property: properties.ISNAgreement, Config: cfg},
+		{Name: "data", Property: properties.NoDataLostOnClose, Config: cfg},
+		{Name: "half-close", Property: properties.HalfCloseDelivers, Config: cfg},
+		{Name: "ready-again", Property: properties.NoHalfOpenAcceptance, Config: cfg},
+	}
+	for _, variant := range []string{fsm.RFC, "two-way-handshake", "fin-closes-both"} {
+		together, err := RunClaims(context.Background(), claims, variant, checker.Config{Workers: 2}, nil, variant == fsm.RFC)
+		require.NoError(t, err)
+		require.Len(t, together, len(claims))
+		for i, c := range claims {
+			alone, err := RunClaimWith(context.Background(), c, variant, checker.Config{Workers: 1}, nil, variant == fsm.RFC)
+			require.NoError(t, err)
+			got := together[i]
+			assert.Equal(t, c.Name, got.Claim)
+			assert.Equal(t, alone.Got, got.Got, "%s on %s", c.Name, variant)
+			assert.Equal(t, alone.Steps, got.Steps, "%s on %s", c.Name, variant)
+			assert.Equal(t, alone.Loop, got.Loop, "%s on %s", c.Name, variant)
+			assert.Equal(t, alone.Actions, got.Actions, "%s on %s", c.Name, variant)
+			assert.Equal(t, alone.States, got.States, "%s on %s", c.Name, variant)
+			assert.Equal(t, alone.Coverage, got.Coverage, "%s on %s", c.Name, variant)
+		}
+	}
+}
+
+func TestClaimsOfDifferentConfigsDoNotRunTogether(t *testing.T) {
+	other := small()
+	other.Capacity = 3
+	_, err := RunClaims(context.Background(), []properties.Claim{smallClaim(), {Name: "x", Property: properties.ISNAgreement, Config: other}},
+		fsm.RFC, checker.Config{Workers: 1}, nil, false)
+	assert.ErrorContains(t, err, "x has another config than ready-before-data")
+}
+
 func TestAClaimRunSpellsItsVerdictsAsWordsInJSON(t *testing.T) {
 	r := ClaimRun{Claim: "c", Property: "p", Variant: "v", Want: checker.Violated, Got: checker.Unknown,
 		Steps: -1, Loop: -1, States: 7}
