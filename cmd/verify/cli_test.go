@@ -29,8 +29,9 @@ func invoke(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// small is a configuration that explores in well under a second.
-var small = []string{"--seqspace", "8", "--units", "0", "--incarnations", "1", "--loss", "0", "--dup", "0", "--inject", "0", "--progress=false"}
+// small is a configuration that explores in well under a second, in the smallest sequence
+// space it allows (the default).
+var small = []string{"--units", "0", "--incarnations", "1", "--loss", "0", "--dup", "0", "--inject", "0", "--progress=false"}
 
 func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	dir := t.TempDir()
@@ -66,7 +67,17 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	shapeNumber := write("shapenum.json", `{"shape": 3}`)
 	garbage := write("garbage.json", `{"seqspace": 8} x`)
 	cut := write("cut.json", `{"seqspace": 8`)
-	notFit := write("notfit.json", `{"seqspace": 4, "units": [3]}`)
+	// Below the minimum the ISN clock needs (RFC 9293 §3.4.1); and the minimum with that
+	// assumption dropped, too small for the data.
+	tooSmall := write("toosmall.json", `{"seqspace": 4, "units": [3]}`)
+	threeUnits := fsm.DefaultConfig()
+	threeUnits.Units = [2]uint8{3, 3}
+	slowClock := fsm.DefaultConfig()
+	slowClock.Units = [2]uint8{10, 10}
+	slowClock.Timing.SlowISNClock = true
+	slowSpace := fmt.Sprint(1 << slowClock.MinSeqBits())
+	defaultMin := fmt.Sprint(1 << fsm.DefaultConfig().MinSeqBits())
+	maxR2 := fmt.Sprint(fsm.MaxR2)
 	maxInc := fmt.Sprint(fsm.MaxIncarnations)
 	aFile := write("plain", "x")
 	cases := []struct {
@@ -124,7 +135,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"config shape a number", []string{"check", "--config", shapeNumber}, "shape: want a string"},
 		{"config garbage after the object", []string{"check", "--config", garbage}, "trailing data after the JSON object"},
 		{"config cut short", []string{"check", "--config", cut}, "cut.json: not valid JSON: the file ends inside a value"},
-		{"config does not fit", []string{"check", "--config", notFit}, "model does not fit: 3 data units and window 2 do not fit a 4-number space"},
+		{"config below the minimum", []string{"check", "--config", tooSmall}, "check: model does not fit: sequence space 4 is too small: the ISN clock would wrap into numbers of segments that may still be alive (RFC 9293 §3.4.1); this config needs at least " + fmt.Sprint(1<<threeUnits.MinSeqBits()) + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
 		{"config a directory", []string{"check", "--config", dir}, "config file " + dir + ": cannot read it"},
 		{"config empty name", []string{"check", "--config", ""}, `--config "": want a config file name`},
 		{"max-memory NaN", []string{"check", "--max-memory", "NaN"}, "--max-memory NaN: want a size from 1B to 1024TiB"},
@@ -176,7 +187,18 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"out names a markdown file", []string{"simulate", "--out", "report.md"}, "--out names a directory"},
 		{"claims out names an svg file", []string{"claims", "--out", "c.svg"}, "--out names a directory"},
 		{"out is empty", []string{"check", "--out", ""}, "--out is empty"},
-		{"window too small for data", []string{"check", "--seqspace", "4", "--units", "3"}, "check: model does not fit: 3 data units and window 2 do not fit a 4-number space"},
+		{"seqspace below the minimum", []string{"check", "--seqspace", "32"}, "check: model does not fit: sequence space 32 is too small: the ISN clock would wrap into numbers of segments that may still be alive (RFC 9293 §3.4.1); this config needs at least " + defaultMin + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
+		{"seqspace two", []string{"check", "--seqspace", "2"}, "check: model does not fit: sequence space 2 is too small: the ISN clock would wrap into numbers of segments that may still be alive (RFC 9293 §3.4.1); this config needs at least " + defaultMin},
+		{"window too small for data", []string{"check", "--drop", "isn-clock", "--seqspace", slowSpace, "--units", "10"}, "check: model does not fit: 10 data units and window 2 do not fit a " + slowSpace + "-number space (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
+		{"drop an unknown assumption", []string{"check", "--drop", "msl,gravity"}, `check: --drop: unknown timing assumption "gravity" (valid: isn-clock, msl, quiet-time, time-wait-outlasts-r2, keepalive, throttle)`},
+		{"drop an empty name", []string{"check", "--drop", "msl,"}, `check: --drop: unknown timing assumption ""`},
+		{"r2 zero", []string{"check", "--r2", "0"}, "check: --r2 0: want a whole number from 1 to " + maxR2},
+		{"r2 too large", []string{"check", "--r2", "4"}, "check: --r2 4: want a whole number from 1 to " + maxR2},
+		{"r2 not a number", []string{"simulate", "--r2", "twice"}, "simulate: --r2 twice: want a whole number from 1 to " + maxR2},
+		{"old segments from a third side", []string{"check", "--old-from", "C"}, `check: --old-from: unknown side "C" (valid: A, B)`},
+		{"old segments from no side", []string{"check", "--old-from", ""}, `check: --old-from: unknown side ""`},
+		{"unknown old segment kind", []string{"check", "--old-kinds", "syn,urg"}, `check: --old-kinds: unknown old segment kind "urg" (valid: syn, syn-ack, ack, data, fin, rst, or all)`},
+		{"no old segment kinds", []string{"simulate", "--old-kinds", ""}, `simulate: --old-kinds: unknown old segment kind ""`},
 		{"unknown claim", []string{"claims", "--claim", "no-such"}, "unknown claim"},
 		{"claims bad format", []string{"claims", "--format", "yaml"}, "format"},
 		{"list bad format", []string{"list", "--format", "yaml"}, "format"},
@@ -223,7 +245,7 @@ func TestAWriteThatFailsAfterTheSearchExitsFourWithOneLine(t *testing.T) {
 		args []string
 	}{
 		{"check", append([]string{"check"}, small...)},
-		{"simulate", []string{"simulate", "--seqspace", "8", "--units", "0", "--incarnations", "1", "--walks", "5", "--depth", "10"}},
+		{"simulate", []string{"simulate", "--units", "0", "--incarnations", "1", "--walks", "5", "--depth", "10"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -350,7 +372,7 @@ func TestCountsDoNotDependOnWorkers(t *testing.T) {
 func TestConfigFileIsReadAndFlagsOverrideIt(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "model.json")
-	require.NoError(t, os.WriteFile(cfg, []byte(`{"seqspace": 8, "units": [0, 0], "incarnations": 1, "faults": {"loss": 0, "dup": 0, "inject": 0}, "capacity": 2}`), 0o644))
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"units": [0, 0], "incarnations": 1, "faults": {"loss": 0, "dup": 0, "inject": 0}, "capacity": 2}`), 0o644))
 	out := filepath.Join(dir, "r")
 	code, _, stderr := invoke(t, "check", "--config", cfg, "--capacity", "3", "--out", out, "--progress=false")
 	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
@@ -359,6 +381,28 @@ func TestConfigFileIsReadAndFlagsOverrideIt(t *testing.T) {
 	require.NoError(t, json.Unmarshal(r.Model.Config, &c))
 	assert.Equal(t, 3, *c.Capacity, "the flag overrides the file")
 	assert.Equal(t, 1, *c.Incarnations, "the file overrides the default")
+}
+
+func TestTheDefaultSequenceSpaceIsTheSmallestThatFits(t *testing.T) {
+	resolve := func(args ...string) fsm.Config {
+		t.Helper()
+		fs := newFlagSet("check")
+		mf := addModelFlags(fs)
+		require.NoError(t, parse(fs, args, io.Discard))
+		m, err := mf.resolve(fs)
+		require.NoError(t, err)
+		return m.cfg
+	}
+	def := resolve()
+	assert.Equal(t, fsm.DefaultConfig().MinSeqBits(), def.SeqBits, "the timing assumptions' minimum")
+	// With a slow ISN clock the minimum no longer covers a connection's data: the default
+	// is then the smallest space that does, and one half that size is refused.
+	slow := resolve("--drop", "isn-clock", "--units", "10")
+	assert.Greater(t, slow.SeqBits, slow.MinSeqBits())
+	smaller := fmt.Sprint(1 << (slow.SeqBits - 1))
+	code, _, stderr := invoke(t, "check", "--drop", "isn-clock", "--units", "10", "--seqspace", smaller, "--out", filepath.Join(t.TempDir(), "r"))
+	assert.Equal(t, exitBadInput, code)
+	assertOneLine(t, stderr, "10 data units and window 2 do not fit a "+smaller+"-number space")
 }
 
 func TestTheHelpStatesTheRangesTheErrorsAskFor(t *testing.T) {
@@ -405,7 +449,7 @@ func TestSimulateWithTheLargestWalksStopsAtItsTimeoutWithAnIncompleteReport(t *t
 
 func TestSimulateEndsWithAReportLine(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sim")
-	code, out, stderr := invoke(t, "simulate", "--seqspace", "8", "--units", "0", "--incarnations", "1", "--walks", "20", "--depth", "30", "--out", dir)
+	code, out, stderr := invoke(t, "simulate", "--units", "0", "--incarnations", "1", "--walks", "20", "--depth", "30", "--out", dir)
 	require.Equal(t, exitIncomplete, code, "stderr: %s", stderr)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	assert.Equal(t, "simulated 20 walks, "+strings.Fields(lines[0])[3]+" steps (seed 1)", lines[0])
