@@ -150,6 +150,16 @@ func (f *modelFlags) resolveModel(fs *flag.FlagSet) (model, error) {
 			apply("inject", &v.inject, fc.Faults.Inject)
 			apply("crash", &v.crash, fc.Faults.Crash)
 		}
+		apply("r2", &v.r2, fc.R2)
+		if fc.Drop != nil && !set["drop"] {
+			v.drop = strings.Join(fc.Drop, ",")
+		}
+		if fc.OldFrom != nil && !set["old-from"] {
+			v.oldFrom = strings.Join(fc.OldFrom, ",")
+		}
+		if fc.OldKinds != nil && !set["old-kinds"] {
+			v.oldKinds = strings.Join(fc.OldKinds, ",")
+		}
 		if fc.Properties != nil && !set["properties"] {
 			v.props = strings.Join(fc.Properties, ",")
 		}
