@@ -84,7 +84,7 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	intFlag(fs, &f.crash, "crash", int(d.Faults.Crash), faultSpec, "host crashes")
 	intFlag(fs, &f.r2, "r2", int(d.Timing.R2), r2Spec, "retransmissions of one item before an endpoint gives up (RFC 1122 R2)")
 	fs.StringVar(&f.drop, "drop", "", "comma-separated timing `assumptions` to drop: "+strings.Join(fsm.AssumptionNames(), ", ")+" (docs/model.md, Time)")
-	fs.StringVar(&f.oldFrom, "old-from", "A", "whose old segments an injection adds: `A`, B or A,B")
+	fs.StringVar(&f.oldFrom, "old-from", strings.Join(sideNames(d.OldFrom), ","), "whose old segments an injection adds: `A`, B or A,B")
 	fs.StringVar(&f.oldKinds, "old-kinds", d.OldKinds.String(), "kinds of old segment an injection adds: comma-separated `kinds` (syn, syn-ack, ack, data, fin, rst), or all")
 	fs.StringVar(&f.props, "properties", "", "comma-separated `names` of the properties to check (default: all)")
 	return f
@@ -244,6 +244,17 @@ func smallestSeqBits(cfg fsm.Config, variant string) int {
 		}
 	}
 	return least // nothing fits: NewSystem says why at the minimum
+}
+
+// sideNames names the sides set in from (Config.OldFrom), A before B.
+func sideNames(from [2]bool) []string {
+	var names []string
+	for side := fsm.A; side <= fsm.B; side++ {
+		if from[side] {
+			names = append(names, side.String())
+		}
+	}
+	return names
 }
 
 // parseProperties reads --properties: one or more names, comma-separated.
