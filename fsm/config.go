@@ -142,7 +142,9 @@ func (c Config) MaxTCBs(side Side) int {
 func (c Config) MinSeqBits() int {
 	need := uint64(0)
 	for side := A; side <= B; side++ {
-		span := uint64(c.MaxTCBs(side)+1)*uint64(c.Stride(side)) + uint64(c.Window) + 1
+		// From one stride below the first TCB (the life before the run) to the last
+		// TCB's SYN, data and FIN, plus a window.
+		span := uint64(c.MaxTCBs(side)+1)*uint64(c.Stride(side)) + uint64(c.Units[side]) + 2 + uint64(c.Window)
 		need = max(need, span)
 	}
 	bits := 1
@@ -185,8 +187,9 @@ func (c Config) validate() error {
 		return err
 	}
 	if minBits := c.MinSeqBits(); c.SeqBits < minBits {
-		return fmt.Errorf("sequence space %d is too small: the ISN clock would wrap into numbers "+
-			"of segments that may still be alive (RFC 9293 §3.4.1); this config needs at least %d",
+		return fmt.Errorf("sequence space %d is too small: a run's numbers must lie within half "+
+			"the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never "+
+			"wraps into numbers still alive (§3.4.1); this config needs at least %d",
 			sp.Size(), uint64(1)<<minBits)
 	}
 	// A connection's SYN, data and FIN numbers must stay below half the space for modular

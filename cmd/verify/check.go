@@ -148,10 +148,19 @@ func configJSON(c fsm.Config) fileConfig {
 	seq := 1 << c.SeqBits
 	win, capa, inc := int(c.Window), c.Capacity, int(c.Incarnations)
 	l, d, i, cr := int(c.Faults.Loss), int(c.Faults.Dup), int(c.Faults.Inject), int(c.Faults.Crash)
+	r2 := int(c.Timing.R2)
+	drop := append([]string{}, c.Timing.Dropped()...) // [] when every assumption is kept
+	var kinds []string
+	for k := fsm.OldKinds(1); k != 0 && k <= fsm.AllOld; k <<= 1 {
+		if c.OldKinds&k != 0 {
+			kinds = append(kinds, k.String())
+		}
+	}
 	return fileConfig{
 		Shape: &shape, SeqSpace: &seq, Window: &win, Capacity: &capa,
 		Units: []int{int(c.Units[0]), int(c.Units[1])}, Incarnations: &inc,
 		Faults: &faults{Loss: &l, Dup: &d, Inject: &i, Crash: &cr},
+		R2:     &r2, Drop: drop, OldFrom: sideNames(c.OldFrom), OldKinds: kinds,
 	}
 }
 

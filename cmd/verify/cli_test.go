@@ -29,8 +29,9 @@ func invoke(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// small is a configuration that explores in well under a second.
-var small = []string{"--seqspace", "8", "--units", "0", "--incarnations", "1", "--loss", "0", "--dup", "0", "--inject", "0", "--progress=false"}
+// small is a configuration that explores in well under a second, in the smallest sequence
+// space it allows (the default).
+var small = []string{"--units", "0", "--incarnations", "1", "--loss", "0", "--dup", "0", "--inject", "0", "--progress=false"}
 
 func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	dir := t.TempDir()
@@ -66,7 +67,31 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	shapeNumber := write("shapenum.json", `{"shape": 3}`)
 	garbage := write("garbage.json", `{"seqspace": 8} x`)
 	cut := write("cut.json", `{"seqspace": 8`)
-	notFit := write("notfit.json", `{"seqspace": 4, "units": [3]}`)
+	// Below the minimum the ISN clock needs (RFC 9293 §3.4.1), and, with that assumption
+	// dropped, at the minimum but too small for the data.
+	tooSmall := write("toosmall.json", `{"seqspace": 4, "units": [3]}`)
+	threeUnits := fsm.DefaultConfig()
+	threeUnits.Units = [2]uint8{3, 3}
+	slowClock := fsm.DefaultConfig()
+	slowClock.Units = [2]uint8{10, 10}
+	slowClock.Timing.SlowISNClock = true
+	slowSpace := fmt.Sprint(1 << slowClock.MinSeqBits())
+	notFit := write("notfit.json", `{"seqspace": `+slowSpace+`, "units": [10], "drop": ["isn-clock"]}`)
+	defaultMin := fmt.Sprint(1 << fsm.DefaultConfig().MinSeqBits())
+	dropUnknown := write("dropunknown.json", `{"drop": ["msl", "gravity"]}`)
+	dropString := write("dropstring.json", `{"drop": "msl"}`)
+	dropTwice := write("droptwice.json", `{"drop": ["msl", "msl"]}`)
+	r2File := write("r2.json", `{"r2": 0}`)
+	r2Big := write("r2big.json", `{"r2": 4}`)
+	oldFromC := write("oldfromc.json", `{"old_from": ["A", "C"]}`)
+	oldFromNone := write("oldfromnone.json", `{"old_from": []}`)
+	oldFromTwice := write("oldfromtwice.json", `{"old_from": ["A", "a"]}`)
+	oldFromHyphen := write("oldfromhyphen.json", `{"old-from": ["A"]}`)
+	oldKindsURG := write("oldkindsurg.json", `{"old_kinds": ["syn", "urg"]}`)
+	oldKindsNone := write("oldkindsnone.json", `{"old_kinds": []}`)
+	oldKindsComma := write("oldkindscomma.json", `{"old_kinds": ["syn,fin"]}`)
+	oldKindsAll := write("oldkindsall.json", `{"old_kinds": ["syn", "all"]}`)
+	maxR2 := fmt.Sprint(fsm.MaxR2)
 	maxInc := fmt.Sprint(fsm.MaxIncarnations)
 	aFile := write("plain", "x")
 	cases := []struct {
@@ -124,7 +149,21 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"config shape a number", []string{"check", "--config", shapeNumber}, "shape: want a string"},
 		{"config garbage after the object", []string{"check", "--config", garbage}, "trailing data after the JSON object"},
 		{"config cut short", []string{"check", "--config", cut}, "cut.json: not valid JSON: the file ends inside a value"},
-		{"config does not fit", []string{"check", "--config", notFit}, "model does not fit: 3 data units and window 2 do not fit a 4-number space"},
+		{"config below the minimum", []string{"check", "--config", tooSmall}, "check: model does not fit: sequence space 4 is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + fmt.Sprint(1<<threeUnits.MinSeqBits()) + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
+		{"config does not fit", []string{"check", "--config", notFit}, "check: model does not fit: 10 data units and window 2 do not fit a " + slowSpace + "-number space (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
+		{"config drops an unknown assumption", []string{"check", "--config", dropUnknown}, "dropunknown.json: drop: unknown timing assumption \"gravity\" (valid: isn-clock, msl, quiet-time, time-wait-outlasts-r2, keepalive, throttle)"},
+		{"config drop not a list", []string{"check", "--config", dropString}, "dropstring.json: drop: want a list of timing assumption names"},
+		{"config drop twice", []string{"check", "--config", dropTwice}, "droptwice.json: drop: \"msl\" given twice"},
+		{"config r2 zero", []string{"check", "--config", r2File}, "r2.json: r2: want a whole number from 1 to " + maxR2},
+		{"config r2 too large", []string{"check", "--config", r2Big}, "r2big.json: r2: want a whole number from 1 to " + maxR2},
+		{"config old segments from a third side", []string{"check", "--config", oldFromC}, `oldfromc.json: old_from: unknown side "C" (valid: A, B)`},
+		{"config old segments from no side", []string{"check", "--config", oldFromNone}, "oldfromnone.json: old_from: want a list of one or two sides"},
+		{"config old segments from a side twice", []string{"check", "--config", oldFromTwice}, "oldfromtwice.json: old_from: side A given twice"},
+		{"config old_from spelt as the flag", []string{"check", "--config", oldFromHyphen}, `old-from: unknown key: keys join words with _, want "old_from"`},
+		{"config unknown old segment kind", []string{"check", "--config", oldKindsURG}, `oldkindsurg.json: old_kinds: unknown old segment kind "urg" (valid: syn, syn-ack, ack, data, fin, rst, or all)`},
+		{"config no old segment kinds", []string{"check", "--config", oldKindsNone}, "oldkindsnone.json: old_kinds: want a list of one or more old segment kinds"},
+		{"config two kinds in one item", []string{"check", "--config", oldKindsComma}, `oldkindscomma.json: old_kinds: "syn,fin" names several kinds: want one kind per item`},
+		{"config all among other kinds", []string{"check", "--config", oldKindsAll}, `oldkindsall.json: old_kinds: "all" stands alone`},
 		{"config a directory", []string{"check", "--config", dir}, "config file " + dir + ": cannot read it"},
 		{"config empty name", []string{"check", "--config", ""}, `--config "": want a config file name`},
 		{"max-memory NaN", []string{"check", "--max-memory", "NaN"}, "--max-memory NaN: want a size from 1B to 1024TiB"},
@@ -176,7 +215,18 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"out names a markdown file", []string{"simulate", "--out", "report.md"}, "--out names a directory"},
 		{"claims out names an svg file", []string{"claims", "--out", "c.svg"}, "--out names a directory"},
 		{"out is empty", []string{"check", "--out", ""}, "--out is empty"},
-		{"window too small for data", []string{"check", "--seqspace", "4", "--units", "3"}, "check: model does not fit: 3 data units and window 2 do not fit a 4-number space"},
+		{"seqspace below the minimum", []string{"check", "--seqspace", "32"}, "check: model does not fit: sequence space 32 is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + defaultMin + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
+		{"seqspace two", []string{"check", "--seqspace", "2"}, "check: model does not fit: sequence space 2 is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + defaultMin},
+		{"window too small for data", []string{"check", "--drop", "isn-clock", "--seqspace", slowSpace, "--units", "10"}, "check: model does not fit: 10 data units and window 2 do not fit a " + slowSpace + "-number space (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
+		{"drop an unknown assumption", []string{"check", "--drop", "msl,gravity"}, `check: --drop: unknown timing assumption "gravity" (valid: isn-clock, msl, quiet-time, time-wait-outlasts-r2, keepalive, throttle)`},
+		{"drop an empty name", []string{"check", "--drop", "msl,"}, `check: --drop: unknown timing assumption ""`},
+		{"r2 zero", []string{"check", "--r2", "0"}, "check: --r2 0: want a whole number from 1 to " + maxR2},
+		{"r2 too large", []string{"check", "--r2", "4"}, "check: --r2 4: want a whole number from 1 to " + maxR2},
+		{"r2 not a number", []string{"simulate", "--r2", "twice"}, "simulate: --r2 twice: want a whole number from 1 to " + maxR2},
+		{"old segments from a third side", []string{"check", "--old-from", "C"}, `check: --old-from: unknown side "C" (valid: A, B)`},
+		{"old segments from no side", []string{"check", "--old-from", ""}, `check: --old-from: unknown side ""`},
+		{"unknown old segment kind", []string{"check", "--old-kinds", "syn,urg"}, `check: --old-kinds: unknown old segment kind "urg" (valid: syn, syn-ack, ack, data, fin, rst, or all)`},
+		{"no old segment kinds", []string{"simulate", "--old-kinds", ""}, `simulate: --old-kinds: unknown old segment kind ""`},
 		{"unknown claim", []string{"claims", "--claim", "no-such"}, "unknown claim"},
 		{"claims bad format", []string{"claims", "--format", "yaml"}, "format"},
 		{"list bad format", []string{"list", "--format", "yaml"}, "format"},
@@ -223,7 +273,7 @@ func TestAWriteThatFailsAfterTheSearchExitsFourWithOneLine(t *testing.T) {
 		args []string
 	}{
 		{"check", append([]string{"check"}, small...)},
-		{"simulate", []string{"simulate", "--seqspace", "8", "--units", "0", "--incarnations", "1", "--walks", "5", "--depth", "10"}},
+		{"simulate", []string{"simulate", "--units", "0", "--incarnations", "1", "--walks", "5", "--depth", "10"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -350,15 +400,79 @@ func TestCountsDoNotDependOnWorkers(t *testing.T) {
 func TestConfigFileIsReadAndFlagsOverrideIt(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "model.json")
-	require.NoError(t, os.WriteFile(cfg, []byte(`{"seqspace": 8, "units": [0, 0], "incarnations": 1, "faults": {"loss": 0, "dup": 0, "inject": 0}, "capacity": 2}`), 0o644))
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"units": [0, 0], "incarnations": 1, "faults": {"loss": 0, "dup": 0, "inject": 1},
+		"capacity": 2, "r2": 2, "drop": ["msl"], "old_from": ["B"], "old_kinds": ["syn", "rst"]}`), 0o644))
 	out := filepath.Join(dir, "r")
-	code, _, stderr := invoke(t, "check", "--config", cfg, "--capacity", "3", "--out", out, "--progress=false")
+	code, _, stderr := invoke(t, "check", "--config", cfg, "--capacity", "3", "--drop", "throttle,keepalive", "--out", out, "--progress=false")
 	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
 	r := readReport(t, out)
 	var c fileConfig
 	require.NoError(t, json.Unmarshal(r.Model.Config, &c))
 	assert.Equal(t, 3, *c.Capacity, "the flag overrides the file")
 	assert.Equal(t, 1, *c.Incarnations, "the file overrides the default")
+	assert.Equal(t, 2, *c.R2, "r2 from the file")
+	assert.Equal(t, []string{"keepalive", "throttle"}, c.Drop, "the flag's list replaces the file's, recorded in fsm.Assumptions order")
+	assert.Equal(t, []string{"B"}, c.OldFrom)
+	assert.Equal(t, []string{"syn", "rst"}, c.OldKinds)
+	want := fsm.DefaultConfig()
+	want.Units, want.Capacity, want.Faults = [2]uint8{0, 0}, 3, fsm.Faults{Inject: 1}
+	want.Timing = fsm.Timing{R2: 2, NoKeepalive: true, NoThrottle: true}
+	want.OldFrom, want.OldKinds = [2]bool{false, true}, fsm.OldSYN|fsm.OldRST
+	assert.Equal(t, 1<<want.MinSeqBits(), *c.SeqSpace, "the default sequence space is the smallest the config allows")
+}
+
+func TestAReportsConfigGivenBackAsAConfigFileRepeatsTheRun(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first")
+	code, _, stderr := invoke(t, append([]string{"check", "--out", first, "--r2", "2", "--drop", "isn-clock",
+		"--old-from", "A,B", "--old-kinds", "all", "--inject", "1", "--window", "1"}, small...)...)
+	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
+	r1 := readReport(t, first)
+	cfg := filepath.Join(dir, "recorded.json")
+	require.NoError(t, os.WriteFile(cfg, r1.Model.Config, 0o644))
+	again := filepath.Join(dir, "again")
+	code, _, stderr = invoke(t, "check", "--config", cfg, "--out", again, "--progress=false")
+	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
+	r2 := readReport(t, again)
+	assert.JSONEq(t, string(r1.Model.Config), string(r2.Model.Config))
+	assert.Equal(t, r1.Result.States, r2.Result.States)
+	assert.Equal(t, r1.Result.Transitions, r2.Result.Transitions)
+	var c fileConfig
+	require.NoError(t, json.Unmarshal(r1.Model.Config, &c))
+	assert.Equal(t, []string{"isn-clock"}, c.Drop)
+	assert.Equal(t, []string{"A", "B"}, c.OldFrom)
+	assert.Equal(t, []string{"syn", "syn-ack", "ack", "data", "fin", "rst"}, c.OldKinds)
+}
+
+func TestAReportRecordsThatEveryAssumptionWasKept(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "r")
+	code, _, stderr := invoke(t, append([]string{"check", "--out", dir}, small...)...)
+	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
+	var c fileConfig
+	require.NoError(t, json.Unmarshal(readReport(t, dir).Model.Config, &c))
+	assert.Equal(t, []string{}, c.Drop, "drop: [] says no assumption was dropped")
+}
+
+func TestTheDefaultSequenceSpaceIsTheSmallestThatFits(t *testing.T) {
+	resolve := func(args ...string) fsm.Config {
+		t.Helper()
+		fs := newFlagSet("check")
+		mf := addModelFlags(fs)
+		require.NoError(t, parse(fs, args, io.Discard))
+		m, err := mf.resolve(fs)
+		require.NoError(t, err)
+		return m.cfg
+	}
+	def := resolve()
+	assert.Equal(t, fsm.DefaultConfig().MinSeqBits(), def.SeqBits, "the timing assumptions' minimum")
+	// With a slow ISN clock the minimum no longer covers a connection's data: the default
+	// is then the smallest space that does, and one half that size is refused.
+	slow := resolve("--drop", "isn-clock", "--units", "10")
+	assert.Greater(t, slow.SeqBits, slow.MinSeqBits())
+	smaller := fmt.Sprint(1 << (slow.SeqBits - 1))
+	code, _, stderr := invoke(t, "check", "--drop", "isn-clock", "--units", "10", "--seqspace", smaller, "--out", filepath.Join(t.TempDir(), "r"))
+	assert.Equal(t, exitBadInput, code)
+	assertOneLine(t, stderr, "10 data units and window 2 do not fit a "+smaller+"-number space")
 }
 
 func TestTheHelpStatesTheRangesTheErrorsAskFor(t *testing.T) {
@@ -369,7 +483,7 @@ func TestTheHelpStatesTheRangesTheErrorsAskFor(t *testing.T) {
 		s         spec
 	}{
 		{"incarnations", "99", incarnationsSpec}, {"capacity", "99", capacitySpec}, {"seqspace", "6", seqspaceSpec},
-		{"window", "0", windowSpec}, {"loss", "-1", faultSpec}, {"workers", "0", workersSpec},
+		{"window", "0", windowSpec}, {"loss", "-1", faultSpec}, {"workers", "0", workersSpec}, {"r2", "9", r2Spec},
 	} {
 		assert.Contains(t, help, tc.s.Range()+")", tc.flag)
 		_, _, stderr := invoke(t, "check", "--"+tc.flag, tc.bad, "--out", filepath.Join(t.TempDir(), "r"))
@@ -405,7 +519,7 @@ func TestSimulateWithTheLargestWalksStopsAtItsTimeoutWithAnIncompleteReport(t *t
 
 func TestSimulateEndsWithAReportLine(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sim")
-	code, out, stderr := invoke(t, "simulate", "--seqspace", "8", "--units", "0", "--incarnations", "1", "--walks", "20", "--depth", "30", "--out", dir)
+	code, out, stderr := invoke(t, "simulate", "--units", "0", "--incarnations", "1", "--walks", "20", "--depth", "30", "--out", dir)
 	require.Equal(t, exitIncomplete, code, "stderr: %s", stderr)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	assert.Equal(t, "simulated 20 walks, "+strings.Fields(lines[0])[3]+" steps (seed 1)", lines[0])

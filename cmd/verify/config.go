@@ -18,15 +18,23 @@ import (
 // fileConfig is the JSON config file. Every field is optional; absent ones keep the default.
 // It is also how a report records the model's configuration.
 type fileConfig struct {
-	Shape        *string  `json:"shape,omitempty"`
-	Variant      *string  `json:"variant,omitempty"`
-	SeqSpace     *int     `json:"seqspace,omitempty"`
-	Window       *int     `json:"window,omitempty"`
-	Capacity     *int     `json:"capacity,omitempty"`
-	Units        []int    `json:"units,omitempty"`
-	Incarnations *int     `json:"incarnations,omitempty"`
-	Faults       *faults  `json:"faults,omitempty"`
-	Properties   []string `json:"properties,omitempty"`
+	Shape        *string `json:"shape,omitempty"`
+	Variant      *string `json:"variant,omitempty"`
+	SeqSpace     *int    `json:"seqspace,omitempty"`
+	Window       *int    `json:"window,omitempty"`
+	Capacity     *int    `json:"capacity,omitempty"`
+	Units        []int   `json:"units,omitempty"`
+	Incarnations *int    `json:"incarnations,omitempty"`
+	Faults       *faults `json:"faults,omitempty"`
+	// R2 and Drop are the timing assumptions (fsm.Timing): retransmissions before giving
+	// up, and the names of the assumptions dropped ([] drops none).
+	R2   *int     `json:"r2,omitempty"`
+	Drop []string `json:"drop,omitzero"`
+	// OldFrom and OldKinds say whose old segments an injection adds (sides A, B) and of
+	// which kinds (syn, syn-ack, ack, data, fin, rst, or all).
+	OldFrom    []string `json:"old_from,omitempty"`
+	OldKinds   []string `json:"old_kinds,omitempty"`
+	Properties []string `json:"properties,omitempty"`
 }
 
 type faults struct {
@@ -38,8 +46,9 @@ type faults struct {
 
 // The keys of a config file, exactly as they must be written.
 var (
-	configKeys = []string{"shape", "variant", "seqspace", "window", "capacity", "units", "incarnations", "faults", "properties"}
-	faultKeys  = []string{"loss", "dup", "inject", "crash"}
+	configKeys = []string{"shape", "variant", "seqspace", "window", "capacity", "units", "incarnations", "faults",
+		"r2", "drop", "old_from", "old_kinds", "properties"}
+	faultKeys = []string{"loss", "dup", "inject", "crash"}
 )
 
 func readConfig(path string) (*fileConfig, error) {
@@ -105,6 +114,14 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 			fc.Units, err = units(path, kv)
 		case "faults":
 			fc.Faults, err = faultsField(path, kv)
+		case "r2":
+			fc.R2, err = whole(path, kv, r2Spec)
+		case "drop":
+			fc.Drop, err = dropList(path, kv)
+		case "old_from":
+			fc.OldFrom, err = sideList(path, kv)
+		case "old_kinds":
+			fc.OldKinds, err = kindList(path, kv)
 		case "properties":
 			fc.Properties, err = propertyList(path, kv)
 		}
@@ -130,7 +147,7 @@ func readObject(dec *json.Decoder, path, parent string) ([]keyValue, error) {
 	}
 	want := "want a JSON object"
 	if parent == "" {
-		want = "want a JSON object such as {\"seqspace\": 8}"
+		want = "want a JSON object such as {\"capacity\": 3}"
 	}
 	tok, err := dec.Token()
 	if err == io.EOF {
@@ -182,6 +199,9 @@ func unknownKey(path, parent, key string, keys []string) error {
 	for _, k := range keys {
 		if strings.EqualFold(k, key) {
 			return configError(path, field, "unknown key: keys are case-sensitive, want %q", k)
+		}
+		if strings.EqualFold(k, strings.ReplaceAll(key, "-", "_")) {
+			return configError(path, field, "unknown key: keys join words with _, want %q", k)
 		}
 	}
 	if parent == "" {
@@ -295,4 +315,60 @@ func propertyList(path string, kv keyValue) ([]string, error) {
 		return nil, configError(path, kv.field, "%v", err)
 	}
 	return names, nil
+}
+
+// nameList reads a list of strings, each checked by parse; empty says whether [] is
+// allowed. A refused name's error is parse's.
+func nameList(path string, kv keyValue, want string, empty bool, parse func(string) error) ([]string, error) {
+	var names []string
+	if len(kv.raw) == 0 || kv.raw[0] != '[' || json.Unmarshal(kv.raw, &names) != nil || (len(names) == 0 && !empty) {
+		return nil, configError(path, kv.field, "%s", want)
+	}
+	for i, n := range names {
+		if err := parse(n); err != nil {
+			return nil, configError(path, kv.field, "%v", err)
+		}
+		if slices.Contains(names[:i], n) {
+			return nil, configError(path, kv.field, "%q given twice: want each name once", n)
+		}
+	}
+	return names, nil
+}
+
+// dropList reads the names of the timing assumptions to drop; [] drops none.
+func dropList(path string, kv keyValue) ([]string, error) {
+	want := "want a list of timing assumption names, such as [\"msl\"] (valid: " + strings.Join(fsm.AssumptionNames(), ", ") + "), or [] for none"
+	return nameList(path, kv, want, true, func(n string) error {
+		var t fsm.Timing
+		return t.Drop(n)
+	})
+}
+
+// sideList reads whose old segments an injection adds: one or two sides.
+func sideList(path string, kv keyValue) ([]string, error) {
+	var seen [2]bool
+	return nameList(path, kv, "want a list of one or two sides, such as [\"A\"] or [\"A\", \"B\"]", false, func(n string) error {
+		side, err := fsm.ParseSide(n)
+		if err == nil && seen[side] {
+			return fmt.Errorf("side %v given twice: want each side once", side)
+		}
+		seen[side] = true
+		return err
+	})
+}
+
+// kindList reads which kinds of old segment an injection adds: one or more, or ["all"].
+func kindList(path string, kv keyValue) ([]string, error) {
+	want := "want a list of one or more old segment kinds, such as [\"syn\", \"fin\"], or [\"all\"]"
+	names, err := nameList(path, kv, want, false, func(n string) error {
+		k, err := fsm.ParseOldKinds(n)
+		if err == nil && n != "all" && k&(k-1) != 0 {
+			return fmt.Errorf("%q names several kinds: want one kind per item", n)
+		}
+		return err
+	})
+	if err == nil && len(names) > 1 && slices.Contains(names, "all") {
+		return nil, configError(path, kv.field, "\"all\" stands alone: %s", want)
+	}
+	return names, err
 }

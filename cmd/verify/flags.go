@@ -73,7 +73,7 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	fs.StringVar(&f.config, "config", "", "model config `file` (JSON; see docs/model.md); flags override it")
 	fs.StringVar(&f.shape, "shape", d.Shape.String(), "client-server or both-active (simultaneous open)")
 	fs.StringVar(&f.variant, "variant", fsm.RFC, "rule-table variant (verify list shows them)")
-	intFlag(fs, &f.seqspace, "seqspace", 0, seqspaceSpec, "sequence `numbers` (default: the smallest the timing assumptions allow for the config; a smaller one is refused)")
+	intFlag(fs, &f.seqspace, "seqspace", 0, seqspaceSpec, "sequence `numbers` (default: the smallest the config allows, for its timing assumptions, data and window; a smaller one is refused)")
 	intFlag(fs, &f.window, "window", int(d.Window), windowSpec, "receive window, in sequence numbers")
 	intFlag(fs, &f.capacity, "capacity", d.Capacity, capacitySpec, "segments the network holds in flight")
 	fs.StringVar(&f.units, "units", fmt.Sprintf("%d,%d", d.Units[0], d.Units[1]), unitsSpec.help("data units each side may send per incarnation: `N` or A,B"))
@@ -84,8 +84,8 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	intFlag(fs, &f.crash, "crash", int(d.Faults.Crash), faultSpec, "host crashes")
 	intFlag(fs, &f.r2, "r2", 0, r2Spec, "retransmissions of one item before an endpoint gives up (RFC 1122 R2; default: one more than --loss, at most 3)")
 	fs.StringVar(&f.drop, "drop", "", "comma-separated timing `assumptions` to drop: "+strings.Join(fsm.AssumptionNames(), ", ")+" (docs/model.md, Time)")
-	fs.StringVar(&f.oldFrom, "old-from", "A", "whose old segments an injection adds: `A`, B or A,B")
-	fs.StringVar(&f.oldKinds, "old-kinds", d.OldKinds.String(), "kinds of old segment an injection adds: comma-separated syn, syn-ack, ack, data, fin, rst, or all")
+	fs.StringVar(&f.oldFrom, "old-from", strings.Join(sideNames(d.OldFrom), ","), "whose old segments an injection adds: `A`, B or A,B")
+	fs.StringVar(&f.oldKinds, "old-kinds", d.OldKinds.String(), "kinds of old segment an injection adds: comma-separated `kinds` (syn, syn-ack, ack, data, fin, rst), or all")
 	fs.StringVar(&f.props, "properties", "", "comma-separated `names` of the properties to check (default: all)")
 	return f
 }
@@ -150,6 +150,16 @@ func (f *modelFlags) resolveModel(fs *flag.FlagSet) (model, error) {
 			apply("inject", &v.inject, fc.Faults.Inject)
 			apply("crash", &v.crash, fc.Faults.Crash)
 		}
+		apply("r2", &v.r2, fc.R2)
+		if fc.Drop != nil && !set["drop"] {
+			v.drop = strings.Join(fc.Drop, ",")
+		}
+		if fc.OldFrom != nil && !set["old-from"] {
+			v.oldFrom = strings.Join(fc.OldFrom, ",")
+		}
+		if fc.OldKinds != nil && !set["old-kinds"] {
+			v.oldKinds = strings.Join(fc.OldKinds, ",")
+		}
 		if fc.Properties != nil && !set["properties"] {
 			v.props = strings.Join(fc.Properties, ",")
 		}
@@ -199,7 +209,7 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 		return m, fmt.Errorf("--old-kinds: %w", err)
 	}
 	if v.seqspace == 0 {
-		m.cfg.SeqBits = m.cfg.MinSeqBits()
+		m.cfg.SeqBits = smallestSeqBits(m.cfg, m.variant)
 	}
 	m.props = properties.All()
 	if v.props != "" || propsSet {
@@ -207,16 +217,44 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 			return m, err
 		}
 	}
-	// The fsm checks what depends on several numbers: data and window must fit the space.
+	// The fsm checks what depends on several numbers: the space must be as large as the
+	// timing assumptions need (RFC 9293 §3.4.1), and a connection's data and window must
+	// fit it. Either way a larger space fits, and the default is the smallest that does.
 	sys, err := fsm.NewSystem(m.cfg, m.variant)
 	if err != nil {
 		if inner := errors.Unwrap(err); inner != nil {
 			err = inner
 		}
-		return m, fmt.Errorf("model does not fit: %v (want a larger seqspace, or fewer units or a smaller window)", err)
+		return m, fmt.Errorf("model does not fit: %v (want a larger seqspace, or leave seqspace unset for the smallest that fits)", err)
 	}
 	m.sys = properties.Bind(sys, m.props)
 	return m, nil
+}
+
+// smallestSeqBits is the default sequence space: the smallest the fsm accepts for cfg,
+// from the timing assumptions' minimum (Config.MinSeqBits) up. The minimum can be too
+// small for a connection's data and window when the ISN clock assumption is dropped,
+// since the clock then no longer strides over the data.
+func smallestSeqBits(cfg fsm.Config, variant string) int {
+	least := cfg.MinSeqBits()
+	for b := least; b <= 32; b++ {
+		cfg.SeqBits = b
+		if _, err := fsm.NewSystem(cfg, variant); err == nil {
+			return b
+		}
+	}
+	return least // nothing fits: NewSystem says why at the minimum
+}
+
+// sideNames names the sides set in from (Config.OldFrom), A before B.
+func sideNames(from [2]bool) []string {
+	var names []string
+	for side := fsm.A; side <= fsm.B; side++ {
+		if from[side] {
+			names = append(names, side.String())
+		}
+	}
+	return names
 }
 
 // parseProperties reads --properties: one or more names, comma-separated.

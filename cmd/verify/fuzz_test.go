@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/tcpverify/tcpverify/fsm"
 )
 
 // The fuzz targets check the parsers of what users type: config files, sizes and
@@ -26,6 +28,10 @@ func FuzzConfigFile(f *testing.F) {
 		`{"properties": ["nope"]}`, `{"shape": "both-active", "variant": "rfc9293"}`,
 		`{"shape": 3}`, `{"seqspace": 8, "seqspace": 16}`, `{"window": 99999999999999999999}`,
 		`{"incarnations": 7, "window": 2, "capacity": 8}`, "{\"a\nb\": 1}", `{"seqspace": 8,}`,
+		`{"r2": 2}`, `{"r2": 0}`, `{"drop": []}`, `{"drop": ["msl", "keepalive"]}`, `{"drop": ["gravity"]}`,
+		`{"drop": "msl"}`, `{"drop": ["msl", "msl"]}`, `{"old_from": ["A", "B"]}`, `{"old_from": ["a", "A"]}`,
+		`{"old_from": []}`, `{"old-from": ["A"]}`, `{"old_kinds": ["all"]}`, `{"old_kinds": ["syn", "rst"]}`,
+		`{"old_kinds": ["syn,fin"]}`, `{"old_kinds": ["all", "syn"]}`, `{"old_kinds": null}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -69,7 +75,7 @@ func checkInRange(t *testing.T, fc *fileConfig) {
 		p    *int
 		s    spec
 	}{{"seqspace", fc.SeqSpace, seqspaceSpec}, {"window", fc.Window, windowSpec}, {"capacity", fc.Capacity, capacitySpec},
-		{"incarnations", fc.Incarnations, incarnationsSpec}} {
+		{"incarnations", fc.Incarnations, incarnationsSpec}, {"r2", fc.R2, r2Spec}} {
 		if c.p != nil && c.s.check(int64(*c.p)) != nil {
 			t.Fatalf("%s %d accepted out of its range %s", c.name, *c.p, c.s.Range())
 		}
@@ -84,6 +90,26 @@ func checkInRange(t *testing.T, fc *fileConfig) {
 	}
 	if fc.Properties != nil && len(fc.Properties) == 0 {
 		t.Fatal("an empty list of properties accepted")
+	}
+	// What the flags accept, the file accepts: each list read as its flag reads it.
+	var timing fsm.Timing
+	for _, n := range fc.Drop {
+		if err := timing.Drop(n); err != nil {
+			t.Fatalf("drop %v accepted: %v", fc.Drop, err)
+		}
+	}
+	if fc.OldFrom != nil && (len(fc.OldFrom) < 1 || len(fc.OldFrom) > 2) {
+		t.Fatalf("old_from %v accepted", fc.OldFrom)
+	}
+	for _, n := range fc.OldFrom {
+		if _, err := fsm.ParseSide(n); err != nil {
+			t.Fatalf("old_from %v accepted: %v", fc.OldFrom, err)
+		}
+	}
+	if fc.OldKinds != nil {
+		if _, err := fsm.ParseOldKinds(strings.Join(fc.OldKinds, ",")); err != nil || len(fc.OldKinds) == 0 {
+			t.Fatalf("old_kinds %v accepted: %v", fc.OldKinds, err)
+		}
 	}
 	if f := fc.Faults; f != nil {
 		for _, p := range []*int{f.Loss, f.Dup, f.Inject, f.Crash} {

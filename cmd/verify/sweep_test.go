@@ -72,7 +72,7 @@ func TestSweepOfADemonstratedClaimExitsZeroAndWritesBothFiles(t *testing.T) {
 	require.Len(t, res.Runs, 2)
 	rfc, refuter := res.Runs[0], res.Runs[1]
 	assert.Equal(t, sweepRun{Point: "loss=2", Claim: "ready", Variant: fsm.RFC, Want: checker.Holds, Got: checker.Holds, OK: true,
-		Steps: -1, Loop: -1, States: rfc.States, Seconds: rfc.Seconds, Complete: true, SeqSpace: 8}, rfc)
+		Steps: -1, Loop: -1, States: rfc.States, Seconds: rfc.Seconds, Complete: true, SeqSpace: 1 << tinyConfig().MinSeqBits()}, rfc)
 	assert.Equal(t, "two-way-handshake", refuter.Variant)
 	assert.Equal(t, checker.Violated, refuter.Got)
 	assert.Positive(t, refuter.Steps)
@@ -97,14 +97,20 @@ func TestSweepReportsAFailedExpectationWithExitOne(t *testing.T) {
 }
 
 func TestSweepRaisesTheSequenceSpaceOfAPointThatDoesNotFit(t *testing.T) {
-	// Window 4 needs a space of more than 8 numbers: the point runs at 16 and says so.
+	// Three incarnations need more numbers than the claim's space, the smallest one
+	// incarnation allows (the ISN clock strides over each connection, RFC 9293 §3.4.1): the
+	// point runs at the smallest space it allows and says so.
+	at := tinyConfig()
+	at.Incarnations = 3
+	want := 1 << at.MinSeqBits()
+	require.Greater(t, at.MinSeqBits(), tinyConfig().SeqBits, "the point must not fit the claim's space")
 	dir := t.TempDir()
-	code, out, _ := invokeSweep(t, "--claim", "ready", "--point", "window=4", "--out", dir)
+	code, out, _ := invokeSweep(t, "--claim", "ready", "--point", "incarnations=3", "--out", dir)
 	require.Equal(t, exitOK, code, out)
-	assert.Contains(t, out, "window=4 (seqspace raised to 16)")
+	assert.Contains(t, out, fmt.Sprintf("incarnations=3 (seqspace raised to %d)", want))
 	for _, r := range readSweep(t, dir).Runs {
 		assert.True(t, r.Raised)
-		assert.Equal(t, 16, r.SeqSpace)
+		assert.Equal(t, want, r.SeqSpace)
 	}
 }
 
