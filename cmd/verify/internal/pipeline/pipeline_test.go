@@ -155,6 +155,7 @@ func TestCoverageCountsTheSameWhateverTheWorkers(t *testing.T) {
 	cfg := small()
 	cfg.Units = [2]uint8{1, 1}
 	cfg.Faults = fsm.Faults{Loss: 1, Dup: 1}
+	cfg.SeqBits = cfg.MinSeqBits()
 	var first *Result
 	for _, workers := range []int{1, 2} {
 		res, err := Run(context.Background(), Job{Config: cfg, Variant: fsm.RFC,
