@@ -142,9 +142,11 @@ func (c Config) MaxTCBs(side Side) int {
 func (c Config) MinSeqBits() int {
 	need := uint64(0)
 	for side := A; side <= B; side++ {
-		// From one stride below the first TCB (the life before the run) to the last
-		// TCB's SYN, data and FIN, plus a window.
-		span := uint64(c.MaxTCBs(side)+1)*uint64(c.Stride(side)) + uint64(c.Units[side]) + 2 + uint64(c.Window)
+		// From one stride below the first TCB (the life before the run) past the last
+		// TCB's start, plus a window; and one connection's SYN, data and FIN with a
+		// window, which a slow clock's stride does not cover.
+		span := uint64(c.MaxTCBs(side)+1)*uint64(c.Stride(side)) + uint64(c.Window) + 1
+		span = max(span, uint64(c.Units[side])+3+uint64(c.Window))
 		need = max(need, span)
 	}
 	bits := 1

@@ -27,7 +27,7 @@ func (e edge) escape(info fsm.RuleInfo) bool {
 		return false
 	}
 	switch info.On {
-	case fsm.EvAbort, fsm.EvUserTimeout, fsm.EvCrash, fsm.EvRetransmit:
+	case fsm.EvAbort, fsm.EvUserTimeout, fsm.EvCrash, fsm.EvGiveUp:
 		return true
 	}
 	return info.Guard.Has(fsm.CondRST)
@@ -53,7 +53,7 @@ func edgesOf(rules []fsm.RuleInfo) []edge {
 var eventText = map[fsm.EventKind]string{
 	fsm.EvOpen: "OPEN", fsm.EvListen: "passive OPEN", fsm.EvSend: "SEND", fsm.EvClose: "CLOSE",
 	fsm.EvAbort: "ABORT", fsm.EvRetransmit: "retransmission timeout", fsm.EvTimeWait: "2MSL timeout",
-	fsm.EvKeepalive: "keepalive", fsm.EvUserTimeout: "user timeout", fsm.EvCrash: "crash",
+	fsm.EvGiveUp: "giving up after R2", fsm.EvKeepalive: "keepalive", fsm.EvUserTimeout: "user timeout", fsm.EvCrash: "crash",
 }
 
 // segmentText names what arrives for a segment rule, e.g. "SYN,ACK" for "syn&ack-acks-syn":
