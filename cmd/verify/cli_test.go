@@ -76,7 +76,8 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	slowClock.Units = [2]uint8{10, 10}
 	slowClock.Timing.SlowISNClock = true
 	slowSpace := fmt.Sprint(1 << slowClock.MinSeqBits())
-	notFit := write("notfit.json", `{"seqspace": `+slowSpace+`, "units": [10], "drop": ["isn-clock"]}`)
+	halfSlow := fmt.Sprint(1 << (slowClock.MinSeqBits() - 1))
+	notFit := write("notfit.json", `{"seqspace": `+halfSlow+`, "units": [10], "drop": ["isn-clock"]}`)
 	defaultMin := fmt.Sprint(1 << fsm.DefaultConfig().MinSeqBits())
 	dropUnknown := write("dropunknown.json", `{"drop": ["msl", "gravity"]}`)
 	dropString := write("dropstring.json", `{"drop": "msl"}`)
@@ -150,7 +151,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"config garbage after the object", []string{"check", "--config", garbage}, "trailing data after the JSON object"},
 		{"config cut short", []string{"check", "--config", cut}, "cut.json: not valid JSON: the file ends inside a value"},
 		{"config below the minimum", []string{"check", "--config", tooSmall}, "check: model does not fit: sequence space 4 is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + fmt.Sprint(1<<threeUnits.MinSeqBits()) + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
-		{"config does not fit", []string{"check", "--config", notFit}, "check: model does not fit: 10 data units and window 2 do not fit a " + slowSpace + "-number space (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
+		{"config does not fit", []string{"check", "--config", notFit}, "check: model does not fit: sequence space " + halfSlow + " is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + slowSpace + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
 		{"config drops an unknown assumption", []string{"check", "--config", dropUnknown}, "dropunknown.json: drop: unknown timing assumption \"gravity\" (valid: isn-clock, msl, quiet-time, time-wait-outlasts-r2, keepalive, throttle)"},
 		{"config drop not a list", []string{"check", "--config", dropString}, "dropstring.json: drop: want a list of timing assumption names"},
 		{"config drop twice", []string{"check", "--config", dropTwice}, "droptwice.json: drop: \"msl\" given twice"},
@@ -217,7 +218,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"out is empty", []string{"check", "--out", ""}, "--out is empty"},
 		{"seqspace below the minimum", []string{"check", "--seqspace", "32"}, "check: model does not fit: sequence space 32 is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + defaultMin + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
 		{"seqspace two", []string{"check", "--seqspace", "2"}, "check: model does not fit: sequence space 2 is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + defaultMin},
-		{"window too small for data", []string{"check", "--drop", "isn-clock", "--seqspace", slowSpace, "--units", "10"}, "check: model does not fit: 10 data units and window 2 do not fit a " + slowSpace + "-number space (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
+		{"window too small for data", []string{"check", "--drop", "isn-clock", "--seqspace", halfSlow, "--units", "10"}, "check: model does not fit: sequence space " + halfSlow + " is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + slowSpace + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
 		{"drop an unknown assumption", []string{"check", "--drop", "msl,gravity"}, `check: --drop: unknown timing assumption "gravity" (valid: isn-clock, msl, quiet-time, time-wait-outlasts-r2, keepalive, throttle)`},
 		{"drop an empty name", []string{"check", "--drop", "msl,"}, `check: --drop: unknown timing assumption ""`},
 		{"r2 zero", []string{"check", "--r2", "0"}, "check: --r2 0: want a whole number from 1 to " + maxR2},
@@ -465,14 +466,16 @@ func TestTheDefaultSequenceSpaceIsTheSmallestThatFits(t *testing.T) {
 	}
 	def := resolve()
 	assert.Equal(t, fsm.DefaultConfig().MinSeqBits(), def.SeqBits, "the timing assumptions' minimum")
-	// With a slow ISN clock the minimum no longer covers a connection's data: the default
-	// is then the smallest space that does, and one half that size is refused.
+	// With a slow ISN clock the minimum is what one connection's data needs; the default
+	// is that space, and one half that size is refused.
 	slow := resolve("--drop", "isn-clock", "--units", "10")
-	assert.Greater(t, slow.SeqBits, slow.MinSeqBits())
+	assert.Equal(t, slow.MinSeqBits(), slow.SeqBits)
+	_, err := fsm.NewSystem(slow, fsm.RFC)
+	require.NoError(t, err)
 	smaller := fmt.Sprint(1 << (slow.SeqBits - 1))
 	code, _, stderr := invoke(t, "check", "--drop", "isn-clock", "--units", "10", "--seqspace", smaller, "--out", filepath.Join(t.TempDir(), "r"))
 	assert.Equal(t, exitBadInput, code)
-	assertOneLine(t, stderr, "10 data units and window 2 do not fit a "+smaller+"-number space")
+	assertOneLine(t, stderr, "sequence space "+smaller+" is too small")
 }
 
 func TestTheHelpStatesTheRangesTheErrorsAskFor(t *testing.T) {
