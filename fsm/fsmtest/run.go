@@ -165,9 +165,9 @@ func expect(sys fsm.System, s fsm.SysState, sent []fsm.Packet, st Step) ([][2]st
 		case "inflight":
 			got = strconv.Itoa(s.Net.Len())
 		case "told":
-			got = sidesWhere(s, func(g fsm.Ghost) bool { return g.Told })
+			got = sidesWhere(func(x fsm.Side) bool { return s.Ghost[x].Told })
 		case "stalerun":
-			got = sidesWhere(s, func(g fsm.Ghost) bool { return g.StaleRun })
+			got = sidesWhere(func(x fsm.Side) bool { return s.Ghost[x].StaleRun })
 		case "stale":
 			got = staleMarks(s)
 		case "delivered":
@@ -175,7 +175,7 @@ func expect(sys fsm.System, s fsm.SysState, sent []fsm.Packet, st Step) ([][2]st
 		case "timers":
 			got = timers(sys, s)
 		case "throttled":
-			got = sidesWhere2(s, func(e fsm.Endpoint) bool { return e.Throttled })
+			got = sidesWhere(func(x fsm.Side) bool { return s.Ep[x].Throttled })
 		case "staleinflight":
 			var old []fsm.Packet
 			for _, p := range s.Net.Packets() {
@@ -237,12 +237,11 @@ func staleMarks(s fsm.SysState) string {
 	return strings.Join(parts, ",")
 }
 
-// sidesWhere lists the sides whose ghost data satisfy pred, as "A", "B", "A,B" or
-// "none".
-func sidesWhere(s fsm.SysState, pred func(fsm.Ghost) bool) string {
+// sidesWhere lists the sides for which pred holds, as "A", "B", "A,B" or "none".
+func sidesWhere(pred func(fsm.Side) bool) string {
 	var sides []string
 	for side := fsm.A; side <= fsm.B; side++ {
-		if pred(s.Ghost[side]) {
+		if pred(side) {
 			sides = append(sides, side.String())
 		}
 	}
@@ -265,18 +264,4 @@ func segmentList(ps []fsm.Packet) string {
 		b.WriteString(p.Seg.String())
 	}
 	return b.String()
-}
-
-// sidesWhere2 is sidesWhere over the endpoints.
-func sidesWhere2(s fsm.SysState, pred func(fsm.Endpoint) bool) string {
-	var sides []string
-	for side := fsm.A; side <= fsm.B; side++ {
-		if pred(s.Ep[side]) {
-			sides = append(sides, side.String())
-		}
-	}
-	if len(sides) == 0 {
-		return "none"
-	}
-	return strings.Join(sides, ",")
 }
