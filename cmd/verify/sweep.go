@@ -62,7 +62,7 @@ type sweepResult struct {
 	Points []sweepPoint `json:"points"`
 	Claims []string     `json:"claims"`
 	Runs   []sweepRun   `json:"runs"`
-	// Explorations are the searches the runs shared, in the order they ran.
+	// Explorations are the searches the runs shared, in grid order (the order they start in).
 	Explorations []sweepExploration `json:"explorations"`
 	Coverage     sweepCoverage      `json:"coverage"`
 	Summary      sweepSummary       `json:"summary"`
@@ -308,7 +308,8 @@ func runExplorations(ctx context.Context, exps []*exploration, jobs int, run fun
 }
 
 // sweepCell is one run of a point's plan: a claim on a variant, served by an exploration
-// (exp, an index in the point's explorations) or refused by the fsm (exp -1).
+// (exp, an index in the point's explorations, then in the grid's once sweep has placed the
+// point's) or refused by the fsm (exp -1).
 type sweepCell struct {
 	claim   int
 	variant string
