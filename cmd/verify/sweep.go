@@ -611,7 +611,7 @@ func sweepMarkdown(res *sweepResult) string {
 	fmt.Fprintf(&b, "# tcpverify sweep: %s grid\n\n", res.Grid)
 	fmt.Fprintf(&b, "**Verdict:** %d of %d expectations met: %d failed, %d incomplete, %d refused.\n\n", s.OK, s.Runs, s.Failed, s.Incomplete, s.Refused)
 	b.WriteString("Each point is every claim's own config with the named parameters at their envelope maxima; a cell is `ok` when the RFC model holds and every refuting variant violates, otherwise each failed run as `FAIL variant verdict (trace length)`. ")
-	fmt.Fprintf(&b, "The %d runs share %d explorations: the runs of a point that need the same variant on the same config are decided by one search of all their claims' properties, which gives each the verdict and shortest trace it would get alone. A row's states and seconds count each of its explorations once.\n\n", len(res.Runs), len(res.Explorations))
+	fmt.Fprintf(&b, "The %d runs share %d explorations: the runs of a point that need the same variant on the same config are decided by one search of all their claims' properties, which gives each the verdict and shortest trace it would get alone. A row's states and seconds count each of its explorations once; with --jobs above 1 explorations overlap, so the seconds add up to more than the sweep took.\n\n", len(res.Runs), len(res.Explorations))
 	header, rows := res.matrix()
 	md := func(cells []string) {
 		b.WriteString("|")
