@@ -139,10 +139,7 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		if !ok {
 			return s, false
 		}
-		// Timing, the rate limiter's interval: a timer's expiry means at least an RTO
-		// (1 s, RFC 6298 §2.4) has passed, more than the interval in which an endpoint
-		// answers one unacceptable segment (Linux's tcp_invalid_ratelimit, 500 ms).
-		next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
+		next.limiterIntervalPassed()
 		next.Timed = next.Timed || next.oldSYNOpened()
 		if a.Event == EvTimeWait && !cfg.Timing.NoMSL {
 			next.Net = next.Net.Keep(sys.newerThan(s, a.Side))
@@ -200,7 +197,7 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 			// crash has died before it speaks again. Abstraction: the crash, the
 			// restart and the quiet time are one step; the survivor's timers run after it.
 			next.Net = Network{}
-			next.Ep[A].Throttled, next.Ep[B].Throttled = false, false
+			next.limiterIntervalPassed()
 		}
 		return next, true
 	}
@@ -313,14 +310,13 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 	if stale {
 		// An old segment from a TCB its sender no longer holds belongs to a closed
 		// connection: what TIME-WAIT is there to keep from the next one.
-		closed := cause.From != PreRun && cause.From != NoTCB && !s.Holds(cause.Src, cause.From) &&
-			s.Ghost[cause.Src].Graceful&(1<<(cause.From%32)) != 0
+		closed := cause.From != PreRun && !s.Holds(cause.Src, cause.From) &&
+			s.Ghost[cause.Src].EndedGracefully(cause.From)
 		g.markStale(before.State, after.State, closed, out.Delivered)
-
 	}
 	g.record(ev.Kind, before.State, out)
 	if before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(before, ev, out) {
-		g.Graceful |= 1 << (s.Clock[side] % 32)
+		g.Graceful |= 1 << s.Clock[side]
 	}
 	s.Ep[side] = after
 	for _, seg := range out.Emit {
@@ -372,6 +368,14 @@ func gracefulEnd(before Endpoint, ev Event, out Outcome) bool {
 	finAcked := before.SndUna == before.SndNxt ||
 		ev.Kind == EvSegment && !seg.Flags.Has(RST) && seg.Flags.Has(ACK) && seg.Ack == before.SndNxt
 	return finAcked && (before.State.FinReceived() || out.Report == ReportClosing)
+}
+
+// limiterIntervalPassed clears both rate limiters (Endpoint.Throttled). Timing: a timer's
+// expiry means at least an RTO (1 s, RFC 6298 §2.4) has passed, more than the interval in
+// which an endpoint answers one unacceptable segment (Linux's tcp_invalid_ratelimit,
+// 500 ms); so does a crash's quiet time.
+func (s *SysState) limiterIntervalPassed() {
+	s.Ep[A].Throttled, s.Ep[B].Throttled = false, false
 }
 
 // oldSYNOpened reports whether an old segment has opened a TCB at either side.

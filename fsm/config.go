@@ -181,6 +181,11 @@ func (c Config) validate() error {
 	if c.Incarnations < 1 || c.Incarnations > MaxIncarnations {
 		return fmt.Errorf("incarnations %d: want 1 to %d", c.Incarnations, MaxIncarnations)
 	}
+	for side := A; side <= B; side++ {
+		if n := c.MaxTCBs(side); n >= maxSerial {
+			return fmt.Errorf("%s may make %d TCBs: want fewer than %d (fewer incarnations, duplications or injections)", side, n, maxSerial)
+		}
+	}
 	if c.Timing.R2 > MaxR2 {
 		return fmt.Errorf("R2 %d: want 1 to %d retransmissions before giving up (0: one more than the losses)", c.Timing.R2, MaxR2)
 	}

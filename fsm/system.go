@@ -75,9 +75,19 @@ type Ghost struct {
 	// earlier one that ended as TCP means connections to end.
 	StaleRun bool
 	// Graceful has bit k set when the side's TCB k ended gracefully: deleted after both
-	// FINs were exchanged, not by a reset, an abort, a crash or a timeout.
+	// FINs were exchanged, not by a reset, an abort, a crash or a timeout. Config.validate
+	// keeps every serial below 32.
 	Graceful uint32
 }
+
+// EndedGracefully reports whether the side's TCB t ended gracefully (Graceful); never for
+// PreRun or NoTCB.
+func (g Ghost) EndedGracefully(t TCB) bool {
+	return t != PreRun && t < maxSerial && g.Graceful&(1<<t) != 0
+}
+
+// maxSerial bounds TCB serials so that Ghost.Graceful holds one bit per TCB.
+const maxSerial = 32
 
 // SysState is the whole system: two endpoints, the network, the remaining fault budgets and
 // the ghost data. It is a comparable value.

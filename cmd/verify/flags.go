@@ -209,7 +209,7 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 		return m, fmt.Errorf("--old-kinds: %w", err)
 	}
 	if v.seqspace == 0 {
-		m.cfg.SeqBits = smallestSeqBits(m.cfg, m.variant)
+		m.cfg.SeqBits = m.cfg.MinSeqBits()
 	}
 	m.props = properties.All()
 	if v.props != "" || propsSet {
@@ -229,21 +229,6 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 	}
 	m.sys = properties.Bind(sys, m.props)
 	return m, nil
-}
-
-// smallestSeqBits is the default sequence space: the smallest the fsm accepts for cfg,
-// from the timing assumptions' minimum (Config.MinSeqBits) up. The minimum can be too
-// small for a connection's data and window when the ISN clock assumption is dropped,
-// since the clock then no longer strides over the data.
-func smallestSeqBits(cfg fsm.Config, variant string) int {
-	least := cfg.MinSeqBits()
-	for b := least; b <= 32; b++ {
-		cfg.SeqBits = b
-		if _, err := fsm.NewSystem(cfg, variant); err == nil {
-			return b
-		}
-	}
-	return least // nothing fits: NewSystem says why at the minimum
 }
 
 // sideNames names the sides set in from (Config.OldFrom), A before B.
