@@ -106,7 +106,7 @@ var conds = [numConds]cond{
 		return !c.ep.State.FinSent() || c.m.Space.Add(c.ep.SndUna, 1) != c.ep.SndNxt
 	}},
 	// Something sent is not yet acknowledged, so the retransmission timer runs.
-	CondUnacked: {name: "unacked", fn: func(c *ctx) bool { return c.ep.SndUna != c.ep.SndNxt }},
+	CondUnacked: {name: "unacked", fn: func(c *ctx) bool { return c.ep.Unacked() }},
 	// The oldest unacknowledged item has been retransmitted fewer than R2 times.
 	CondRetriesLeft: {name: "retries-left", text: "retries left", notText: "R2 reached", fn: func(c *ctx) bool {
 		return c.m.R2 == 0 || c.ep.Retries < c.m.R2
