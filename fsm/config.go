@@ -134,6 +134,16 @@ func (c Config) MaxTCBs(side Side) int {
 	return n
 }
 
+// SpaceError is NewSystem's error for a sequence space below MinSeqBits: Size numbers
+// where Need are needed.
+type SpaceError struct{ Size, Need uint64 }
+
+func (e SpaceError) Error() string {
+	return fmt.Sprintf("sequence space %d is too small: a run's numbers must lie within half "+
+		"the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never "+
+		"wraps into numbers still alive (§3.4.1); this config needs at least %d", e.Size, e.Need)
+}
+
 // MinSeqBits is the smallest sequence space the timing assumptions allow: every number a
 // host's TCBs use in a run, from the TCB before the run (clock reading 0) to its last
 // one, plus a window, lies within half the space, so that no ISN wraps into numbers of
@@ -194,10 +204,7 @@ func (c Config) validate() error {
 		return err
 	}
 	if minBits := c.MinSeqBits(); c.SeqBits < minBits {
-		return fmt.Errorf("sequence space %d is too small: a run's numbers must lie within half "+
-			"the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never "+
-			"wraps into numbers still alive (§3.4.1); this config needs at least %d",
-			sp.Size(), uint64(1)<<minBits)
+		return SpaceError{Size: sp.Size(), Need: uint64(1) << minBits}
 	}
 	return nil
 }

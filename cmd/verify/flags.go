@@ -218,14 +218,17 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 		}
 	}
 	// The fsm checks what depends on several numbers: the space must be as large as the
-	// timing assumptions need (RFC 9293 §3.4.1), and a connection's data and window must
-	// fit it. Either way a larger space fits, and the default is the smallest that does.
+	// timing assumptions and a connection's data need (a larger one fits; the default is
+	// the smallest), and a host may make fewer than 32 TCBs.
 	sys, err := fsm.NewSystem(m.cfg, m.variant)
 	if err != nil {
 		if inner := errors.Unwrap(err); inner != nil {
 			err = inner
 		}
-		return m, fmt.Errorf("model does not fit: %v (want a larger seqspace, or leave seqspace unset for the smallest that fits)", err)
+		if errors.As(err, new(fsm.SpaceError)) {
+			return m, fmt.Errorf("model does not fit: %v (want a larger seqspace, or leave seqspace unset for the smallest that fits)", err)
+		}
+		return m, fmt.Errorf("model does not fit: %v", err)
 	}
 	m.sys = properties.Bind(sys, m.props)
 	return m, nil
