@@ -10,10 +10,14 @@ package checker
 type Model[S, A any] interface {
 	// Init returns the initial states, in a fixed order.
 	Init() []S
-	// Actions appends the actions enabled in s to dst, in a fixed order, and returns it.
+	// Actions appends the actions that may be enabled in s to dst, in a fixed order, and
+	// returns it. It need not check them: as in Stateright, Next decides, so a model that
+	// lists candidates computes each successor once (the engine calls Next once per listed
+	// action). An action's index in this list is how traces record it.
 	Actions(s S, dst []A) []A
-	// Next returns the state reached from s by a. ok is false when a leads nowhere from s; such
-	// an action is not a transition and does not count as enabled.
+	// Next returns the state reached from s by a. ok is false when a leads nowhere from s
+	// (a candidate that is not enabled): such an action is not a transition and does not
+	// count as enabled, for deadlock, fairness or anything else.
 	Next(s S, a A) (next S, ok bool)
 	// Encode appends the canonical encoding of s to dst: equal states give equal bytes and
 	// different states different bytes. The engine hashes and stores these bytes.

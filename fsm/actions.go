@@ -36,40 +36,86 @@ var callOrder = []struct {
 
 var timerOrder = []EventKind{EvRetransmit, EvGiveUp, EvTimeWait, EvKeepalive, EvUserTimeout}
 
-// Actions appends the actions enabled in s, in a fixed order: per side its calls and
-// timers; then deliveries, losses, duplications and injections per distinct packet; then
-// crashes. Only actions whose Next succeeds are listed.
+// callEvents and timerEvents are the events of ActCall and ActTimer, as bit sets: Next
+// refuses an action of one kind carrying an event of another.
+const (
+	callEvents  = 1<<EvOpen | 1<<EvListen | 1<<EvSend | 1<<EvClose | 1<<EvAbort
+	timerEvents = 1<<EvRetransmit | 1<<EvGiveUp | 1<<EvTimeWait | 1<<EvKeepalive | 1<<EvUserTimeout
+)
+
+// Actions appends the actions that may be enabled in s, in a fixed order: per side its
+// calls and timers; then deliveries, losses, duplications and injections per distinct
+// packet; then crashes. It lists candidates without computing their successors (as
+// Stateright's actions do): Next decides, and refuses an action that is not enabled, so
+// that the checker computes each successor once. What it leaves out cannot be enabled:
+// a call the configuration does not allow, an event no row of the table handles in the
+// side's state, a fault whose budget is spent, a packet the full network cannot take.
 func (sys System) Actions(s SysState, dst []Action) []Action {
-	try := func(a Action) {
-		if _, ok := sys.Next(s, a); ok {
-			dst = append(dst, a)
-		}
-	}
+	cfg := sys.Config
 	for side := A; side <= B; side++ {
+		st := s.Ep[side].State
+		allowed := cfg.calls(side)
 		for _, c := range callOrder {
-			try(Action{Kind: ActCall, Side: side, Event: c.ev})
+			if allowed&c.bit != 0 && sys.Machine.Handles(c.ev, st) {
+				dst = append(dst, Action{Kind: ActCall, Side: side, Event: c.ev})
+			}
 		}
 		for _, t := range timerOrder {
-			try(Action{Kind: ActTimer, Side: side, Event: t})
+			if sys.Machine.Handles(t, st) {
+				dst = append(dst, Action{Kind: ActTimer, Side: side, Event: t})
+			}
 		}
 	}
-	distinct := s.Net.Distinct()
-	for _, p := range distinct {
-		try(Action{Kind: ActDeliver, Side: p.Dst(), Pkt: p})
+	n := s.Net.Slots[:s.Net.N]
+	// The bag is sorted, so equal packets are neighbours: each distinct one is offered
+	// once, since delivering either of two copies leads to the same state.
+	for i, p := range n {
+		if i == 0 || p != n[i-1] {
+			dst = append(dst, Action{Kind: ActDeliver, Side: p.Dst(), Pkt: p})
+		}
 	}
-	for _, p := range distinct {
-		try(Action{Kind: ActLose, Side: p.Dst(), Pkt: p})
+	if s.Left.Loss > 0 {
+		for i, p := range n {
+			if i == 0 || p != n[i-1] {
+				dst = append(dst, Action{Kind: ActLose, Side: p.Dst(), Pkt: p})
+			}
+		}
 	}
-	for _, p := range distinct {
-		try(Action{Kind: ActDup, Side: p.Dst(), Pkt: p})
+	room := int(s.Net.N) < cfg.Capacity
+	if s.Left.Dup > 0 && room {
+		for i, p := range n {
+			if i == 0 || p != n[i-1] {
+				dst = append(dst, Action{Kind: ActDup, Side: p.Dst(), Pkt: p})
+			}
+		}
 	}
-	for _, p := range sys.OldSegments() {
-		try(Action{Kind: ActInject, Side: p.Dst(), Pkt: p})
+	if s.Left.Inject > 0 && room {
+		for _, p := range sys.old {
+			dst = append(dst, Action{Kind: ActInject, Side: p.Dst(), Pkt: p})
+		}
 	}
-	for side := A; side <= B; side++ {
-		try(Action{Kind: ActCrash, Side: side})
+	if s.Left.Crash > 0 {
+		for side := A; side <= B; side++ {
+			if sys.Machine.Handles(EvCrash, s.Ep[side].State) {
+				dst = append(dst, Action{Kind: ActCrash, Side: side})
+			}
+		}
 	}
 	return dst
+}
+
+// Enabled appends the actions enabled in s, those of Actions whose Next succeeds, for
+// callers that show choices rather than explore (tests, the trace checker, stories).
+func (sys System) Enabled(s SysState, dst []Action) []Action {
+	n := len(dst)
+	dst = sys.Actions(s, dst)
+	out := dst[:n]
+	for _, a := range dst[n:] {
+		if _, ok := sys.Next(s, a); ok {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // OldSegments lists what an injection may add: segments of the connection before the run
@@ -77,7 +123,10 @@ func (sys System) Actions(s SysState, dst []Action) []Action {
 // Config.OldFrom allows, of the kinds Config.OldKinds allows, in this order: its SYN, its
 // SYN,ACK (had it opened passively), an ACK, a data unit, its FIN and a reset. They stand for delayed duplicates of a previous life of
 // the connection (RFC 9293 §3.4, §3.5 Figure 8).
-func (sys System) OldSegments() []Packet {
+func (sys System) OldSegments() []Packet { return append([]Packet(nil), sys.old...) }
+
+// oldSegments computes OldSegments once, for NewSystem.
+func (sys System) oldSegments() []Packet {
 	m := sys.Machine
 	var out []Packet
 	for src := A; src <= B; src++ {
@@ -125,10 +174,19 @@ func (sys System) AppendFired(dst []int, s SysState, a Action) []int {
 // next is Next, appending the rows that fire to *fired when fired is not nil.
 func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 	cfg := sys.Config
+	if a.Side > B {
+		return s, false
+	}
 	switch a.Kind {
 	case ActCall:
+		if callEvents&(1<<a.Event) == 0 {
+			return s, false
+		}
 		return sys.call(s, a.Side, a.Event, fired)
 	case ActTimer:
+		if timerEvents&(1<<a.Event) == 0 {
+			return s, false
+		}
 		// A timer may expire at any moment while it runs, whatever is in flight; the
 		// rows say when it runs. What its expiry implies about time is a timing
 		// assumption (Config.Timing), applied here.
@@ -319,7 +377,7 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 		g.Graceful |= 1 << s.Clock[side]
 	}
 	s.Ep[side] = after
-	for _, seg := range out.Emit {
+	for _, seg := range out.Emit.Segments() {
 		p := Packet{Src: side, Seg: seg, From: NoTCB, To: NoTCB}
 		if before.State.HasTCB() || after.State.HasTCB() {
 			p.From, p.To = TCB(s.Clock[side]), g.Peer

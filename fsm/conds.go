@@ -35,82 +35,103 @@ const (
 	numConds
 )
 
-// cond is the definition of a condition: its name in the rule table, its text in
-// diagrams (negated: notText; "" means the name, or "!" and the name), and its test.
+// cond is how a condition is written: its name in the rule table and its text in diagrams
+// (negated: notText; "" means the name, or "!" and the name). What it tests is ctx.test.
 type cond struct {
 	name, text, notText string
-	fn                  func(c *ctx) bool
 }
 
 var conds = [numConds]cond{
-	CondRST:     {name: "rst", text: "RST", fn: func(c *ctx) bool { return c.seg.Flags.Has(RST) }},
-	CondACK:     {name: "ack", text: "ACK", notText: "no ACK", fn: func(c *ctx) bool { return c.seg.Flags.Has(ACK) }},
-	CondSYN:     {name: "syn", text: "SYN", fn: func(c *ctx) bool { return c.seg.Flags.Has(SYN) }},
-	CondFIN:     {name: "fin", text: "FIN", fn: func(c *ctx) bool { return c.seg.Flags.Has(FIN) }},
-	CondText:    {name: "text", text: "data", fn: func(c *ctx) bool { return c.seg.Len > 0 }}, // after trimming
-	CondPassive: {name: "passive", text: "if passive", fn: func(c *ctx) bool { return c.ep.Passive }},
+	CondRST:              {name: "rst", text: "RST"},
+	CondACK:              {name: "ack", text: "ACK", notText: "no ACK"},
+	CondSYN:              {name: "syn", text: "SYN"},
+	CondFIN:              {name: "fin", text: "FIN"},
+	CondText:             {name: "text", text: "data"},
+	CondPassive:          {name: "passive", text: "if passive"},
+	CondAcksSYN:          {name: "ack-acks-syn", text: "ACK of SYN"},
+	CondAckNotAcceptable: {name: "ack-not-acceptable", text: "bad ACK"},
+	CondSeqNotAcceptable: {name: "seq-not-acceptable", text: "bad SEQ"},
+	CondSeqBeforeRcvNxt:  {name: "seq-before-rcv-nxt"},
+	CondSeqExact:         {name: "seq=rcv-nxt", text: "in order"},
+	CondFinInOrder:       {name: "fin-in-order"},
+	CondAckAcceptable:    {name: "ack-acceptable", text: "acceptable ACK"},
+	CondAckInRange:       {name: "ack-in-range", notText: "ACK out of range"},
+	CondAcksAll:          {name: "acks-all", text: "ACK of FIN"},
+	CondSynUnacked:       {name: "syn-unacked"},
+	CondFinUnacked:       {name: "fin-unacked"},
+	CondDataUnacked:      {name: "data-unacked"},
+	CondUnacked:          {name: "unacked"},
+	CondRetriesLeft:      {name: "retries-left", text: "retries left", notText: "R2 reached"},
+}
 
-	// ISS < SEG.ACK =< SND.NXT (RFC 9293 §3.10.7.3, first check).
-	CondAcksSYN: {name: "ack-acks-syn", text: "ACK of SYN", fn: func(c *ctx) bool {
-		return c.seg.Flags.Has(ACK) && c.m.Space.InRange(c.seg.Ack, c.ep.ISS, c.ep.SndNxt)
-	}},
-	CondAckNotAcceptable: {name: "ack-not-acceptable", text: "bad ACK", fn: func(c *ctx) bool {
-		return c.seg.Flags.Has(ACK) && !c.m.Space.InRange(c.seg.Ack, c.ep.ISS, c.ep.SndNxt)
-	}},
-	// The four-case acceptability test of RFC 9293 §3.10.7.4 with RCV.WND =
-	// Machine.Window (never zero).
-	CondSeqNotAcceptable: {name: "seq-not-acceptable", text: "bad SEQ", fn: func(c *ctx) bool {
-		sp, n, w := c.m.Space, c.seg.SegLen(), c.m.Window
+// test evaluates condition id on the working state of a step. It is a switch rather than
+// a table of functions so that a step's working state stays on the stack.
+func (c *ctx) test(id CondID) bool {
+	sp, seg, ep := c.m.Space, &c.seg, &c.ep
+	switch id {
+	case CondRST:
+		return seg.Flags.Has(RST)
+	case CondACK:
+		return seg.Flags.Has(ACK)
+	case CondSYN:
+		return seg.Flags.Has(SYN)
+	case CondFIN:
+		return seg.Flags.Has(FIN)
+	case CondText:
+		return seg.Len > 0 // after trimming
+	case CondPassive:
+		return ep.Passive
+	case CondAcksSYN:
+		// ISS < SEG.ACK =< SND.NXT (RFC 9293 §3.10.7.3, first check).
+		return seg.Flags.Has(ACK) && sp.InRange(seg.Ack, ep.ISS, ep.SndNxt)
+	case CondAckNotAcceptable:
+		return seg.Flags.Has(ACK) && !sp.InRange(seg.Ack, ep.ISS, ep.SndNxt)
+	case CondSeqNotAcceptable:
+		// The four-case acceptability test of RFC 9293 §3.10.7.4 with RCV.WND =
+		// Machine.Window (never zero).
+		n, w := seg.SegLen(), c.m.Window
 		if n == 0 {
-			return !sp.InWindow(c.seg.Seq, c.ep.RcvNxt, w)
+			return !sp.InWindow(seg.Seq, ep.RcvNxt, w)
 		}
-		return !sp.InWindow(c.seg.Seq, c.ep.RcvNxt, w) &&
-			!sp.InWindow(sp.Add(c.seg.Seq, n-1), c.ep.RcvNxt, w)
-	}},
-	// The segment starts below RCV.NXT and must be trimmed.
-	CondSeqBeforeRcvNxt: {name: "seq-before-rcv-nxt", fn: func(c *ctx) bool {
-		return c.m.Space.Lt(c.seg.Seq, c.ep.RcvNxt)
-	}},
-	// SEG.SEQ = RCV.NXT, the RFC 5961 condition for acting on a RST.
-	CondSeqExact: {name: "seq=rcv-nxt", text: "in order", fn: func(c *ctx) bool { return c.seg.Seq == c.ep.RcvNxt }},
-	// Everything before the FIN has been received.
-	CondFinInOrder: {name: "fin-in-order", fn: func(c *ctx) bool {
-		return c.m.Space.Add(c.seg.Seq, c.seg.Len) == c.ep.RcvNxt
-	}},
-	// SND.UNA < SEG.ACK =< SND.NXT, as SYN-RECEIVED requires.
-	CondAckAcceptable: {name: "ack-acceptable", text: "acceptable ACK", fn: func(c *ctx) bool {
-		return c.m.Space.InRange(c.seg.Ack, c.ep.SndUna, c.ep.SndNxt)
-	}},
-	// SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT (RFC 5961 §5, adopted by RFC 9293
-	// §3.10.7.4 fifth check); outside it the ACK is answered and dropped.
-	CondAckInRange: {name: "ack-in-range", notText: "ACK out of range", fn: func(c *ctx) bool {
-		sp := c.m.Space
-		lo := sp.Add(c.ep.SndUna, -c.m.Window)
-		return sp.InWindow(c.seg.Ack, lo, c.m.Window+sp.Dist(c.ep.SndUna, c.ep.SndNxt)+1)
-	}},
-	// The segment acknowledges everything we sent, our FIN included.
-	CondAcksAll: {name: "acks-all", text: "ACK of FIN", fn: func(c *ctx) bool { return c.seg.Ack == c.ep.SndNxt }},
-
+		return !sp.InWindow(seg.Seq, ep.RcvNxt, w) && !sp.InWindow(sp.Add(seg.Seq, n-1), ep.RcvNxt, w)
+	case CondSeqBeforeRcvNxt:
+		// The segment starts below RCV.NXT and must be trimmed.
+		return sp.Lt(seg.Seq, ep.RcvNxt)
+	case CondSeqExact:
+		// SEG.SEQ = RCV.NXT, the RFC 5961 condition for acting on a RST.
+		return seg.Seq == ep.RcvNxt
+	case CondFinInOrder:
+		// Everything before the FIN has been received.
+		return sp.Add(seg.Seq, seg.Len) == ep.RcvNxt
+	case CondAckAcceptable:
+		// SND.UNA < SEG.ACK =< SND.NXT, as SYN-RECEIVED requires.
+		return sp.InRange(seg.Ack, ep.SndUna, ep.SndNxt)
+	case CondAckInRange:
+		// SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT (RFC 5961 §5, adopted by RFC 9293
+		// §3.10.7.4 fifth check); outside it the ACK is answered and dropped.
+		lo := sp.Add(ep.SndUna, -c.m.Window)
+		return sp.InWindow(seg.Ack, lo, c.m.Window+sp.Dist(ep.SndUna, ep.SndNxt)+1)
+	case CondAcksAll:
+		// The segment acknowledges everything we sent, our FIN included.
+		return seg.Ack == ep.SndNxt
 	// What the oldest unacknowledged number holds, for retransmission (RFC 9293 §3.8.1).
-	CondSynUnacked: {name: "syn-unacked", fn: func(c *ctx) bool {
-		return c.ep.SndUna == c.ep.ISS && c.ep.SndNxt != c.ep.ISS
-	}},
-	CondFinUnacked: {name: "fin-unacked", fn: func(c *ctx) bool {
-		return c.ep.State.FinSent() && c.m.Space.Add(c.ep.SndUna, 1) == c.ep.SndNxt &&
-			c.ep.SndUna != c.ep.ISS
-	}},
-	CondDataUnacked: {name: "data-unacked", fn: func(c *ctx) bool {
-		if c.ep.SndUna == c.ep.ISS || c.ep.SndUna == c.ep.SndNxt {
+	case CondSynUnacked:
+		return ep.SndUna == ep.ISS && ep.SndNxt != ep.ISS
+	case CondFinUnacked:
+		return ep.State.FinSent() && sp.Add(ep.SndUna, 1) == ep.SndNxt && ep.SndUna != ep.ISS
+	case CondDataUnacked:
+		if ep.SndUna == ep.ISS || ep.SndUna == ep.SndNxt {
 			return false
 		}
-		return !c.ep.State.FinSent() || c.m.Space.Add(c.ep.SndUna, 1) != c.ep.SndNxt
-	}},
-	// Something sent is not yet acknowledged, so the retransmission timer runs.
-	CondUnacked: {name: "unacked", fn: func(c *ctx) bool { return c.ep.Unacked() }},
-	// The oldest unacknowledged item has been retransmitted fewer than R2 times.
-	CondRetriesLeft: {name: "retries-left", text: "retries left", notText: "R2 reached", fn: func(c *ctx) bool {
-		return c.m.R2 == 0 || c.ep.Retries < c.m.R2
-	}},
+		return !ep.State.FinSent() || sp.Add(ep.SndUna, 1) != ep.SndNxt
+	case CondUnacked:
+		// Something sent is not yet acknowledged, so the retransmission timer runs.
+		return ep.Unacked()
+	case CondRetriesLeft:
+		// The oldest unacknowledged item has been retransmitted fewer than R2 times.
+		return c.m.R2 == 0 || ep.Retries < c.m.R2
+	}
+	panic("fsm: unknown condition " + id.String())
 }
 
 // String is the condition's name in the rule table, e.g. "ack-acks-syn".
@@ -157,7 +178,7 @@ type Guard struct {
 // holds evaluates the guard on the working state of a step.
 func (g Guard) holds(c *ctx) bool {
 	for _, t := range g.Terms {
-		if conds[t.Cond].fn(c) == t.Not {
+		if c.test(t.Cond) == t.Not {
 			return false
 		}
 	}
@@ -261,58 +282,76 @@ const (
 	numEffects
 )
 
-// effects holds each effect's name in the rule table and its change.
-var effects = [numEffects]struct {
-	name string
-	fn   func(c *ctx)
-}{
-	EffectChooseISS: {"iss=isn(clock)", func(c *ctx) { setISS(c, c.m.ISN(c.ep.Host, c.ev.Clock)) }},
-	EffectFixedISS:  {"iss=isn(0)", func(c *ctx) { setISS(c, c.m.ISN(c.ep.Host, 0)) }},
-	EffectFromSYN: {"irs=seg.seq", func(c *ctx) {
-		c.ep.IRS = c.seg.Seq
-		c.ep.RcvNxt = c.m.Space.Add(c.seg.Seq, 1)
-	}},
-	// Progress restarts the count of retransmissions: R2 bounds the timeouts of one
-	// item (RFC 9293 §3.8.3).
-	EffectTakeACK: {"snd.una=seg.ack", func(c *ctx) {
-		if c.seg.Ack != c.ep.SndUna {
-			c.ep.Retries = 0
+// effectNames holds each effect's name in the rule table; ctx.do is its change.
+var effectNames = [numEffects]string{
+	EffectChooseISS:  "iss=isn(clock)",
+	EffectFixedISS:   "iss=isn(0)",
+	EffectFromSYN:    "irs=seg.seq",
+	EffectTakeACK:    "snd.una=seg.ack",
+	EffectTrim:       "trim",
+	EffectDeliver:    "deliver",
+	EffectDiscard:    "discard",
+	EffectTakeFIN:    "rcv.nxt+=1",
+	EffectSendNext:   "snd.nxt+=1",
+	EffectSetActive:  "active",
+	EffectCountRetry: "retries+=1",
+}
+
+// do applies effect e to the working state of a step (a switch, like test).
+func (c *ctx) do(e Effect) {
+	sp, seg, ep := c.m.Space, &c.seg, &c.ep
+	switch e {
+	case EffectChooseISS:
+		setISS(c, c.m.ISN(ep.Host, c.ev.Clock))
+	case EffectFixedISS:
+		setISS(c, c.m.ISN(ep.Host, 0))
+	case EffectFromSYN:
+		ep.IRS = seg.Seq
+		ep.RcvNxt = sp.Add(seg.Seq, 1)
+	case EffectTakeACK:
+		// Progress restarts the count of retransmissions: R2 bounds the timeouts of one
+		// item (RFC 9293 §3.8.3).
+		if seg.Ack != ep.SndUna {
+			ep.Retries = 0
 		}
-		c.ep.SndUna = c.seg.Ack
-	}},
-	EffectTrim: {"trim", func(c *ctx) {
-		cut := c.m.Space.Dist(c.seg.Seq, c.ep.RcvNxt)
-		if cut > 0 && c.seg.Flags.Has(SYN) {
-			c.seg.Flags &^= SYN
+		ep.SndUna = seg.Ack
+	case EffectTrim:
+		cut := sp.Dist(seg.Seq, ep.RcvNxt)
+		if cut > 0 && seg.Flags.Has(SYN) {
+			seg.Flags &^= SYN
 			cut--
 		}
-		d := min(cut, c.seg.Len)
-		c.seg.Len -= d
+		d := min(cut, seg.Len)
+		seg.Len -= d
 		cut -= d
-		if cut > 0 && c.seg.Flags.Has(FIN) {
-			c.seg.Flags &^= FIN
+		if cut > 0 && seg.Flags.Has(FIN) {
+			seg.Flags &^= FIN
 		}
-		c.seg.Seq = c.ep.RcvNxt
-	}},
-	EffectDeliver: {"deliver", func(c *ctx) {
-		c.ep.RcvNxt = c.m.Space.Add(c.ep.RcvNxt, c.seg.Len)
-		c.out.Delivered += c.seg.Len
-	}},
-	EffectDiscard:   {"discard", func(c *ctx) { c.ep.RcvNxt = c.m.Space.Add(c.ep.RcvNxt, c.seg.Len) }},
-	EffectTakeFIN:   {"rcv.nxt+=1", func(c *ctx) { c.ep.RcvNxt = c.m.Space.Add(c.ep.RcvNxt, 1) }},
-	EffectSendNext:  {"snd.nxt+=1", func(c *ctx) { c.ep.SndNxt = c.m.Space.Add(c.ep.SndNxt, 1) }},
-	EffectSetActive: {"active", func(c *ctx) { c.ep.Passive = false }},
-	EffectCountRetry: {"retries+=1", func(c *ctx) {
+		seg.Seq = ep.RcvNxt
+	case EffectDeliver:
+		ep.RcvNxt = sp.Add(ep.RcvNxt, seg.Len)
+		c.out.Delivered += seg.Len
+	case EffectDiscard:
+		ep.RcvNxt = sp.Add(ep.RcvNxt, seg.Len)
+	case EffectTakeFIN:
+		ep.RcvNxt = sp.Add(ep.RcvNxt, 1)
+	case EffectSendNext:
+		ep.SndNxt = sp.Add(ep.SndNxt, 1)
+	case EffectSetActive:
+		ep.Passive = false
+	case EffectCountRetry:
 		if c.m.R2 > 0 {
-			c.ep.Retries++
+			ep.Retries++
 		}
-	}},
+	default:
+		panic("fsm: unknown effect " + e.String())
+	}
 }
 
 // String is the effect's name in the rule table, e.g. "snd.nxt+=1".
 func (e Effect) String() string {
 	if e > effectNone && e < numEffects {
-		return effects[e].name
+		return effectNames[e]
 	}
 	return "effect?"
 }

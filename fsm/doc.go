@@ -16,7 +16,7 @@
 //
 //	m, _ := fsm.NewMachine(fsm.RFC, 4, 2) // 16 sequence numbers, window 2
 //	out := m.Step(fsm.Endpoint{}, fsm.Open(1))
-//	// out.Next.State == fsm.StateSynSent, out.Emit[0].String() == "<SEQ=1><CTL=SYN>"
+//	// out.Next.State == fsm.StateSynSent, out.Emit.At(0).String() == "<SEQ=1><CTL=SYN>"
 //
 // # Rules are rows
 //

@@ -12,7 +12,7 @@ func ExampleMachine_Step() {
 		panic(err)
 	}
 	out := m.Step(fsm.Endpoint{}, fsm.Open(1))
-	fmt.Println(out.Next.State, out.Emit[0])
+	fmt.Println(out.Next.State, out.Emit.At(0))
 	// Output: SYN-SENT <SEQ=1><CTL=SYN>
 }
 

@@ -16,7 +16,7 @@ func (m Machine) Sends(ep Endpoint, n uint32) (Endpoint, bool) {
 	for u := uint32(0); u < n; u++ {
 		out := m.Step(ep, Send())
 		want := Segment{Flags: ACK, Seq: ep.SndNxt, Ack: ep.RcvNxt, Len: 1}
-		if !out.OK || len(out.Emit) != 1 || out.Emit[0] != want {
+		if !out.OK || out.Emit.Len() != 1 || out.Emit.At(0) != want {
 			return ep, false
 		}
 		next := ep

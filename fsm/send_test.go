@@ -14,7 +14,7 @@ func stepSends(m Machine, ep Endpoint, n uint32) (Endpoint, bool) {
 	for range n {
 		out := m.Step(ep, Send())
 		want := Segment{Flags: ACK, Seq: ep.SndNxt, Ack: ep.RcvNxt, Len: 1}
-		if !out.OK || len(out.Emit) != 1 || out.Emit[0] != want {
+		if !out.OK || out.Emit.Len() != 1 || out.Emit.At(0) != want {
 			return ep, false
 		}
 		ep = out.Next

@@ -7,7 +7,10 @@ import "fmt"
 type Machine struct {
 	// Variant names the table, "rfc9293" for the RFC's.
 	Variant string
-	Rules   []Rule
+	// Rules is the table. A machine indexes it once (NewMachine): to run another table,
+	// build a new machine or set a fresh slice (an edited copy), never edit the rows of
+	// this one in place.
+	Rules []Rule
 	Space   Space
 	// Window is RCV.WND and the peer's MAX.SND.WND, in sequence numbers, fixed for the
 	// whole run. Abstraction: no window updates, no zero window.
@@ -21,6 +24,48 @@ type Machine struct {
 	// Throttle: answers to unacceptable segments go through a rate limiter
 	// (EmitThrottledACK).
 	Throttle bool
+	// index lists, per phase, event and state, the rows that may handle them (see
+	// ruleIndex); match scans the whole table when it belongs to other rules.
+	index *ruleIndex
+}
+
+// ruleIndex holds the rows of one table by phase, event kind and state, in table order, so
+// that finding the row that handles an event looks at a few rows, not all of them. It is
+// built once and never changed.
+type ruleIndex struct {
+	rules []Rule // the table indexed, by identity
+	// rows[start[k]:start[k+1]] are the rows of key k = (phase, event, state).
+	start [int(numPhases)*int(numEventKinds)*int(numStates) + 1]uint16
+	rows  []uint8
+}
+
+func indexKey(p Phase, ev EventKind, st State) int {
+	return (int(p)*int(numEventKinds)+int(ev))*int(numStates) + int(st)
+}
+
+func newRuleIndex(rules []Rule) *ruleIndex {
+	x := &ruleIndex{rules: rules}
+	for k := range len(x.start) - 1 {
+		x.start[k] = uint16(len(x.rows))
+		st := State(k % int(numStates))
+		ev := EventKind(k / int(numStates) % int(numEventKinds))
+		p := Phase(k / int(numStates) / int(numEventKinds))
+		for i := range rules {
+			if r := &rules[i]; r.Phase == p && r.On == ev && r.From.Has(st) {
+				x.rows = append(x.rows, uint8(i))
+			}
+		}
+	}
+	x.start[len(x.start)-1] = uint16(len(x.rows))
+	return x
+}
+
+// of returns the index when it was built from rules (the same slice), or nil.
+func (x *ruleIndex) of(rules []Rule) *ruleIndex {
+	if x == nil || len(x.rules) != len(rules) || len(rules) == 0 || &x.rules[0] != &rules[0] {
+		return nil
+	}
+	return x
 }
 
 // NewMachine builds the machine of a named variant over a space of 2^bits numbers.
@@ -39,7 +84,7 @@ func NewMachine(variant string, bits int, window uint32) (Machine, error) {
 	if len(rules) > maxRules {
 		return Machine{}, fmt.Errorf("new machine: variant %s has %d rules, at most %d", variant, len(rules), maxRules)
 	}
-	return Machine{Variant: variant, Rules: rules, Space: sp, Window: window}, nil
+	return Machine{Variant: variant, Rules: rules, Space: sp, Window: window, index: newRuleIndex(rules)}, nil
 }
 
 // Outcome is the result of one Step.
@@ -50,14 +95,41 @@ type Outcome struct {
 	OK   bool
 	Next Endpoint
 	// Emit lists the segments sent, in order (at most one for every event the model
-	// produces).
-	Emit []Segment
+	// produces, and the pending ACK).
+	Emit Emitted
 	// Fired lists the rows that fired, in order.
 	Fired Fired
 	// Delivered counts data units handed to the user.
 	Delivered uint32
 	// Report is what the user is told (the last report if several rows report).
 	Report Report
+}
+
+// Emitted lists the segments one step sends, in order. It is a value, so that a step
+// allocates nothing for it.
+type Emitted struct {
+	n    uint8
+	segs [maxEmits]Segment
+}
+
+// maxEmits bounds the segments of one step: a row's segment and the ACK a step owes.
+const maxEmits = 3
+
+// Len is the number of segments sent.
+func (e *Emitted) Len() int { return int(e.n) }
+
+// At is the i-th segment sent.
+func (e *Emitted) At(i int) Segment { return e.segs[i] }
+
+// Segments returns the segments sent, as a slice of e's own array.
+func (e *Emitted) Segments() []Segment { return e.segs[:e.n] }
+
+func (e *Emitted) add(s Segment) {
+	if int(e.n) == maxEmits {
+		panic("fsm: a step sent more than maxEmits segments")
+	}
+	e.segs[e.n] = s
+	e.n++
 }
 
 // Fired lists the rows that fired in one step, in order, by their index in the machine's
@@ -135,9 +207,33 @@ func (m Machine) Step(ep Endpoint, ev Event) Outcome {
 // Step is Machine.Step as a function, for callers that keep the machine elsewhere.
 func Step(m Machine, ep Endpoint, ev Event) Outcome { return m.Step(ep, ev) }
 
+// Handles reports whether some row of the table handles a user call, timeout or crash ev
+// in state st: when none does, the event is ignored there (see Ignored).
+func (m *Machine) Handles(ev EventKind, st State) bool {
+	if x := m.index.of(m.Rules); x != nil && st < numStates {
+		k := indexKey(PhaseCall, ev, st)
+		return x.start[k] != x.start[k+1]
+	}
+	for i := range m.Rules {
+		if r := &m.Rules[i]; r.Phase == PhaseCall && r.On == ev && r.From.Has(st) {
+			return true
+		}
+	}
+	return false
+}
+
 // match finds the first row of phase p that handles the event in the endpoint's state,
 // and returns its index.
 func (m *Machine) match(c *ctx, p Phase) (int, bool) {
+	if x := m.index.of(m.Rules); x != nil && c.ep.State < numStates {
+		k := indexKey(p, c.ev.Kind, c.ep.State)
+		for _, i := range x.rows[x.start[k]:x.start[k+1]] {
+			if m.Rules[i].Guard.holds(c) {
+				return int(i), true
+			}
+		}
+		return -1, false
+	}
 	for i := range m.Rules {
 		r := &m.Rules[i]
 		if r.Phase != p || r.On != c.ev.Kind || !r.From.Has(c.ep.State) {
@@ -154,7 +250,7 @@ func (c *ctx) apply(i int) {
 	r := &c.m.Rules[i]
 	c.out.Fired.add(i)
 	for _, d := range r.Do {
-		effects[d].fn(c)
+		c.do(d)
 	}
 	c.emit(r.Emit)
 	if r.Report != ReportNone {
@@ -212,7 +308,7 @@ func (c *ctx) emit(e Emit) {
 	default:
 		panic(fmt.Sprintf("fsm: unknown emit kind %d", e))
 	}
-	c.out.Emit = append(c.out.Emit, s)
+	c.out.Emit.add(s)
 	if s.Flags.Has(ACK) && !s.Flags.Has(RST) {
 		// Any segment with ACK carries the acknowledgment a pending ACK would.
 		c.ackNow = false
@@ -224,7 +320,7 @@ func (c *ctx) flushACK() {
 		return
 	}
 	c.ackNow = false
-	c.out.Emit = append(c.out.Emit, Segment{Flags: ACK, Seq: c.ep.SndNxt, Ack: c.ep.RcvNxt})
+	c.out.Emit.add(Segment{Flags: ACK, Seq: c.ep.SndNxt, Ack: c.ep.RcvNxt})
 }
 
 // ISN is the generator of initial sequence numbers (RFC 9293 §3.4.1): a clock-driven

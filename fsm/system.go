@@ -170,6 +170,8 @@ func (s SysState) Stale(p Packet) bool {
 type System struct {
 	Config  Config
 	Machine Machine
+	// old is OldSegments, computed once.
+	old []Packet
 }
 
 // NewSystem builds the system of cfg running the named variant.
@@ -184,7 +186,9 @@ func NewSystem(cfg Config, variant string) (System, error) {
 	m.R2 = cfg.R2()
 	m.Stride = [2]uint32{cfg.Stride(A), cfg.Stride(B)}
 	m.Throttle = !cfg.Timing.NoThrottle
-	return System{Config: cfg, Machine: m}, nil
+	sys := System{Config: cfg, Machine: m}
+	sys.old = sys.oldSegments()
+	return sys, nil
 }
 
 // Init is the single initial state: both CLOSED, or A CLOSED and B LISTEN.

@@ -50,14 +50,14 @@ func walk(t *rapid.T, sys System, n int, visit func(s SysState, a *Action)) SysS
 	visit(s, nil)
 	var acts []Action
 	for i := 0; i < n; i++ {
-		acts = sys.Actions(s, acts[:0])
+		acts = sys.Enabled(s, acts[:0])
 		if len(acts) == 0 {
 			break
 		}
 		a := acts[rapid.IntRange(0, len(acts)-1).Draw(t, "action")]
 		next, ok := sys.Next(s, a)
 		if !ok {
-			t.Fatalf("listed action %s not enabled in %s", sys.Label(s, a), s)
+			t.Fatalf("enabled action %s not enabled in %s", sys.Label(s, a), s)
 		}
 		s = next
 		visit(s, &a)
@@ -214,4 +214,47 @@ func TestTheCheckRejectsBrokenTCBs(t *testing.T) {
 		f(&s.Ep[A])
 		assert.Error(t, sys.Check(s), name)
 	}
+}
+
+// everyAction lists every action the system could ever take in s, whatever the state,
+// budgets and configuration: each call and timer on each side, each packet in flight
+// delivered, lost or duplicated, each old segment of the configuration injected, each
+// crash. Actions may leave out only what Next refuses.
+func everyAction(sys System, s SysState) []Action {
+	var out []Action
+	for side := A; side <= B; side++ {
+		for ev := EvOpen; ev < numEventKinds; ev++ {
+			out = append(out, Action{Kind: ActCall, Side: side, Event: ev}, Action{Kind: ActTimer, Side: side, Event: ev})
+		}
+		out = append(out, Action{Kind: ActCrash, Side: side})
+	}
+	for _, p := range s.Net.Slots[:s.Net.N] {
+		for _, k := range []ActionKind{ActDeliver, ActLose, ActDup} {
+			out = append(out, Action{Kind: k, Side: p.Dst(), Pkt: p})
+		}
+	}
+	for _, p := range sys.OldSegments() {
+		out = append(out, Action{Kind: ActInject, Side: p.Dst(), Pkt: p})
+	}
+	return out
+}
+
+func TestActionsListEveryEnabledActionOnce(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sys := genSystem(t)
+		walk(t, sys, 50, func(s SysState, _ *Action) {
+			listed := map[Action]bool{}
+			for _, a := range sys.Actions(s, nil) {
+				if listed[a] {
+					t.Fatalf("%s listed twice in %s", sys.Label(s, a), s)
+				}
+				listed[a] = true
+			}
+			for _, a := range everyAction(sys, s) {
+				if _, ok := sys.Next(s, a); ok && !listed[a] {
+					t.Fatalf("%s is enabled but not listed in %s", sys.Label(s, a), s.Detail())
+				}
+			}
+		})
+	})
 }

@@ -125,8 +125,8 @@ func (c *checker) emitters(side int, l local, i int, found func(success), cand f
 	// The arrival of the next segment from the peer answered by this one.
 	if j := c.head(side, l.next, i); j >= 0 {
 		out, states := c.step(l.ep, c.arrive(side, j))
-		offer(out.Emit)
-		if ok, note := match(out.Emit, o.seg); ok {
+		offer(out.Emit.Segments())
+		if ok, note := match(out.Emit.Segments(), o.seg); ok {
 			sends(out.Next, int32(j+1), fmt.Sprintf("deliver frame %d", c.obs[j].frame), states, note)
 		}
 	}
@@ -137,12 +137,12 @@ func (c *checker) emitters(side int, l local, i int, found func(success), cand f
 		if !out.OK {
 			continue
 		}
-		offer(out.Emit)
-		if ok, note := match(out.Emit, o.seg); ok {
+		offer(out.Emit.Segments())
+		if ok, note := match(out.Emit.Segments(), o.seg); ok {
 			sends(out.Next, l.next, ev.Kind.String(), states, note)
 			continue
 		}
-		if ev.Kind == fsm.EvRetransmit && len(out.Emit) == 1 && c.rtxCovers(l.ep, out.Emit[0], o.seg) {
+		if ev.Kind == fsm.EvRetransmit && out.Emit.Len() == 1 && c.rtxCovers(l.ep, out.Emit.At(0), o.seg) {
 			sends(out.Next, l.next, "retransmit", states,
 				"a retransmission of more than the model's one unit, accepted as its timer's")
 		}
@@ -232,7 +232,7 @@ func (c *checker) rtxCovers(ep fsm.Endpoint, e, o fsm.Segment) bool {
 func (c *checker) sendRun(ep fsm.Endpoint, o fsm.Segment, offer func([]fsm.Segment)) (fsm.Endpoint, Path, bool) {
 	// What one SEND would send is a candidate for the rejection message, whatever o is.
 	if out := c.m.Step(ep, fsm.Send()); out.OK {
-		offer(out.Emit)
+		offer(out.Emit.Segments())
 	}
 	if o.Len == 0 || o.Flags&^fsm.FIN != fsm.ACK || ep.SndNxt != o.Seq || ep.RcvNxt != o.Ack {
 		return ep, nil, false
@@ -247,7 +247,7 @@ func (c *checker) sendRun(ep fsm.Endpoint, o fsm.Segment, offer func([]fsm.Segme
 	}
 	out, states := c.step(ep, fsm.Close())
 	want := fsm.Segment{Flags: fsm.FIN | fsm.ACK, Seq: sp.Add(o.Seq, o.Len), Ack: o.Ack}
-	if !out.OK || !slices.Contains(out.Emit, want) {
+	if !out.OK || !slices.Contains(out.Emit.Segments(), want) {
 		return ep, nil, false
 	}
 	return out.Next, states, true
@@ -292,10 +292,10 @@ func (c *checker) hidden(side int, l local, i int) []local {
 			continue
 		}
 		note, cost := "", costCall
-		if len(res.Emit) > 0 {
+		if res.Emit.Len() > 0 {
 			cost += costUnseen
 			note = fmt.Sprintf("the %s's %s before frame %d sent %s, not in the capture: lost before the capture point",
-				who, ev.Kind, o.frame, c.relText(res.Emit[0], side))
+				who, ev.Kind, o.frame, c.relText(res.Emit.At(0), side))
 		}
 		out = append(out, l.then(res.Next, l.next, Step{Side: who, Event: ev.Kind.String(), States: states}, note, 1, cost))
 	}
