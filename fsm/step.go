@@ -11,7 +11,7 @@ type Machine struct {
 	// build a new machine or set a fresh slice (an edited copy), never edit the rows of
 	// this one in place.
 	Rules []Rule
-	Space   Space
+	Space Space
 	// Window is RCV.WND and the peer's MAX.SND.WND, in sequence numbers, fixed for the
 	// whole run. Abstraction: no window updates, no zero window.
 	Window uint32
