@@ -172,7 +172,7 @@ func (sys System) AppendFired(dst []int, s SysState, a Action) []int {
 }
 
 // next is Next, appending the rows that fire to *fired when fired is not nil.
-func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
+func (sys *System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 	cfg := sys.Config
 	if a.Side > B {
 		return s, false
@@ -265,7 +265,7 @@ func (sys System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 // timerMayExpire applies the timing assumptions that order one timer after another's
 // work: 2MSL outlasts the peer's retransmissions of its FIN, and keepalive (two hours)
 // outlasts every retransmission; the user timeout is the user's choice.
-func (sys System) timerMayExpire(s SysState, a Action) bool {
+func (sys *System) timerMayExpire(s SysState, a Action) bool {
 	peer := s.Ep[a.Side.Peer()]
 	switch a.Event {
 	case EvTimeWait:
@@ -289,7 +289,7 @@ func (sys System) timerMayExpire(s SysState, a Action) bool {
 // lifetime, RFC 9293 §3.4.1 and §3.6): TIME-WAIT has lasted 2MSL since the last segment
 // of its connection arrived, so every segment of that connection and of earlier ones has
 // died; only segments from a newer TCB of the peer may still be in flight.
-func (sys System) newerThan(s SysState, side Side) func(Packet) bool {
+func (sys *System) newerThan(s SysState, side Side) func(Packet) bool {
 	peer := s.Ghost[side].Peer
 	return func(p Packet) bool {
 		return p.Src != side && p.From != NoTCB && peer != NoTCB && p.From > peer
@@ -297,7 +297,7 @@ func (sys System) newerThan(s SysState, side Side) func(Packet) bool {
 }
 
 // call performs a user call, within the side's allowed calls and budgets.
-func (sys System) call(s SysState, side Side, ev EventKind, fired *[]int) (SysState, bool) {
+func (sys *System) call(s SysState, side Side, ev EventKind, fired *[]int) (SysState, bool) {
 	cfg := sys.Config
 	for _, c := range callOrder {
 		if c.ev == ev && cfg.calls(side)&c.bit == 0 {
@@ -335,9 +335,9 @@ func (sys System) call(s SysState, side Side, ev EventKind, fired *[]int) (SysSt
 // step runs the endpoint of side, puts what it emits on the network and updates the
 // ghost data. cause is the delivered packet, if any; fired, when not nil, gets the rows
 // that fire appended.
-func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]int) (SysState, bool) {
+func (sys *System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]int) (SysState, bool) {
 	before := s.Ep[side]
-	out := sys.Machine.Step(before, ev)
+	out := sys.Machine.step(before, ev)
 	if !out.OK {
 		return s, false
 	}
@@ -403,7 +403,7 @@ func (sys System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]
 	if sys.Config.Shape == ClientServer && side == B && before.State != StateClosed &&
 		after.State == StateClosed && g.Opens < sys.Config.Incarnations {
 		g.Opens++
-		relisten := sys.Machine.Step(after, Listen())
+		relisten := sys.Machine.step(after, Listen())
 		if fired != nil {
 			*fired = relisten.Fired.AppendTo(*fired)
 		}

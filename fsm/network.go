@@ -43,8 +43,8 @@ func ParseSide(text string) (Side, error) {
 // to tell an old duplicate from a current segment by what happened, not by counters.
 type Packet struct {
 	Src      Side
-	Seg      Segment
 	From, To TCB
+	Seg      Segment
 }
 
 // TCB is the serial of a TCB of one host: the reading of the host's ISN clock when it was

@@ -174,8 +174,11 @@ type ctx struct {
 
 // Step applies ev to ep and returns the outcome. It reads no clock and draws no random
 // number: an event that needs an ISS carries the ISN clock reading (or the ISS itself).
-func (m Machine) Step(ep Endpoint, ev Event) Outcome {
-	c := ctx{m: &m, ep: ep, ev: ev, seg: ev.Seg}
+func (m Machine) Step(ep Endpoint, ev Event) Outcome { return m.step(ep, ev) }
+
+// step is Step without copying the machine, for the system's hot path.
+func (m *Machine) step(ep Endpoint, ev Event) Outcome {
+	c := ctx{m: m, ep: ep, ev: ev, seg: ev.Seg}
 	if ev.Kind != EvSegment {
 		if i, ok := m.match(&c, PhaseCall); ok {
 			c.apply(i)
