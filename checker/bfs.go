@@ -69,7 +69,6 @@ func (c *cand) slotIndex() int {
 // edge is a transition recorded for the graph or liveness.
 type edge struct {
 	pos    uint32 // source frontier position
-	act    uint16
 	part   uint8
 	label  uint32
 	proj   uint32
@@ -123,9 +122,11 @@ type worker[A any] struct {
 	// sink keeps the touched words alive, so the compiler cannot drop the loads.
 	sink   uint64
 	labels map[string]uint32
+	keys   map[uint64]uint32
 	nodes  map[string]uint32
 	pacts  map[string]uint32
-	fair   map[uint32]bool
+	// fair[id] says this worker has seen action label id fair, so need not ask again.
+	fair []bool
 }
 
 // chunksFor returns reset chunks covering frontier positions lo..hi, reusing the pool's
@@ -409,7 +410,7 @@ func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expa
 			sc := succ{pos: pos, act: uint16(i), from: from, to: len(w.batchEnc), hash: hashBytes(w.batchEnc[from:]), edge: -1}
 			if s.keepEdges {
 				sc.edge = len(c.edges)
-				c.edges = append(c.edges, edge{pos: uint32(pos), act: uint16(i), target: noStateID, cand: noCand})
+				c.edges = append(c.edges, edge{pos: uint32(pos), target: noStateID, cand: noCand})
 				s.labelEdge(w, &c.edges[sc.edge], st, a)
 			}
 			w.batch = append(w.batch, sc)
@@ -494,7 +495,10 @@ func (s *search[S, A]) judge(c *chunk, pos int, id uint32, st S) (violating bool
 				c.first[k] = pos
 			}
 		case KindEventually:
-			s.eventually[ev][id] = p.Holds(st)
+			if p.Holds(st) {
+				// Workers share the words at the edges of their chunks.
+				atomic.OrUint64(&s.eventually[ev][id>>6], 1<<(id&63))
+			}
 			ev++
 		}
 	}
@@ -504,7 +508,7 @@ func (s *search[S, A]) judge(c *chunk, pos int, id uint32, st S) (violating bool
 // growPerState makes the per-state side arrays long enough for n states.
 func (s *search[S, A]) growPerState(n int) {
 	for k := range s.eventually {
-		s.eventually[k] = growTo(s.eventually[k], n)
+		s.eventually[k] = growTo(s.eventually[k], (n+63)/64)
 	}
 	if s.cfg.Graph {
 		s.flags = growTo(s.flags, n)

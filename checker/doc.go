@@ -36,7 +36,10 @@
 // # Liveness
 //
 // When the model has Eventually properties, or Config.Graph is set, the transitions are kept
-// too. Eventually p is then decided on the complete graph: a violation is a path from an
+// too: per state, 4 bytes for where its transitions start; per transition, 4 bytes for its
+// target, and for liveness 2 bytes for its action's label (4 past 65,536 distinct labels);
+// per state and Eventually property, a bit. A model that is an ActionKeyer names actions by
+// number, so that labels are built per distinct action rather than per transition. Eventually p is then decided on the complete graph: a violation is a path from an
 // initial state on which p never holds and that either stops in a state with no successor
 // (for a model that is a Stutterer: with no fair action enabled) or ends in a fair cycle
 // (weak fairness, and strong fairness for a StrongFairer; found with Tarjan's strongly

@@ -39,10 +39,11 @@ func (s *search[S, A]) graph() *Graph {
 	for id := uint32(0); id < s.expanded; id++ {
 		lo, hi := es.out(id)
 		for e := lo; e < hi; e++ {
-			if es.to[e] >= s.expanded {
+			to := es.to.at(e)
+			if to >= s.expanded {
 				continue // a state beyond a bound, never drawn
 			}
-			counts[key{nodeOfState[id], nodeOfState[es.to[e]], s.pacts.names[es.proj[e]]}]++
+			counts[key{nodeOfState[id], nodeOfState[to], s.pacts.names[es.proj.at(e)]}]++
 		}
 	}
 	for k, n := range counts {

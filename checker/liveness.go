@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -27,58 +28,94 @@ import (
 // the stem is shortest and the choice does not depend on the workers.
 
 func (s *search[S, A]) eventuallyVerdict(k int) (Status, *Trace[S]) {
-	var holds []bool
+	var bits []uint64
 	for j, pk := range s.evProps {
 		if pk == k {
-			holds = s.eventually[j]
+			bits = s.eventually[j]
 		}
 	}
-	n := s.parent.len()
-	es := &s.edges
-
-	order, via, inR := s.reachWhileFalse(holds)
+	holds := func(v uint32) bool { return bits[v>>6]>>(v&63)&1 != 0 }
+	sc := s.liveScratch()
+	order := s.reachWhileFalse(holds, sc)
+	defer sc.reset(order)
 	if len(order) == 0 {
 		return Holds, nil
 	}
 
-	finder := newSCCs(es, n)
-	comps := s.fairComponents(finder, finder.groups(order, func(v uint32) bool { return inR[v] }))
-	compOf := make([]int32, n)
-	for i := range compOf {
-		compOf[i] = -1
-	}
+	finder := sc.finder
+	comps := s.fairComponents(sc, finder.groups(order, func(v uint32) bool { return sc.via[v] != unseen }))
+	// The finder leaves its comp array all -1: it maps the fair components' members here.
+	compOf := finder.comp
 	for c, members := range comps {
 		for _, v := range members {
 			compOf[v] = int32(c)
 		}
 	}
+	defer func() {
+		for _, members := range comps {
+			for _, v := range members {
+				compOf[v] = -1
+			}
+		}
+	}()
 	for _, u := range order {
 		if s.ends(u) {
-			return Violated, s.lasso(via, u, nil)
+			return Violated, s.lasso(sc.via, u, nil)
 		}
 		if c := compOf[u]; c >= 0 {
-			return Violated, s.lasso(via, u, s.fairCycle(u, comps[c]))
+			return Violated, s.lasso(sc.via, u, s.fairCycle(u, comps[c]))
 		}
 	}
 	return Holds, nil
 }
 
-// reachWhileFalse is the breadth-first search of R: the states reachable from an initial
-// state through states where holds is false, in the order found, with via[v] the edge that
-// first reached v (-1 for initial states) and inR marking them.
-func (s *search[S, A]) reachWhileFalse(holds []bool) (order []uint32, via []int, inR []bool) {
-	n := s.parent.len()
-	es := &s.edges
-	const unseen = -1
-	order = make([]uint32, 0)
-	via = make([]int, n)
-	inR = make([]bool, n)
-	for i := range via {
-		via[i] = unseen
+// liveScratch is the per-state scratch space of the liveness verdicts, allocated once and
+// shared by the Eventually properties one after the other.
+type liveScratch struct {
+	// via[v] is the state from which the search of R first reached v, viaRoot for an
+	// initial state, unseen outside R.
+	via    []uint32
+	order  []uint32
+	finder *sccs
+	// mark[v] == gen says v is in the set fairComponents has at hand; each set takes a new
+	// generation, so the array is never cleared.
+	mark []uint32
+	gen  uint32
+}
+
+const (
+	unseen  = noStateID
+	viaRoot = noStateID - 1
+)
+
+func (s *search[S, A]) liveScratch() *liveScratch {
+	if s.live == nil {
+		n := s.parent.len()
+		sc := &liveScratch{via: make([]uint32, n), finder: newSCCs(&s.edges, n), mark: make([]uint32, n)}
+		for i := range sc.via {
+			sc.via[i] = unseen
+		}
+		s.live = sc
 	}
+	return s.live
+}
+
+// reset clears what a verdict wrote: via, for the states of R.
+func (sc *liveScratch) reset(order []uint32) {
+	for _, v := range order {
+		sc.via[v] = unseen
+	}
+	sc.order = order[:0]
+}
+
+// reachWhileFalse is the breadth-first search of R: the states reachable from an initial
+// state through states where holds is false, in the order found, with sc.via marking them.
+func (s *search[S, A]) reachWhileFalse(holds func(uint32) bool, sc *liveScratch) []uint32 {
+	es := &s.edges
+	via, order := sc.via, sc.order[:0]
 	for id := uint32(0); id < s.levels[1]; id++ {
-		if !holds[id] && !inR[id] {
-			inR[id] = true
+		if !holds(id) && via[id] == unseen {
+			via[id] = viaRoot
 			order = append(order, id)
 		}
 	}
@@ -86,31 +123,34 @@ func (s *search[S, A]) reachWhileFalse(holds []bool) (order []uint32, via []int,
 		u := order[q]
 		lo, hi := es.out(u)
 		for e := lo; e < hi; e++ {
-			v := es.to[e]
-			if !holds[v] && !inR[v] {
-				inR[v] = true
-				via[v] = e
+			v := es.to.at(e)
+			if via[v] == unseen && !holds(v) {
+				via[v] = u
 				order = append(order, v)
 			}
 		}
 	}
-	return order, via, inR
+	return order
 }
 
 // sccs finds strongly connected components of subgraphs of the kept graph. Its arrays are
 // sized for the whole graph once and reset only where a search wrote, so that the many
 // small searches of the strong-fairness refinement cost what they visit, not the graph.
 type sccs struct {
-	es      *edgeStore
-	index   []int32
-	low     []int32
+	es    *edgeStore
+	index []int32
+	low   []int32
+	// comp[v] is v's component once tarjan has closed it (trivial for one without a
+	// cycle); -1 before. A visited state whose comp is still -1 is on the stack.
 	comp    []int32
-	onStack []bool
 	touched []uint32
 }
 
+// trivial is the component of a state that lies on no cycle of the subgraph.
+const trivial = -2
+
 func newSCCs(es *edgeStore, n int) *sccs {
-	c := &sccs{es: es, index: make([]int32, n), low: make([]int32, n), comp: make([]int32, n), onStack: make([]bool, n)}
+	c := &sccs{es: es, index: make([]int32, n), low: make([]int32, n), comp: make([]int32, n)}
 	for i := range c.index {
 		c.index[i], c.comp[i] = -1, -1
 	}
@@ -118,13 +158,14 @@ func newSCCs(es *edgeStore, n int) *sccs {
 }
 
 // groups splits the states of order that satisfy in into strongly connected components,
-// each listed in the order of order, the components by their first member.
+// each listed in the order of order, the components by their first member. It leaves out
+// the trivial ones, single states without a loop: no cycle goes through them.
 func (c *sccs) groups(order []uint32, in func(uint32) bool) [][]uint32 {
 	c.tarjan(order, in)
 	index := map[int32]int{}
 	var groups [][]uint32
 	for _, v := range order {
-		if !in(v) {
+		if !in(v) || c.comp[v] == trivial {
 			continue
 		}
 		g, ok := index[c.comp[v]]
@@ -145,20 +186,16 @@ func (c *sccs) groups(order []uint32, in func(uint32) bool) [][]uint32 {
 // fairComponents keeps, from the given components, the parts that hold a fair cycle. A
 // component where a strongly fair action is enabled but never taken is refined: the states
 // where it is enabled go, and what is left is split and judged again.
-func (s *search[S, A]) fairComponents(finder *sccs, groups [][]uint32) [][]uint32 {
+func (s *search[S, A]) fairComponents(sc *liveScratch, groups [][]uint32) [][]uint32 {
 	var out [][]uint32
-	// mark[v] == gen says v is in the set at hand; each set takes a new generation, so the
-	// array is never cleared.
-	mark := make([]uint32, s.parent.len())
-	gen := uint32(0)
+	mark := sc.mark
 	for len(groups) > 0 {
 		members := groups[0]
 		groups = groups[1:]
-		gen++
+		inGen := sc.next()
 		for _, v := range members {
-			mark[v] = gen
+			mark[v] = inGen
 		}
-		inGen := gen
 		cl := s.componentLabels(members, func(v uint32) bool { return mark[v] == inGen })
 		if !cl.cyclic || !cl.weaklyFair() {
 			continue // no cycle in here, nor in any part of it, is weakly fair
@@ -169,17 +206,26 @@ func (s *search[S, A]) fairComponents(finder *sccs, groups [][]uint32) [][]uint3
 			continue
 		}
 		// Drop the states where a banned action is enabled and judge what is left.
-		gen++
-		keepGen := gen
+		keepGen := sc.next()
 		rest := s.withoutEnabled(members, banned)
 		for _, u := range rest {
 			mark[u] = keepGen
 		}
 		if len(rest) > 0 {
-			groups = append(groups, finder.groups(rest, func(v uint32) bool { return mark[v] == keepGen })...)
+			groups = append(groups, sc.finder.groups(rest, func(v uint32) bool { return mark[v] == keepGen })...)
 		}
 	}
 	return out
+}
+
+// next starts a new generation of mark, clearing the array when the counter wraps.
+func (sc *liveScratch) next() uint32 {
+	sc.gen++
+	if sc.gen == 0 {
+		clear(sc.mark)
+		sc.gen = 1
+	}
+	return sc.gen
 }
 
 // componentLabels is what the edges leaving a component say about its fairness.
@@ -198,14 +244,14 @@ func (s *search[S, A]) componentLabels(members []uint32, in func(uint32) bool) c
 		here := map[uint32]bool{}
 		lo, hi := es.out(u)
 		for e := lo; e < hi; e++ {
-			l := es.label[e]
+			l := es.label.at(e)
 			if s.labels.fair[l] {
 				here[l] = true
 				if s.labels.strong[l] {
 					cl.strong[l] = true
 				}
 			}
-			if in(es.to[e]) {
+			if in(es.to.at(e)) {
 				cl.cyclic = true
 				cl.internal[l] = true
 			}
@@ -254,7 +300,7 @@ func (s *search[S, A]) withoutEnabled(members []uint32, banned map[uint32]bool) 
 		ok := true
 		lo, hi := es.out(u)
 		for e := lo; e < hi && ok; e++ {
-			ok = !banned[es.label[e]]
+			ok = !banned[es.label.at(e)]
 		}
 		if ok {
 			rest = append(rest, u)
@@ -267,11 +313,12 @@ func (s *search[S, A]) withoutEnabled(members []uint32, banned map[uint32]bool) 
 // roots in the given order. It is iterative: components can be as large as the graph.
 func (c *sccs) tarjan(order []uint32, in func(uint32) bool) {
 	es := c.es
-	index, low, comp, onStack := c.index, c.low, c.comp, c.onStack
+	index, low, comp := c.index, c.low, c.comp
 	var stack []uint32
+	// A frame is a state being visited and how many of its edges it has been through.
 	type frame struct {
 		v    uint32
-		edge int
+		done uint32
 	}
 	var call []frame
 	var next, ncomp int32
@@ -279,32 +326,32 @@ func (c *sccs) tarjan(order []uint32, in func(uint32) bool) {
 		if !in(root) || index[root] >= 0 {
 			continue
 		}
-		call = append(call, frame{v: root, edge: -1})
+		index[root], low[root] = next, next
+		next++
+		c.touched = append(c.touched, root)
+		stack = append(stack, root)
+		call = append(call, frame{v: root})
 		for len(call) > 0 {
 			f := &call[len(call)-1]
 			v := f.v
-			if f.edge < 0 {
-				index[v], low[v] = next, next
-				next++
-				c.touched = append(c.touched, v)
-				stack = append(stack, v)
-				onStack[v] = true
-				f.edge, _ = es.out(v)
-			}
-			_, hi := es.out(v)
+			lo, hi := es.out(v)
 			pushed := false
-			for f.edge < hi {
-				w := es.to[f.edge]
-				f.edge++
+			for e := lo + int(f.done); e < hi; e++ {
+				w := es.to.at(e)
+				f.done++
 				if !in(w) {
 					continue
 				}
 				if index[w] < 0 {
-					call = append(call, frame{v: w, edge: -1})
+					index[w], low[w] = next, next
+					next++
+					c.touched = append(c.touched, w)
+					stack = append(stack, w)
+					call = append(call, frame{v: w})
 					pushed = true
 					break
 				}
-				if onStack[w] && index[w] < low[v] {
+				if comp[w] == -1 && index[w] < low[v] { // w is on the stack
 					low[v] = index[w]
 				}
 			}
@@ -312,16 +359,20 @@ func (c *sccs) tarjan(order []uint32, in func(uint32) bool) {
 				continue
 			}
 			if low[v] == index[v] {
-				for {
-					w := stack[len(stack)-1]
+				if stack[len(stack)-1] == v && !c.selfLoop(v) {
 					stack = stack[:len(stack)-1]
-					onStack[w] = false
-					comp[w] = ncomp
-					if w == v {
-						break
+					comp[v] = trivial
+				} else {
+					for {
+						w := stack[len(stack)-1]
+						stack = stack[:len(stack)-1]
+						comp[w] = ncomp
+						if w == v {
+							break
+						}
 					}
+					ncomp++
 				}
-				ncomp++
 			}
 			call = call[:len(call)-1]
 			if len(call) > 0 {
@@ -332,6 +383,17 @@ func (c *sccs) tarjan(order []uint32, in func(uint32) bool) {
 			}
 		}
 	}
+}
+
+// selfLoop reports whether v has a transition to itself.
+func (c *sccs) selfLoop(v uint32) bool {
+	lo, hi := c.es.out(v)
+	for e := lo; e < hi; e++ {
+		if c.es.to.at(e) == v {
+			return true
+		}
+	}
+	return false
 }
 
 // fairCycle builds a fair cycle from u through a fair component, as a list of edges. It
@@ -401,7 +463,7 @@ func (s *search[S, A]) cycleThrough(u uint32, wps []waypoint, inC func(uint32) b
 		}
 		cycle = append(cycle, path...)
 		if len(path) > 0 {
-			cur = es.to[path[len(path)-1]]
+			cur = es.to.at(path[len(path)-1])
 		}
 	}
 	if cur != u || len(cycle) == 0 {
@@ -422,8 +484,8 @@ func (s *search[S, A]) untakenOn(u uint32, cycle []int) map[uint32]bool {
 	some := s.fairEnabled(u)
 	taken := map[uint32]bool{}
 	for _, e := range cycle {
-		taken[es.label[e]] = true
-		here := s.fairEnabled(es.to[e])
+		taken[es.label.at(e)] = true
+		here := s.fairEnabled(es.to.at(e))
 		for l := range cont {
 			if !here[l] {
 				delete(cont, l)
@@ -459,7 +521,7 @@ func (s *search[S, A]) ends(v uint32) bool {
 		return false
 	}
 	for e := lo; e < hi; e++ {
-		if s.labels.fair[es.label[e]] {
+		if s.labels.fair[es.label.at(e)] {
 			return false
 		}
 	}
@@ -472,8 +534,8 @@ func (s *search[S, A]) fairEnabled(v uint32) map[uint32]bool {
 	m := map[uint32]bool{}
 	lo, hi := es.out(v)
 	for e := lo; e < hi; e++ {
-		if s.labels.fair[es.label[e]] {
-			m[es.label[e]] = true
+		if l := es.label.at(e); s.labels.fair[l] {
+			m[l] = true
 		}
 	}
 	return m
@@ -512,11 +574,11 @@ func (s *search[S, A]) pathWithin(src uint32, in func(uint32) bool, goal func(ui
 		}
 		lo, hi := es.out(u)
 		for e := lo; e < hi; e++ {
-			v := es.to[e]
+			v := es.to.at(e)
 			if !in(v) {
 				continue
 			}
-			if label >= 0 && int64(es.label[e]) == label {
+			if label >= 0 && int64(es.label.at(e)) == label {
 				return build(u, []int{e})
 			}
 			if label == -2 && goal(v) {
@@ -533,36 +595,65 @@ func (s *search[S, A]) pathWithin(src uint32, in func(uint32) bool, goal func(ui
 }
 
 // lasso rebuilds the trace: the breadth-first stem through R to u, then the cycle.
-func (s *search[S, A]) lasso(via []int, u uint32, cycle []int) *Trace[S] {
-	es := &s.edges
+func (s *search[S, A]) lasso(via []uint32, u uint32, cycle []int) *Trace[S] {
 	var edges []int
 	v := u
-	for via[v] >= 0 {
-		e := via[v]
-		edges = append(edges, e)
-		v = s.edgeSource(e)
+	for via[v] != viaRoot {
+		p := via[v]
+		edges = append(edges, s.firstEdge(p, v))
+		v = p
 	}
 	slices.Reverse(edges)
 	stem := len(edges)
 	edges = append(edges, cycle...)
-	steps := make([]int, len(edges))
-	for i, e := range edges {
-		steps[i] = int(es.act[e])
-	}
-	tr := s.replay(v, steps)
+	tr := s.replay(v, s.stepsOf(v, edges))
 	if cycle != nil {
 		tr.Loop = stem
 	}
 	return tr
 }
 
-// edgeSource finds the state an edge leaves, by binary search of the row offsets.
-func (s *search[S, A]) edgeSource(e int) uint32 {
-	off := s.edges.off
-	i, _ := slices.BinarySearch(off, e+1)
-	// off is non-decreasing; the source is the last state whose first edge is <= e.
-	for i > 0 && off[i-1] > e {
-		i--
+// firstEdge is the first transition from u to v: the one the search of R took.
+func (s *search[S, A]) firstEdge(u, v uint32) int {
+	lo, hi := s.edges.out(u)
+	for e := lo; e < hi; e++ {
+		if s.edges.to.at(e) == v {
+			return e
+		}
 	}
-	return uint32(i - 1)
+	panic("checker: no edge along a path of the search")
+}
+
+// stepsOf turns a path of transitions from root into action indexes. The store keeps a
+// state's transitions in action order, all of them (a verdict is given only after a
+// complete search), so the transition at position k of its row is the k-th action whose
+// Next succeeds.
+func (s *search[S, A]) stepsOf(root uint32, edges []int) []int {
+	es := &s.edges
+	st := s.m.Init()[s.action.at(root)]
+	cur := root
+	steps := make([]int, len(edges))
+	var acts []A
+	for n, e := range edges {
+		lo, _ := es.out(cur)
+		k := e - lo
+		acts = s.m.Actions(st, acts[:0])
+		steps[n] = -1
+		for i, a := range acts {
+			nx, ok := s.m.Next(st, a)
+			if !ok {
+				continue
+			}
+			if k == 0 {
+				steps[n], st = i, nx
+				break
+			}
+			k--
+		}
+		if steps[n] < 0 {
+			panic(fmt.Sprintf("checker: replaying step %d: transition %d of state %d is gone: the model is not deterministic", n, e-lo, cur))
+		}
+		cur = es.to.at(e)
+	}
+	return steps
 }

@@ -29,7 +29,7 @@ type Model[S, A any] interface {
 	Terminal(s S) bool
 	// Label names action a taken from state s, for traces and graphs. The label is the
 	// identity of the action for fairness: two transitions with the same label are the same
-	// action.
+	// action. (An ActionKeyer spares the engine most of these calls.)
 	Label(s S, a A) string
 	// Fair reports whether weak fairness applies to action a from s: on an infinite path, an
 	// action that is fair and enabled from some point on in every state must eventually be
@@ -64,6 +64,18 @@ type FixedSizer interface {
 // strongly fair only when Fair also holds for it.
 type StrongFairer[S, A any] interface {
 	StrongFair(s S, a A) bool
+}
+
+// ActionKeyer is implemented by models that can give an action's fairness identity as a
+// number, so that judging liveness does not build a Label string for every transition: the
+// engine then calls Label once per distinct key, and otherwise only for what it prints.
+// ActionKey returns the key of action a taken from s, or ok false when a has none (the
+// engine then uses its Label). Two transitions with the same key must have the same label.
+// Keys should also tell apart what labels tell apart (equal labels, equal keys): the
+// engine still merges actions with different keys and equal labels, but pays a Label call
+// for each key. Fair and StrongFair are asked exactly as without keys.
+type ActionKeyer[S, A any] interface {
+	ActionKey(s S, a A) (key uint64, ok bool)
 }
 
 // Stutterer is implemented by models whose runs may stop for ever in a state where no fair

@@ -360,7 +360,7 @@ func TestEngineAgreesWithReferenceOnLargeRandomGraphs(t *testing.T) {
 	for seed, g := range gs {
 		ref := refExplore(g, 0, 1<<16)
 		var first *checker.Result[vertex]
-		for _, m := range []checker.Model[vertex, int]{g, fixedDigraph{g}} {
+		for _, m := range []checker.Model[vertex, int]{g, fixedDigraph{g}, keyedDigraph{g, keying(seed % 3)}} {
 			for _, cfg := range configs(checker.Config{}) {
 				res, err := mustRun(m, cfg)
 				if err != nil {

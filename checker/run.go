@@ -54,6 +54,7 @@ type search[S, A any] struct {
 	props   []Property[S]
 	proj    Projector[S, A]
 	strong  StrongFairer[S, A]
+	keyer   ActionKeyer[S, A]
 	// stutter: runs may stop where no fair action is enabled (Stutterer).
 	stutter bool
 	visitor TransitionVisitor[S, A]
@@ -69,13 +70,15 @@ type search[S, A any] struct {
 	// Kept when the graph or liveness is needed.
 	keepEdges bool
 	edges     edgeStore
-	// eventually[k][id] is the value of the k-th Eventually predicate (liveness only).
-	eventually [][]bool
+	// eventually[k] is the value of the k-th Eventually predicate, a bit per state by id
+	// (liveness only).
+	eventually [][]uint64
 	evProps    []int
 	// flags[id] (graph only): terminal and violating states.
 	flags  []uint8
 	nodeOf []uint32
 	labels interner // action labels (fairness identity)
+	live   *liveScratch
 	nodes  interner // projected node labels
 	pacts  interner // projected action labels
 
@@ -133,13 +136,16 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 	for i := range s.found {
 		s.found[i] = noStateID
 	}
-	s.eventually = make([][]bool, len(s.evProps))
+	s.eventually = make([][]uint64, len(s.evProps))
 	s.keepEdges = cfg.Graph || len(s.evProps) > 0
 	if pr, ok := m.(Projector[S, A]); ok {
 		s.proj = pr
 	}
 	if sf, ok := m.(StrongFairer[S, A]); ok {
 		s.strong = sf
+	}
+	if k, ok := m.(ActionKeyer[S, A]); ok {
+		s.keyer = k
 	}
 	if st, ok := m.(Stutterer); ok {
 		s.stutter = st.Stutters()
@@ -198,12 +204,29 @@ func (s *search[S, A]) run(ctx context.Context) (*Result[S], error) {
 		return nil, err
 	}
 	s.sampleHeap()
+	s.release()
 	res := s.result()
 	if s.cfg.Progress != nil {
 		s.cfg.Progress(s.snapshot())
 	}
 	return res, nil
 }
+
+// release lets the visited set and the search's buffers go once the search is over: the
+// verdicts and the graph read only the per-state arrays and the edges. When those are about
+// to allocate arrays as long as the states, it also collects at once, so that they reuse
+// the memory instead of adding to it (the heap would otherwise not be collected until it
+// doubled); the collection is quick, the heap being mostly arrays without pointers.
+func (s *search[S, A]) release() {
+	s.vis, s.fronts, s.chunkPool = nil, [2]frontier{}, nil
+	if s.keepEdges && s.parent.len() >= bigSearch {
+		runtime.GC()
+	}
+}
+
+// bigSearch is the state count from which release collects: below, the memory it would
+// give back is not worth a collection.
+const bigSearch = 1 << 16
 
 // explore runs the levels until the frontier is empty or a bound stops it.
 func (s *search[S, A]) explore(ctx context.Context) error {

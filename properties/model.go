@@ -17,6 +17,7 @@ var (
 	_ checker.Model[fsm.SysState, fsm.Action]        = Model{}
 	_ checker.Projector[fsm.SysState, fsm.Action]    = Model{}
 	_ checker.StrongFairer[fsm.SysState, fsm.Action] = Model{}
+	_ checker.ActionKeyer[fsm.SysState, fsm.Action]  = Model{}
 	_ checker.Stutterer                              = Model{}
 )
 

@@ -1,0 +1,43 @@
+package fsm
+
+// ActionKey packs what Label prints of a into a number, so that the checker can tell
+// actions apart for fairness without building a label per transition
+// (checker.ActionKeyer). Like the label it depends on the action alone, and it tells apart
+// exactly what the label tells apart: the kind and side; the event of a call or timer; the
+// segment of a packet (SEG.ACK only with ACK, as Segment.String shows it) and its TCBs,
+// the receiving one only when the packet is not old. ok is false for an action with a field
+// too wide for its place (a sequence number above 16 bits, a data length above 8, flags the
+// model does not use, an unknown kind); the checker then uses the label.
+//
+// Layout, from bit 0: kind (3 bits), side (1); then the event (8) of a call or timer, or,
+// for a packet, its flags (4), From (8), To (8), length (8), SEG.SEQ (16) and SEG.ACK (16).
+func (sys System) ActionKey(s SysState, a Action) (key uint64, ok bool) {
+	if a.Kind < ActCall || a.Kind > ActCrash {
+		return 0, false
+	}
+	key = uint64(a.Kind)
+	if a.Side != A {
+		key |= 1 << 3
+	}
+	switch a.Kind {
+	case ActCall, ActTimer:
+		return key | uint64(a.Event)<<4, true
+	case ActCrash:
+		return key, true
+	}
+	seg := a.Pkt.Seg
+	if seg.Flags > SYN|ACK|FIN|RST || seg.Len > 0xff || seg.Seq > 0xffff {
+		return 0, false
+	}
+	key |= uint64(seg.Flags)<<4 | uint64(a.Pkt.From)<<8 | uint64(seg.Len)<<24 | uint64(seg.Seq)<<32
+	if a.Pkt.From != PreRun {
+		key |= uint64(a.Pkt.To) << 16
+	}
+	if seg.Flags.Has(ACK) {
+		if seg.Ack > 0xffff {
+			return 0, false
+		}
+		key |= uint64(seg.Ack) << 48
+	}
+	return key, true
+}
