@@ -49,19 +49,33 @@ const (
 // Stateright's actions do): Next decides, and refuses an action that is not enabled, so
 // that the checker computes each successor once. What it leaves out cannot be enabled:
 // a call the configuration does not allow, an event no row of the table handles in the
-// side's state, a fault whose budget is spent, a packet the full network cannot take.
+// side's state (Machine.Handled, which runs the rows' guards but not their effects), a
+// fault whose budget is spent, a packet the full network cannot take.
 func (sys System) Actions(s SysState, dst []Action) []Action {
+	var handled [2]EventSet
 	cfg := sys.Config
 	for side := A; side <= B; side++ {
-		st := s.Ep[side].State
+		evs := EventSet(timerEvents)
+		if s.Left.Crash > 0 {
+			evs |= 1 << EvCrash
+		}
 		allowed := cfg.calls(side)
 		for _, c := range callOrder {
-			if allowed&c.bit != 0 && sys.Machine.Handles(c.ev, st) {
+			if allowed&c.bit != 0 {
+				evs |= 1 << c.ev
+			}
+		}
+		if allowed&CallUserTimeout == 0 {
+			evs &^= 1 << EvUserTimeout
+		}
+		handled[side] = sys.Machine.Handled(s.Ep[side], evs, int(s.Net.N) >= cfg.Capacity)
+		for _, c := range callOrder {
+			if handled[side]&(1<<c.ev) != 0 {
 				dst = append(dst, Action{Kind: ActCall, Side: side, Event: c.ev})
 			}
 		}
 		for _, t := range timerOrder {
-			if sys.Machine.Handles(t, st) {
+			if handled[side]&(1<<t) != 0 {
 				dst = append(dst, Action{Kind: ActTimer, Side: side, Event: t})
 			}
 		}
@@ -94,11 +108,9 @@ func (sys System) Actions(s SysState, dst []Action) []Action {
 			dst = append(dst, Action{Kind: ActInject, Side: p.Dst(), Pkt: p})
 		}
 	}
-	if s.Left.Crash > 0 {
-		for side := A; side <= B; side++ {
-			if sys.Machine.Handles(EvCrash, s.Ep[side].State) {
-				dst = append(dst, Action{Kind: ActCrash, Side: side})
-			}
+	for side := A; side <= B; side++ {
+		if handled[side]&(1<<EvCrash) != 0 {
+			dst = append(dst, Action{Kind: ActCrash, Side: side})
 		}
 	}
 	return dst

@@ -42,12 +42,13 @@ func BenchmarkSuccessors(b *testing.B) {
 	}
 	states := reachable(b, sys, 20000)
 	var acts []fsm.Action
-	succ := 0
+	succ, cands := 0, 0
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
 		s := states[i%len(states)]
 		acts = sys.Actions(s, acts[:0])
+		cands += len(acts)
 		for _, a := range acts {
 			if _, ok := sys.Next(s, a); ok {
 				succ++
@@ -55,6 +56,7 @@ func BenchmarkSuccessors(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(succ)/float64(b.N), "successors/op")
+	b.ReportMetric(float64(cands)/float64(b.N), "candidates/op")
 }
 
 // BenchmarkStep is one endpoint step: a segment arriving in ESTABLISHED.

@@ -210,20 +210,34 @@ func (m *Machine) step(ep Endpoint, ev Event) Outcome {
 // Step is Machine.Step as a function, for callers that keep the machine elsewhere.
 func Step(m Machine, ep Endpoint, ev Event) Outcome { return m.Step(ep, ev) }
 
-// Handles reports whether some row of the table handles a user call, timeout or crash ev
-// in state st: when none does, the event is ignored there (see Ignored).
-func (m *Machine) Handles(ev EventKind, st State) bool {
-	if x := m.index.of(m.Rules); x != nil && st < numStates {
-		k := indexKey(PhaseCall, ev, st)
-		return x.start[k] != x.start[k+1]
-	}
-	for i := range m.Rules {
-		if r := &m.Rules[i]; r.Phase == PhaseCall && r.On == ev && r.From.Has(st) {
-			return true
+// Handled returns the set of events (bit ev for event ev) among evs, user calls, timeouts
+// or a crash, that some row of the table handles in ep: those Step takes (OK) rather than
+// ignores. It evaluates the rows' guards as Step would, without applying them.
+//
+// With silent set, only the events whose row sends nothing count, as when the network has
+// no room: a row's Emit says what it sends (a throttled ACK perhaps nothing).
+func (m *Machine) Handled(ep Endpoint, evs EventSet, silent bool) EventSet {
+	var out EventSet
+	c := ctx{m: m, ep: ep}
+	for ev := EventKind(1); ev < numEventKinds; ev++ {
+		if evs&(1<<ev) == 0 || ev == EvSegment {
+			continue
+		}
+		c.ev.Kind = ev
+		i, ok := m.match(&c, PhaseCall)
+		if ok && silent {
+			e := m.Rules[i].Emit
+			ok = e == EmitNone || e == EmitThrottledACK
+		}
+		if ok {
+			out |= 1 << ev
 		}
 	}
-	return false
+	return out
 }
+
+// EventSet is a set of event kinds, bit ev for kind ev.
+type EventSet uint16
 
 // match finds the first row of phase p that handles the event in the endpoint's state,
 // and returns its index.
