@@ -239,6 +239,9 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bench unknown tool", []string{"bench", "--against", "tlc"}, "tool"},
 		{"bench bad workers", []string{"bench", "--workers", "1,x"}, "workers"},
 		{"bench config not in set", []string{"bench", "--config", "seq99cap9"}, "not in set"},
+		{"bench unknown set lists the sets", []string{"bench", "--set", "rfc9293"}, "--set rfc9293: want quick, rfc, spin or full"},
+		{"bench rfc config of another set", []string{"bench", "--config", "rfc9293-cap3/all"}, "--config rfc9293-cap3/all: not in set quick (valid: seq2cap2, seq4cap2, seq4cap3, rfc9293-default/safety, rfc9293-default/all)"},
+		{"bench rfc config without properties", []string{"bench", "--set", "rfc", "--config", "rfc9293-crash1"}, "--config rfc9293-crash1: not in set rfc (valid: seq4cap3, rfc9293-default/safety, rfc9293-default/all, rfc9293-crash1/safety, rfc9293-crash1/all, rfc9293-cap3/safety, rfc9293-cap3/all)"},
 		{"help for unknown command", []string{"help", "nothing"}, "unknown command"},
 	}
 	require.GreaterOrEqual(t, len(cases), 60)
