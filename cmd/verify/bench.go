@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,10 +19,17 @@ import (
 )
 
 // benchCase is one configuration of a benchmark set: the anchor model (the same state space
-// as SPIN's and Rumur's) at some parameters, or the RFC model at its default config.
+// as SPIN's and Rumur's) at some parameters, or the RFC model at a config, checking every
+// property or only the safety ones.
 type benchCase struct {
 	name   string
 	anchor *twin.Params
+	rfc    *fsm.Config
+	// safety keeps the RFC model's properties that are not Eventually: a search that keeps
+	// no transitions.
+	safety bool
+	// twin marks the anchor case the RFC rows of a run are compared with.
+	twin bool
 }
 
 func anchorCase(seq, capacity int) benchCase {
@@ -30,15 +38,57 @@ func anchorCase(seq, capacity int) benchCase {
 	return benchCase{name: p.Name(), anchor: &p}
 }
 
-// benchSets are the named sets. quick runs in seconds; spin holds the two settings of the
-// targets against SPIN; full adds the default anchor setting (162 million states, about
-// 12 GB for SPIN).
+// twinCase is the anchor setting the RFC rows are compared with (their "vs twin" ratio):
+// the same engine on the anchor model, measured in the same run at the same workers and
+// visited set, so that the ratio says what the RFC model costs whatever the machine's load.
+func twinCase() benchCase {
+	c := anchorCase(4, 3)
+	c.twin = true
+	return c
+}
+
+// rfcCases are the RFC model at cfg, named "rfc9293-SIZE": safety properties only, then all.
+func rfcCases(size string, cfg fsm.Config) []benchCase {
+	name := "rfc9293-" + size
+	return []benchCase{{name: name + "/safety", rfc: &cfg, safety: true}, {name: name + "/all", rfc: &cfg}}
+}
+
+// The RFC model's three sizes: the default config (seconds), one host crash (--crash 1), and
+// capacity 3 (--capacity 3, about 19 million states), the largest point of the envelope
+// whose search fits in 8 GiB. Each takes the smallest sequence space that fits, as the
+// CLI does.
+func rfcDefault() []benchCase { return rfcCases("default", fsm.DefaultConfig()) }
+
+func rfcCrash1() []benchCase {
+	c := fsm.DefaultConfig()
+	c.Faults.Crash = 1
+	c.SeqBits = c.MinSeqBits()
+	return rfcCases("crash1", c)
+}
+
+func rfcCap3() []benchCase {
+	c := fsm.DefaultConfig()
+	c.Capacity = 3
+	c.SeqBits = c.MinSeqBits()
+	return rfcCases("cap3", c)
+}
+
+// benchSetNames are the sets, in the order help and errors list them.
+var benchSetNames = []string{"quick", "rfc", "spin", "full"}
+
+// benchSets are the named sets. quick runs in a minute or so: small anchor settings and
+// the RFC model's default config; rfc is the RFC model at its three sizes beside its twin
+// anchor setting; spin holds the two settings of the targets against SPIN; full has the
+// twin, the spin settings, the default anchor setting seq8cap4 (162 million states, about
+// 12 GB for SPIN) and the RFC configs of rfc. The twin case comes before the RFC cases of a
+// set, so it is measured first.
 func benchSets() map[string][]benchCase {
-	rfc := benchCase{name: "rfc9293-default"}
 	return map[string][]benchCase{
-		"quick": {anchorCase(2, 2), anchorCase(4, 2), anchorCase(4, 3), rfc},
+		"quick": slices.Concat([]benchCase{anchorCase(2, 2), anchorCase(4, 2), twinCase()}, rfcDefault()),
+		"rfc":   slices.Concat([]benchCase{twinCase()}, rfcDefault(), rfcCrash1(), rfcCap3()),
 		"spin":  {anchorCase(4, 4), anchorCase(8, 3)},
-		"full":  {anchorCase(4, 3), anchorCase(4, 4), anchorCase(8, 3), anchorCase(8, 4), rfc},
+		"full": slices.Concat([]benchCase{twinCase(), anchorCase(4, 4), anchorCase(8, 3), anchorCase(8, 4)},
+			rfcDefault(), rfcCrash1(), rfcCap3()),
 	}
 }
 
@@ -62,6 +112,9 @@ type benchRow struct {
 	// same configuration: states/s over theirs, bytes/state over theirs.
 	SpeedRatio  map[string]float64 `json:"speed_ratio,omitempty"`
 	MemoryRatio map[string]float64 `json:"memory_ratio,omitempty"`
+	// TwinRatio is an RFC row's states/s over the twin anchor row's (seq4cap3) at the same
+	// workers and visited set, measured in the same run; absent when either is incomplete.
+	TwinRatio float64 `json:"twin_ratio,omitempty"`
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
@@ -113,8 +166,10 @@ type benchPlan struct {
 // parseBench reads the flags; every error is bad input (errHelp for -help).
 func parseBench(args []string, stdout io.Writer) (benchPlan, error) {
 	fs := newFlagSet("bench")
-	set := fs.String("set", "quick", "named set of configurations: quick, spin or full")
-	only := fs.String("config", "", "run only this configuration of the set (e.g. seq4cap3)")
+	set := fs.String("set", "quick", "named set of configurations: quick (small anchor settings and the RFC model's default config), "+
+		"rfc (the RFC model at its default config, --crash 1 and --capacity 3, beside the anchor seq4cap3), spin (the settings measured against SPIN) "+
+		"or full (all of these and seq8cap4); each RFC config runs twice, with its safety properties (/safety) and with all (/all)")
+	only := fs.String("config", "", "run only this configuration of the set (e.g. seq4cap3, or rfc9293-crash1/safety of set rfc); an RFC one runs beside seq4cap3, the twin its rate is compared with")
 	against := fs.String("against", "", "reference tools to run on the same configurations: spin, rumur or spin,rumur")
 	workersFlag := fs.String("workers", "1,"+strconv.Itoa(runtime.GOMAXPROCS(0)), "comma-separated worker counts")
 	visitedFlag := fs.String("visited", "exact,hash", "comma-separated visited-set modes: exact, hash")
@@ -146,11 +201,13 @@ func parseBench(args []string, stdout io.Writer) (benchPlan, error) {
 	return p, nil
 }
 
-// pickBenchCases is the named set, or the one configuration of it that only names.
+// pickBenchCases is the named set, or the one configuration of it that only names. A pick
+// of an RFC configuration brings the twin case along, first: its "vs twin" ratio needs the
+// twin measured in the same run.
 func pickBenchCases(set, only string) ([]benchCase, error) {
 	cases, ok := benchSets()[set]
 	if !ok {
-		return nil, fmt.Errorf("--set %s: want quick, spin or full", quoteArg(set))
+		return nil, fmt.Errorf("--set %s: want %s", quoteArg(set), orList(benchSetNames))
 	}
 	if only == "" {
 		return cases, nil
@@ -168,7 +225,18 @@ func pickBenchCases(set, only string) ([]benchCase, error) {
 		}
 		return nil, fmt.Errorf("--config %s: not in set %s (valid: %s)", quoteArg(only), set, strings.Join(names, ", "))
 	}
+	if picked[0].rfc != nil {
+		picked = append([]benchCase{twinCase()}, picked...)
+	}
 	return picked, nil
+}
+
+// orList is names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // parseBenchTools reads the reference tools, each of which must be installed.
@@ -254,6 +322,7 @@ func runBenchJobs(ctx context.Context, jobs []benchJob, stderr io.Writer) ([]ben
 	var rows []benchRow
 	code := exitOK
 	refs := map[string]map[string]benchRow{} // config, tool
+	twins := map[benchKey]benchRow{}         // the twin case's rows
 	for _, j := range jobs {
 		if interruption(ctx) != nil {
 			break
@@ -287,6 +356,12 @@ func runBenchJobs(ctx context.Context, jobs []benchJob, stderr io.Writer) ([]ben
 		}
 		if !compareBench(&row, j.c, refs[j.c.name]) {
 			code = exitViolated
+		}
+		if j.c.twin {
+			twins[keyOf(row)] = row
+		}
+		if j.c.rfc != nil {
+			row.TwinRatio = twinRatio(row, twins)
 		}
 		rows = append(rows, row)
 	}
@@ -327,6 +402,35 @@ func compareBench(row *benchRow, c benchCase, refs map[string]benchRow) bool {
 	return match
 }
 
+// benchKey is a row's engine settings: the rows of one key are comparable.
+type benchKey struct {
+	workers int
+	visited string
+}
+
+func keyOf(r benchRow) benchKey { return benchKey{r.Workers, r.Visited} }
+
+// twinRatio is a complete row's states/s over those of the complete twin row with the same
+// workers and visited set; 0 when there is none.
+func twinRatio(row benchRow, twins map[benchKey]benchRow) float64 {
+	t, ok := twins[keyOf(row)]
+	if !ok || !row.Complete || !t.Complete || t.StatesPerSec == 0 {
+		return 0
+	}
+	return row.StatesPerSec / t.StatesPerSec
+}
+
+// safetyProperties are every property but the Eventually ones.
+func safetyProperties() []properties.Property {
+	var out []properties.Property
+	for _, p := range properties.All() {
+		if p.Kind != checker.KindEventually {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // benchOne explores one configuration once and measures it. Bytes/state is the peak Go heap
 // over the states: everything the search held, visited set, parent links and frontiers.
 func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visited, memLimit uint64) (benchRow, error) {
@@ -344,8 +448,11 @@ func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visite
 		}
 		s = pipeline.Summarize(r)
 	} else {
-		r, err := pipeline.Run(ctx, pipeline.Job{Config: fsm.DefaultConfig(), Variant: fsm.RFC,
-			Properties: properties.All(), Search: cfg})
+		props := properties.All()
+		if c.safety {
+			props = safetyProperties()
+		}
+		r, err := pipeline.Run(ctx, pipeline.Job{Config: *c.rfc, Variant: fsm.RFC, Properties: props, Search: cfg})
 		if err != nil {
 			return benchRow{}, err
 		}
@@ -357,8 +464,8 @@ func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visite
 }
 
 func printBench(w io.Writer, rows []benchRow, tools []spinrumur.Tool) {
-	fmt.Fprintf(w, "%-16s %-9s %7s %-15s %12s %12s %8s %11s %9s %11s %6s", "config", "tool", "workers", "visited",
-		"states", "transitions", "seconds", "states/s", "peak MiB", "bytes/state", "counts")
+	fmt.Fprintf(w, "%-22s %-9s %7s %-15s %12s %12s %8s %11s %9s %11s %10s %7s", "config", "tool", "workers", "visited",
+		"states", "transitions", "seconds", "states/s", "peak MiB", "bytes/state", "counts", "vs twin")
 	for _, t := range tools {
 		fmt.Fprintf(w, " %12s %12s", "speed/"+string(t), "mem/"+string(t))
 	}
@@ -371,8 +478,12 @@ func printBench(w io.Writer, rows []benchRow, tools []spinrumur.Tool) {
 		if !r.Complete {
 			counts = "INCOMPLETE"
 		}
-		fmt.Fprintf(w, "%-16s %-9s %7d %-15s %12d %12d %8.2f %11.0f %9.1f %11.1f %6s", r.Config, r.Tool, r.Workers, r.Visited,
-			r.States, r.Transitions, r.Seconds, r.StatesPerSec, float64(r.PeakBytes)/(1<<20), r.BytesPerState, counts)
+		vsTwin := "-"
+		if r.TwinRatio > 0 {
+			vsTwin = fmt.Sprintf("%.3fx", r.TwinRatio)
+		}
+		fmt.Fprintf(w, "%-22s %-9s %7d %-15s %12d %12d %8.2f %11.0f %9.1f %11.1f %10s %7s", r.Config, r.Tool, r.Workers, r.Visited,
+			r.States, r.Transitions, r.Seconds, r.StatesPerSec, float64(r.PeakBytes)/(1<<20), r.BytesPerState, counts, vsTwin)
 		for _, t := range tools {
 			if s, ok := r.SpeedRatio[string(t)]; ok {
 				fmt.Fprintf(w, " %11.2fx %11.2fx", s, r.MemoryRatio[string(t)])

@@ -27,6 +27,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	sf := addSearchFlags(fs)
 	out := fs.String("out", "report", "report `directory` (created if missing; an earlier run's report files in it are replaced)")
 	format := fs.String("format", "text", "what to print on stdout: text (a summary) or json (report.json)")
+	graph := fs.Bool("graph", false, fmt.Sprintf("keep the state graph projected onto (A state, B state) pairs: graph.dot, and graph.svg when Graphviz is installed and the graph is small enough to read (at most %d nodes and %d edges)", maxDrawnNodes, maxDrawnEdges))
 	if err := parse(fs, args, stdout); err != nil {
 		return helpOr(err)
 	}
@@ -46,7 +47,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		return exitBadInput, err
 	}
 	defer dir.Abort()
-	ccfg.Graph = true
+	// The graph costs the search a label per state and transition: keep it only when asked.
+	ccfg.Graph = *graph
 	res, err := pipeline.Run(ctx, pipeline.Job{Config: m.cfg, Variant: m.variant, Properties: m.props,
 		Search: ccfg, Watch: newProgress(stderr, sf.progress), Coverage: true})
 	if err != nil {
@@ -55,6 +57,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	rep, charts, err := buildReport(ctx, "check", m, ccfg, res)
 	if err != nil {
 		return exitInternal, err
+	}
+	if n := graphNote(res.Graph); n != "" {
+		rep.Notes = append(rep.Notes, n)
 	}
 	rep.Notes = append(rep.Notes, foreignNote(dir)...)
 	if err := writeReportDir(dir.Path(), rep, charts, res.Graph); err != nil {
@@ -164,14 +169,21 @@ func configJSON(c fsm.Config) fileConfig {
 	}
 }
 
-// writeReportDir writes report.md, report.json, graph.dot and the charts, rendering SVGs
-// when Graphviz is installed.
+// The largest projected graph that graph.svg is laid out for: beyond it a drawing is too
+// dense to read and Graphviz's layout takes long, so only graph.dot is written.
+const (
+	maxDrawnNodes = 200
+	maxDrawnEdges = 2000
+)
+
+// writeReportDir writes report.md, report.json, the charts and, when the graph was kept,
+// graph.dot, rendering SVGs when Graphviz is installed (graph.svg only for a readable graph).
 func writeReportDir(dir string, rep *report.Report, charts map[string]*msc.Chart, graph *checker.Graph) error {
 	dotPath, dotErr := exec.LookPath("dot")
 	if dotErr != nil {
 		rep.Notes = append(rep.Notes, "Graphviz's dot is not on PATH: diagrams are written as DOT only (install graphviz for SVG).")
 	}
-	var files []string
+	draw := false
 	if graph != nil {
 		rep.Graph = "graph.dot"
 		var b strings.Builder
@@ -181,19 +193,35 @@ func writeReportDir(dir string, rep *report.Report, charts map[string]*msc.Chart
 		if err := writeFile(dir, rep.Graph, b.String()); err != nil {
 			return err
 		}
-		files = append(files, rep.Graph)
+		draw = dotErr == nil && drawable(graph)
 	}
 	if err := writeReports(dir, rep); err != nil {
 		return err
 	}
-	if dotErr == nil {
-		for _, f := range files {
-			if err := renderSVG(dotPath, filepath.Join(dir, f)); err != nil {
-				return err
-			}
+	if draw {
+		if err := renderSVG(dotPath, filepath.Join(dir, rep.Graph)); err != nil {
+			return err
 		}
 	}
 	return writeReportDirCharts(dir, charts)
+}
+
+// graphNote tells the reader of a report what became of the state graph: not kept (no
+// --graph), or kept but too big to draw; "" when it is drawn.
+func graphNote(graph *checker.Graph) string {
+	switch {
+	case graph == nil:
+		return "No state graph was kept: run with --graph for graph.dot, the states projected onto (A state, B state) pairs."
+	case !drawable(graph):
+		return fmt.Sprintf("The state graph has %d nodes and %d edges, more than a drawing can show (at most %d nodes and %d edges): graph.dot is written, graph.svg is not laid out.",
+			len(graph.Nodes), len(graph.Edges), maxDrawnNodes, maxDrawnEdges)
+	}
+	return ""
+}
+
+// drawable says whether a graph is small enough to lay out and read.
+func drawable(g *checker.Graph) bool {
+	return len(g.Nodes) <= maxDrawnNodes && len(g.Edges) <= maxDrawnEdges
 }
 
 // writeReportDirCharts writes each chart as DOT, and as SVG when Graphviz is installed.

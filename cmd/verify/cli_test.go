@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -238,6 +239,9 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bench unknown tool", []string{"bench", "--against", "tlc"}, "tool"},
 		{"bench bad workers", []string{"bench", "--workers", "1,x"}, "workers"},
 		{"bench config not in set", []string{"bench", "--config", "seq99cap9"}, "not in set"},
+		{"bench unknown set lists the sets", []string{"bench", "--set", "rfc9293"}, "--set rfc9293: want quick, rfc, spin or full"},
+		{"bench rfc config of another set", []string{"bench", "--config", "rfc9293-cap3/all"}, "--config rfc9293-cap3/all: not in set quick (valid: seq2cap2, seq4cap2, seq4cap3, rfc9293-default/safety, rfc9293-default/all)"},
+		{"bench rfc config without properties", []string{"bench", "--set", "rfc", "--config", "rfc9293-crash1"}, "--config rfc9293-crash1: not in set rfc (valid: seq4cap3, rfc9293-default/safety, rfc9293-default/all, rfc9293-crash1/safety, rfc9293-crash1/all, rfc9293-cap3/safety, rfc9293-cap3/all)"},
 		{"help for unknown command", []string{"help", "nothing"}, "unknown command"},
 	}
 	require.GreaterOrEqual(t, len(cases), 60)
@@ -345,16 +349,66 @@ func TestCheckWritesAValidReport(t *testing.T) {
 	r := readReport(t, dir)
 	assert.True(t, r.Result.Complete)
 	assert.Positive(t, r.Result.States)
-	for _, f := range []string{"report.md", "graph.dot"} {
-		_, err := os.Stat(filepath.Join(dir, f))
-		assert.NoError(t, err, f)
-	}
+	_, err := os.Stat(filepath.Join(dir, "report.md"))
+	assert.NoError(t, err)
 	for _, p := range r.Properties {
 		if p.Trace != nil {
 			_, err := os.Stat(filepath.Join(dir, p.Trace.MSC))
 			assert.NoError(t, err, "the chart of %s", p.Name)
 		}
 	}
+}
+
+func TestACheckWithoutGraphWritesNoGraphAndSaysSo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "report")
+	code, _, stderr := invoke(t, append([]string{"check", "--out", dir}, small...)...)
+	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
+	assert.NoFileExists(t, filepath.Join(dir, "graph.dot"))
+	assert.NoFileExists(t, filepath.Join(dir, "graph.svg"))
+	r := readReport(t, dir)
+	assert.Empty(t, r.Graph)
+	require.NotEmpty(t, r.Notes)
+	assert.Contains(t, r.Notes[0], "No state graph was kept: run with --graph")
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "run with --graph")
+}
+
+func TestACheckWithGraphWritesAndDrawsIt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "report")
+	code, _, stderr := invoke(t, append([]string{"check", "--out", dir, "--graph"}, small...)...)
+	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
+	assert.FileExists(t, filepath.Join(dir, "graph.dot"))
+	if _, err := exec.LookPath("dot"); err == nil {
+		assert.FileExists(t, filepath.Join(dir, "graph.svg"))
+	}
+	r := readReport(t, dir)
+	assert.Equal(t, "graph.dot", r.Graph)
+	for _, n := range r.Notes {
+		assert.NotContains(t, n, "state graph", "a drawn graph needs no note")
+	}
+}
+
+func TestAGraphTooBigToReadIsWrittenButNotLaidOut(t *testing.T) {
+	atLimits := &checker.Graph{Nodes: make([]checker.GraphNode, maxDrawnNodes), Edges: make([]checker.GraphEdge, maxDrawnEdges)}
+	assert.Empty(t, graphNote(atLimits), "a graph at the limits is drawn")
+	wide := &checker.Graph{Nodes: make([]checker.GraphNode, maxDrawnNodes+1)}
+	assert.Equal(t, "The state graph has 201 nodes and 0 edges, more than a drawing can show (at most 200 nodes and 2000 edges): graph.dot is written, graph.svg is not laid out.", graphNote(wide))
+	dense := &checker.Graph{Nodes: make([]checker.GraphNode, 2), Edges: make([]checker.GraphEdge, maxDrawnEdges+1)}
+	assert.Contains(t, graphNote(dense), "2001 edges")
+
+	// A report of a real run, written again with a graph too big to draw.
+	first := filepath.Join(t.TempDir(), "report")
+	code, _, stderr := invoke(t, append([]string{"check", "--out", first}, small...)...)
+	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
+	rep := readReport(t, first)
+	for i := range wide.Nodes {
+		wide.Nodes[i].Label = fmt.Sprint("n", i)
+	}
+	dir := t.TempDir()
+	require.NoError(t, writeReportDir(dir, &rep, nil, wide))
+	assert.FileExists(t, filepath.Join(dir, "graph.dot"))
+	assert.NoFileExists(t, filepath.Join(dir, "graph.svg"))
 }
 
 func TestABoundGivesExitThreeAndAnIncompleteReport(t *testing.T) {

@@ -280,11 +280,13 @@ func TestAnEarlierRunsFilesAreRemovedAndTheUsersKept(t *testing.T) {
 	require.NoError(t, os.Mkdir(out, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(out, "msc-foo.dot"), []byte("digraph stale {}\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(out, "msc-foo.svg"), []byte("<svg/>\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(out, "graph.svg"), []byte("<svg/>\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine\n"), 0o644))
 	code, _, stderr := invoke(t, append([]string{"check", "--out", out}, small...)...)
 	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
 	assert.NoFileExists(t, filepath.Join(out, "msc-foo.dot"))
 	assert.NoFileExists(t, filepath.Join(out, "msc-foo.svg"))
+	assert.NoFileExists(t, filepath.Join(out, "graph.svg"), "a run without --graph leaves no earlier graph behind")
 	assert.FileExists(t, filepath.Join(out, "notes.txt"))
 	assert.FileExists(t, filepath.Join(out, "report.md"))
 	r := readReport(t, out)
@@ -306,7 +308,7 @@ func TestAClaimsRunReplacesTheChartsOfAnEarlierOne(t *testing.T) {
 
 func TestAnOutThatStartsWithADashIsADirectory(t *testing.T) {
 	t.Chdir(t.TempDir())
-	code, _, stderr := invoke(t, append([]string{"check", "--out", "-x"}, small...)...)
+	code, _, stderr := invoke(t, append([]string{"check", "--out", "-x", "--graph"}, small...)...)
 	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
 	assert.FileExists(t, filepath.Join("-x", "report.json"))
 	if _, err := exec.LookPath("dot"); err == nil {
