@@ -47,6 +47,18 @@ func All() []Property {
 	}
 }
 
+// Safety lists the properties of All but the Eventually ones, in order: what a search that
+// keeps no transitions can judge.
+func Safety() []Property {
+	var out []Property
+	for _, p := range All() {
+		if p.Kind != checker.KindEventually {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Names lists the property names in All order.
 func Names() []string {
 	var names []string

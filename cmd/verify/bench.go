@@ -420,17 +420,6 @@ func twinRatio(row benchRow, twins map[benchKey]benchRow) float64 {
 	return row.StatesPerSec / t.StatesPerSec
 }
 
-// safetyProperties are every property but the Eventually ones.
-func safetyProperties() []properties.Property {
-	var out []properties.Property
-	for _, p := range properties.All() {
-		if p.Kind != checker.KindEventually {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // benchOne explores one configuration once and measures it. Bytes/state is the peak Go heap
 // over the states: everything the search held, visited set, parent links and frontiers.
 func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visited, memLimit uint64) (benchRow, error) {
@@ -450,7 +439,7 @@ func benchOne(ctx context.Context, c benchCase, workers int, mode checker.Visite
 	} else {
 		props := properties.All()
 		if c.safety {
-			props = safetyProperties()
+			props = properties.Safety()
 		}
 		r, err := pipeline.Run(ctx, pipeline.Job{Config: *c.rfc, Variant: fsm.RFC, Properties: props, Search: cfg})
 		if err != nil {

@@ -100,7 +100,7 @@ func TestTheRFCRowsExploreWhatCheckExploresWithTheSameFlags(t *testing.T) {
 		assert.True(t, tc.cases[0].safety)
 		assert.False(t, tc.cases[1].safety)
 	}
-	safety := safetyProperties()
+	safety := properties.Safety()
 	assert.Less(t, len(safety), len(properties.All()))
 	for _, p := range safety {
 		assert.NotEqual(t, checker.KindEventually, p.Kind, p.Name)
