@@ -164,12 +164,16 @@ func (s SysState) Stale(p Packet) bool {
 }
 
 // System is the two-endpoint model: Init lists its initial state, Actions and Next its
-// transitions, Encode and Decode its canonical bytes, Label, Fair and StrongFair what a
-// model checker needs to print runs and judge liveness. It knows nothing of what is
-// checked of it: package properties pairs it with properties for the checker.
+// transitions, Encode and Decode its canonical bytes (EncodedSize of them), Label, Fair
+// and StrongFair what a model checker needs to print runs and judge liveness. It knows
+// nothing of what is checked of it: package properties pairs it with properties for the
+// checker. Build it with NewSystem, and again for another Config: the Machine and the
+// encoding are sized from it.
 type System struct {
 	Config  Config
 	Machine Machine
+	// enc is the layout of Encode's bits, computed from Config by NewSystem.
+	enc layout
 }
 
 // NewSystem builds the system of cfg running the named variant.
@@ -184,7 +188,7 @@ func NewSystem(cfg Config, variant string) (System, error) {
 	m.R2 = cfg.R2()
 	m.Stride = [2]uint32{cfg.Stride(A), cfg.Stride(B)}
 	m.Throttle = !cfg.Timing.NoThrottle
-	return System{Config: cfg, Machine: m}, nil
+	return System{Config: cfg, Machine: m, enc: newLayout(cfg)}, nil
 }
 
 // Init is the single initial state: both CLOSED, or A CLOSED and B LISTEN.
