@@ -50,8 +50,9 @@ import (
 // the panic as an error of the model.
 
 // layout is the field widths, in bits, of a System's encoding, and its size in bytes. It is
-// computed once from the Config, by NewSystem, and never changed: a System is copied by
-// value, and so is its layout.
+// computed once from the Config, by NewSystem, and never changed: the copies of a System
+// share it. A System holds a pointer to it rather than the value, since the model passes
+// System by value on every call, and every byte of it is copied each time.
 type layout struct {
 	size      uint16 // bytes
 	bits      uint16 // bits written, the last byte padded with zeros
@@ -84,7 +85,7 @@ const (
 func width(max int) uint8 { return uint8(bits.Len(uint(max))) }
 
 // newLayout sizes the encoding of cfg's states; cfg is valid.
-func newLayout(cfg Config) layout {
+func newLayout(cfg Config) *layout {
 	maxTCBs := [2]int{cfg.MaxTCBs(A), cfg.MaxTCBs(B)}
 	l := layout{
 		seq:     uint8(cfg.SeqBits),
@@ -114,7 +115,7 @@ func newLayout(cfg Config) layout {
 			panic(fmt.Sprintf("fsm: a group of the encoding is wider than 64 bits: %+v", l))
 		}
 	}
-	return l
+	return &l
 }
 
 // The widths of Encode's groups: State to Graceful, RCV.NXT to Closes, the budgets and
@@ -131,7 +132,13 @@ func (l *layout) packet() uint8  { return 1 + flagBits + lenBits + 2*l.pkt + l.s
 
 // EncodedSize is the length in bytes of every encoding Encode makes: a model checker may
 // then keep encodings inline in its visited set.
-func (sys System) EncodedSize() int { return int(sys.enc.size) }
+// It is 0 for a System not built by NewSystem.
+func (sys System) EncodedSize() int {
+	if sys.enc == nil {
+		return 0
+	}
+	return int(sys.enc.size)
+}
 
 // field names a field of the encoding, for the panic of a value too wide for it: the low
 // byte is the field (fieldNames), the high byte the side or the packet slot.
@@ -290,6 +297,18 @@ func (g group) add(x uint64, w uint8) group {
 	return group{v: g.v | x<<(g.n&63), over: g.over | x>>(w&63), n: g.n + w}
 }
 
+// bit appends a bool, which always fits.
+func (g group) bit(b bool) group {
+	return group{v: g.v | b2u(b)<<(g.n&63), over: g.over, n: g.n + 1}
+}
+
+// tcb appends the serial field t of width w, as serial codes it but without a branch:
+// masking NoTCB leaves all ones, and t+1 (in 8 bits) fits w bits exactly when t is below
+// NoTCB's code or is NoTCB.
+func (g group) tcb(t TCB, w uint8) group {
+	return group{v: g.v | (uint64(t)&(1<<(w&63)-1))<<(g.n&63), over: g.over | uint64(t+1)>>(w&63), n: g.n + w}
+}
+
 // bitWriter fills an encoding, least significant bit first: groups gather in a 64-bit
 // word that is stored whole once full. A store never passes the end of the encoding,
 // since it follows 64 more bits written. It is a value of at most four words, with the
@@ -336,8 +355,8 @@ func (w bitWriter) flush(buf []byte) int {
 // file). It panics on a value too wide for its field, which would otherwise merge states,
 // naming the field.
 func (sys System) Encode(dst []byte, s SysState) []byte {
-	l := &sys.enc
-	if l.size == 0 {
+	l := sys.enc
+	if l == nil {
 		panic("fsm: encode: the System was not built by NewSystem")
 	}
 	n0 := len(dst)
@@ -351,23 +370,22 @@ func (sys System) Encode(dst []byte, s SysState) []byte {
 	for side := A; side <= B; side++ {
 		e, g := &s.Ep[side], &s.Ghost[side]
 		w.over |= uint64(e.Host ^ uint8(side))
-		w = w.put(buf, group{}.add(uint64(e.State), stateBits).add(b2u(e.Passive), 1).add(b2u(e.Throttled), 1).
-			add(uint64(e.Retries), l.retries).
-			add(b2u(g.Told), 1).add(b2u(g.HalfCloseData), 1).add(b2u(g.StaleRun), 1).add(b2u(g.Agreed), 1).
+		w = w.put(buf, group{}.add(uint64(e.State), stateBits).bit(e.Passive).bit(e.Throttled).
+			add(uint64(e.Retries), l.retries).bit(g.Told).bit(g.HalfCloseData).bit(g.StaleRun).bit(g.Agreed).
 			add(uint64(g.Stale), staleBits).add(uint64(s.Clock[side]), l.clock[side]).
 			add(graceful(g.Graceful), l.graceful[side]))
 		w = w.put(buf, group{}.add(uint64(e.ISS), sb).add(uint64(e.IRS), sb))
 		w = w.put(buf, group{}.add(uint64(e.SndUna), sb).add(uint64(e.SndNxt), sb))
-		w = w.put(buf, group{}.add(uint64(e.RcvNxt), sb).add(serial(g.Peer, l.peer[side]), l.peer[side]).
+		w = w.put(buf, group{}.add(uint64(e.RcvNxt), sb).tcb(g.Peer, l.peer[side]).
 			add(uint64(g.Opens), l.incs).add(uint64(g.Sent), l.sent[side]).
 			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs))
 	}
-	w = w.put(buf, group{}.add(b2u(s.Timed), 1).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
+	w = w.put(buf, group{}.bit(s.Timed).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
 		add(uint64(s.Left.Inject), l.inject).add(uint64(s.Left.Crash), l.crash).add(uint64(s.Net.N), l.count))
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]
 		w = w.put(buf, group{}.add(uint64(p.Src), 1).add(uint64(p.Seg.Flags), flagBits).add(uint64(p.Seg.Len), lenBits).
-			add(serial(p.From, l.pkt), l.pkt).add(serial(p.To, l.pkt), l.pkt).add(uint64(p.Seg.Seq), sb))
+			tcb(p.From, l.pkt).tcb(p.To, l.pkt).add(uint64(p.Seg.Seq), sb))
 		w = w.put(buf, group{}.add(uint64(p.Seg.Ack), sb))
 	}
 	if w.over != 0 {
@@ -459,7 +477,10 @@ func tcb(v uint64, w uint8) TCB {
 // hold no valid state or packet count; other bytes Encode did not make decode to a state
 // that may not be canonical (decode rejects them). The checker passes only Encode's bytes.
 func (sys System) Decode(b []byte) SysState {
-	if len(b) != int(sys.enc.size) || len(b) == 0 {
+	if sys.enc == nil {
+		panic("fsm: decode: the System was not built by NewSystem")
+	}
+	if len(b) != int(sys.enc.size) {
 		panic(fmt.Sprintf("fsm: decode: %d bytes, the encoding has %d", len(b), sys.enc.size))
 	}
 	s := sys.decodeFields(b)
@@ -471,7 +492,7 @@ func (sys System) Decode(b []byte) SysState {
 
 // decodeFields reads every field of b, which has the encoding's length, checking nothing.
 func (sys System) decodeFields(b []byte) SysState {
-	l := &sys.enc
+	l := sys.enc
 	var s SysState
 	r := bitReader{buf: b}
 	sb := l.seq
@@ -526,7 +547,7 @@ func (sys System) decodeFields(b []byte) SysState {
 // bytes Encode would not make, so that what it accepts encodes back to the same bytes.
 func (sys System) decode(b []byte) (SysState, error) {
 	var s SysState
-	if sys.enc.size == 0 {
+	if sys.enc == nil {
 		return s, fmt.Errorf("the System was not built by NewSystem")
 	}
 	if len(b) != int(sys.enc.size) {

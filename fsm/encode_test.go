@@ -107,7 +107,7 @@ func TestTheWidestConfigFitsTheGroups(t *testing.T) {
 	require.Equal(t, 31, cfg.MaxTCBs(B))
 	sys, err := NewSystem(cfg, RFC)
 	require.NoError(t, err)
-	l := &sys.enc
+	l := sys.enc
 	assert.Equal(t, 53, int(l.endpoint(B)), "B's clock and Graceful the widest")
 	assert.Equal(t, 58, int(l.ghost(A)), "A's Peer the widest")
 	assert.Equal(t, 29, int(l.budgets()))
@@ -128,7 +128,7 @@ func TestEncodeAndDecodeFollowEachField(t *testing.T) {
 		} else {
 			sys = genEncodingSystem(t)
 		}
-		l := &sys.enc
+		l := sys.enc
 		b := rapid.SliceOfN(rapid.Byte(), int(l.size), int(l.size)).Draw(t, "bytes")
 		for i := int(l.bits); i < 8*int(l.size); i++ {
 			b[i/8] &^= 1 << (i % 8)

@@ -172,8 +172,9 @@ func (s SysState) Stale(p Packet) bool {
 type System struct {
 	Config  Config
 	Machine Machine
-	// enc is the layout of Encode's bits, computed from Config by NewSystem.
-	enc layout
+	// enc is the layout of Encode's bits, computed from Config by NewSystem; never
+	// changed.
+	enc *layout
 }
 
 // NewSystem builds the system of cfg running the named variant.
