@@ -164,14 +164,19 @@ func (s SysState) Stale(p Packet) bool {
 }
 
 // System is the two-endpoint model: Init lists its initial state, Actions and Next its
-// transitions, Encode and Decode its canonical bytes, Label, Fair and StrongFair what a
-// model checker needs to print runs and judge liveness. It knows nothing of what is
-// checked of it: package properties pairs it with properties for the checker.
+// transitions, Encode and Decode its canonical bytes (EncodedSize of them), Label, Fair
+// and StrongFair what a model checker needs to print runs and judge liveness. It knows
+// nothing of what is checked of it: package properties pairs it with properties for the
+// checker. Build it with NewSystem, and again for another Config: the Machine and the
+// encoding are sized from it.
 type System struct {
 	Config  Config
 	Machine Machine
 	// old is OldSegments, computed once.
 	old []Packet
+	// enc is the layout of Encode's bits, computed from Config by NewSystem; never
+	// changed.
+	enc *layout
 }
 
 // NewSystem builds the system of cfg running the named variant.
@@ -186,7 +191,7 @@ func NewSystem(cfg Config, variant string) (System, error) {
 	m.R2 = cfg.R2()
 	m.Stride = [2]uint32{cfg.Stride(A), cfg.Stride(B)}
 	m.Throttle = !cfg.Timing.NoThrottle
-	sys := System{Config: cfg, Machine: m}
+	sys := System{Config: cfg, Machine: m, enc: newLayout(cfg)}
 	sys.old = sys.oldSegments()
 	return sys, nil
 }
