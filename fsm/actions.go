@@ -183,6 +183,40 @@ func (sys System) AppendFired(dst []int, s SysState, a Action) []int {
 	return dst
 }
 
+// AppendFiredTo is AppendFired for a transition already taken, to = Next(s, a): the same
+// rows, found by stepping only the side's endpoint (the rows depend on nothing else), with
+// the server's return to LISTEN read from to. It is what a search that counts rows
+// affords on every transition.
+func (sys System) AppendFiredTo(dst []int, s SysState, a Action, to SysState) []int {
+	if a.Kind != ActCall && a.Kind != ActTimer && a.Kind != ActDeliver && a.Kind != ActCrash {
+		return dst
+	}
+	out := sys.Machine.step(s.Ep[a.Side], a.event(s))
+	dst = out.Fired.AppendTo(dst)
+	if out.Next.State == StateClosed && to.Ep[a.Side].State == StateListen && s.Ep[a.Side].State != StateClosed {
+		relisten := sys.Machine.step(out.Next, Listen())
+		dst = relisten.Fired.AppendTo(dst)
+	}
+	return dst
+}
+
+// event is the event a call, timer, delivery or crash feeds the side's endpoint in s. A
+// new TCB reads the host's ISN clock one past its latest (SysState.Clock).
+func (a Action) event(s SysState) Event {
+	clock := uint32(s.Clock[a.Side]) + 1
+	switch a.Kind {
+	case ActDeliver:
+		return Arrive(a.Pkt.Seg, clock)
+	case ActCrash:
+		return Event{Kind: EvCrash}
+	case ActCall:
+		if a.Event == EvOpen {
+			return Event{Kind: EvOpen, Clock: clock}
+		}
+	}
+	return Event{Kind: a.Event}
+}
+
 // next is Next, appending the rows that fire to *fired when fired is not nil.
 func (sys *System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 	cfg := sys.Config
@@ -194,7 +228,7 @@ func (sys *System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		if callEvents&(1<<a.Event) == 0 {
 			return s, false
 		}
-		return sys.call(s, a.Side, a.Event, fired)
+		return sys.call(s, a, fired)
 	case ActTimer:
 		if timerEvents&(1<<a.Event) == 0 {
 			return s, false
@@ -205,7 +239,7 @@ func (sys *System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		if !sys.timerMayExpire(s, a) {
 			return s, false
 		}
-		next, ok := sys.step(s, a.Side, Event{Kind: a.Event}, nil, fired)
+		next, ok := sys.step(s, a.Side, a.event(s), nil, fired)
 		if !ok {
 			return s, false
 		}
@@ -221,7 +255,7 @@ func (sys *System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 			return s, false
 		}
 		s.Net = net
-		return sys.step(s, a.Side, Arrive(a.Pkt.Seg, uint32(s.Clock[a.Side])+1), &a.Pkt, fired)
+		return sys.step(s, a.Side, a.event(s), &a.Pkt, fired)
 	case ActLose:
 		net, ok := s.Net.Remove(a.Pkt)
 		if !ok || s.Left.Loss == 0 {
@@ -256,7 +290,7 @@ func (sys *System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		if s.Left.Crash == 0 {
 			return s, false
 		}
-		next, ok := sys.step(s, a.Side, Event{Kind: EvCrash}, nil, fired)
+		next, ok := sys.step(s, a.Side, a.event(s), nil, fired)
 		if !ok {
 			return s, false
 		}
@@ -309,8 +343,9 @@ func (sys *System) newerThan(s SysState, side Side) func(Packet) bool {
 }
 
 // call performs a user call, within the side's allowed calls and budgets.
-func (sys *System) call(s SysState, side Side, ev EventKind, fired *[]int) (SysState, bool) {
+func (sys *System) call(s SysState, a Action, fired *[]int) (SysState, bool) {
 	cfg := sys.Config
+	side, ev := a.Side, a.Event
 	for _, c := range callOrder {
 		if c.ev == ev && cfg.calls(side)&c.bit == 0 {
 			return s, false
@@ -318,16 +353,13 @@ func (sys *System) call(s SysState, side Side, ev EventKind, fired *[]int) (SysS
 	}
 	g := &s.Ghost[side]
 	ep := s.Ep[side]
-	e := Event{Kind: ev}
+	e := a.event(s)
 	switch ev {
 	case EvOpen, EvListen:
 		if g.Opens >= cfg.Incarnations {
 			return s, false
 		}
 		g.Opens++
-		if ev == EvOpen {
-			e.Clock = uint32(s.Clock[side]) + 1
-		}
 	case EvSend:
 		if ep.DataSent(sys.Machine.Space) >= uint32(cfg.Units[side]) {
 			return s, false

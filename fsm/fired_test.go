@@ -1,10 +1,12 @@
 package fsm
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // names are the rows at table indices idx.
@@ -68,4 +70,20 @@ func TestAppendFiredCountsTheServersReturnToListen(t *testing.T) {
 		front = next
 	}
 	t.Fatal("no step put the server back in LISTEN through CLOSED within 12 steps")
+}
+
+func TestAppendFiredToNamesTheRowsAppendFiredDoes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sys := genSystem(t)
+		walk(t, sys, 50, func(s SysState, _ *Action) {
+			for _, a := range sys.Enabled(s, nil) {
+				to, _ := sys.Next(s, a)
+				want := sys.AppendFired(nil, s, a)
+				got := sys.AppendFiredTo(nil, s, a, to)
+				if !slices.Equal(want, got) {
+					t.Fatalf("%s in %s: AppendFiredTo gives %v, AppendFired %v", sys.Label(s, a), s, names(sys.Machine, got), names(sys.Machine, want))
+				}
+			}
+		})
+	})
 }

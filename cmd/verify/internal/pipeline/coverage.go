@@ -15,8 +15,8 @@ type RuleCount struct {
 }
 
 // coverage is the model with a checker.TransitionVisitor that counts, per worker, the rows
-// each explored transition fires; the rows are found by re-running the step
-// (fsm.System.AppendFired). Each explored transition is visited once, so the merged counts
+// each explored transition fires; the rows are found by re-running the endpoint's step
+// (fsm.System.AppendFiredTo). Each explored transition is visited once, so the merged counts
 // do not depend on the workers.
 type coverage struct {
 	properties.Model
@@ -32,8 +32,8 @@ func (c *coverage) StartVisit(workers int) {
 	}
 }
 
-func (c *coverage) VisitTransition(worker int, from fsm.SysState, a fsm.Action, _ fsm.SysState) {
-	c.scratch[worker] = c.AppendFired(c.scratch[worker][:0], from, a)
+func (c *coverage) VisitTransition(worker int, from fsm.SysState, a fsm.Action, to fsm.SysState) {
+	c.scratch[worker] = c.AppendFiredTo(c.scratch[worker][:0], from, a, to)
 	for _, i := range c.scratch[worker] {
 		c.counts[worker][i]++
 	}
