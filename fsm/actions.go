@@ -51,7 +51,7 @@ const (
 // a call the configuration does not allow, an event no row of the table handles in the
 // side's state (Machine.Handled, which runs the rows' guards but not their effects), a
 // fault whose budget is spent, a packet the full network cannot take.
-func (sys System) Actions(s SysState, dst []Action) []Action {
+func (sys *System) Actions(s SysState, dst []Action) []Action {
 	var handled [2]EventSet
 	cfg := sys.Config
 	for side := A; side <= B; side++ {
@@ -118,7 +118,7 @@ func (sys System) Actions(s SysState, dst []Action) []Action {
 
 // Enabled appends the actions enabled in s, those of Actions whose Next succeeds, for
 // callers that show choices rather than explore (tests, the trace checker, stories).
-func (sys System) Enabled(s SysState, dst []Action) []Action {
+func (sys *System) Enabled(s SysState, dst []Action) []Action {
 	n := len(dst)
 	dst = sys.Actions(s, dst)
 	out := dst[:n]
@@ -135,10 +135,10 @@ func (sys System) Enabled(s SysState, dst []Action) []Action {
 // Config.OldFrom allows, of the kinds Config.OldKinds allows, in this order: its SYN, its
 // SYN,ACK (had it opened passively), an ACK, a data unit, its FIN and a reset. They stand for delayed duplicates of a previous life of
 // the connection (RFC 9293 §3.4, §3.5 Figure 8).
-func (sys System) OldSegments() []Packet { return append([]Packet(nil), sys.old...) }
+func (sys *System) OldSegments() []Packet { return append([]Packet(nil), sys.old...) }
 
 // oldSegments computes OldSegments once, for NewSystem.
-func (sys System) oldSegments() []Packet {
+func (sys *System) oldSegments() []Packet {
 	m := sys.Machine
 	var out []Packet
 	for src := A; src <= B; src++ {
@@ -166,7 +166,7 @@ func (sys System) oldSegments() []Packet {
 }
 
 // Next returns the state a leads to; ok is false when a is not enabled in s.
-func (sys System) Next(s SysState, a Action) (SysState, bool) {
+func (sys *System) Next(s SysState, a Action) (SysState, bool) {
 	return sys.next(s, a, nil)
 }
 
@@ -175,7 +175,7 @@ func (sys System) Next(s SysState, a Action) (SysState, bool) {
 // LISTEN row of a server that goes back to listening in the same step. A network fault
 // fires no row; an action that is not enabled in s appends nothing. It re-runs the step
 // and is as pure as Next.
-func (sys System) AppendFired(dst []int, s SysState, a Action) []int {
+func (sys *System) AppendFired(dst []int, s SysState, a Action) []int {
 	n := len(dst)
 	if _, ok := sys.next(s, a, &dst); !ok {
 		return dst[:n]
@@ -187,7 +187,7 @@ func (sys System) AppendFired(dst []int, s SysState, a Action) []int {
 // rows, found by stepping only the side's endpoint (the rows depend on nothing else), with
 // the server's return to LISTEN read from to. It is what a search that counts rows
 // affords on every transition.
-func (sys System) AppendFiredTo(dst []int, s SysState, a Action, to SysState) []int {
+func (sys *System) AppendFiredTo(dst []int, s SysState, a Action, to SysState) []int {
 	if a.Kind != ActCall && a.Kind != ActTimer && a.Kind != ActDeliver && a.Kind != ActCrash {
 		return dst
 	}
@@ -534,7 +534,7 @@ func (g *Ghost) record(ev EventKind, from State, out Outcome) {
 // "B deliver <SEQ=1><CTL=SYN> #1>-", the TCBs after # being the packet's From and To
 // (Packet); a packet of the connection before the run is marked "old" instead. The label depends on the action alone, not on the state, because the checker
 // takes it as the action's identity for fairness; Story adds the state change.
-func (sys System) Label(s SysState, a Action) string {
+func (sys *System) Label(s SysState, a Action) string {
 	switch a.Kind {
 	case ActCall:
 		return fmt.Sprintf("%s %s", a.Side, a.Event)
@@ -553,7 +553,7 @@ func (sys System) Label(s SysState, a Action) string {
 
 // Story is Label plus the state change of the side acted on, e.g.
 // "B deliver <SEQ=3><CTL=SYN> (LISTEN -> SYN-RECEIVED)".
-func (sys System) Story(s SysState, a Action) string {
+func (sys *System) Story(s SysState, a Action) string {
 	label := sys.Label(s, a)
 	next, ok := sys.Next(s, a)
 	if !ok {
@@ -571,7 +571,7 @@ func (sys System) Story(s SysState, a Action) string {
 // up after R2 is fair only while nothing is in flight: it is the protocol's own user
 // timeout (RFC 9293 §3.8.3), which a liveness claim may count on to release a TCB that
 // nothing else will ever reach, but not to end an exchange that could still go on.
-func (sys System) Fair(s SysState, a Action) bool {
+func (sys *System) Fair(s SysState, a Action) bool {
 	switch a.Kind {
 	case ActDeliver:
 		return true
@@ -587,12 +587,12 @@ func (sys System) Fair(s SysState, a Action) bool {
 }
 
 // Project draws a state as its two endpoint states.
-func (sys System) Project(s SysState) string {
+func (sys *System) Project(s SysState) string {
 	return fmt.Sprintf("A=%s B=%s", s.Ep[A].State, s.Ep[B].State)
 }
 
 // ProjectAction draws an action without numbers, e.g. "B deliver SYN,ACK".
-func (sys System) ProjectAction(s SysState, a Action) string {
+func (sys *System) ProjectAction(s SysState, a Action) string {
 	switch a.Kind {
 	case ActCall, ActTimer, ActCrash:
 		return sys.Label(s, a)

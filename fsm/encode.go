@@ -133,7 +133,7 @@ func (l *layout) packet() uint8  { return 1 + flagBits + lenBits + 2*l.pkt + l.s
 // EncodedSize is the length in bytes of every encoding Encode makes: a model checker may
 // then keep encodings inline in its visited set.
 // It is 0 for a System not built by NewSystem.
-func (sys System) EncodedSize() int {
+func (sys *System) EncodedSize() int {
 	if sys.enc == nil {
 		return 0
 	}
@@ -354,7 +354,7 @@ func (w bitWriter) flush(buf []byte) int {
 // Encode appends the canonical bytes of s, exactly EncodedSize of them (see the top of this
 // file). It panics on a value too wide for its field, which would otherwise merge states,
 // naming the field.
-func (sys System) Encode(dst []byte, s SysState) []byte {
+func (sys *System) Encode(dst []byte, s SysState) []byte {
 	l := sys.enc
 	if l == nil {
 		panic("fsm: encode: the System was not built by NewSystem")
@@ -476,7 +476,7 @@ func tcb(v uint64, w uint8) TCB {
 // Decode inverts Encode. It panics on bytes of another length than EncodedSize, or that
 // hold no valid state or packet count; other bytes Encode did not make decode to a state
 // that may not be canonical (decode rejects them). The checker passes only Encode's bytes.
-func (sys System) Decode(b []byte) SysState {
+func (sys *System) Decode(b []byte) SysState {
 	if sys.enc == nil {
 		panic("fsm: decode: the System was not built by NewSystem")
 	}
@@ -491,7 +491,7 @@ func (sys System) Decode(b []byte) SysState {
 }
 
 // decodeFields reads every field of b, which has the encoding's length, checking nothing.
-func (sys System) decodeFields(b []byte) SysState {
+func (sys *System) decodeFields(b []byte) SysState {
 	l := sys.enc
 	var s SysState
 	r := bitReader{buf: b}
@@ -545,7 +545,7 @@ func (sys System) decodeFields(b []byte) SysState {
 
 // decode is Decode for bytes from anywhere: it returns an error instead of a state for
 // bytes Encode would not make, so that what it accepts encodes back to the same bytes.
-func (sys System) decode(b []byte) (SysState, error) {
+func (sys *System) decode(b []byte) (SysState, error) {
 	var s SysState
 	if sys.enc == nil {
 		return s, fmt.Errorf("the System was not built by NewSystem")

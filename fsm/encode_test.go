@@ -223,9 +223,9 @@ func TestDecodeRejectsBytesEncodeDoesNotMake(t *testing.T) {
 	_, err = sys.decode(bad)
 	assert.ErrorContains(t, err, "padding")
 	assert.Panics(t, func() { sys.Decode(good[1:]) })
-	_, err = System{}.decode(good)
+	_, err = (&System{}).decode(good)
 	assert.ErrorContains(t, err, "NewSystem")
-	assert.Panics(t, func() { System{}.Encode(nil, sys.Init()[0]) })
+	assert.Panics(t, func() { (&System{}).Encode(nil, sys.Init()[0]) })
 }
 
 // FuzzDecode: whatever decode accepts encodes back to the same bytes, so that no two byte

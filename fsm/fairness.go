@@ -10,6 +10,6 @@ package fsm
 //
 // Weak fairness would let such runs starve them forever. A delivery stays enabled until the
 // packet leaves the network, so weak fairness is enough for it.
-func (sys System) StrongFair(s SysState, a Action) bool {
+func (sys *System) StrongFair(s SysState, a Action) bool {
 	return sys.Fair(s, a) && a.Kind != ActDeliver
 }

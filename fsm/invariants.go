@@ -12,7 +12,7 @@ import "fmt"
 // that received the peer's FIN has counted it. System-wide: the network is within its
 // capacity, the budgets within the configured ones, and no host has made more TCBs than
 // Config.MaxTCBs, by which the sequence space is sized.
-func (sys System) Check(s SysState) error {
+func (sys *System) Check(s SysState) error {
 	sp := sys.Machine.Space
 	for side := A; side <= B; side++ {
 		e := s.Ep[side]

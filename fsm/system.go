@@ -197,7 +197,7 @@ func NewSystem(cfg Config, variant string) (System, error) {
 }
 
 // Init is the single initial state: both CLOSED, or A CLOSED and B LISTEN.
-func (sys System) Init() []SysState {
+func (sys *System) Init() []SysState {
 	var s SysState
 	s.Ep[A].Host, s.Ep[B].Host = 0, 1
 	s.Left = sys.Config.Faults
@@ -212,7 +212,7 @@ func (sys System) Init() []SysState {
 
 // Terminal is true for proper ends: nothing in flight and each side CLOSED or LISTEN, or
 // left ESTABLISHED or CLOSE-WAIT because its user may not CLOSE.
-func (sys System) Terminal(s SysState) bool {
+func (sys *System) Terminal(s SysState) bool {
 	if s.Net.Len() > 0 {
 		return false
 	}

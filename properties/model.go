@@ -9,7 +9,9 @@ import (
 // engine explores. The system itself (fsm.System) knows nothing of what is checked; this
 // adapter adds it, so that data flows one way, from the model to the checker.
 type Model struct {
-	fsm.System
+	// The system is held by pointer: the engine calls its methods through an interface
+	// for every state and action, and a value would be copied on each call.
+	*fsm.System
 	props []checker.Property[fsm.SysState]
 }
 
@@ -27,13 +29,13 @@ func Bind(sys fsm.System, props []Property) Model {
 	for i, p := range props {
 		cps[i] = p.For(sys)
 	}
-	return Model{System: sys, props: cps}
+	return Model{System: &sys, props: cps}
 }
 
 // BindChecker returns sys checking exactly the given checker properties, in order: for
 // tests and tools that state a property of their own.
 func BindChecker(sys fsm.System, props ...checker.Property[fsm.SysState]) Model {
-	return Model{System: sys, props: append([]checker.Property[fsm.SysState](nil), props...)}
+	return Model{System: &sys, props: append([]checker.Property[fsm.SysState](nil), props...)}
 }
 
 // Stutters: a run of the TCP system may stop for ever where only unfair actions are

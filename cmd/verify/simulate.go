@@ -64,7 +64,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if rep.Model.Config, err = jsonMarshal(cfgJSON); err != nil {
 		return exitInternal, err
 	}
-	verdicts, err := pipeline.Tell(sys.System, m.variant, m.props, res.Verdicts, pipeline.ReportTitle("simulation"))
+	verdicts, err := pipeline.Tell(*sys.System, m.variant, m.props, res.Verdicts, pipeline.ReportTitle("simulation"))
 	if err != nil {
 		return exitInternal, err
 	}
