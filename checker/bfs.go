@@ -263,9 +263,17 @@ func (s *search[S, A]) insertPartition(chunks []chunk, p int) {
 		extra += len(chunks[i].cands[p])
 	}
 	s.vis.reserve(p, extra)
+	var sink uint64
 	for i := range chunks {
 		c := &chunks[i]
 		for j := range c.cands[p] {
+			// Touch the home slots a batch ahead, as phase 1 does, so that the cache
+			// misses of a batch overlap.
+			if j%batchSize == 0 {
+				for _, ahead := range c.cands[p][j:min(j+batchSize, len(c.cands[p]))] {
+					sink += s.vis.touch(ahead.hash)
+				}
+			}
 			cd := &c.cands[p][j]
 			slot, added := s.vis.insert(cd.hash, c.arena[cd.off:cd.off+uint32(cd.n)])
 			if added {
@@ -277,6 +285,7 @@ func (s *search[S, A]) insertPartition(chunks []chunk, p int) {
 			}
 		}
 	}
+	s.sinks[p] = sink
 }
 
 // numberWindow is phase 3: the new states are numbered in key order. A prefix sum over the

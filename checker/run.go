@@ -86,6 +86,8 @@ type search[S, A any] struct {
 	// Always or deadlock, an example of a Sometimes), or noStateID.
 	found []uint32
 
+	// sinks keep phase 2's touched words alive, one per partition (its owner writes it).
+	sinks       [partitions]uint64
 	scratchpads []*worker[A]
 	chunkPool   []chunk
 	fronts      [2]frontier

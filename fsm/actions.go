@@ -250,40 +250,32 @@ func (sys *System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
 		}
 		return next, true
 	case ActDeliver:
-		net, ok := s.Net.Remove(a.Pkt)
-		if !ok || a.Side != a.Pkt.Dst() {
+		if a.Side != a.Pkt.Dst() || !s.Net.remove(a.Pkt) {
 			return s, false
 		}
-		s.Net = net
 		return sys.step(s, a.Side, a.event(s), &a.Pkt, fired)
 	case ActLose:
-		net, ok := s.Net.Remove(a.Pkt)
-		if !ok || s.Left.Loss == 0 {
+		if s.Left.Loss == 0 || !s.Net.remove(a.Pkt) {
 			return s, false
 		}
-		s.Net = net
 		s.Left.Loss--
 		return s, true
 	case ActDup:
 		if s.Left.Dup == 0 || s.Net.Count(func(p Packet) bool { return p == a.Pkt }) == 0 {
 			return s, false
 		}
-		net, ok := s.Net.Add(a.Pkt, cfg.Capacity)
-		if !ok {
+		if !s.Net.add(a.Pkt, cfg.Capacity) {
 			return s, false
 		}
-		s.Net = net
 		s.Left.Dup--
 		return s, true
 	case ActInject:
 		if s.Left.Inject == 0 || a.Pkt.From != PreRun {
 			return s, false
 		}
-		net, ok := s.Net.Add(a.Pkt, cfg.Capacity)
-		if !ok {
+		if !s.Net.add(a.Pkt, cfg.Capacity) {
 			return s, false
 		}
-		s.Net = net
 		s.Left.Inject--
 		return s, true
 	case ActCrash:
@@ -430,13 +422,11 @@ func (sys *System) step(s SysState, side Side, ev Event, cause *Packet, fired *[
 			// A reset answering a segment is meant for the TCB that sent it.
 			p.To = cause.From
 		}
-		net, ok := s.Net.Add(p, sys.Config.Capacity)
-		if !ok {
+		if !s.Net.add(p, sys.Config.Capacity) {
 			// Abstraction: a full network refuses the action rather than losing the
 			// segment; losses come only from the Loss budget.
 			return s, false
 		}
-		s.Net = net
 	}
 	if after.State > StateEstablished && s.oldSYNOpened() {
 		s.Timed = true

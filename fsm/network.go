@@ -125,8 +125,14 @@ func (n Network) Packets() []Packet { return append([]Packet(nil), n.Slots[:n.N]
 // Add puts p in the bag, keeping it sorted. It reports false, leaving the bag unchanged,
 // when the bag already holds capacity packets.
 func (n Network) Add(p Packet, capacity int) (Network, bool) {
+	ok := n.add(p, capacity)
+	return n, ok
+}
+
+// add is Add in place.
+func (n *Network) add(p Packet, capacity int) bool {
 	if int(n.N) >= capacity || int(n.N) >= MaxCapacity {
-		return n, false
+		return false
 	}
 	i := int(n.N)
 	for i > 0 && p.less(n.Slots[i-1]) {
@@ -135,20 +141,26 @@ func (n Network) Add(p Packet, capacity int) (Network, bool) {
 	}
 	n.Slots[i] = p
 	n.N++
-	return n, true
+	return true
 }
 
 // Remove takes one copy of p out of the bag; false if it holds none.
 func (n Network) Remove(p Packet) (Network, bool) {
+	ok := n.remove(p)
+	return n, ok
+}
+
+// remove is Remove in place.
+func (n *Network) remove(p Packet) bool {
 	for i := 0; i < int(n.N); i++ {
 		if n.Slots[i] == p {
 			copy(n.Slots[i:], n.Slots[i+1:n.N])
 			n.N--
 			n.Slots[n.N] = Packet{}
-			return n, true
+			return true
 		}
 	}
-	return n, false
+	return false
 }
 
 // Distinct lists each different packet once, in canonical order: delivering either of
