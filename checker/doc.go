@@ -1,8 +1,10 @@
 // Package checker is tcpverify's explicit-state model checker. It knows nothing about TCP:
 // a protocol reaches it only through the Model interface.
 //
-// A model gives its initial states, the actions enabled in a state, the state an action
-// leads to, and a canonical byte encoding of states; it names its properties with Always
+// A model gives its initial states, the actions that may be enabled in a state (candidates,
+// as Stateright's actions are: the engine computes each one's successor once, and an action
+// whose Next fails is not a transition), the state an action leads to, and a canonical byte
+// encoding of states; it names its properties with Always
 // (invariants), Sometimes (reachability), Eventually (liveness under weak fairness of the
 // actions it marks fair) and NoDeadlock. Run explores every reachable state breadth-first and
 // returns a Result with each property's verdict:
