@@ -44,6 +44,10 @@ type treeShape struct {
 	// split.. (a sub-vector of at least two words, so a node with a table), or else 0: it
 	// covers the whole encoding.
 	split int
+	// direct: the encoding has two words at most, so the root pair is the encoding itself,
+	// and the root's slots are placed by the encoding's hash as in the other layouts (see
+	// rootHome).
+	direct bool
 }
 
 // treeNode holds its children: a node index, or a word index w as ^w (negative).
@@ -56,6 +60,7 @@ func newTreeShape(size int) *treeShape {
 	if mid := t.words / 2; t.words-mid >= 2 {
 		t.split = mid
 	}
+	t.direct = t.words == 2
 	return t
 }
 
@@ -187,8 +192,35 @@ func (v *visited) initTree(p *partition, n int) {
 	p.tables = make([]nodeTable, len(t.nodes)-1)
 }
 
+// rootHome is the first root slot probed for the state with hash h and root pair key. It is
+// the pair's own hash, except when the pair is the whole encoding: then it is h, which touch
+// knows in advance, and grow can hash the pair again.
+func (v *visited) rootHome(h, key uint64, n int) int {
+	if v.tree.direct {
+		return home(h, n)
+	}
+	return treeHome(key, n)
+}
+
+// rootHash recovers h from a root pair, for a direct tree.
+func (v *visited) rootHash(key uint64) uint64 {
+	var b [8]byte
+	binary.LittleEndian.PutUint32(b[:], uint32(key>>32))
+	binary.LittleEndian.PutUint32(b[4:], uint32(key))
+	return v.tree.partitionHash(b[:v.tree.size])
+}
+
+// treeTouch loads the home slot of a direct tree's root, as touch does for other layouts.
+func (v *visited) treeTouch(h uint64) uint64 {
+	if !v.tree.direct {
+		return 0
+	}
+	r := &v.parts[partitionOf(h)].root
+	return r.at(home(h, r.n))
+}
+
 // treeFind returns the root slot of enc's state in p, or -1.
-func (v *visited) treeFind(p *partition, enc []byte) int {
+func (v *visited) treeFind(p *partition, h uint64, enc []byte) int {
 	key, ok := v.treeKey(p, enc, false)
 	if !ok {
 		return -1
@@ -204,7 +236,7 @@ func (v *visited) treeFind(p *partition, enc []byte) int {
 		return -1 // an index no root pair holds yet
 	}
 	x := r.pack(key)
-	for i := treeHome(key, r.n); ; i = step(i, r.n) {
+	for i := v.rootHome(h, key, r.n); ; i = step(i, r.n) {
 		s := r.at(i)
 		if s == 0 {
 			return -1
@@ -216,7 +248,7 @@ func (v *visited) treeFind(p *partition, enc []byte) int {
 }
 
 // treeInsert adds enc's state to p unless present, and returns its root slot.
-func (v *visited) treeInsert(p *partition, enc []byte) (slot int, added bool) {
+func (v *visited) treeInsert(p *partition, h uint64, enc []byte) (slot int, added bool) {
 	key, _ := v.treeKey(p, enc, true)
 	r := &p.root
 	if key == 0 {
@@ -231,7 +263,7 @@ func (v *visited) treeInsert(p *partition, enc []byte) (slot int, added bool) {
 		r.widen(key)
 	}
 	x := r.pack(key)
-	for i := treeHome(key, r.n); ; i = step(i, r.n) {
+	for i := v.rootHome(h, key, r.n); ; i = step(i, r.n) {
 		s := r.at(i)
 		if s == 0 {
 			r.set(i, x)
@@ -260,7 +292,13 @@ func (v *visited) treeGrow(p *partition) {
 		if x == 0 {
 			continue
 		}
-		i := treeHome(old.unpack(x), r.n)
+		key := old.unpack(x)
+		var i int
+		if v.tree.direct {
+			i = home(v.rootHash(key), r.n)
+		} else {
+			i = treeHome(key, r.n)
+		}
 		for r.at(i) != 0 {
 			i = step(i, r.n)
 		}

@@ -150,10 +150,10 @@ func step(i, nslots int) int {
 // touch loads the first word of h's home slot and returns it. Phase 1 touches a batch of
 // successors' slots before probing them, so that their cache misses overlap instead of
 // following one another: the loads are independent and the CPU issues them together. The
-// tree layout's slots depend on more than h, so it touches nothing.
+// tree layout's slots depend on more than h, unless the encoding is two words at most.
 func (v *visited) touch(h uint64) uint64 {
 	if v.layout == layoutTree {
-		return 0
+		return v.treeTouch(h)
 	}
 	p := &v.parts[partitionOf(h)]
 	n := len(p.slots) / v.stride
@@ -226,7 +226,7 @@ func (v *visited) find(h uint64, enc []byte) int {
 		v.pack(h, enc, &k)
 		return v.probeInline(p, h, &k, false)
 	case layoutTree:
-		return v.treeFind(p, enc)
+		return v.treeFind(p, h, enc)
 	}
 	n := len(p.slots)
 	tag := h & (1<<(64-tagShift) - 1)
@@ -301,7 +301,7 @@ func (v *visited) insert(h uint64, enc []byte) (slot int, added bool) {
 		}
 		return i, false
 	case layoutTree:
-		return v.treeInsert(p, enc)
+		return v.treeInsert(p, h, enc)
 	case layoutCompact:
 		n := len(p.slots)
 		want := compactFP(h)
