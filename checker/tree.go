@@ -40,6 +40,9 @@ type treeShape struct {
 	// nodes are the internal nodes, children before parents (see byHeight): the root is
 	// last, and node k < len(nodes)-1 has table k in each partition.
 	nodes []treeNode
+	// ops are the nodes again, each child given as its place in a lookup's values: words
+	// 0..words-1, then the nodes' indices (see treeKey).
+	ops []treeNode
 	// split is the first word of the root's right child, when the partition hash covers words
 	// split.. (a sub-vector of at least two words, so a node with a table), or else 0: it
 	// covers the whole encoding.
@@ -57,6 +60,15 @@ func newTreeShape(size int) *treeShape {
 	t := &treeShape{size: size, words: max(2, (size+3)/4)}
 	t.build(0, t.words)
 	t.byHeight()
+	for _, nd := range t.nodes {
+		op := func(src int32) int32 {
+			if src < 0 {
+				return ^src
+			}
+			return int32(t.words) + src
+		}
+		t.ops = append(t.ops, treeNode{op(nd.left), op(nd.right)})
+	}
 	if mid := t.words / 2; t.words-mid >= 2 {
 		t.split = mid
 	}
@@ -148,28 +160,28 @@ func (v *visited) treeKey(p *partition, enc []byte, add bool) (key uint64, ok bo
 	if len(enc) != t.size {
 		panic(fmt.Sprintf("checker: the model's EncodedSize is %d but Encode gave %d bytes", t.size, len(enc)))
 	}
+	// vals holds the words, then each node's index as it is found: on the stack up to 32
+	// words (128-byte encodings); past that, a lookup allocates.
 	var buf [64]uint32
 	vals := buf[:]
-	if len(t.nodes) > len(buf) {
-		vals = make([]uint32, len(t.nodes))
+	if t.words+len(t.nodes) > len(buf) {
+		vals = make([]uint32, t.words+len(t.nodes))
 	}
-	value := func(src int32) uint32 {
-		if src < 0 {
-			return t.word(enc, int(^src))
-		}
-		return vals[src]
+	for w := range t.words {
+		vals[w] = t.word(enc, w)
 	}
-	last := len(t.nodes) - 1
-	for k, nd := range t.nodes[:last] {
-		key = uint64(value(nd.left))<<32 | uint64(value(nd.right))
+	last := len(t.ops) - 1
+	node := vals[t.words:]
+	for k, op := range t.ops[:last] {
+		key = uint64(vals[op.left])<<32 | uint64(vals[op.right])
 		if add {
-			vals[k] = p.tables[k].put(key)
-		} else if vals[k], ok = p.tables[k].find(key); !ok {
+			node[k] = p.tables[k].put(key)
+		} else if node[k], ok = p.tables[k].find(key); !ok {
 			return 0, false
 		}
 	}
-	root := t.nodes[last]
-	return uint64(value(root.left))<<32 | uint64(value(root.right)), true
+	root := t.ops[last]
+	return uint64(vals[root.left])<<32 | uint64(vals[root.right]), true
 }
 
 // initTree gives p a root table of n slots and empty node tables.
