@@ -416,7 +416,7 @@ func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expa
 			if len(w.batchEnc)-from > math.MaxUint16 {
 				return fmt.Errorf("checker: a state encodes to %d bytes, at most %d supported", len(w.batchEnc)-from, math.MaxUint16)
 			}
-			sc := succ{pos: pos, act: uint16(i), from: from, to: len(w.batchEnc), hash: hashBytes(w.batchEnc[from:]), edge: -1}
+			sc := succ{pos: pos, act: uint16(i), from: from, to: len(w.batchEnc), hash: s.vis.hash(w.batchEnc[from:]), edge: -1}
 			if s.keepEdges {
 				sc.edge = len(c.edges)
 				c.edges = append(c.edges, edge{pos: uint32(pos), target: noStateID, cand: noCand})

@@ -68,7 +68,7 @@ func describe[S any](o outcome[S]) string {
 func configs(base checker.Config) []checker.Config {
 	var cs []checker.Config
 	for _, w := range []int{1, 2, 4, 8} {
-		for _, v := range []checker.Visited{checker.Exact, checker.HashCompaction} {
+		for _, v := range []checker.Visited{checker.Exact, checker.HashCompaction, checker.TreeCompression} {
 			c := base
 			c.Workers, c.Visited = w, v
 			cs = append(cs, c)

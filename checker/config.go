@@ -15,6 +15,12 @@ const (
 	// small probability that two states share a fingerprint and one is never explored.
 	// Result.OmissionBound states that probability.
 	HashCompaction
+	// TreeCompression stores every state exactly, like Exact, but as a tree of hash tables
+	// over its 32-bit words, so that the parts states share are stored once (Laarman, van de
+	// Pol and Weber, "Parallel Recursive State Compression for Free", SPIN 2011): about 8
+	// bytes per state, plus load overhead and the shared parts, whatever the encoding's
+	// length. It needs a FixedSizer model; for any other it stores states as Exact does.
+	TreeCompression
 )
 
 func (v Visited) String() string {
@@ -23,6 +29,8 @@ func (v Visited) String() string {
 		return "exact"
 	case HashCompaction:
 		return "hash-compaction"
+	case TreeCompression:
+		return "tree"
 	}
 	return fmt.Sprintf("Visited(%d)", uint8(v))
 }
@@ -33,7 +41,7 @@ type Config struct {
 	// Workers is the number of exploring goroutines; 0 means GOMAXPROCS. The result does not
 	// depend on it.
 	Workers int
-	// Visited selects exact storage or hash compaction.
+	// Visited selects exact storage, hash compaction or tree compression.
 	Visited Visited
 	// MaxStates stops the search once this many distinct states are found (0: no bound).
 	// States are numbered in a deterministic breadth-first order, so the same states are kept

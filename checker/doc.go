@@ -30,8 +30,11 @@
 //
 // # Memory
 //
-// The visited set stores either every state's encoding (Exact) or a 64-bit fingerprint
-// (HashCompaction, with Result.OmissionBound the chance of having missed a state). Paths are
+// The visited set stores either every state's encoding (Exact), a 64-bit fingerprint
+// (HashCompaction, with Result.OmissionBound the chance of having missed a state), or, for
+// a FixedSizer model, every state exactly as a tree of hash tables over its 32-bit words
+// whose shared parts are stored once (TreeCompression: about 8 bytes per state and load
+// overhead, plus the parts). Paths are
 // kept as a 4-byte parent id and a 2-byte action index per state and replayed through the
 // model when a trace is needed, so a trace costs nothing until it is printed.
 //

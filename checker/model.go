@@ -50,8 +50,8 @@ type Projector[S, A any] interface {
 
 // FixedSizer is implemented by models whose encodings all have the same length, in bytes.
 // The exact visited set then keeps each encoding inline in its hash-table slot, so a lookup
-// touches one cache line instead of two. Encode must honour the size; the engine panics on an
-// encoding of another length.
+// touches one cache line instead of two, and TreeCompression can cut encodings into words.
+// Encode must honour the size; the engine panics on an encoding of another length.
 type FixedSizer interface {
 	EncodedSize() int
 }

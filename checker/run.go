@@ -35,7 +35,7 @@ func (c Config) validate() error {
 		return fmt.Errorf("checker: timeout must be >= 0, got %s", c.Timeout)
 	case c.ProgressEvery < 0:
 		return fmt.Errorf("checker: progress period must be >= 0, got %s", c.ProgressEvery)
-	case c.Visited != Exact && c.Visited != HashCompaction:
+	case c.Visited > TreeCompression:
 		return fmt.Errorf("checker: unknown visited-set mode %d", c.Visited)
 	case c.MaxStates > math.MaxUint32-1:
 		return fmt.Errorf("checker: max states must be below 2^32-1, got %d", c.MaxStates)
@@ -305,7 +305,7 @@ func (s *search[S, A]) initial() (front *frontier, err error) {
 	var enc []byte
 	for i, st := range inits {
 		enc = s.m.Encode(enc[:0], st)
-		h := hashBytes(enc)
+		h := s.vis.hash(enc)
 		s.vis.reserve(partitionOf(h), 1)
 		slot, added := s.vis.insert(h, enc)
 		if !added {

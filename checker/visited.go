@@ -13,7 +13,7 @@ import (
 // hands each partition to one worker. So the table needs no locks or atomics, and phase 1 of
 // the next level reads it freely.
 //
-// Three layouts, one per mode:
+// Four layouts:
 //   - inline (Exact, for a FixedSizer model with encodings of at most maxInline bytes): a
 //     slot is the encoding itself followed by one tag byte (8 bits of the hash with the low
 //     bit set, so an occupied slot is never all zeros), zero-padded to whole words. One
@@ -24,6 +24,9 @@ import (
 //     byte comparisons.
 //   - compact (HashCompaction): a slot is the 64-bit hash itself (0 is remapped to 1);
 //     nothing else is stored, and two states with one hash are taken to be the same.
+//   - tree (TreeCompression, for a FixedSizer model; for others it falls back on records):
+//     a slot is the pair of indices of the state's two halves in the partition's tables of
+//     sub-vectors, which are stored once however many states share them (see tree.go).
 //
 // When the search keeps a graph, ids holds each slot's state id, so that an edge to an
 // already-seen state can be resolved.
@@ -47,6 +50,7 @@ const (
 	layoutRecords layout = iota
 	layoutInline
 	layoutCompact
+	layoutTree
 )
 
 type visited struct {
@@ -58,6 +62,7 @@ type visited struct {
 	tagWord int
 	tagBit  uint
 	ids     bool
+	tree    *treeShape
 	parts   [partitions]partition
 }
 
@@ -67,6 +72,9 @@ type partition struct {
 	n     int
 	// pages is the record layout's store: uvarint length + encoding, never moved.
 	pages [][]byte
+	// The tree layout's tables.
+	root   rootTable
+	tables []nodeTable
 }
 
 // newVisited sizes the table for about expected states. fixed is the encoding length of a
@@ -76,6 +84,8 @@ func newVisited(mode Visited, fixed int, ids bool, expected uint64) *visited {
 	switch {
 	case mode == HashCompaction:
 		v.layout = layoutCompact
+	case mode == TreeCompression && fixed > 0:
+		v.layout, v.size, v.tree = layoutTree, fixed, newTreeShape(fixed)
 	case fixed > 0 && fixed <= maxInline:
 		v.layout, v.size, v.stride = layoutInline, fixed, (fixed+1+7)/8
 		v.tagWord, v.tagBit = fixed/8, uint(8*(fixed%8))
@@ -86,7 +96,11 @@ func newVisited(mode Visited, fixed int, ids bool, expected uint64) *visited {
 	// guess never rehashes and wastes no slot.
 	size := max(1<<8, int(expected/partitions*16/maxLoad)+1)
 	for i := range v.parts {
-		v.parts[i].init(size, v.stride, ids)
+		if v.layout == layoutTree {
+			v.initTree(&v.parts[i], size)
+		} else {
+			v.parts[i].init(size, v.stride, ids)
+		}
 	}
 	return v
 }
@@ -98,7 +112,22 @@ func (p *partition) init(size, stride int, ids bool) {
 	}
 }
 
-func (p *partition) nslots(stride int) int { return len(p.slots) / stride }
+// nslots is the number of slots a partition probes.
+func (v *visited) nslots(p *partition) int {
+	if v.layout == layoutTree {
+		return p.root.n
+	}
+	return len(p.slots) / v.stride
+}
+
+// hash is the hash of an encoding that the search files it under: its partition is the top
+// bits. The tree layout hashes only part of the encoding (see tree.go).
+func (v *visited) hash(enc []byte) uint64 {
+	if v.layout == layoutTree {
+		return v.tree.partitionHash(enc)
+	}
+	return hashBytes(enc)
+}
 
 func partitionOf(h uint64) int { return int(h >> (64 - partitionBits)) }
 
@@ -120,8 +149,12 @@ func step(i, nslots int) int {
 
 // touch loads the first word of h's home slot and returns it. Phase 1 touches a batch of
 // successors' slots before probing them, so that their cache misses overlap instead of
-// following one another: the loads are independent and the CPU issues them together.
+// following one another: the loads are independent and the CPU issues them together. The
+// tree layout's slots depend on more than h, unless the encoding is two words at most.
 func (v *visited) touch(h uint64) uint64 {
+	if v.layout == layoutTree {
+		return v.treeTouch(h)
+	}
 	p := &v.parts[partitionOf(h)]
 	n := len(p.slots) / v.stride
 	return p.slots[home(h, n)*v.stride]
@@ -192,6 +225,8 @@ func (v *visited) find(h uint64, enc []byte) int {
 		var k key
 		v.pack(h, enc, &k)
 		return v.probeInline(p, h, &k, false)
+	case layoutTree:
+		return v.treeFind(p, h, enc)
 	}
 	n := len(p.slots)
 	tag := h & (1<<(64-tagShift) - 1)
@@ -240,7 +275,13 @@ func equalWords(a, b []uint64) bool {
 // again: slots handed out by insert stay valid until the next reserve.
 func (v *visited) reserve(part, extra int) {
 	p := &v.parts[part]
-	for (p.n+extra)*16 > p.nslots(v.stride)*maxLoad {
+	if v.layout == layoutTree {
+		for (p.n+extra)*16 > v.nslots(p)*treeMaxLoad {
+			v.treeGrow(p)
+		}
+		return
+	}
+	for (p.n+extra)*16 > v.nslots(p)*maxLoad {
 		v.grow(p)
 	}
 }
@@ -259,6 +300,8 @@ func (v *visited) insert(h uint64, enc []byte) (slot int, added bool) {
 			return ^i, true
 		}
 		return i, false
+	case layoutTree:
+		return v.treeInsert(p, h, enc)
 	case layoutCompact:
 		n := len(p.slots)
 		want := compactFP(h)

@@ -13,11 +13,11 @@ import (
 	"github.com/tcpverify/tcpverify/properties"
 )
 
-// benchRFC explores the RFC model's default configuration b.N times and reports
-// states/second, the state count and the peak heap over states. Result.PeakHeap stops
+// benchRFC explores the RFC model's default configuration b.N times with the visited set
+// visited and reports states/second, the state count and the peak heap over states. Result.PeakHeap stops
 // before the verdicts, so a sampler beside the run measures the whole of it: the search,
 // then the liveness verdicts (peak-B/state).
-func benchRFC(b *testing.B, props []properties.Property, workers int) {
+func benchRFC(b *testing.B, props []properties.Property, workers int, visited checker.Visited) {
 	sys, err := fsm.NewSystem(fsm.DefaultConfig(), fsm.RFC)
 	if err != nil {
 		b.Fatal(err)
@@ -31,7 +31,7 @@ func benchRFC(b *testing.B, props []properties.Property, workers int) {
 		base := heapBytes()
 		var peak uint64
 		stop := sampleHeap(&peak)
-		r, err := checker.Run(context.Background(), m, checker.Config{Workers: workers})
+		r, err := checker.Run(context.Background(), m, checker.Config{Workers: workers, Visited: visited})
 		stop()
 		if err != nil {
 			b.Fatal(err)
@@ -75,7 +75,21 @@ func sampleHeap(peak *uint64) (stop func()) {
 	return func() { close(quit); wg.Wait() }
 }
 
-func BenchmarkRFCDefaultSafety1(b *testing.B) { benchRFC(b, properties.Safety(), 1) }
-func BenchmarkRFCDefaultAll1(b *testing.B)    { benchRFC(b, properties.All(), 1) }
-func BenchmarkRFCDefaultSafety2(b *testing.B) { benchRFC(b, properties.Safety(), 2) }
-func BenchmarkRFCDefaultAll2(b *testing.B)    { benchRFC(b, properties.All(), 2) }
+func BenchmarkRFCDefaultSafety1(b *testing.B) { benchRFC(b, properties.Safety(), 1, checker.Exact) }
+func BenchmarkRFCDefaultAll1(b *testing.B)    { benchRFC(b, properties.All(), 1, checker.Exact) }
+func BenchmarkRFCDefaultSafety2(b *testing.B) { benchRFC(b, properties.Safety(), 2, checker.Exact) }
+func BenchmarkRFCDefaultAll2(b *testing.B)    { benchRFC(b, properties.All(), 2, checker.Exact) }
+
+// The same searches with the tree-compressed visited set.
+func BenchmarkRFCDefaultSafetyTree1(b *testing.B) {
+	benchRFC(b, properties.Safety(), 1, checker.TreeCompression)
+}
+func BenchmarkRFCDefaultAllTree1(b *testing.B) {
+	benchRFC(b, properties.All(), 1, checker.TreeCompression)
+}
+func BenchmarkRFCDefaultSafetyTree2(b *testing.B) {
+	benchRFC(b, properties.Safety(), 2, checker.TreeCompression)
+}
+func BenchmarkRFCDefaultAllTree2(b *testing.B) {
+	benchRFC(b, properties.All(), 2, checker.TreeCompression)
+}

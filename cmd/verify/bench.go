@@ -172,7 +172,7 @@ func parseBench(args []string, stdout io.Writer) (benchPlan, error) {
 	only := fs.String("config", "", "run only this configuration of the set (e.g. seq4cap3, or rfc9293-crash1/safety of set rfc); an RFC one runs beside seq4cap3, the twin its rate is compared with")
 	against := fs.String("against", "", "reference tools to run on the same configurations: spin, rumur or spin,rumur")
 	workersFlag := fs.String("workers", "1,"+strconv.Itoa(runtime.GOMAXPROCS(0)), "comma-separated worker counts")
-	visitedFlag := fs.String("visited", "exact,hash", "comma-separated visited-set modes: exact, hash")
+	visitedFlag := fs.String("visited", "exact,hash", "comma-separated visited-set modes: exact, hash, tree")
 	var maxMemory uint64
 	addMemoryFlag(fs, &maxMemory, "memory bound of each run (a run that hits it is reported incomplete):")
 	format := fs.String("format", "text", "text or json")
@@ -278,8 +278,10 @@ func parseBenchModes(list string) ([]checker.Visited, error) {
 			modes = append(modes, checker.Exact)
 		case "hash":
 			modes = append(modes, checker.HashCompaction)
+		case "tree":
+			modes = append(modes, checker.TreeCompression)
 		default:
-			return nil, fmt.Errorf("--visited %s: want exact, hash or exact,hash", quoteArg(list))
+			return nil, fmt.Errorf("--visited %s: want comma-separated modes, each exact, hash or tree", quoteArg(list))
 		}
 	}
 	return modes, nil

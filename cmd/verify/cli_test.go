@@ -121,7 +121,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bad memory size", []string{"check", "--max-memory", "lots"}, "max-memory"},
 		{"negative memory size", []string{"check", "--max-memory", "-5MB"}, "max-memory"},
 		{"bad timeout", []string{"check", "--timeout", "soon"}, "--timeout soon: want a duration"},
-		{"bad visited mode", []string{"check", "--visited", "bloom"}, "visited"},
+		{"bad visited mode", []string{"check", "--visited", "bloom"}, "--visited bloom: want exact, hash or tree"},
 		{"bad format", []string{"check", "--format", "xml"}, "format"},
 		{"missing config file", []string{"check", "--config", filepath.Join(dir, "nope.json")}, "config"},
 		{"config not json", []string{"check", "--config", notJSON}, "config"},
@@ -209,7 +209,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"simulate config key in another case", []string{"simulate", "--config", cased}, "simulate: config file " + cased + ": Seqspace: unknown key"},
 		{"bench half a byte", []string{"bench", "--max-memory", "0.5B"}, "--max-memory 0.5B: 0.5B is not a whole number of bytes"},
 		{"bench zero workers", []string{"bench", "--workers", "1,0"}, "--workers 1,0: want comma-separated counts, each a whole number from 1 to 1024"},
-		{"bench bad visited", []string{"bench", "--visited", "bloom"}, "--visited bloom: want exact, hash or exact,hash"},
+		{"bench bad visited", []string{"bench", "--visited", "bloom"}, "--visited bloom: want comma-separated modes, each exact, hash or tree"},
 		{"out is a file", append([]string{"check", "--out", filepath.Join(aFile, "sub")}, small...), "out"},
 		{"claims out is a file", []string{"claims", "--out", filepath.Join(aFile, "sub")}, "out"},
 		{"simulate out is a file", []string{"simulate", "--out", filepath.Join(aFile, "sub")}, "out"},
@@ -447,6 +447,22 @@ func TestCountsDoNotDependOnWorkers(t *testing.T) {
 		require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
 		results = append(results, readReport(t, dir))
 	}
+	assert.Equal(t, results[0].Result.States, results[1].Result.States)
+	assert.Equal(t, results[0].Result.Transitions, results[1].Result.Transitions)
+	assert.Equal(t, results[0].Result.MaxDepth, results[1].Result.MaxDepth)
+	assert.Equal(t, results[0].Properties, results[1].Properties)
+}
+
+func TestTreeCompressionFindsWhatExactStorageFinds(t *testing.T) {
+	var results []report.Report
+	for _, v := range []string{"exact", "tree"} {
+		dir := filepath.Join(t.TempDir(), "report")
+		code, _, stderr := invoke(t, append([]string{"check", "--out", dir, "--visited", v, "--loss", "1"}, small...)...)
+		require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
+		results = append(results, readReport(t, dir))
+	}
+	assert.Equal(t, "tree", results[1].Search.Visited)
+	assert.Zero(t, results[1].Result.OmissionBound)
 	assert.Equal(t, results[0].Result.States, results[1].Result.States)
 	assert.Equal(t, results[0].Result.Transitions, results[1].Result.Transitions)
 	assert.Equal(t, results[0].Result.MaxDepth, results[1].Result.MaxDepth)

@@ -301,7 +301,7 @@ func addSearchFlags(fs *flag.FlagSet) *searchFlags {
 	intFlag(fs, &f.maxDepth, "max-depth", 0, maxDepthSpec, "explore no deeper than this")
 	addMemoryFlag(fs, &f.maxMemory, "stop when the heap exceeds this")
 	addTimeoutFlag(fs, &f.timeout)
-	fs.StringVar(&f.visited, "visited", "exact", "visited set: exact, or hash (64-bit hash compaction)")
+	fs.StringVar(&f.visited, "visited", "exact", "visited set: exact, hash (64-bit hash compaction) or tree (exact, tree-compressed: a fraction of exact's memory)")
 	fs.BoolVar(&f.progress, "progress", true, "show progress on stderr when it is a terminal")
 	return f
 }
@@ -324,8 +324,10 @@ func (f *searchFlags) config() (checker.Config, error) {
 		c.Visited = checker.Exact
 	case "hash", "hash-compaction":
 		c.Visited = checker.HashCompaction
+	case "tree":
+		c.Visited = checker.TreeCompression
 	default:
-		return c, fmt.Errorf("--visited %s: want exact or hash", quoteArg(f.visited))
+		return c, fmt.Errorf("--visited %s: want exact, hash or tree", quoteArg(f.visited))
 	}
 	return c, nil
 }

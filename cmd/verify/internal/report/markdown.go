@@ -47,7 +47,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	row("bytes/state", fmt.Sprintf("%.1f", r.Result.BytesPerState))
 	row("workers", fmt.Sprint(r.Search.Workers))
 	row("visited set", r.Search.Visited)
-	if r.Search.Visited != "exact" {
+	if r.Search.Visited == "hash-compaction" {
 		row("omission bound", fmt.Sprintf("%.3g", r.Result.OmissionBound))
 	}
 	if r.Graph != "" {
