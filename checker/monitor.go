@@ -34,15 +34,40 @@ func (s *search[S, A]) sampleHeap() uint64 {
 	}
 }
 
+// heapTick is how often the heap is sampled, for the memory bound and Result.PeakHeap:
+// often enough to see the peak of a visited-set partition growing (reading the metric costs
+// about a microsecond, no stop-the-world).
+const heapTick = 5 * time.Millisecond
+
+// watchHeap samples the heap every heapTick until the returned function is called: the
+// verdicts, after the search, allocate too, and PeakHeap covers them.
+func (s *search[S, A]) watchHeap() (stop func()) {
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(heapTick)
+		defer t.Stop()
+		for {
+			s.sampleHeap()
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(quit); <-done }
+}
+
 // monitor runs beside the search: it enforces the time, cancellation and memory bounds
 // between levels' chunks, and calls the progress callback.
 func (s *search[S, A]) monitor(ctx context.Context, quit <-chan struct{}) {
-	tick := 50 * time.Millisecond
 	every := s.cfg.ProgressEvery
 	if every == 0 {
 		every = time.Second
 	}
-	t := time.NewTicker(tick)
+	t := time.NewTicker(heapTick)
 	defer t.Stop()
 	last := time.Now()
 	for {

@@ -75,7 +75,8 @@ type Result[S any] struct {
 	// state (0 for Exact).
 	OmissionBound float64
 	Elapsed       time.Duration
-	// PeakHeap is the largest Go heap seen during the search, in bytes.
+	// PeakHeap is the largest Go heap seen during the search and the verdicts after it, in
+	// bytes: live and not yet swept heap objects, sampled every few milliseconds.
 	PeakHeap uint64
 	// Graph is the reachable graph when Config.Graph was set.
 	Graph *Graph

@@ -207,7 +207,10 @@ func (s *search[S, A]) run(ctx context.Context) (*Result[S], error) {
 	}
 	s.sampleHeap()
 	s.release()
+	stop := s.watchHeap()
 	res := s.result()
+	stop()
+	res.PeakHeap = s.peakHeap.Load()
 	if s.cfg.Progress != nil {
 		s.cfg.Progress(s.snapshot())
 	}

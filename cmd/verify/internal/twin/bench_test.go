@@ -2,8 +2,6 @@ package twin_test
 
 import (
 	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
 
@@ -97,10 +95,9 @@ func BenchmarkAnchor(b *testing.B) {
 			var elapsed time.Duration
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
-				base := heapObjects()
-				stop := watchHeap()
+				var before runtime.MemStats
+				runtime.ReadMemStats(&before)
 				res, err := checker.Run(b.Context(), m, checker.Config{Workers: 1})
-				top := stop()
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -112,53 +109,10 @@ func BenchmarkAnchor(b *testing.B) {
 				}
 				states += res.States
 				elapsed += res.Elapsed
-				peak = max(peak, max(top, res.PeakHeap)-min(base, top))
+				peak = max(peak, res.PeakHeap-min(before.HeapAlloc, res.PeakHeap))
 			}
 			b.ReportMetric(float64(states)/elapsed.Seconds(), "states/s")
 			b.ReportMetric(float64(peak)/float64(c.States), "bytes/state")
 		})
-	}
-}
-
-const heapMetric = "/memory/classes/heap/objects:bytes"
-
-func heapObjects() uint64 {
-	s := []metrics.Sample{{Name: heapMetric}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// watchHeap samples the heap every few milliseconds until the returned function is called,
-// which returns the largest sample.
-func watchHeap() func() uint64 {
-	var (
-		mu   sync.Mutex
-		peak uint64
-		done = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			v := heapObjects()
-			mu.Lock()
-			peak = max(peak, v)
-			mu.Unlock()
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		return max(peak, heapObjects())
 	}
 }
