@@ -9,47 +9,9 @@ import (
 	"pgregory.net/rapid"
 )
 
-// genEncodingSystem draws a system for the encoding tests: genSystem's budgets and
-// timings, plus wider ranges of what sizes the layout (capacity, units, incarnations,
-// crashes, both shapes, extra sequence bits), within what validate allows.
-func genEncodingSystem(t *rapid.T) System {
-	cfg := DefaultConfig()
-	cfg.Shape = Shape(rapid.IntRange(0, 1).Draw(t, "shape"))
-	cfg.Capacity = rapid.IntRange(1, 5).Draw(t, "cap")
-	cfg.Window = uint32(rapid.IntRange(1, 3).Draw(t, "window"))
-	cfg.Units = [2]uint8{uint8(rapid.IntRange(0, 2).Draw(t, "unitsA")),
-		uint8(rapid.IntRange(0, 2).Draw(t, "unitsB"))}
-	cfg.Incarnations = uint8(rapid.IntRange(1, 3).Draw(t, "incs"))
-	cfg.Faults = Faults{
-		Loss:   uint8(rapid.IntRange(0, 2).Draw(t, "loss")),
-		Dup:    uint8(rapid.IntRange(0, 2).Draw(t, "dup")),
-		Inject: uint8(rapid.IntRange(0, 2).Draw(t, "inject")),
-		Crash:  uint8(rapid.IntRange(0, 2).Draw(t, "crash")),
-	}
-	cfg.OldFrom = [2]bool{rapid.Bool().Draw(t, "oldFromA"), rapid.Bool().Draw(t, "oldFromB")}
-	cfg.OldKinds = OldKinds(rapid.IntRange(0, int(AllOld)).Draw(t, "oldKinds"))
-	if rapid.Bool().Draw(t, "extra calls") {
-		cfg.Calls = [2]Calls{cfg.calls(A) | CallUserTimeout | CallAbort, cfg.calls(B) | CallUserTimeout | CallAbort}
-	}
-	cfg.Timing.R2 = uint8(rapid.IntRange(0, MaxR2).Draw(t, "r2"))
-	for _, a := range Assumptions {
-		if rapid.Bool().Draw(t, "drop "+a.Name) {
-			_ = cfg.Timing.Drop(a.Name)
-		}
-	}
-	cfg.SeqBits = cfg.MinSeqBits() + rapid.IntRange(0, 3).Draw(t, "extra seqbits")
-	if cfg.validate() != nil {
-		// Too many TCBs for Graceful: fewer incarnations always do.
-		cfg.Incarnations = 1
-		cfg.SeqBits = cfg.MinSeqBits()
-	}
-	variant := rapid.SampledFrom(VariantNames()).Draw(t, "variant")
-	sys, err := NewSystem(cfg, variant)
-	if err != nil {
-		t.Fatalf("new system: %v", err)
-	}
-	return sys
-}
+// genEncodingSystem draws a system for the encoding tests: wider ranges of what sizes the
+// layout (capacity, units, incarnations, crashes, both shapes, extra sequence bits).
+func genEncodingSystem(t *rapid.T) System { return drawSystem(t, wideRanges) }
 
 func TestEveryReachableStateEncodesToEncodedSizeBytesAndBack(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {

@@ -9,33 +9,68 @@ import (
 	"pgregory.net/rapid"
 )
 
+// drawRanges bounds what drawSystem draws.
+type drawRanges struct {
+	maxCapacity, maxUnits, maxWindow, maxCrash, extraBits int
+	// wide also draws whether A sends old segments, no old kinds at all, R2 = 0 (never
+	// give up), and ABORT for B; a config validate refuses falls back to one incarnation.
+	wide bool
+}
+
+var (
+	// smallRanges keep random walks short: the systems the rule and invariant tests run.
+	smallRanges = drawRanges{maxCapacity: 4, maxUnits: 1, maxWindow: 0, maxCrash: 1, extraBits: 2}
+	// wideRanges reach every size the encoding's layout depends on, within validate.
+	wideRanges = drawRanges{maxCapacity: 5, maxUnits: 2, maxWindow: 3, maxCrash: 2, extraBits: 3, wide: true}
+)
+
 // genSystem draws a small system: any shape, variant and budget.
-func genSystem(t *rapid.T) System {
+func genSystem(t *rapid.T) System { return drawSystem(t, smallRanges) }
+
+// drawSystem draws a system within r: any shape, variant, budget and timing assumptions.
+func drawSystem(t *rapid.T, r drawRanges) System {
 	cfg := DefaultConfig()
 	cfg.Shape = Shape(rapid.IntRange(0, 1).Draw(t, "shape"))
-	cfg.Capacity = rapid.IntRange(1, 4).Draw(t, "cap")
-	cfg.Units = [2]uint8{uint8(rapid.IntRange(0, 1).Draw(t, "unitsA")),
-		uint8(rapid.IntRange(0, 1).Draw(t, "unitsB"))}
+	cfg.Capacity = rapid.IntRange(1, r.maxCapacity).Draw(t, "cap")
+	if r.maxWindow > 0 {
+		cfg.Window = uint32(rapid.IntRange(1, r.maxWindow).Draw(t, "window"))
+	}
+	cfg.Units = [2]uint8{uint8(rapid.IntRange(0, r.maxUnits).Draw(t, "unitsA")),
+		uint8(rapid.IntRange(0, r.maxUnits).Draw(t, "unitsB"))}
 	cfg.Incarnations = uint8(rapid.IntRange(1, 3).Draw(t, "incs"))
 	cfg.Faults = Faults{
 		Loss:   uint8(rapid.IntRange(0, 2).Draw(t, "loss")),
 		Dup:    uint8(rapid.IntRange(0, 2).Draw(t, "dup")),
 		Inject: uint8(rapid.IntRange(0, 2).Draw(t, "inject")),
-		Crash:  uint8(rapid.IntRange(0, 1).Draw(t, "crash")),
+		Crash:  uint8(rapid.IntRange(0, r.maxCrash).Draw(t, "crash")),
 	}
+	least := 1 // old kinds and R2
 	cfg.OldFrom = [2]bool{true, rapid.Bool().Draw(t, "oldFromB")}
-	cfg.OldKinds = OldKinds(rapid.IntRange(1, int(AllOld)).Draw(t, "oldKinds"))
-	if rapid.Bool().Draw(t, "userTimeout") {
-		cfg.Calls = [2]Calls{cfg.calls(A) | CallUserTimeout | CallAbort, cfg.calls(B) | CallUserTimeout}
+	if r.wide {
+		least = 0
+		cfg.OldFrom[A] = rapid.Bool().Draw(t, "oldFromA")
 	}
-	cfg.Timing.R2 = uint8(rapid.IntRange(1, MaxR2).Draw(t, "r2"))
+	cfg.OldKinds = OldKinds(rapid.IntRange(least, int(AllOld)).Draw(t, "oldKinds"))
+	if rapid.Bool().Draw(t, "userTimeout") {
+		b := cfg.calls(B) | CallUserTimeout
+		if r.wide {
+			b |= CallAbort
+		}
+		cfg.Calls = [2]Calls{cfg.calls(A) | CallUserTimeout | CallAbort, b}
+	}
+	cfg.Timing.R2 = uint8(rapid.IntRange(least, MaxR2).Draw(t, "r2"))
 	for _, a := range Assumptions {
 		if rapid.Bool().Draw(t, "drop "+a.Name) {
 			_ = cfg.Timing.Drop(a.Name)
 		}
 	}
-	// The smallest space the config allows, or up to two bits more.
-	cfg.SeqBits = cfg.MinSeqBits() + rapid.IntRange(0, 2).Draw(t, "extra seqbits")
+	// The smallest space the config allows, or a few bits more.
+	cfg.SeqBits = cfg.MinSeqBits() + rapid.IntRange(0, r.extraBits).Draw(t, "extra seqbits")
+	if r.wide && cfg.validate() != nil {
+		// Too many TCBs for Graceful: fewer incarnations always do.
+		cfg.Incarnations = 1
+		cfg.SeqBits = cfg.MinSeqBits()
+	}
 	variant := rapid.SampledFrom(VariantNames()).Draw(t, "variant")
 	sys, err := NewSystem(cfg, variant)
 	if err != nil {
