@@ -80,28 +80,23 @@ func (sys *System) Actions(s SysState, dst []Action) []Action {
 			}
 		}
 	}
-	n := s.Net.Slots[:s.Net.N]
 	// The bag is sorted, so equal packets are neighbours: each distinct one is offered
 	// once, since delivering either of two copies leads to the same state.
-	for i, p := range n {
-		if i == 0 || p != n[i-1] {
-			dst = append(dst, Action{Kind: ActDeliver, Side: p.Dst(), Pkt: p})
-		}
-	}
-	if s.Left.Loss > 0 {
+	n := s.Net.Slots[:s.Net.N]
+	eachDistinct := func(kind ActionKind) {
 		for i, p := range n {
 			if i == 0 || p != n[i-1] {
-				dst = append(dst, Action{Kind: ActLose, Side: p.Dst(), Pkt: p})
+				dst = append(dst, Action{Kind: kind, Side: p.Dst(), Pkt: p})
 			}
 		}
+	}
+	eachDistinct(ActDeliver)
+	if s.Left.Loss > 0 {
+		eachDistinct(ActLose)
 	}
 	room := int(s.Net.N) < cfg.Capacity
 	if s.Left.Dup > 0 && room {
-		for i, p := range n {
-			if i == 0 || p != n[i-1] {
-				dst = append(dst, Action{Kind: ActDup, Side: p.Dst(), Pkt: p})
-			}
-		}
+		eachDistinct(ActDup)
 	}
 	if s.Left.Inject > 0 && room {
 		for _, p := range sys.old {
