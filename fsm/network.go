@@ -144,13 +144,7 @@ func (n *Network) add(p Packet, capacity int) bool {
 	return true
 }
 
-// Remove takes one copy of p out of the bag; false if it holds none.
-func (n Network) Remove(p Packet) (Network, bool) {
-	ok := n.remove(p)
-	return n, ok
-}
-
-// remove is Remove in place.
+// remove takes one copy of p out of the bag, in place; false if it holds none.
 func (n *Network) remove(p Packet) bool {
 	for i := 0; i < int(n.N); i++ {
 		if n.Slots[i] == p {
