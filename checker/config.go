@@ -64,6 +64,13 @@ type Config struct {
 	// ExpectedStates sizes the visited set up front (0: grow as needed). A good guess saves
 	// rehashing.
 	ExpectedStates uint64
+	// StopWhenDecided ends the search once every property has a verdict that exploring
+	// further cannot change: each Always and deadlock property violated, each Sometimes
+	// property met. An Eventually property is decided only by a complete search, so a model
+	// with one never stops early. The level in which the last verdict was found is finished
+	// first, so the counts, like the traces, do not depend on the number of workers. The
+	// result is then not Complete and its Stop wraps ErrDecided; the verdicts are final.
+	StopWhenDecided bool
 }
 
 // Progress is a snapshot of a running search.

@@ -6,13 +6,17 @@ import (
 	"time"
 )
 
-// Sentinel reasons for an incomplete search; Result.Stop wraps one of them.
+// Sentinel reasons for a search that ended before it had explored everything; Result.Stop
+// wraps one of them.
 var (
 	ErrStateLimit  = errors.New("state limit reached")
 	ErrDepthLimit  = errors.New("depth limit reached")
 	ErrMemoryLimit = errors.New("memory limit reached")
 	ErrTimeout     = errors.New("time limit reached")
 	ErrCanceled    = errors.New("canceled")
+	// ErrDecided is not a bound: Config.StopWhenDecided ended the search because every
+	// property had its final verdict.
+	ErrDecided = errors.New("stopped: every property decided")
 )
 
 // Status is a property's verdict.

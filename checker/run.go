@@ -261,9 +261,29 @@ func (s *search[S, A]) explore(ctx context.Context) error {
 		if !expand {
 			break
 		}
+		if s.cfg.StopWhenDecided && out.len() > 0 && s.decided() {
+			s.stop(ErrDecided)
+			break
+		}
 		front, out = out, front
 	}
 	return nil
+}
+
+// decided reports whether every property has a verdict that no further state can change:
+// found (a violation of an Always or deadlock property, an example of a Sometimes one), and
+// no Eventually property, which only a complete search decides. A model without properties
+// has nothing to decide and is explored whole.
+func (s *search[S, A]) decided() bool {
+	if len(s.props) == 0 || len(s.evProps) > 0 {
+		return false
+	}
+	for _, id := range s.found {
+		if id == noStateID {
+			return false
+		}
+	}
+	return true
 }
 
 // checkBounds stops the search when the context is done or memory is over budget.

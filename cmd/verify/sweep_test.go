@@ -279,8 +279,14 @@ func TestASharedExplorationDecidesEachRunAsItsOwnRunWould(t *testing.T) {
 				assert.Equal(t, alone.Got, r.Got, what)
 				assert.Equal(t, alone.Steps, r.Steps, what)
 				assert.Equal(t, alone.Loop, r.Loop, what)
-				assert.Equal(t, alone.States, r.States, what)
-				assert.True(t, r.Complete, what)
+				// A search stops once its properties are decided: the shared one, with
+				// more properties, goes at least as far, and as far when neither stops early.
+				if alone.Complete && r.Complete {
+					assert.Equal(t, alone.States, r.States, what)
+				} else {
+					assert.GreaterOrEqual(t, r.States, alone.States, what)
+					assert.NotEqual(t, checker.Unknown, r.Got, what)
+				}
 				e := res.Explorations[r.Exploration]
 				assert.Equal(t, r.States, e.States, what)
 				assert.Contains(t, e.Claims, r.Claim, what)

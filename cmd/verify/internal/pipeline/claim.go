@@ -80,13 +80,14 @@ func RunClaimWith(ctx context.Context, c properties.Claim, variant string, searc
 }
 
 // RunClaims checks several claims that share one config on the variant in a single search
-// with all their properties, and returns one ClaimRun per claim, in order. Each is what
-// RunClaimWith would have returned for its claim alone: the checker explores the whole
-// reachable space whatever the properties (a violation does not stop it) and decides each
-// property on its own, breadth-first, so a verdict and its trace do not depend on the other
-// properties. States, Elapsed, Complete, Stop and Coverage are the shared search's, in every
-// ClaimRun. Claims with the same property share its verdict. The claims' configs must be
-// equal.
+// with all their properties, and returns one ClaimRun per claim, in order. A claim wants a
+// verdict, so the search stops once every property is decided (checker's StopWhenDecided:
+// a refuter's violations found, level by level) instead of exploring the rest. Each run's
+// verdict and trace are what RunClaimWith would have returned for its claim alone: the
+// checker decides each property on its own, breadth-first, so they do not depend on the
+// other properties. States, Elapsed, Complete, Stop and Coverage are the shared search's,
+// in every ClaimRun. Claims with the same property share its verdict. The claims' configs
+// must be equal.
 func RunClaims(ctx context.Context, claims []properties.Claim, variant string, search checker.Config, watch Watcher, coverage bool) ([]ClaimRun, error) {
 	if len(claims) == 0 {
 		return nil, errors.New("pipeline: no claims to run")
@@ -110,6 +111,7 @@ func RunClaims(ctx context.Context, claims []properties.Claim, variant string, s
 			return nil, fmt.Errorf("%s, variant %s: %s has another config than %s", what, variant, c.Name, claims[0].Name)
 		}
 	}
+	search.StopWhenDecided = true
 	job := Job{Config: claims[0].Config, Variant: variant, Properties: props,
 		Search: search, Watch: watch, Title: ClaimTitle, Coverage: coverage}
 	res, err := Run(ctx, job)
