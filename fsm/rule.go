@@ -188,6 +188,8 @@ var Ignored = []Ignore{
 	{In(StateFinWait1, StateFinWait2, StateClosing, StateLastAck, StateTimeWait), EvClose,
 		"RFC 9293 §3.10.4: error, connection closing"},
 	{In(StateClosed), EvAbort, "RFC 9293 §3.10.5: error, connection does not exist"},
+	{In(StateTimeWait), EvAbort,
+		"Deviation from RFC 9293 §3.10.5: the user has closed, and real stacks give it no handle on TIME-WAIT (row closing/abort)"},
 	{In(StateClosed, StateListen), EvRetransmit, "no retransmission timer without a TCB"},
 	{In(StateClosed, StateListen, StateFinWait2, StateTimeWait), EvGiveUp,
 		"nothing to retransmit: FIN-WAIT-2 and TIME-WAIT have had everything acknowledged"},

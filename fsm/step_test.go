@@ -183,6 +183,22 @@ func TestStepRefusesCallsTheRFCAnswersWithAnError(t *testing.T) {
 	assert.Equal(t, est, out.Next)
 }
 
+// ABORT in TIME-WAIT: the RFC's text deletes the TCB (variant abort-ends-time-wait); the
+// model, as Linux and FreeBSD, gives the user no handle on it.
+func TestAbortReachesTimeWaitOnlyInTheVariant(t *testing.T) {
+	tw := with(est, func(e *Endpoint) { e.State = StateTimeWait; e.SndUna, e.SndNxt, e.RcvNxt = 3, 3, 10 })
+	out := rfcMachine(t).Step(tw, Abort())
+	assert.False(t, out.OK, "abort in TIME-WAIT")
+	assert.Equal(t, tw, out.Next)
+
+	v, err := NewMachine("abort-ends-time-wait", 4, 2)
+	require.NoError(t, err)
+	out = v.Step(tw, Abort())
+	assert.True(t, out.OK, "abort in TIME-WAIT under the variant")
+	assert.Equal(t, StateClosed, out.Next.State)
+	assert.Zero(t, out.Emit.Len(), "no reset: RFC 9293 §3.10.5 only deletes the TCB")
+}
+
 func TestStepWorksInTheReal32BitSpaceAcrossTheWrap(t *testing.T) {
 	m, err := NewMachine(RFC, 32, 65535)
 	require.NoError(t, err)

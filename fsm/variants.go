@@ -93,8 +93,12 @@ func name(rules []Rule, id RuleID) string {
 var Variants = []Variant{
 	{Name: RFC, Desc: "RFC 9293 with its RFC 5961 checks; TIME-WAIT ignores RSTs (RFC 1337) and throttles ACKs"},
 	{Name: "two-way-handshake",
-		Desc:  "the server enters ESTABLISHED on the SYN: a two-way handshake",
-		Edits: []Edit{change(RuleListenSYN, func(r *Rule) { r.To = StateEstablished })}},
+		Desc: "an endpoint enters ESTABLISHED on the peer's SYN: a two-way handshake",
+		Edits: []Edit{
+			change(RuleListenSYN, func(r *Rule) { r.To = StateEstablished }),
+			// In a simultaneous open (both-active) the SYN meets SYN-SENT, not LISTEN.
+			change(RuleSYNSentSYN, func(r *Rule) { r.To = StateEstablished }),
+		}},
 	{Name: "no-rst-on-bad-ack",
 		Desc: "no reset for an unacceptable ACK in SYN-SENT or SYN-RECEIVED: it is dropped",
 		Edits: []Edit{
@@ -130,6 +134,12 @@ var Variants = []Variant{
 			remove(RuleSYNSentRtx), remove(RuleOtherRtxSYNACK),
 			remove(RuleSynchronizedRtxData), remove(RuleSynchronizedRtxFIN),
 		}},
+	{Name: "abort-ends-time-wait",
+		Desc: "RFC 9293 to the letter: the user may ABORT a TCB in TIME-WAIT, which ends it early",
+		Edits: []Edit{change(RuleClosingAbort, func(r *Rule) {
+			r.From = In(StateClosing, StateLastAck, StateTimeWait)
+			r.Cite = "RFC 9293 §3.10.5 ABORT, CLOSING, LAST-ACK and TIME-WAIT"
+		})}},
 	{Name: "time-wait-assassination",
 		Desc: "RFC 9293 to the letter: a RST ends TIME-WAIT early (the RFC 1337 hazard)",
 		Edits: []Edit{change(RuleTimeWaitRST, func(r *Rule) {

@@ -95,3 +95,22 @@ func TestClaimNamesAndPropertiesAreUnique(t *testing.T) {
 	_, err = properties.Lookup("isn-agreement", "nope")
 	require.ErrorContains(t, err, "unknown property \"nope\"")
 }
+
+// Every property is judged at the default configuration by exactly one claim: its own or
+// one of Envelope's.
+func TestEnvelopeAddsEveryPropertyNoClaimChecksAtTheDefault(t *testing.T) {
+	cfg := fsm.DefaultConfig()
+	judged := map[string]int{}
+	for _, c := range append(properties.Claims(), properties.Envelope()...) {
+		if c.Config == cfg {
+			judged[c.Property.Name]++
+		}
+	}
+	for _, c := range properties.Envelope() {
+		assert.Empty(t, c.Refuters, c.Name)
+		assert.Equal(t, "holds:"+c.Property.Name, c.Name)
+	}
+	for _, p := range properties.All() {
+		assert.Equal(t, 1, judged[p.Name], p.Name)
+	}
+}

@@ -82,9 +82,11 @@ func TestTheRFCKeepsEveryClaimAndEachVariantBreaksItsOwn(t *testing.T) {
 		"no-time-wait":      {fsm.Faults{Loss: 1, Dup: 1}, []string{"stale acceptance"}},
 		// It takes two duplicates of the last ACK: one draws the reset, one is accepted.
 		"time-wait-assassination": {fsm.Faults{Dup: 2}, []string{"stale acceptance"}},
-		"fin-closes-both":         {fsm.Faults{}, []string{"data lost", "half-close"}},
-		"fixed-isn":               {fsm.Faults{Inject: 1}, []string{"isn disagreement", "stale acceptance"}},
-		"no-retransmission":       {fsm.Faults{Loss: 1}, []string{"deadlock"}},
+		// A retransmitted SYN,ACK draws the old ACK that the next connection accepts.
+		"abort-ends-time-wait": {fsm.Faults{Loss: 1}, []string{"stale acceptance"}},
+		"fin-closes-both":      {fsm.Faults{}, []string{"data lost", "half-close"}},
+		"fixed-isn":            {fsm.Faults{Inject: 1}, []string{"isn disagreement", "stale acceptance"}},
+		"no-retransmission":    {fsm.Faults{Loss: 1}, []string{"deadlock"}},
 		// Without the reset an old SYN leaves the server holding a stale TCB that the
 		// client cannot clear; that is a liveness failure, and no safety claim breaks.
 		"no-rst-on-bad-ack": {all, nil},
@@ -99,11 +101,17 @@ func TestTheRFCKeepsEveryClaimAndEachVariantBreaksItsOwn(t *testing.T) {
 			if tc.breaks == nil {
 				cfg.Incarnations = cfgIncs
 			}
-			if v.Name == "no-time-wait" || v.Name == "time-wait-assassination" {
+			switch v.Name {
+			case "no-time-wait", "time-wait-assassination", "abort-ends-time-wait":
 				// TIME-WAIT's hazard is a reconnect that reuses the old numbers: a
 				// connection that outran the ISN clock.
 				cfg.Incarnations = 2
 				cfg.Timing.SlowISNClock = true
+			}
+			if v.Name == "abort-ends-time-wait" {
+				for side := range cfg.Calls {
+					cfg.Calls[side] = cfg.CallsOf(fsm.Side(side)) | fsm.CallAbort
+				}
 			}
 			cfg.SeqBits = cfg.MinSeqBits()
 			sys, err := fsm.NewSystem(cfg, v.Name)

@@ -19,7 +19,11 @@ type Property struct {
 	// Statement says exactly what is checked, in terms of the model.
 	Statement string
 	Kind      checker.Kind
-	build     func(sys fsm.System) func(fsm.SysState) bool
+	// Premise, when set, says why a config cannot have what the property is about (nil
+	// when it can): a Sometimes property whose example needs something the config rules
+	// out. verify sweep reports it as not applicable there.
+	Premise func(fsm.Config) error
+	build   func(sys fsm.System) func(fsm.SysState) bool
 }
 
 // For returns the checker property of p for sys.

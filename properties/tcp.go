@@ -1,6 +1,8 @@
 package properties
 
 import (
+	"errors"
+
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/fsm"
 )
@@ -101,7 +103,8 @@ var OldSYNRecoveredPromptly = Property{
 		"SYN's SYN,ACK in SYN-SENT clears it at once " +
 		"(RFC 9293 §3.5 Figure 8), where otherwise only a retransmission or giving up after R2 " +
 		"would.",
-	Kind: checker.KindSometimes,
+	Kind:    checker.KindSometimes,
+	Premise: needsListener,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
 			cleared := (s.Ghost[fsm.A].Stale|s.Ghost[fsm.B].Stale)&fsm.StaleCleared != 0
@@ -109,6 +112,16 @@ var OldSYNRecoveredPromptly = Property{
 				s.Ep[fsm.A].State == fsm.StateEstablished && s.Ep[fsm.B].State == fsm.StateEstablished
 		}
 	},
+}
+
+// needsListener: Figure 8's old SYN opens a TCB at a listener; when neither side listens
+// (both-active with the default calls), an old SYN meets CLOSED or SYN-SENT, and there is
+// nothing for the reset to clear.
+func needsListener(c fsm.Config) error {
+	if (c.CallsOf(fsm.A)|c.CallsOf(fsm.B))&fsm.CallListen == 0 {
+		return errors.New("no side listens: the old SYN of RFC 9293 Figure 8 opens a TCB only at a listener")
+	}
+	return nil
 }
 
 // NoDataLostOnClose: all data arrives before the connection is gone.

@@ -41,14 +41,21 @@ type sweepRun struct {
 	// Exploration is the index in sweepResult.Explorations of the search that decided the
 	// run (-1 for a refused one); States and Seconds are that search's.
 	Exploration int `json:"exploration"`
-	refused     bool
+	// NotApplicable: the point contradicts the claim's premise (Stop says how), so the run
+	// was not made and is no expectation.
+	NotApplicable bool `json:"not_applicable"`
+	refused       bool
 }
 
 // failed: the run decided against its claim. A run that could not decide (incomplete,
 // refused) has not failed, but has not met its expectation either.
-func (r sweepRun) failed() bool { return !r.refused && r.Got != checker.Unknown && !r.OK }
+func (r sweepRun) failed() bool {
+	return !r.NotApplicable && !r.refused && r.Got != checker.Unknown && !r.OK
+}
 
-func (r sweepRun) undecided() bool { return r.refused || r.Got == checker.Unknown }
+func (r sweepRun) undecided() bool {
+	return !r.NotApplicable && (r.refused || r.Got == checker.Unknown)
+}
 
 // sweepPoint is a point as sweep.json lists it.
 type sweepPoint struct {
@@ -93,16 +100,21 @@ type ruleFired struct {
 	Fired uint64 `json:"fired"`
 }
 
+// sweepSummary counts the runs that are expectations (Runs: OK, Failed, Incomplete or
+// Refused) and, apart, those not applicable at their point.
 type sweepSummary struct {
-	Runs       int `json:"runs"`
-	OK         int `json:"ok"`
-	Failed     int `json:"failed"`
-	Incomplete int `json:"incomplete"`
-	Refused    int `json:"refused"`
+	Runs          int `json:"runs"`
+	OK            int `json:"ok"`
+	Failed        int `json:"failed"`
+	Incomplete    int `json:"incomplete"`
+	Refused       int `json:"refused"`
+	NotApplicable int `json:"not_applicable"`
 }
 
+// runSweep sweeps the claims and, with them, every other property of the RFC model at the
+// default configuration (properties.Envelope).
 func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	return sweepCommand(properties.Claims())(ctx, args, stdout, stderr)
+	return sweepCommand(append(properties.Claims(), properties.Envelope()...))(ctx, args, stdout, stderr)
 }
 
 // sweepCommand is verify sweep over the given claims (tests sweep small ones).
@@ -201,10 +213,10 @@ func lookupPoint(pts []point, grid, name string) (point, error) {
 // runs are listed in grid order, whichever exploration ends first.
 //
 // The runs of a point that need the same variant on the same config share one exploration
-// that checks all their claims' properties (sweepPlan): the checker explores the whole
-// reachable space whatever the properties and decides each on its own, so every run gets the
+// that checks all their claims' properties (sweepPlan): the checker decides each property on
+// its own, breadth-first, and stops only once every one is decided, so every run gets the
 // verdict and the shortest trace it would get alone, and the shared exploration's states and
-// seconds.
+// seconds. A claim whose premise the point contradicts is not run there.
 func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, jobs int, watch func(label string) pipeline.Watcher) (*sweepResult, error) {
 	res := &sweepResult{Grid: grid}
 	for _, p := range pts {
@@ -317,6 +329,8 @@ type sweepCell struct {
 	cfg     fsm.Config
 	raised  int
 	refused error
+	// premise is why the point contradicts the claim's premise (then exp is -1).
+	premise error
 }
 
 // exploration is one search at a point: the variant on a config, checking the properties of
@@ -343,7 +357,10 @@ func sweepPlan(p point, claims []properties.Claim) ([]sweepCell, []*exploration)
 		for _, v := range append([]string{fsm.RFC}, c.Refuters...) {
 			cfg, raised, refused := configAt(c.Config, p, v)
 			cl := sweepCell{claim: ci, variant: v, exp: -1, cfg: cfg, raised: raised, refused: refused}
-			if refused == nil {
+			if refused == nil && c.Premise != nil {
+				cl.premise = c.Premise(cfg)
+			}
+			if refused == nil && cl.premise == nil {
 				k := key{cfg, v}
 				i, ok := byKey[k]
 				if !ok {
@@ -399,8 +416,11 @@ func (cl sweepCell) run(p point, claims []properties.Claim) sweepRun {
 	r := sweepRun{Point: p.name, Claim: claims[cl.claim].Name, Variant: cl.variant, Want: pipeline.Want(cl.variant),
 		Steps: -1, Loop: -1, Exploration: -1}
 	r.SeqSpace, r.Raised = 1<<cl.cfg.SeqBits, cl.raised > 0
-	if cl.refused != nil {
+	switch {
+	case cl.refused != nil:
 		r.refused, r.Got, r.Stop = true, checker.Unknown, "refused: "+cl.refused.Error()
+	case cl.premise != nil:
+		r.NotApplicable, r.Got, r.Stop = true, checker.Unknown, "not applicable: "+cl.premise.Error()
 	}
 	return r
 }
@@ -422,6 +442,10 @@ func stopOf(ctx context.Context, cr pipeline.ClaimRun) string {
 func (res *sweepResult) summarize() {
 	s := &res.Summary
 	for _, r := range res.Runs {
+		if r.NotApplicable {
+			s.NotApplicable++
+			continue
+		}
 		s.Runs++
 		switch {
 		case r.refused:
@@ -434,6 +458,14 @@ func (res *sweepResult) summarize() {
 			s.OK++
 		}
 	}
+}
+
+func (s sweepSummary) String() string {
+	line := fmt.Sprintf("%d of %d expectations met: %d failed, %d incomplete, %d refused", s.OK, s.Runs, s.Failed, s.Incomplete, s.Refused)
+	if s.NotApplicable > 0 {
+		line += fmt.Sprintf("; %d not applicable", s.NotApplicable)
+	}
+	return line
 }
 
 // sweepCode: a failed expectation anywhere is 1; otherwise a run that could not decide
@@ -453,12 +485,14 @@ func sweepCode(res *sweepResult) int {
 // not decide.
 func (res *sweepResult) cellText(pt, claim string) string {
 	var fails []string
-	incomplete, refused := false, ""
+	incomplete, refused, na := false, "", false
 	for _, r := range res.Runs {
 		if r.Point != pt || r.Claim != claim {
 			continue
 		}
 		switch {
+		case r.NotApplicable:
+			na = true
 		case r.refused:
 			refused = r.Stop
 		case r.failed():
@@ -477,10 +511,13 @@ func (res *sweepResult) cellText(pt, claim string) string {
 	if incomplete {
 		fails = append(fails, "incomplete")
 	}
-	if len(fails) == 0 {
-		return "ok"
+	switch {
+	case len(fails) > 0:
+		return strings.Join(fails, "; ")
+	case na:
+		return "n/a"
 	}
-	return strings.Join(fails, "; ")
+	return "ok"
 }
 
 // rowTotals are a point's states and seconds over its explorations, each counted once
@@ -554,12 +591,15 @@ func printSweep(w io.Writer, res *sweepResult) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(line.String(), " "))
 	}
-	var failed, undecided []sweepRun
+	var failed, undecided, na []sweepRun
 	for _, r := range res.Runs {
-		if r.failed() {
+		switch {
+		case r.failed():
 			failed = append(failed, r)
-		} else if r.undecided() {
+		case r.undecided():
 			undecided = append(undecided, r)
+		case r.NotApplicable:
+			na = append(na, r)
 		}
 	}
 	if len(failed) > 0 {
@@ -578,13 +618,19 @@ func printSweep(w io.Writer, res *sweepResult) {
 			fmt.Fprintf(w, "  %s  %s  %s: want %s, %s\n", r.Point, r.Claim, r.Variant, r.Want, what)
 		}
 	}
+	if len(na) > 0 {
+		fmt.Fprintf(w, "\nnot applicable (%d):\n", len(na))
+		for _, r := range na {
+			fmt.Fprintf(w, "  %s  %s  %s: %s\n", r.Point, r.Claim, r.Variant, strings.TrimPrefix(r.Stop, "not applicable: "))
+		}
+	}
 	fmt.Fprintf(w, "\nrule coverage over the RFC runs: %d of %d rows fired", len(res.Coverage.Rows)-len(res.Coverage.NeverFired), len(res.Coverage.Rows))
 	if len(res.Coverage.NeverFired) > 0 {
 		fmt.Fprintf(w, "; never fired: %s", strings.Join(res.Coverage.NeverFired, ", "))
 	}
 	fmt.Fprintln(w)
 	s := res.Summary
-	fmt.Fprintf(w, "%d of %d expectations met: %d failed, %d incomplete, %d refused\n", s.OK, s.Runs, s.Failed, s.Incomplete, s.Refused)
+	fmt.Fprintf(w, "%s\n", s)
 }
 
 // writeSweep writes sweep.json and sweep.md into dir.
@@ -609,8 +655,8 @@ func sweepMarkdown(res *sweepResult) string {
 	var b strings.Builder
 	s := res.Summary
 	fmt.Fprintf(&b, "# tcpverify sweep: %s grid\n\n", res.Grid)
-	fmt.Fprintf(&b, "**Verdict:** %d of %d expectations met: %d failed, %d incomplete, %d refused.\n\n", s.OK, s.Runs, s.Failed, s.Incomplete, s.Refused)
-	b.WriteString("Each point is every claim's own config with the named parameters at their envelope maxima; a cell is `ok` when the RFC model holds and every refuting variant violates, otherwise each failed run as `FAIL variant verdict (trace length)`. ")
+	fmt.Fprintf(&b, "**Verdict:** %s.\n\n", s)
+	b.WriteString("Each point is every claim's own config with the named parameters at their envelope maxima; a cell is `ok` when the RFC model holds and every refuting variant violates, otherwise each failed run as `FAIL variant verdict (trace length)`, and `n/a` when the point contradicts the claim's premise (listed below). The `holds:` columns are the other properties of the RFC model, checked at the default configuration with the point's parameters. ")
 	fmt.Fprintf(&b, "The %d runs share %d explorations: the runs of a point that need the same variant on the same config are decided by one search of all their claims' properties, which gives each the verdict and shortest trace it would get alone. A row's states and seconds count each of its explorations once; with --jobs above 1 explorations overlap, so the seconds add up to more than the sweep took.\n\n", len(res.Runs), len(res.Explorations))
 	header, rows := res.matrix()
 	md := func(cells []string) {
@@ -625,10 +671,12 @@ func sweepMarkdown(res *sweepResult) string {
 	for _, row := range rows {
 		md(row)
 	}
-	var failed []sweepRun
+	var failed, na []sweepRun
 	for _, r := range res.Runs {
 		if r.failed() {
 			failed = append(failed, r)
+		} else if r.NotApplicable {
+			na = append(na, r)
 		}
 	}
 	if len(failed) > 0 {
@@ -637,6 +685,14 @@ func sweepMarkdown(res *sweepResult) string {
 		md([]string{"---", "---", "---", "---", "---", "---"})
 		for _, r := range failed {
 			md([]string{r.Point, r.Claim, r.Variant, r.Want.String(), r.Got.String(), r.trace()})
+		}
+	}
+	if len(na) > 0 {
+		b.WriteString("\n## Not applicable\n\n")
+		md([]string{"point", "claim", "variant", "why"})
+		md([]string{"---", "---", "---", "---"})
+		for _, r := range na {
+			md([]string{r.Point, r.Claim, r.Variant, strings.TrimPrefix(r.Stop, "not applicable: ")})
 		}
 	}
 	b.WriteString("\n## Runs\n\n")

@@ -337,3 +337,37 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 	_, incExps := sweepPlan(inc, claims)
 	assert.Len(t, incExps, len(exps), "configs that coincide stay together at a point")
 }
+
+func TestSweepListsAPointThatContradictsAClaimsPremiseAsNotApplicable(t *testing.T) {
+	claims := tinyClaims()[:1]
+	claims[0].Premise = func(c fsm.Config) error {
+		if c.Faults.Inject > 0 {
+			return errors.New("no old segments here")
+		}
+		return nil
+	}
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	cmds := []command{{"sweep", "", sweepCommand(claims)}}
+	code := runWith(context.Background(), cmds, []string{"sweep", "--progress=false", "--out", dir}, &stdout, &stderr)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr.String(), stdout.String())
+	res := readSweep(t, dir)
+	na := 0
+	for _, r := range res.Runs {
+		assert.Equal(t, r.Point == "inject=2", r.NotApplicable, "%s %s", r.Point, r.Variant)
+		if r.NotApplicable {
+			na++
+			assert.Equal(t, "not applicable: no old segments here", r.Stop)
+			assert.Equal(t, -1, r.Exploration, "a run not applicable is not explored")
+		}
+	}
+	assert.Equal(t, 2, na, "the RFC run and the refuter's")
+	assert.Equal(t, 2, res.Summary.NotApplicable)
+	assert.Equal(t, len(res.Runs)-2, res.Summary.Runs, "runs not applicable are no expectations")
+	assert.Equal(t, res.Summary.Runs, res.Summary.OK)
+	assert.Regexp(t, `(?m)^inject=2 +n/a +0 +0\.0$`, stdout.String())
+	assert.Contains(t, stdout.String(), "inject=2  ready  two-way-handshake: no old segments here")
+	md, err := os.ReadFile(filepath.Join(dir, "sweep.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "## Not applicable")
+}

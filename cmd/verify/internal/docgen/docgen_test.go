@@ -92,6 +92,7 @@ func TestEveryVariantDiagramHighlightsItsEdits(t *testing.T) {
 		"fin-closes-both":         `"FIN-WAIT-1" -> "FIN-WAIT-1"`,
 		"fixed-isn":               `"CLOSED" -> "SYN-SENT"`,
 		"time-wait-assassination": `"TIME-WAIT" -> "CLOSED_end"`,
+		"abort-ends-time-wait":    `"TIME-WAIT" -> "CLOSED_end"`,
 	}
 	for _, v := range fsm.Variants {
 		if v.Name == fsm.RFC {
