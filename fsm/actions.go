@@ -343,6 +343,11 @@ func (sys *System) call(s SysState, a Action, fired *[]int) (SysState, bool) {
 	e := a.event(s)
 	switch ev {
 	case EvOpen, EvListen:
+		// An active OPEN in LISTEN changes the connection from passive to active (RFC 9293
+		// §3.10.1, LISTEN STATE): the same incarnation, not a new one.
+		if ev == EvOpen && ep.State == StateListen {
+			break
+		}
 		if g.Opens >= cfg.Incarnations {
 			return s, false
 		}

@@ -46,6 +46,10 @@ const (
 	CallClose                         // CLOSE
 	CallAbort                         // ABORT
 	CallUserTimeout                   // let the user timeout expire
+
+	// AllCalls is every user event: a side that may listen and open, send, close, abort
+	// and let the user timeout expire.
+	AllCalls = CallOpen | CallListen | CallSend | CallClose | CallAbort | CallUserTimeout
 )
 
 // Config is everything that sizes a system. Budgets bound a run: a complete search is

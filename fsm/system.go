@@ -53,7 +53,8 @@ type Ghost struct {
 	// meant for this TCB: the peer's TCB had accepted this one's SYN, so each knows the
 	// other's ISN.
 	Agreed bool
-	// Opens counts OPEN calls, active and passive, against Config.Incarnations.
+	// Opens counts OPEN calls, active and passive, against Config.Incarnations; an active
+	// OPEN in LISTEN turns that incarnation active and is not counted again.
 	Opens uint8
 	// Sent and Delivered count the data units of the side's latest TCB: passed to SEND by
 	// this side's user, and delivered to this side's user. Compare a side's Sent with the

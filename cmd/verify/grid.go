@@ -16,12 +16,10 @@ type setting struct {
 }
 
 // envelope lists the configuration envelope of issue 12, one setting per parameter end, in
-// the order points are named and applied: the shape comes before the calls, so that the
-// calls a shape allows by default are the ones ABORT and the user timeout are added to.
+// the order points are named and applied. "calls=all" lets both users make every call:
+// OPEN and LISTEN (so a listener may also open actively, RFC 9293 §3.10.1), SEND, CLOSE,
+// ABORT and the user timeout.
 func envelope() []setting {
-	both := func(c *fsm.Config) [2]fsm.Calls {
-		return [2]fsm.Calls{c.CallsOf(fsm.A), c.CallsOf(fsm.B)}
-	}
 	return []setting{
 		{"loss", "loss=2", func(c *fsm.Config) { c.Faults.Loss = 2 }},
 		{"dup", "dup=2", func(c *fsm.Config) { c.Faults.Dup = 2 }},
@@ -33,13 +31,7 @@ func envelope() []setting {
 		{"window", "window=1", func(c *fsm.Config) { c.Window = 1 }},
 		{"window", "window=4", func(c *fsm.Config) { c.Window = 4 }},
 		{"shape", "shape=both-active", func(c *fsm.Config) { c.Shape = fsm.BothActive }},
-		{"calls", "calls=+abort+user-timeout", func(c *fsm.Config) {
-			calls := both(c)
-			for side := range calls {
-				calls[side] |= fsm.CallAbort | fsm.CallUserTimeout
-			}
-			c.Calls = calls
-		}},
+		{"calls", "calls=all", func(c *fsm.Config) { c.Calls = [2]fsm.Calls{fsm.AllCalls, fsm.AllCalls} }},
 	}
 }
 

@@ -21,7 +21,7 @@ func TestUnfiredRowsOfATinyGrid(t *testing.T) {
 	require.NoError(t, err)
 	base, err := lookupPoint(pts, "ci", "base")
 	require.NoError(t, err)
-	abort, err := lookupPoint(pts, "ci", "calls=+abort+user-timeout")
+	abort, err := lookupPoint(pts, "ci", "calls=all")
 	require.NoError(t, err)
 	claims := tinyClaims()[:1]
 	never, err := unfiredRows(context.Background(), []point{base}, claims, checker.Config{Workers: 1})

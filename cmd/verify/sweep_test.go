@@ -207,7 +207,7 @@ func TestGridsListBaseThenSinglesThenPairs(t *testing.T) {
 		names = append(names, p.name)
 	}
 	assert.Equal(t, []string{"base", "loss=2", "dup=2", "inject=2", "crash=1", "capacity=3", "units=2",
-		"incarnations=3", "window=1", "window=4", "shape=both-active", "calls=+abort+user-timeout"}, names)
+		"incarnations=3", "window=1", "window=4", "shape=both-active", "calls=all"}, names)
 	wide, err := gridPoints("wide")
 	require.NoError(t, err)
 	// 11 settings over 10 parameters: 55 pairs less the one pair of two windows.
@@ -218,16 +218,16 @@ func TestGridsListBaseThenSinglesThenPairs(t *testing.T) {
 	}
 }
 
-func TestCallsPointAddsAbortAndUserTimeoutToTheShapesCalls(t *testing.T) {
+func TestCallsPointLetsBothUsersMakeEveryCall(t *testing.T) {
 	pts, err := gridPoints("wide")
 	require.NoError(t, err)
-	p, err := lookupPoint(pts, "wide", "shape=both-active,calls=+abort+user-timeout")
+	p, err := lookupPoint(pts, "wide", "shape=both-active,calls=all")
 	require.NoError(t, err)
-	cfg, raised, refused := configAt(fsm.DefaultConfig(), p, fsm.RFC)
+	cfg, _, refused := configAt(fsm.DefaultConfig(), p, fsm.RFC)
 	require.NoError(t, refused)
-	assert.Zero(t, raised)
-	want := fsm.CallOpen | fsm.CallSend | fsm.CallClose | fsm.CallAbort | fsm.CallUserTimeout
+	want := fsm.CallOpen | fsm.CallListen | fsm.CallSend | fsm.CallClose | fsm.CallAbort | fsm.CallUserTimeout
 	assert.Equal(t, [2]fsm.Calls{want, want}, cfg.Calls)
+	assert.Equal(t, fsm.BothActive, cfg.Shape)
 }
 
 // tinyRealClaims are properties.Claims on tiny configs: a sequence space of 8, no faults and
