@@ -63,6 +63,11 @@ type Rule struct {
 	Report Report
 	// Cite is the RFC 9293 section the row implements, e.g. "RFC 9293 §3.10.7.3".
 	Cite string
+	// Unreached, when set, says why no run of the system fires the row: it is there for
+	// the RFC's segments the model never makes, and the reason names the invariant of
+	// the system that fsm's tests check (TestTheSegmentsOfARunAreOnesTheRFCSends). Rule
+	// coverage expects it never to fire.
+	Unreached string
 }
 
 // Targets lists the states the rule may lead to from each of its From states: To, or the
@@ -87,6 +92,8 @@ type RuleInfo struct {
 	Emits  string // e.g. "SYN,ACK", "" for none
 	Report string
 	Cite   string
+	// Unreached is Rule.Unreached.
+	Unreached string
 }
 
 // Describe lists rules for drawing, in table order.
@@ -96,7 +103,7 @@ func Describe(rules []Rule) []RuleInfo {
 		info := RuleInfo{
 			ID: r.ID, Name: r.Name, From: r.From.States(), On: r.On, Phase: r.Phase,
 			Guard: r.Guard, To: r.To, Emits: r.Emit.String(), Report: r.Report.String(),
-			Cite: r.Cite,
+			Cite: r.Cite, Unreached: r.Unreached,
 		}
 		for _, d := range r.Do {
 			info.Do = append(info.Do, d.String())

@@ -78,6 +78,12 @@ const (
 	numRuleIDs
 )
 
+// unreachedNoACK is why the rows for a segment without ACK (that is not a SYN or a RST)
+// never fire: the model sends none, as RFC 9293 says a TCP does not (§3.10.7.2 fourth:
+// such a segment "must have an ACK"; §3.10.7.4: once synchronized, every segment carries
+// current acknowledgment information), and its old segments are copies of what it sent.
+const unreachedNoACK = "every segment the model sends, but a SYN or a RST, carries ACK, and old segments are copies of such segments"
+
 // Rules is the RFC 9293 transition table, in the order of §3.10: user calls, SEGMENT
 // ARRIVES state by state and check by check, then timeouts. It is the only place that
 // decides transitions; variants are edits of a copy (see variants.go).
@@ -141,7 +147,8 @@ var Rules = []Rule{
 		Do: []Effect{EffectFromSYN, EffectChooseISS}, To: StateSynReceived, Emit: EmitSYNACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.2 LISTEN, third: SYN"},
 	{ID: RuleListenOther, Name: "listen/other", From: In(StateListen), On: EvSegment, Phase: PhaseState,
-		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.2 LISTEN, fourth: other text or control"},
+		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.2 LISTEN, fourth: other text or control",
+		Unreached: unreachedNoACK},
 
 	// §3.10.7.3 SYN-SENT.
 	{ID: RuleSYNSentBadACKRST, Name: "syn-sent/bad-ack-rst", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
@@ -177,7 +184,8 @@ var Rules = []Rule{
 		Cite: "RFC 9293 §3.10.7.4 first: unacceptable segment answered by ACK (throttled, RFC 5961 §7)"},
 	{ID: RuleOtherTrim, Name: "other/trim", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: seqBeforeWindow, Do: []Effect{EffectTrim}, To: Stay,
-		Cite: "RFC 9293 §3.10.7.4 first: trimmed to the window"},
+		Cite:      "RFC 9293 §3.10.7.4 first: trimmed to the window",
+		Unreached: "no segment of the model occupies more than one sequence number (Abstraction: one data unit, a SYN or a FIN per segment, and no repacketized retransmission), so none begins before RCV.NXT and reaches into the window"},
 
 	// Second: RST, as RFC 5961 §3 tightens it (adopted in RFC 9293).
 	{ID: RuleOtherRSTInWindow, Name: "other/rst-in-window", From: OtherStates, On: EvSegment, Phase: PhaseRST,
@@ -214,7 +222,7 @@ var Rules = []Rule{
 
 	// Fifth: ACK.
 	{ID: RuleOtherNoACK, Name: "other/no-ack", From: OtherStates, On: EvSegment, Phase: PhaseACK, Guard: not(isACK),
-		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.4 fifth: ACK off, dropped"},
+		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.4 fifth: ACK off, dropped", Unreached: unreachedNoACK},
 	{ID: RuleSYNReceivedACK, Name: "syn-received/ack", From: In(StateSynReceived), On: EvSegment, Phase: PhaseACK,
 		Guard: ackAcceptable, Do: []Effect{EffectTakeACK}, To: StateEstablished,
 		Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, acceptable ACK"},

@@ -46,6 +46,9 @@ func RulesTable(rules []fsm.Rule) string {
 		if r.To == fsm.Stay {
 			to = "(same)"
 		}
+		if r.Unreached != "" {
+			r.Cite += " (unreached: " + r.Unreached + ")"
+		}
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", i+1, code(r.Name),
 			stateList(r.From), r.On, r.Phase, cell(code(r.Guard.String())), cell(code(strings.Join(r.Do, ", "))),
 			to, r.Emits, r.Report, cell(strings.TrimPrefix(r.Cite, "RFC 9293 ")))
