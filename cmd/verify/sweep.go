@@ -137,7 +137,12 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	}
 	grid := fs.String("grid", "ci", "ci (each claim's config, then each parameter at its envelope maximum alone, both shapes) or wide (and every pair)")
 	only := fs.String("claim", "", "sweep only this claim (verify list shows them)")
-	onlyPoint := fs.String("point", "", "sweep only this point of the grid, e.g. base, loss=2 or loss=2,dup=2")
+	var onlyPoints []string
+	fs.Func("point", "sweep only this point of the grid, e.g. base, loss=2 or loss=2,dup=2; repeat it for several, swept in grid order", func(v string) error {
+		onlyPoints = append(onlyPoints, v)
+		return nil
+	})
+	requireCoverage := fs.Bool("require-coverage", false, "fail (exit 1) when a row of the RFC table not marked unreached fires in none of the RFC runs")
 	out := fs.String("out", "sweep", "`directory` for sweep.md and sweep.json")
 	var jobs int
 	intFlag(fs, &jobs, "jobs", min(runtime.GOMAXPROCS(0), int(workersSpec.hi)), workersSpec, "explorations run at once, each with --workers goroutines (results do not depend on it); one at a time when --max-memory is set, since the heap it bounds is the whole process's")
@@ -152,12 +157,15 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	if err != nil {
 		return exitBadInput, fmt.Errorf("sweep: --grid: %w", err)
 	}
-	if *onlyPoint != "" {
-		p, err := lookupPoint(pts, *grid, *onlyPoint)
-		if err != nil {
-			return exitBadInput, fmt.Errorf("sweep: --point: %w", err)
+	if len(onlyPoints) > 0 {
+		want := map[string]bool{}
+		for _, name := range onlyPoints {
+			if _, err := lookupPoint(pts, *grid, name); err != nil {
+				return exitBadInput, fmt.Errorf("sweep: --point: %w", err)
+			}
+			want[name] = true
 		}
-		pts = []point{p}
+		pts = slices.DeleteFunc(pts, func(p point) bool { return !want[p.name] })
 	}
 	claims := all
 	if *only != "" {
@@ -199,7 +207,13 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 		return exitInternal, err
 	}
 	fmt.Fprintf(stdout, "sweep: %s, %s\n", strings.TrimSuffix(*out, "/")+"/sweep.md", strings.TrimSuffix(*out, "/")+"/sweep.json")
-	return sweepCode(res), nil
+	code := sweepCode(res)
+	if *requireCoverage && code == exitOK && len(res.Coverage.NeverFired) > 0 {
+		fmt.Fprintf(stderr, "verify: sweep: --require-coverage: %d rows fired in no RFC run: %s\n",
+			len(res.Coverage.NeverFired), strings.Join(res.Coverage.NeverFired, ", "))
+		code = exitViolated
+	}
+	return code, nil
 }
 
 func lookupPoint(pts []point, grid, name string) (point, error) {

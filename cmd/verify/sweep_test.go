@@ -371,3 +371,33 @@ func TestSweepListsAPointThatContradictsAClaimsPremiseAsNotApplicable(t *testing
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "## Not applicable")
 }
+
+func TestSweepTakesSeveralPointsInGridOrder(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := invokeSweep(t, "--claim", "ready", "--point", "window=1", "--point", "loss=2", "--out", dir)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	res := readSweep(t, dir)
+	require.Len(t, res.Points, 2)
+	assert.Equal(t, "loss=2", res.Points[0].Name, "grid order, not flag order")
+	assert.Equal(t, "window=1", res.Points[1].Name)
+
+	code, _, stderr = invokeSweep(t, "--point", "loss=2", "--point", "nope", "--out", dir)
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, stderr, `unknown point "nope"`)
+}
+
+func TestSweepRequireCoverageFailsWhenARowFiresNowhere(t *testing.T) {
+	// The tiny claims open and close once without faults: most rows never fire.
+	dir := t.TempDir()
+	code, out, stderr := invokeSweep(t, "--claim", "ready", "--point", "base", "--out", dir)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	res := readSweep(t, dir)
+	require.NotEmpty(t, res.Coverage.NeverFired)
+	assert.Empty(t, res.Coverage.UnreachedFired)
+	assert.ElementsMatch(t, []string{"listen/other", "other/trim", "other/no-ack"}, res.Coverage.Unreached)
+
+	code, _, stderr = invokeSweep(t, "--claim", "ready", "--point", "base", "--require-coverage", "--out", dir)
+	assert.Equal(t, exitViolated, code)
+	assert.Contains(t, stderr, "--require-coverage: ")
+	assert.Contains(t, stderr, res.Coverage.NeverFired[0])
+}
