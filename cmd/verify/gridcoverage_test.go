@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,27 +30,6 @@ func TestUnfiredRowsOfATinyGrid(t *testing.T) {
 	assert.NotContains(t, withAbort, "synchronized/abort")
 	assert.NotContains(t, never, "closed/open")
 	assert.Subset(t, never, withAbort, "a point only adds rows that fire")
-}
-
-// TestEveryRuleFiresInTheCIGrid: every row of the RFC table fires in some RFC exploration of
-// the ci grid, at the configs verify sweep --grid ci checks the claims at. Rows that only a
-// variant has are not in fsm.Rules and are not counted. It takes minutes, so it runs only
-// when asked for.
-func TestEveryRuleFiresInTheCIGrid(t *testing.T) {
-	if os.Getenv("TCPVERIFY_GRID") == "" {
-		t.Skip("explores the RFC model at every config of the ci grid (minutes); run it with TCPVERIFY_GRID=1 go test -count=1 -run TestEveryRuleFiresInTheCIGrid ./cmd/verify/")
-	}
-	pts, err := gridPoints("ci")
-	require.NoError(t, err)
-	never, err := unfiredRows(context.Background(), pts, append(properties.Claims(), properties.Envelope()...), checker.Config{})
-	require.NoError(t, err)
-	var unreached []string
-	for _, r := range fsm.Rules {
-		if r.Unreached != "" {
-			unreached = append(unreached, r.Name)
-		}
-	}
-	assert.Equal(t, unreached, never, "the rows that fire at no config of the ci grid are exactly those marked unreached")
 }
 
 // unfiredRows runs the RFC model at every distinct config the grid's points give the claims,
