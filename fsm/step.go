@@ -162,23 +162,32 @@ func (f *Fired) add(i int) {
 // maxRules bounds a machine's table, so that Fired can hold row indices in bytes.
 const maxRules = 256
 
-// ctx is the working state of one Step. It is never stored.
+// ctx is the working state of one Step. It is never stored. It points to the event and
+// the outcome rather than holding them, so that a step copies neither: the system steps
+// an endpoint for every candidate action.
 type ctx struct {
-	m      *Machine
-	ep     Endpoint
-	ev     Event
-	seg    Segment // the arriving segment, trimmed to the window
-	out    Outcome
+	m   *Machine
+	ev  *Event   // nil in Handled, which only matches rows
+	out *Outcome // what the step returns, filled in place; nil in Handled
+	ep  Endpoint
+	seg Segment // the arriving segment, trimmed to the window
+	// kind is ev.Kind, kept here because every row lookup reads it.
+	kind   EventKind
 	ackNow bool
 }
 
 // Step applies ev to ep and returns the outcome. It reads no clock and draws no random
 // number: an event that needs an ISS carries the ISN clock reading (or the ISS itself).
-func (m Machine) Step(ep Endpoint, ev Event) Outcome { return m.step(ep, ev) }
+func (m Machine) Step(ep Endpoint, ev Event) Outcome {
+	var out Outcome
+	m.step(&out, ep, &ev)
+	return out
+}
 
-// step is Step without copying the machine, for the system's hot path.
-func (m *Machine) step(ep Endpoint, ev Event) Outcome {
-	c := ctx{m: m, ep: ep, ev: ev, seg: ev.Seg}
+// step is Step without copying the machine, the event or the outcome, for the system's
+// hot path: it fills *out, which must be the zero Outcome.
+func (m *Machine) step(out *Outcome, ep Endpoint, ev *Event) {
+	c := ctx{m: m, ev: ev, out: out, ep: ep, kind: ev.Kind, seg: ev.Seg}
 	if ev.Kind != EvSegment {
 		if i, ok := m.match(&c, PhaseCall); ok {
 			c.apply(i)
@@ -199,12 +208,11 @@ func (m *Machine) step(ep Endpoint, ev Event) Outcome {
 	}
 	c.flushACK()
 	// A segment is always consumed, even when no row acts on it.
-	c.out.OK = ev.Kind == EvSegment || c.out.Fired.Len() > 0
-	c.out.Next = c.ep
-	if !c.out.OK {
-		c.out.Next = ep
+	out.OK = ev.Kind == EvSegment || out.Fired.Len() > 0
+	out.Next = c.ep
+	if !out.OK {
+		out.Next = ep
 	}
-	return c.out
 }
 
 // Step is Machine.Step as a function, for callers that keep the machine elsewhere.
@@ -223,7 +231,7 @@ func (m *Machine) Handled(ep Endpoint, evs EventSet, silent bool) EventSet {
 		if evs&(1<<ev) == 0 || ev == EvSegment {
 			continue
 		}
-		c.ev.Kind = ev
+		c.kind = ev
 		i, ok := m.match(&c, PhaseCall)
 		if ok && silent {
 			e := m.Rules[i].Emit
@@ -243,7 +251,7 @@ type EventSet uint16
 // and returns its index.
 func (m *Machine) match(c *ctx, p Phase) (int, bool) {
 	if x := m.index.of(m.Rules); x != nil && c.ep.State < numStates {
-		k := indexKey(p, c.ev.Kind, c.ep.State)
+		k := indexKey(p, c.kind, c.ep.State)
 		for _, i := range x.rows[x.start[k]:x.start[k+1]] {
 			if m.Rules[i].Guard.holds(c) {
 				return int(i), true
@@ -253,7 +261,7 @@ func (m *Machine) match(c *ctx, p Phase) (int, bool) {
 	}
 	for i := range m.Rules {
 		r := &m.Rules[i]
-		if r.Phase != p || r.On != c.ev.Kind || !r.From.Has(c.ep.State) {
+		if r.Phase != p || r.On != c.kind || !r.From.Has(c.ep.State) {
 			continue
 		}
 		if r.Guard.holds(c) {

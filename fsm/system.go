@@ -120,7 +120,10 @@ func (s SysState) Detail() string {
 }
 
 // Holds reports whether side currently holds its TCB with serial t.
-func (s SysState) Holds(side Side, t TCB) bool {
+func (s SysState) Holds(side Side, t TCB) bool { return s.holds(side, t) }
+
+// holds is Holds without copying the state.
+func (s *SysState) holds(side Side, t TCB) bool {
 	return s.Ep[side].State.HasTCB() && TCB(s.Clock[side]) == t
 }
 
@@ -140,7 +143,10 @@ func (s SysState) Connected() bool {
 // older than the one this TCB handshook with. To a side without a
 // TCB, only a SYN from a TCB its sender still holds in SYN-SENT is current: anything else
 // belongs to a connection that has had its handshake, or is gone.
-func (s SysState) Stale(p Packet) bool {
+func (s SysState) Stale(p Packet) bool { return s.stale(&p) }
+
+// stale is Stale without copying the state or the packet.
+func (s *SysState) stale(p *Packet) bool {
 	if p.From == PreRun {
 		return true
 	}
@@ -160,7 +166,7 @@ func (s SysState) Stale(p Packet) bool {
 	if p.From == NoTCB {
 		return p.To != NoTCB
 	}
-	return !(p.Seg.Flags.Has(SYN) && s.Holds(src, p.From) && s.Ep[src].State == StateSynSent)
+	return !(p.Seg.Flags.Has(SYN) && s.holds(src, p.From) && s.Ep[src].State == StateSynSent)
 }
 
 // System is the two-endpoint model: Init lists its initial state, Actions and Next its
