@@ -51,9 +51,14 @@ const (
 // a call the configuration does not allow, an event no row of the table handles in the
 // side's state (Machine.Handled, which runs the rows' guards but not their effects), a
 // fault whose budget is spent, a packet the full network cannot take.
-func (sys *System) Actions(s SysState, dst []Action) []Action {
+func (sys *System) Actions(s SysState, dst []Action) []Action { return sys.actions(&s, dst) }
+
+// actions is Actions without copying the state. The exported methods the checker calls on
+// every state or transition are this small, so that they inline into the caller's
+// wrapper (properties.Model) and pass the state on without copying it again.
+func (sys *System) actions(s *SysState, dst []Action) []Action {
 	var handled [2]EventSet
-	cfg := sys.Config
+	cfg := &sys.Config
 	for side := A; side <= B; side++ {
 		evs := EventSet(timerEvents)
 		if s.Left.Crash > 0 {

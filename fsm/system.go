@@ -218,8 +218,11 @@ func (sys *System) Init() []SysState {
 
 // Terminal is true for proper ends: nothing in flight and each side CLOSED or LISTEN, or
 // left ESTABLISHED or CLOSE-WAIT because its user may not CLOSE.
-func (sys *System) Terminal(s SysState) bool {
-	if s.Net.Len() > 0 {
+func (sys *System) Terminal(s SysState) bool { return sys.terminal(&s) }
+
+// terminal is Terminal without copying the state.
+func (sys *System) terminal(s *SysState) bool {
+	if s.Net.N > 0 {
 		return false
 	}
 	for side := A; side <= B; side++ {
