@@ -1,6 +1,9 @@
 package fsm
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // Machine is the endpoint logic: a rule table (the RFC's or a variant's), a sequence space
 // and the fixed window. It has no mutable state; Step is a pure function of its arguments.
@@ -37,6 +40,9 @@ type ruleIndex struct {
 	// rows[start[k]:start[k+1]] are the rows of key k = (phase, event, state).
 	start [int(numPhases)*int(numEventKinds)*int(numStates) + 1]uint16
 	rows  []uint8
+	// calls[st] is the set of events that some PhaseCall row handles in state st, whatever
+	// its guard: Handled looks no further for the others.
+	calls [numStates]EventSet
 }
 
 func indexKey(p Phase, ev EventKind, st State) int {
@@ -53,6 +59,9 @@ func newRuleIndex(rules []Rule) *ruleIndex {
 		for i := range rules {
 			if r := &rules[i]; r.Phase == p && r.On == ev && r.From.Has(st) {
 				x.rows = append(x.rows, uint8(i))
+				if p == PhaseCall {
+					x.calls[st] |= 1 << ev
+				}
 			}
 		}
 	}
@@ -226,11 +235,13 @@ func Step(m Machine, ep Endpoint, ev Event) Outcome { return m.Step(ep, ev) }
 // no room: a row's Emit says what it sends (a throttled ACK perhaps nothing).
 func (m *Machine) Handled(ep Endpoint, evs EventSet, silent bool) EventSet {
 	var out EventSet
+	evs &= (1<<numEventKinds - 1) &^ (1 | 1<<EvSegment) // the kinds from EvOpen up, but a segment
+	if x := m.index.of(m.Rules); x != nil && ep.State < numStates {
+		evs &= x.calls[ep.State]
+	}
 	c := ctx{m: m, ep: ep}
-	for ev := EventKind(1); ev < numEventKinds; ev++ {
-		if evs&(1<<ev) == 0 || ev == EvSegment {
-			continue
-		}
+	for ; evs != 0; evs &= evs - 1 {
+		ev := EventKind(bits.TrailingZeros16(uint16(evs)))
 		c.kind = ev
 		i, ok := m.match(&c, PhaseCall)
 		if ok && silent {
