@@ -73,7 +73,7 @@ func (sys *System) actions(s *SysState, dst []Action) []Action {
 		if allowed&CallUserTimeout == 0 {
 			evs &^= 1 << EvUserTimeout
 		}
-		handled[side] = sys.Machine.Handled(s.Ep[side], evs, int(s.Net.N) >= cfg.Capacity)
+		handled[side] = sys.Machine.handled(&s.Ep[side], evs, int(s.Net.N) >= cfg.Capacity)
 		for _, c := range callOrder {
 			if handled[side]&(1<<c.ev) != 0 {
 				dst = append(dst, Action{Kind: ActCall, Side: side, Event: c.ev})
@@ -193,34 +193,39 @@ func (sys *System) AppendFiredTo(dst []int, s SysState, a Action, to SysState) [
 	if a.Kind != ActCall && a.Kind != ActTimer && a.Kind != ActDeliver && a.Kind != ActCrash {
 		return dst
 	}
-	ev := a.event(&s)
+	var ev Event
+	a.event(&s, &ev)
 	var out Outcome
-	sys.Machine.step(&out, s.Ep[a.Side], &ev)
+	sys.Machine.step(&out, &s.Ep[a.Side], &ev)
 	dst = out.Fired.AppendTo(dst)
 	if out.Next.State == StateClosed && to.Ep[a.Side].State == StateListen && s.Ep[a.Side].State != StateClosed {
 		listen := Listen()
 		var relisten Outcome
-		sys.Machine.step(&relisten, out.Next, &listen)
+		sys.Machine.step(&relisten, &out.Next, &listen)
 		dst = relisten.Fired.AppendTo(dst)
 	}
 	return dst
 }
 
-// event is the event a call, timer, delivery or crash feeds the side's endpoint in s. A
-// new TCB reads the host's ISN clock one past its latest (SysState.Clock).
-func (a *Action) event(s *SysState) Event {
+// event sets *ev, the zero Event, to the event a call, timer, delivery or crash feeds the
+// side's endpoint in s. A new TCB reads the host's ISN clock one past its latest
+// (SysState.Clock). It fills ev field by field rather than returning a value, which the
+// compiler would build aside and copy.
+func (a *Action) event(s *SysState, ev *Event) {
 	clock := uint32(s.Clock[a.Side]) + 1
 	switch a.Kind {
-	case ActDeliver:
-		return Arrive(a.Pkt.Seg, clock)
+	case ActDeliver: // Arrive(a.Pkt.Seg, clock)
+		ev.Kind, ev.Seg, ev.Clock = EvSegment, a.Pkt.Seg, clock
 	case ActCrash:
-		return Event{Kind: EvCrash}
+		ev.Kind = EvCrash
 	case ActCall:
+		ev.Kind = a.Event
 		if a.Event == EvOpen {
-			return Event{Kind: EvOpen, Clock: clock}
+			ev.Clock = clock
 		}
+	default:
+		ev.Kind = a.Event
 	}
-	return Event{Kind: a.Event}
 }
 
 // apply takes a from *s, in place, and reports whether a is enabled; fired, when not nil,
@@ -247,7 +252,8 @@ func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
 		if !sys.timerMayExpire(s, a) {
 			return false
 		}
-		ev := a.event(s)
+		var ev Event
+		a.event(s, &ev)
 		var out Outcome
 		if !sys.prepare(s, a.Side, &ev, 0, &out) {
 			return false
@@ -268,7 +274,8 @@ func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
 		if i < 0 {
 			return false
 		}
-		ev := a.event(s)
+		var ev Event
+		a.event(s, &ev)
 		var out Outcome
 		if !sys.prepare(s, a.Side, &ev, 1, &out) {
 			return false
@@ -304,7 +311,8 @@ func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
 		if s.Left.Crash == 0 {
 			return false
 		}
-		ev := a.event(s)
+		var ev Event
+		a.event(s, &ev)
 		var out Outcome
 		if !sys.prepare(s, a.Side, &ev, 0, &out) {
 			return false
@@ -386,7 +394,8 @@ func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
 			return false
 		}
 	}
-	e := a.event(s)
+	var e Event
+	a.event(s, &e)
 	var out Outcome
 	if !sys.prepare(s, side, &e, 0, &out) {
 		return false
@@ -406,7 +415,7 @@ func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
 // for what the step emits once leaving packets (1 for the packet delivered, else 0) are
 // off it. It changes nothing in s: commit does.
 func (sys *System) prepare(s *SysState, side Side, ev *Event, leaving int, out *Outcome) bool {
-	sys.Machine.step(out, s.Ep[side], ev)
+	sys.Machine.step(out, &s.Ep[side], ev)
 	// Abstraction: a full network refuses the action rather than losing the segment;
 	// losses come only from the Loss budget. (Network.add takes a packet while the bag
 	// holds fewer than the capacity and than MaxCapacity.)
@@ -480,7 +489,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		g.Opens++
 		listen := Listen()
 		var relisten Outcome
-		sys.Machine.step(&relisten, after, &listen)
+		sys.Machine.step(&relisten, &after, &listen)
 		if fired != nil {
 			*fired = relisten.Fired.AppendTo(*fired)
 		}

@@ -189,14 +189,17 @@ type ctx struct {
 // number: an event that needs an ISS carries the ISN clock reading (or the ISS itself).
 func (m Machine) Step(ep Endpoint, ev Event) Outcome {
 	var out Outcome
-	m.step(&out, ep, &ev)
+	m.step(&out, &ep, &ev)
 	return out
 }
 
-// step is Step without copying the machine, the event or the outcome, for the system's
-// hot path: it fills *out, which must be the zero Outcome.
-func (m *Machine) step(out *Outcome, ep Endpoint, ev *Event) {
-	c := ctx{m: m, ev: ev, out: out, ep: ep, kind: ev.Kind, seg: ev.Seg}
+// step is Step without copying the machine, the endpoint, the event or the outcome, for
+// the system's hot path: it fills *out, which must be the zero Outcome.
+func (m *Machine) step(out *Outcome, ep *Endpoint, ev *Event) {
+	// Field by field: a composite literal is built aside and copied, and the copy's wide
+	// loads stall on the narrow stores that just built it.
+	var c ctx
+	c.m, c.ev, c.out, c.ep, c.kind, c.seg = m, ev, out, *ep, ev.Kind, ev.Seg
 	if ev.Kind != EvSegment {
 		if i, ok := m.match(&c, PhaseCall); ok {
 			c.apply(i)
@@ -220,7 +223,7 @@ func (m *Machine) step(out *Outcome, ep Endpoint, ev *Event) {
 	out.OK = ev.Kind == EvSegment || out.Fired.Len() > 0
 	out.Next = c.ep
 	if !out.OK {
-		out.Next = ep
+		out.Next = *ep
 	}
 }
 
@@ -234,12 +237,18 @@ func Step(m Machine, ep Endpoint, ev Event) Outcome { return m.Step(ep, ev) }
 // With silent set, only the events whose row sends nothing count, as when the network has
 // no room: a row's Emit says what it sends (a throttled ACK perhaps nothing).
 func (m *Machine) Handled(ep Endpoint, evs EventSet, silent bool) EventSet {
+	return m.handled(&ep, evs, silent)
+}
+
+// handled is Handled without copying the endpoint.
+func (m *Machine) handled(ep *Endpoint, evs EventSet, silent bool) EventSet {
 	var out EventSet
 	evs &= (1<<numEventKinds - 1) &^ (1 | 1<<EvSegment) // the kinds from EvOpen up, but a segment
 	if x := m.index.of(m.Rules); x != nil && ep.State < numStates {
 		evs &= x.calls[ep.State]
 	}
-	c := ctx{m: m, ep: ep}
+	var c ctx // field by field, as in step
+	c.m, c.ep = m, *ep
 	for ; evs != 0; evs &= evs - 1 {
 		ev := EventKind(bits.TrailingZeros16(uint16(evs)))
 		c.kind = ev
