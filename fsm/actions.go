@@ -51,12 +51,7 @@ const (
 // a call the configuration does not allow, an event no row of the table handles in the
 // side's state (Machine.Handled, which runs the rows' guards but not their effects), a
 // fault whose budget is spent, a packet the full network cannot take.
-func (sys *System) Actions(s SysState, dst []Action) []Action { return sys.actions(&s, dst) }
-
-// actions is Actions without copying the state. The exported methods the checker calls on
-// every state or transition are this small, so that they inline into the caller's
-// wrapper (properties.Model) and pass the state on without copying it again.
-func (sys *System) actions(s *SysState, dst []Action) []Action {
+func (sys *System) Actions(s SysState, dst []Action) []Action {
 	var handled [2]EventSet
 	cfg := &sys.Config
 	for side := A; side <= B; side++ {
@@ -456,7 +451,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	if stale {
 		// An old segment from a TCB its sender no longer holds belongs to a closed
 		// connection: what TIME-WAIT is there to keep from the next one.
-		closed := cause.From != PreRun && !s.holds(cause.Src, cause.From) &&
+		closed := cause.From != PreRun && !s.Holds(cause.Src, cause.From) &&
 			s.Ghost[cause.Src].EndedGracefully(cause.From)
 		g.markStale(before.State, after.State, closed, out.Delivered)
 	}
@@ -618,7 +613,7 @@ func (sys *System) Fair(s SysState, a Action) bool {
 		return true
 	case ActTimer:
 		if a.Event == EvGiveUp {
-			return s.Net.Len() == 0
+			return s.Net.N == 0 // not Net.Len(), whose value receiver would copy the network
 		}
 		return a.Event != EvUserTimeout
 	case ActCall:

@@ -354,10 +354,7 @@ func (w bitWriter) flush(buf []byte) int {
 // Encode appends the canonical bytes of s, exactly EncodedSize of them (see the top of this
 // file). It panics on a value too wide for its field, which would otherwise merge states,
 // naming the field.
-func (sys *System) Encode(dst []byte, s SysState) []byte { return sys.encode(dst, &s) }
-
-// encode is Encode without copying the state.
-func (sys *System) encode(dst []byte, s *SysState) []byte {
+func (sys *System) Encode(dst []byte, s SysState) []byte {
 	l := sys.enc
 	if l == nil {
 		panic("fsm: encode: the System was not built by NewSystem")
@@ -392,7 +389,7 @@ func (sys *System) encode(dst []byte, s *SysState) []byte {
 		w = w.put(buf, group{}.add(uint64(p.Seg.Ack), sb))
 	}
 	if w.over != 0 {
-		l.tooWide(s)
+		l.tooWide(&s)
 	}
 	if n := w.flush(buf); n != int(l.bits) {
 		panic(fmt.Sprintf("fsm: encode: wrote %d bits, the layout has %d", n, l.bits))

@@ -120,16 +120,16 @@ func (s SysState) Detail() string {
 }
 
 // Holds reports whether side currently holds its TCB with serial t.
-func (s SysState) Holds(side Side, t TCB) bool { return s.holds(side, t) }
-
-// holds is Holds without copying the state.
-func (s *SysState) holds(side Side, t TCB) bool {
+//
+// Holds and Connected take a pointer: properties call them on every state, and a value
+// receiver has the caller copy the whole state for the call even when it is inlined.
+func (s *SysState) Holds(side Side, t TCB) bool {
 	return s.Ep[side].State.HasTCB() && TCB(s.Clock[side]) == t
 }
 
 // Connected reports whether the two sides' latest TCBs are each other's Peer: they
 // handshook with each other.
-func (s SysState) Connected() bool {
+func (s *SysState) Connected() bool {
 	return s.Ghost[A].Peer == TCB(s.Clock[B]) && s.Ghost[B].Peer == TCB(s.Clock[A]) &&
 		s.Clock[A] > 0 && s.Clock[B] > 0
 }
@@ -166,7 +166,7 @@ func (s *SysState) stale(p *Packet) bool {
 	if p.From == NoTCB {
 		return p.To != NoTCB
 	}
-	return !(p.Seg.Flags.Has(SYN) && s.holds(src, p.From) && s.Ep[src].State == StateSynSent)
+	return !(p.Seg.Flags.Has(SYN) && s.Holds(src, p.From) && s.Ep[src].State == StateSynSent)
 }
 
 // System is the two-endpoint model: Init lists its initial state, Actions and Next its
@@ -218,11 +218,8 @@ func (sys *System) Init() []SysState {
 
 // Terminal is true for proper ends: nothing in flight and each side CLOSED or LISTEN, or
 // left ESTABLISHED or CLOSE-WAIT because its user may not CLOSE.
-func (sys *System) Terminal(s SysState) bool { return sys.terminal(&s) }
-
-// terminal is Terminal without copying the state.
-func (sys *System) terminal(s *SysState) bool {
-	if s.Net.N > 0 {
+func (sys *System) Terminal(s SysState) bool {
+	if s.Net.N > 0 { // not Net.Len(), whose value receiver would copy the network
 		return false
 	}
 	for side := A; side <= B; side++ {
