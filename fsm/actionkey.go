@@ -11,7 +11,10 @@ package fsm
 //
 // Layout, from bit 0: kind (3 bits), side (1); then the event (8) of a call or timer, or,
 // for a packet, its flags (4), From (8), To (8), length (8), SEG.SEQ (16) and SEG.ACK (16).
-func (sys *System) ActionKey(s SysState, a Action) (key uint64, ok bool) {
+func (sys *System) ActionKey(s SysState, a Action) (key uint64, ok bool) { return a.key() }
+
+// key is ActionKey, which depends on the action alone, without copying the state.
+func (a *Action) key() (key uint64, ok bool) {
 	if a.Kind < ActCall || a.Kind > ActCrash {
 		return 0, false
 	}

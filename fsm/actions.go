@@ -53,7 +53,7 @@ const (
 // fault whose budget is spent, a packet the full network cannot take.
 func (sys *System) Actions(s SysState, dst []Action) []Action {
 	var handled [2]EventSet
-	cfg := sys.Config
+	cfg := &sys.Config
 	for side := A; side <= B; side++ {
 		evs := EventSet(timerEvents)
 		if s.Left.Crash > 0 {
@@ -68,7 +68,7 @@ func (sys *System) Actions(s SysState, dst []Action) []Action {
 		if allowed&CallUserTimeout == 0 {
 			evs &^= 1 << EvUserTimeout
 		}
-		handled[side] = sys.Machine.Handled(s.Ep[side], evs, int(s.Net.N) >= cfg.Capacity)
+		handled[side] = sys.Machine.handled(&s.Ep[side], evs, int(s.Net.N) >= cfg.Capacity)
 		for _, c := range callOrder {
 			if handled[side]&(1<<c.ev) != 0 {
 				dst = append(dst, Action{Kind: ActCall, Side: side, Event: c.ev})
@@ -160,9 +160,11 @@ func (sys *System) oldSegments() []Packet {
 	return out
 }
 
-// Next returns the state a leads to; ok is false when a is not enabled in s.
-func (sys *System) Next(s SysState, a Action) (SysState, bool) {
-	return sys.next(s, a, nil)
+// Next returns the state a leads to; ok is false when a is not enabled in s, and next is
+// then s unchanged.
+func (sys *System) Next(s SysState, a Action) (next SysState, ok bool) {
+	ok = sys.apply(&s, a, nil)
+	return s, ok
 }
 
 // AppendFired appends to dst the table indices (in Machine.Rules) of the rows that fire
@@ -172,7 +174,7 @@ func (sys *System) Next(s SysState, a Action) (SysState, bool) {
 // and is as pure as Next.
 func (sys *System) AppendFired(dst []int, s SysState, a Action) []int {
 	n := len(dst)
-	if _, ok := sys.next(s, a, &dst); !ok {
+	if !sys.apply(&s, a, &dst) {
 		return dst[:n]
 	}
 	return dst
@@ -186,120 +188,150 @@ func (sys *System) AppendFiredTo(dst []int, s SysState, a Action, to SysState) [
 	if a.Kind != ActCall && a.Kind != ActTimer && a.Kind != ActDeliver && a.Kind != ActCrash {
 		return dst
 	}
-	out := sys.Machine.step(s.Ep[a.Side], a.event(s))
+	var ev Event
+	a.event(&s, &ev)
+	var out Outcome
+	sys.Machine.step(&out, &s.Ep[a.Side], &ev)
 	dst = out.Fired.AppendTo(dst)
 	if out.Next.State == StateClosed && to.Ep[a.Side].State == StateListen && s.Ep[a.Side].State != StateClosed {
-		relisten := sys.Machine.step(out.Next, Listen())
+		listen := Listen()
+		var relisten Outcome
+		sys.Machine.step(&relisten, &out.Next, &listen)
 		dst = relisten.Fired.AppendTo(dst)
 	}
 	return dst
 }
 
-// event is the event a call, timer, delivery or crash feeds the side's endpoint in s. A
-// new TCB reads the host's ISN clock one past its latest (SysState.Clock).
-func (a Action) event(s SysState) Event {
+// event sets *ev, the zero Event, to the event a call, timer, delivery or crash feeds the
+// side's endpoint in s. A new TCB reads the host's ISN clock one past its latest
+// (SysState.Clock). It fills ev field by field rather than returning a value, which the
+// compiler would build aside and copy.
+func (a *Action) event(s *SysState, ev *Event) {
 	clock := uint32(s.Clock[a.Side]) + 1
 	switch a.Kind {
-	case ActDeliver:
-		return Arrive(a.Pkt.Seg, clock)
+	case ActDeliver: // Arrive(a.Pkt.Seg, clock)
+		ev.Kind, ev.Seg, ev.Clock = EvSegment, a.Pkt.Seg, clock
 	case ActCrash:
-		return Event{Kind: EvCrash}
+		ev.Kind = EvCrash
 	case ActCall:
+		ev.Kind = a.Event
 		if a.Event == EvOpen {
-			return Event{Kind: EvOpen, Clock: clock}
+			ev.Clock = clock
 		}
+	default:
+		ev.Kind = a.Event
 	}
-	return Event{Kind: a.Event}
 }
 
-// next is Next, appending the rows that fire to *fired when fired is not nil.
-func (sys *System) next(s SysState, a Action, fired *[]int) (SysState, bool) {
-	cfg := sys.Config
+// apply takes a from *s, in place, and reports whether a is enabled; fired, when not nil,
+// gets the rows that fire appended. When a is not enabled it leaves *s and *fired as they
+// were: every check that can refuse a comes before the first change.
+func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
+	cfg := &sys.Config
 	if a.Side > B {
-		return s, false
+		return false
 	}
 	switch a.Kind {
 	case ActCall:
 		if callEvents&(1<<a.Event) == 0 {
-			return s, false
+			return false
 		}
 		return sys.call(s, a, fired)
 	case ActTimer:
 		if timerEvents&(1<<a.Event) == 0 {
-			return s, false
+			return false
 		}
 		// A timer may expire at any moment while it runs, whatever is in flight; the
 		// rows say when it runs. What its expiry implies about time is a timing
 		// assumption (Config.Timing), applied here.
 		if !sys.timerMayExpire(s, a) {
-			return s, false
+			return false
 		}
-		next, ok := sys.step(s, a.Side, a.event(s), nil, fired)
-		if !ok {
-			return s, false
+		var ev Event
+		a.event(s, &ev)
+		var out Outcome
+		if !sys.prepare(s, a.Side, &ev, 0, &out) {
+			return false
 		}
-		next.limiterIntervalPassed()
-		next.Timed = next.Timed || next.oldSYNOpened()
+		peer := s.Ghost[a.Side].Peer // newerThan reads it from before the step
+		sys.commit(s, a.Side, &ev, nil, &out, fired)
+		s.limiterIntervalPassed()
+		s.Timed = s.Timed || s.oldSYNOpened()
 		if a.Event == EvTimeWait && !cfg.Timing.NoMSL {
-			next.Net = next.Net.Keep(sys.newerThan(s, a.Side))
+			s.Net = s.Net.Keep(newerThan(a.Side, peer))
 		}
-		return next, true
+		return true
 	case ActDeliver:
-		if a.Side != a.Pkt.Dst() || !s.Net.remove(a.Pkt) {
-			return s, false
+		if a.Side != a.Pkt.Dst() {
+			return false
 		}
-		return sys.step(s, a.Side, a.event(s), &a.Pkt, fired)
+		i := s.Net.index(a.Pkt)
+		if i < 0 {
+			return false
+		}
+		var ev Event
+		a.event(s, &ev)
+		var out Outcome
+		if !sys.prepare(s, a.Side, &ev, 1, &out) {
+			return false
+		}
+		s.Net.removeAt(i)
+		sys.commit(s, a.Side, &ev, &a.Pkt, &out, fired)
+		return true
 	case ActLose:
 		if s.Left.Loss == 0 || !s.Net.remove(a.Pkt) {
-			return s, false
+			return false
 		}
 		s.Left.Loss--
-		return s, true
+		return true
 	case ActDup:
-		if s.Left.Dup == 0 || s.Net.Count(func(p Packet) bool { return p == a.Pkt }) == 0 {
-			return s, false
+		if s.Left.Dup == 0 || s.Net.index(a.Pkt) < 0 {
+			return false
 		}
 		if !s.Net.add(a.Pkt, cfg.Capacity) {
-			return s, false
+			return false
 		}
 		s.Left.Dup--
-		return s, true
+		return true
 	case ActInject:
 		if s.Left.Inject == 0 || a.Pkt.From != PreRun {
-			return s, false
+			return false
 		}
 		if !s.Net.add(a.Pkt, cfg.Capacity) {
-			return s, false
+			return false
 		}
 		s.Left.Inject--
-		return s, true
+		return true
 	case ActCrash:
 		if s.Left.Crash == 0 {
-			return s, false
+			return false
 		}
-		next, ok := sys.step(s, a.Side, a.event(s), nil, fired)
-		if !ok {
-			return s, false
+		var ev Event
+		a.event(s, &ev)
+		var out Outcome
+		if !sys.prepare(s, a.Side, &ev, 0, &out) {
+			return false
 		}
-		next.Left.Crash--
+		sys.commit(s, a.Side, &ev, nil, &out, fired)
+		s.Left.Crash--
 		if !cfg.Timing.NoQuietTime {
 			// Timing, the quiet time (RFC 9293 §3.4.3): a host that lost its TCBs sends
 			// nothing for an MSL after it restarts, so every segment in flight at the
 			// crash has died before it speaks again. Abstraction: the crash, the
 			// restart and the quiet time are one step; the survivor's timers run after it.
-			next.Net = Network{}
-			next.limiterIntervalPassed()
+			s.Net = Network{}
+			s.limiterIntervalPassed()
 		}
-		return next, true
+		return true
 	}
-	return s, false
+	return false
 }
 
 // timerMayExpire applies the timing assumptions that order one timer after another's
 // work: 2MSL outlasts the peer's retransmissions of its FIN, and keepalive (two hours)
 // outlasts every retransmission; the user timeout is the user's choice.
-func (sys *System) timerMayExpire(s SysState, a Action) bool {
-	peer := s.Ep[a.Side.Peer()]
+func (sys *System) timerMayExpire(s *SysState, a Action) bool {
+	peer := &s.Ep[a.Side.Peer()]
 	switch a.Event {
 	case EvTimeWait:
 		// Timing: 2MSL (4 minutes) outlasts the peer's retransmissions of its FIN (R2, at
@@ -318,29 +350,28 @@ func (sys *System) timerMayExpire(s SysState, a Action) bool {
 	return true
 }
 
-// newerThan is what survives the end of side's 2MSL in s (Timing, the maximum segment
-// lifetime, RFC 9293 §3.4.1 and §3.6): TIME-WAIT has lasted 2MSL since the last segment
-// of its connection arrived, so every segment of that connection and of earlier ones has
-// died; only segments from a newer TCB of the peer may still be in flight.
-func (sys *System) newerThan(s SysState, side Side) func(Packet) bool {
-	peer := s.Ghost[side].Peer
+// newerThan is what survives the end of side's 2MSL (Timing, the maximum segment
+// lifetime, RFC 9293 §3.4.1 and §3.6), peer being the side's Ghost.Peer when the timer
+// expired: TIME-WAIT has lasted 2MSL since the last segment of its connection arrived, so
+// every segment of that connection and of earlier ones has died; only segments from a
+// newer TCB of the peer may still be in flight.
+func newerThan(side Side, peer TCB) func(Packet) bool {
 	return func(p Packet) bool {
 		return p.Src != side && p.From != NoTCB && peer != NoTCB && p.From > peer
 	}
 }
 
 // call performs a user call, within the side's allowed calls and budgets.
-func (sys *System) call(s SysState, a Action, fired *[]int) (SysState, bool) {
-	cfg := sys.Config
+func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
+	cfg := &sys.Config
 	side, ev := a.Side, a.Event
 	for _, c := range callOrder {
 		if c.ev == ev && cfg.calls(side)&c.bit == 0 {
-			return s, false
+			return false
 		}
 	}
 	g := &s.Ghost[side]
-	ep := s.Ep[side]
-	e := a.event(s)
+	ep := &s.Ep[side]
 	switch ev {
 	case EvOpen, EvListen:
 		// An active OPEN in LISTEN changes the connection from passive to active (RFC 9293
@@ -349,41 +380,62 @@ func (sys *System) call(s SysState, a Action, fired *[]int) (SysState, bool) {
 			break
 		}
 		if g.Opens >= cfg.Incarnations {
-			return s, false
+			return false
 		}
-		g.Opens++
 	case EvSend:
 		if ep.DataSent(sys.Machine.Space) >= uint32(cfg.Units[side]) {
-			return s, false
+			return false
 		}
-		g.Sent++
 	case EvClose, EvAbort:
 		// Abstraction: a server does not stop listening, and a passive opener's user sees
 		// a connection only once it is ESTABLISHED (as accept() does), so it cannot close
 		// or abort one in SYN-RECEIVED.
 		if ep.State == StateListen || (ep.State == StateSynReceived && ep.Passive) {
-			return s, false
+			return false
 		}
 	}
-	return sys.step(s, side, e, nil, fired)
+	var e Event
+	a.event(s, &e)
+	var out Outcome
+	if !sys.prepare(s, side, &e, 0, &out) {
+		return false
+	}
+	switch ev {
+	case EvOpen, EvListen:
+		g.Opens++
+	case EvSend:
+		g.Sent++
+	}
+	sys.commit(s, side, &e, nil, &out, fired)
+	return true
 }
 
-// step runs the endpoint of side, puts what it emits on the network and updates the
-// ghost data. cause is the delivered packet, if any; fired, when not nil, gets the rows
-// that fire appended.
-func (sys *System) step(s SysState, side Side, ev Event, cause *Packet, fired *[]int) (SysState, bool) {
+// prepare steps the endpoint of side in s on ev into *out, the zero Outcome, and reports
+// whether the system can take the step: a row handles the event, and the network has room
+// for what the step emits once leaving packets (1 for the packet delivered, else 0) are
+// off it. It changes nothing in s: commit does.
+func (sys *System) prepare(s *SysState, side Side, ev *Event, leaving int, out *Outcome) bool {
+	sys.Machine.step(out, &s.Ep[side], ev)
+	// Abstraction: a full network refuses the action rather than losing the segment;
+	// losses come only from the Loss budget. (Network.add takes a packet while the bag
+	// holds fewer than the capacity and than MaxCapacity.)
+	room := min(sys.Config.Capacity, MaxCapacity) - (int(s.Net.N) - leaving)
+	return out.OK && out.Emit.Len() <= room
+}
+
+// commit applies to s, in place, a step of side's endpoint that prepare accepted: out is
+// its outcome, ev the event and cause the delivered packet, if any, already taken off the
+// network. It sets the endpoint, puts what it emits on the network and updates the ghost
+// data; fired, when not nil, gets the rows that fire appended.
+func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out *Outcome, fired *[]int) {
 	before := s.Ep[side]
-	out := sys.Machine.step(before, ev)
-	if !out.OK {
-		return s, false
-	}
 	if fired != nil {
 		*fired = out.Fired.AppendTo(*fired)
 	}
 	after := out.Next
 	g := &s.Ghost[side]
 	// Judged before the step changes the side's TCB.
-	stale := cause != nil && s.Stale(*cause)
+	stale := cause != nil && s.stale(cause)
 	if !before.State.HasTCB() && after.State.HasTCB() {
 		// A new TCB: the host's ISN clock has ticked (see SysState.Clock), and what the
 		// ghost counts starts again.
@@ -409,7 +461,7 @@ func (sys *System) step(s SysState, side Side, ev Event, cause *Packet, fired *[
 		g.markStale(before.State, after.State, closed, out.Delivered)
 	}
 	g.record(ev.Kind, before.State, out)
-	if before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(before, ev, out) {
+	if before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(&before, ev, out) {
 		g.Graceful |= 1 << s.Clock[side]
 	}
 	s.Ep[side] = after
@@ -423,9 +475,7 @@ func (sys *System) step(s SysState, side Side, ev Event, cause *Packet, fired *[
 			p.To = cause.From
 		}
 		if !s.Net.add(p, sys.Config.Capacity) {
-			// Abstraction: a full network refuses the action rather than losing the
-			// segment; losses come only from the Loss budget.
-			return s, false
+			panic("fsm: the network refused a segment prepare made room for")
 		}
 	}
 	if after.State > StateEstablished && s.oldSYNOpened() {
@@ -437,13 +487,14 @@ func (sys *System) step(s SysState, side Side, ev Event, cause *Packet, fired *[
 	if sys.Config.Shape == ClientServer && side == B && before.State != StateClosed &&
 		after.State == StateClosed && g.Opens < sys.Config.Incarnations {
 		g.Opens++
-		relisten := sys.Machine.step(after, Listen())
+		listen := Listen()
+		var relisten Outcome
+		sys.Machine.step(&relisten, &after, &listen)
 		if fired != nil {
 			*fired = relisten.Fired.AppendTo(*fired)
 		}
 		s.Ep[side] = relisten.Next
 	}
-	return s, true
 }
 
 // gracefulEnd reports whether a step that deletes the TCB before ends a connection that
@@ -452,7 +503,7 @@ func (sys *System) step(s SysState, side Side, ev Event, cause *Packet, fired *[
 // timeout. Such a TCB is in TIME-WAIT, or leaves LAST-ACK on the ACK of its FIN (or, in a
 // variant without TIME-WAIT, goes straight to CLOSED). A reset that ends TIME-WAIT early
 // (RFC 1337) does not make the close less graceful: that is a hazard TIME-WAIT is for.
-func gracefulEnd(before Endpoint, ev Event, out Outcome) bool {
+func gracefulEnd(before *Endpoint, ev *Event, out *Outcome) bool {
 	if !before.State.FinSent() || out.Report.IsReset() || ev.Kind == EvCrash || ev.Kind == EvAbort {
 		return false
 	}
@@ -471,7 +522,7 @@ func (s *SysState) limiterIntervalPassed() {
 }
 
 // oldSYNOpened reports whether an old segment has opened a TCB at either side.
-func (s SysState) oldSYNOpened() bool {
+func (s *SysState) oldSYNOpened() bool {
 	return (s.Ghost[A].Stale|s.Ghost[B].Stale)&StaleOpened != 0
 }
 
@@ -507,7 +558,7 @@ func (g *Ghost) markStale(from, to State, closed bool, delivered uint32) {
 
 // record counts what the step told and gave the user: resets, delivered units (and
 // whether they came in FIN-WAIT-2, the half-close at work), and CLOSE calls.
-func (g *Ghost) record(ev EventKind, from State, out Outcome) {
+func (g *Ghost) record(ev EventKind, from State, out *Outcome) {
 	if out.Report.IsReset() {
 		g.Told = true
 	}
@@ -567,7 +618,7 @@ func (sys *System) Fair(s SysState, a Action) bool {
 		return true
 	case ActTimer:
 		if a.Event == EvGiveUp {
-			return s.Net.Len() == 0
+			return s.Net.N == 0 // not Net.Len(), whose value receiver would copy the network
 		}
 		return a.Event != EvUserTimeout
 	case ActCall:

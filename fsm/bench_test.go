@@ -76,3 +76,24 @@ func BenchmarkStep(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEncodeDecode is the encoding's share of one state's expansion: the state decoded
+// from the visited set, and a successor encoded. An op is one of each.
+func BenchmarkEncodeDecode(b *testing.B) {
+	sys, err := fsm.NewSystem(fsm.DefaultConfig(), fsm.RFC)
+	if err != nil {
+		b.Fatal(err)
+	}
+	states := reachable(b, sys, 20000)
+	encs := make([][]byte, len(states))
+	for i, s := range states {
+		encs[i] = sys.Encode(nil, s)
+	}
+	buf := make([]byte, 0, sys.EncodedSize())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		s := sys.Decode(encs[i%len(encs)])
+		buf = sys.Encode(buf[:0], s)
+	}
+}

@@ -476,24 +476,30 @@ func tcb(v uint64, w uint8) TCB {
 // Decode inverts Encode. It panics on bytes of another length than EncodedSize, or that
 // hold no valid state or packet count; other bytes Encode did not make decode to a state
 // that may not be canonical (decode rejects them). The checker passes only Encode's bytes.
-func (sys *System) Decode(b []byte) SysState {
+func (sys *System) Decode(b []byte) (s SysState) {
+	sys.decodeChecked(&s, b)
+	return s
+}
+
+// decodeChecked is Decode into *s, the zero SysState.
+func (sys *System) decodeChecked(s *SysState, b []byte) {
 	if sys.enc == nil {
 		panic("fsm: decode: the System was not built by NewSystem")
 	}
 	if len(b) != int(sys.enc.size) {
 		panic(fmt.Sprintf("fsm: decode: %d bytes, the encoding has %d", len(b), sys.enc.size))
 	}
-	s := sys.decodeFields(b)
+	sys.decodeFields(s, b)
 	if s.Ep[A].State >= numStates || s.Ep[B].State >= numStates || s.Net.N > sys.enc.cap {
-		panic(fmt.Sprintf("fsm: decode: bytes Encode did not make: %s", s))
+		// *s, not s: a pointer given to fmt would move every decoded state to the heap.
+		panic(fmt.Sprintf("fsm: decode: bytes Encode did not make: %s", *s))
 	}
-	return s
 }
 
-// decodeFields reads every field of b, which has the encoding's length, checking nothing.
-func (sys *System) decodeFields(b []byte) SysState {
+// decodeFields reads every field of b, which has the encoding's length, into *s, the zero
+// SysState, checking nothing.
+func (sys *System) decodeFields(s *SysState, b []byte) {
 	l := sys.enc
-	var s SysState
 	r := bitReader{buf: b}
 	sb := l.seq
 	seqs := func(v uint64) (Seq, Seq) { return Seq(v & (1<<sb - 1)), Seq(v >> sb) }
@@ -540,7 +546,6 @@ func (sys *System) decodeFields(b []byte) SysState {
 		p.Seg.Seq = Seq(c.v)
 		p.Seg.Ack = Seq(r.get(sb))
 	}
-	return s
 }
 
 // decode is Decode for bytes from anywhere: it returns an error instead of a state for
@@ -553,7 +558,7 @@ func (sys *System) decode(b []byte) (SysState, error) {
 	if len(b) != int(sys.enc.size) {
 		return s, fmt.Errorf("%d bytes, want %d", len(b), sys.enc.size)
 	}
-	s = sys.decodeFields(b)
+	sys.decodeFields(&s, b)
 	for side := A; side <= B; side++ {
 		if st := s.Ep[side].State; st >= numStates {
 			return s, fmt.Errorf("%s: bad state %d", side, st)

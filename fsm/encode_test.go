@@ -95,7 +95,8 @@ func TestEncodeAndDecodeFollowEachField(t *testing.T) {
 		for i := int(l.bits); i < 8*int(l.size); i++ {
 			b[i/8] &^= 1 << (i % 8)
 		}
-		s := sys.decodeFields(b)
+		var s SysState
+		sys.decodeFields(&s, b)
 		if got := sys.Encode(nil, s); !bytes.Equal(got, b) {
 			t.Fatalf("Encode(decodeFields(%x)) = %x", b, got)
 		}

@@ -146,15 +146,29 @@ func (n *Network) add(p Packet, capacity int) bool {
 
 // remove takes one copy of p out of the bag, in place; false if it holds none.
 func (n *Network) remove(p Packet) bool {
+	i := n.index(p)
+	if i < 0 {
+		return false
+	}
+	n.removeAt(i)
+	return true
+}
+
+// index is the slot of the first copy of p in the bag, or -1 if it holds none.
+func (n *Network) index(p Packet) int {
 	for i := 0; i < int(n.N); i++ {
 		if n.Slots[i] == p {
-			copy(n.Slots[i:], n.Slots[i+1:n.N])
-			n.N--
-			n.Slots[n.N] = Packet{}
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// removeAt takes the packet in slot i, below N, out of the bag, in place.
+func (n *Network) removeAt(i int) {
+	copy(n.Slots[i:], n.Slots[i+1:n.N])
+	n.N--
+	n.Slots[n.N] = Packet{}
 }
 
 // Distinct lists each different packet once, in canonical order: delivering either of

@@ -1,6 +1,9 @@
 package fsm
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // Machine is the endpoint logic: a rule table (the RFC's or a variant's), a sequence space
 // and the fixed window. It has no mutable state; Step is a pure function of its arguments.
@@ -37,6 +40,9 @@ type ruleIndex struct {
 	// rows[start[k]:start[k+1]] are the rows of key k = (phase, event, state).
 	start [int(numPhases)*int(numEventKinds)*int(numStates) + 1]uint16
 	rows  []uint8
+	// calls[st] is the set of events that some PhaseCall row handles in state st, whatever
+	// its guard: Handled looks no further for the others.
+	calls [numStates]EventSet
 }
 
 func indexKey(p Phase, ev EventKind, st State) int {
@@ -53,6 +59,9 @@ func newRuleIndex(rules []Rule) *ruleIndex {
 		for i := range rules {
 			if r := &rules[i]; r.Phase == p && r.On == ev && r.From.Has(st) {
 				x.rows = append(x.rows, uint8(i))
+				if p == PhaseCall {
+					x.calls[st] |= 1 << ev
+				}
 			}
 		}
 	}
@@ -162,23 +171,35 @@ func (f *Fired) add(i int) {
 // maxRules bounds a machine's table, so that Fired can hold row indices in bytes.
 const maxRules = 256
 
-// ctx is the working state of one Step. It is never stored.
+// ctx is the working state of one Step. It is never stored. It points to the event and
+// the outcome rather than holding them, so that a step copies neither: the system steps
+// an endpoint for every candidate action.
 type ctx struct {
-	m      *Machine
-	ep     Endpoint
-	ev     Event
-	seg    Segment // the arriving segment, trimmed to the window
-	out    Outcome
+	m   *Machine
+	ev  *Event   // nil in Handled, which only matches rows
+	out *Outcome // what the step returns, filled in place; nil in Handled
+	ep  Endpoint
+	seg Segment // the arriving segment, trimmed to the window
+	// kind is ev.Kind, kept here because every row lookup reads it.
+	kind   EventKind
 	ackNow bool
 }
 
 // Step applies ev to ep and returns the outcome. It reads no clock and draws no random
 // number: an event that needs an ISS carries the ISN clock reading (or the ISS itself).
-func (m Machine) Step(ep Endpoint, ev Event) Outcome { return m.step(ep, ev) }
+func (m Machine) Step(ep Endpoint, ev Event) Outcome {
+	var out Outcome
+	m.step(&out, &ep, &ev)
+	return out
+}
 
-// step is Step without copying the machine, for the system's hot path.
-func (m *Machine) step(ep Endpoint, ev Event) Outcome {
-	c := ctx{m: m, ep: ep, ev: ev, seg: ev.Seg}
+// step is Step without copying the machine, the endpoint, the event or the outcome, for
+// the system's hot path: it fills *out, which must be the zero Outcome.
+func (m *Machine) step(out *Outcome, ep *Endpoint, ev *Event) {
+	// Field by field: a composite literal is built aside and copied, and the copy's wide
+	// loads stall on the narrow stores that just built it.
+	var c ctx
+	c.m, c.ev, c.out, c.ep, c.kind, c.seg = m, ev, out, *ep, ev.Kind, ev.Seg
 	if ev.Kind != EvSegment {
 		if i, ok := m.match(&c, PhaseCall); ok {
 			c.apply(i)
@@ -199,12 +220,11 @@ func (m *Machine) step(ep Endpoint, ev Event) Outcome {
 	}
 	c.flushACK()
 	// A segment is always consumed, even when no row acts on it.
-	c.out.OK = ev.Kind == EvSegment || c.out.Fired.Len() > 0
-	c.out.Next = c.ep
-	if !c.out.OK {
-		c.out.Next = ep
+	out.OK = ev.Kind == EvSegment || out.Fired.Len() > 0
+	out.Next = c.ep
+	if !out.OK {
+		out.Next = *ep
 	}
-	return c.out
 }
 
 // Step is Machine.Step as a function, for callers that keep the machine elsewhere.
@@ -217,13 +237,21 @@ func Step(m Machine, ep Endpoint, ev Event) Outcome { return m.Step(ep, ev) }
 // With silent set, only the events whose row sends nothing count, as when the network has
 // no room: a row's Emit says what it sends (a throttled ACK perhaps nothing).
 func (m *Machine) Handled(ep Endpoint, evs EventSet, silent bool) EventSet {
+	return m.handled(&ep, evs, silent)
+}
+
+// handled is Handled without copying the endpoint.
+func (m *Machine) handled(ep *Endpoint, evs EventSet, silent bool) EventSet {
 	var out EventSet
-	c := ctx{m: m, ep: ep}
-	for ev := EventKind(1); ev < numEventKinds; ev++ {
-		if evs&(1<<ev) == 0 || ev == EvSegment {
-			continue
-		}
-		c.ev.Kind = ev
+	evs &= (1<<numEventKinds - 1) &^ (1 | 1<<EvSegment) // the kinds from EvOpen up, but a segment
+	if x := m.index.of(m.Rules); x != nil && ep.State < numStates {
+		evs &= x.calls[ep.State]
+	}
+	var c ctx // field by field, as in step
+	c.m, c.ep = m, *ep
+	for ; evs != 0; evs &= evs - 1 {
+		ev := EventKind(bits.TrailingZeros16(uint16(evs)))
+		c.kind = ev
 		i, ok := m.match(&c, PhaseCall)
 		if ok && silent {
 			e := m.Rules[i].Emit
@@ -243,7 +271,7 @@ type EventSet uint16
 // and returns its index.
 func (m *Machine) match(c *ctx, p Phase) (int, bool) {
 	if x := m.index.of(m.Rules); x != nil && c.ep.State < numStates {
-		k := indexKey(p, c.ev.Kind, c.ep.State)
+		k := indexKey(p, c.kind, c.ep.State)
 		for _, i := range x.rows[x.start[k]:x.start[k+1]] {
 			if m.Rules[i].Guard.holds(c) {
 				return int(i), true
@@ -253,7 +281,7 @@ func (m *Machine) match(c *ctx, p Phase) (int, bool) {
 	}
 	for i := range m.Rules {
 		r := &m.Rules[i]
-		if r.Phase != p || r.On != c.ev.Kind || !r.From.Has(c.ep.State) {
+		if r.Phase != p || r.On != c.kind || !r.From.Has(c.ep.State) {
 			continue
 		}
 		if r.Guard.holds(c) {

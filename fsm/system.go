@@ -121,13 +121,16 @@ func (s SysState) Detail() string {
 }
 
 // Holds reports whether side currently holds its TCB with serial t.
-func (s SysState) Holds(side Side, t TCB) bool {
+//
+// Holds and Connected take a pointer: properties call them on every state, and a value
+// receiver has the caller copy the whole state for the call even when it is inlined.
+func (s *SysState) Holds(side Side, t TCB) bool {
 	return s.Ep[side].State.HasTCB() && TCB(s.Clock[side]) == t
 }
 
 // Connected reports whether the two sides' latest TCBs are each other's Peer: they
 // handshook with each other.
-func (s SysState) Connected() bool {
+func (s *SysState) Connected() bool {
 	return s.Ghost[A].Peer == TCB(s.Clock[B]) && s.Ghost[B].Peer == TCB(s.Clock[A]) &&
 		s.Clock[A] > 0 && s.Clock[B] > 0
 }
@@ -141,7 +144,10 @@ func (s SysState) Connected() bool {
 // older than the one this TCB handshook with. To a side without a
 // TCB, only a SYN from a TCB its sender still holds in SYN-SENT is current: anything else
 // belongs to a connection that has had its handshake, or is gone.
-func (s SysState) Stale(p Packet) bool {
+func (s SysState) Stale(p Packet) bool { return s.stale(&p) }
+
+// stale is Stale without copying the state or the packet.
+func (s *SysState) stale(p *Packet) bool {
 	if p.From == PreRun {
 		return true
 	}
@@ -214,7 +220,7 @@ func (sys *System) Init() []SysState {
 // Terminal is true for proper ends: nothing in flight and each side CLOSED or LISTEN, or
 // left ESTABLISHED or CLOSE-WAIT because its user may not CLOSE.
 func (sys *System) Terminal(s SysState) bool {
-	if s.Net.Len() > 0 {
+	if s.Net.N > 0 { // not Net.Len(), whose value receiver would copy the network
 		return false
 	}
 	for side := A; side <= B; side++ {

@@ -21,7 +21,7 @@ var NoHalfOpenAcceptance = Property{
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
 			for _, x := range sides {
-				if s.Ep[x].State == fsm.StateEstablished && !peerTookPart(s, x) {
+				if s.Ep[x].State == fsm.StateEstablished && !peerTookPart(&s, x) {
 					return false
 				}
 			}
@@ -32,7 +32,7 @@ var NoHalfOpenAcceptance = Property{
 
 // peerTookPart: the TCB whose SYN x accepted is one of this run, and the peer, if it
 // still holds it, has received x's SYN.
-func peerTookPart(s fsm.SysState, x fsm.Side) bool {
+func peerTookPart(s *fsm.SysState, x fsm.Side) bool {
 	y, p := x.Peer(), s.Ghost[x].Peer
 	if p == fsm.PreRun || p == fsm.NoTCB {
 		return false
@@ -137,18 +137,18 @@ var NoDataLostOnClose = Property{
 	Kind: checker.KindEventually,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
-			if told(s) {
+			if told(&s) {
 				return true
 			}
-			return s.Ghost[fsm.A].Opens > 0 && quiet(s) && allDelivered(s)
+			return s.Ghost[fsm.A].Opens > 0 && quiet(&s) && allDelivered(&s)
 		}
 	},
 }
 
-func told(s fsm.SysState) bool { return s.Ghost[fsm.A].Told || s.Ghost[fsm.B].Told }
+func told(s *fsm.SysState) bool { return s.Ghost[fsm.A].Told || s.Ghost[fsm.B].Told }
 
 // quiet: neither side holds a connection that can still send or receive.
-func quiet(s fsm.SysState) bool {
+func quiet(s *fsm.SysState) bool {
 	for _, x := range sides {
 		switch s.Ep[x].State {
 		case fsm.StateClosed, fsm.StateListen, fsm.StateTimeWait:
@@ -161,7 +161,7 @@ func quiet(s fsm.SysState) bool {
 
 // allDelivered: every unit a side sent on its latest TCB reached the peer's user on the
 // TCB it handshook with.
-func allDelivered(s fsm.SysState) bool {
+func allDelivered(s *fsm.SysState) bool {
 	for _, x := range sides {
 		gx, gy := s.Ghost[x], s.Ghost[x.Peer()]
 		if gx.Sent > 0 && (!s.Connected() || gy.Delivered < gx.Sent) {
@@ -223,7 +223,7 @@ var OpenCompletes = Property{
 	Kind: checker.KindEventually,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
-			if told(s) || s.Ghost[fsm.A].Closes > 0 || s.Ghost[fsm.B].Closes > 0 {
+			if told(&s) || s.Ghost[fsm.A].Closes > 0 || s.Ghost[fsm.B].Closes > 0 {
 				return true
 			}
 			return s.Ep[fsm.A].State.Synchronized() && s.Ep[fsm.B].State.Synchronized() &&
