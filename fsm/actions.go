@@ -372,14 +372,12 @@ func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
 	}
 	g := &s.Ghost[side]
 	ep := &s.Ep[side]
+	// An active OPEN in LISTEN changes the connection from passive to active (RFC 9293
+	// §3.10.1, LISTEN STATE): the same incarnation, not a new one.
+	newIncarnation := (ev == EvOpen || ev == EvListen) && ep.State != StateListen
 	switch ev {
 	case EvOpen, EvListen:
-		// An active OPEN in LISTEN changes the connection from passive to active (RFC 9293
-		// §3.10.1, LISTEN STATE): the same incarnation, not a new one.
-		if ev == EvOpen && ep.State == StateListen {
-			break
-		}
-		if g.Opens >= cfg.Incarnations {
+		if newIncarnation && g.Opens >= cfg.Incarnations {
 			return false
 		}
 	case EvSend:
@@ -400,10 +398,10 @@ func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
 	if !sys.prepare(s, side, &e, 0, &out) {
 		return false
 	}
-	switch ev {
-	case EvOpen, EvListen:
+	switch {
+	case newIncarnation:
 		g.Opens++
-	case EvSend:
+	case ev == EvSend:
 		g.Sent++
 	}
 	sys.commit(s, side, &e, nil, &out, fired)

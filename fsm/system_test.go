@@ -293,3 +293,22 @@ func TestActionsListEveryEnabledActionOnce(t *testing.T) {
 		})
 	})
 }
+
+// RFC 9293 §3.10.1: an active OPEN in LISTEN turns the connection active; it is the same
+// incarnation, so it needs none left and counts none.
+func TestAnActiveOpenInListenIsTheSameIncarnation(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Shape, cfg.Incarnations = BothActive, 1
+	cfg.Calls = [2]Calls{AllCalls, AllCalls}
+	cfg.SeqBits = cfg.MinSeqBits()
+	sys, err := NewSystem(cfg, RFC)
+	require.NoError(t, err)
+	s := sys.Init()[0]
+	s, ok := sys.Next(s, Action{Kind: ActCall, Side: A, Event: EvListen})
+	require.True(t, ok)
+	require.Equal(t, uint8(1), s.Ghost[A].Opens)
+	s, ok = sys.Next(s, Action{Kind: ActCall, Side: A, Event: EvOpen})
+	require.True(t, ok, "OPEN in LISTEN needs no incarnation left")
+	assert.Equal(t, StateSynSent, s.Ep[A].State)
+	assert.Equal(t, uint8(1), s.Ghost[A].Opens, "and counts none")
+}
