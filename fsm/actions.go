@@ -463,6 +463,13 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		g.Graceful |= 1 << s.Clock[side]
 	}
 	s.Ep[side] = after
+	if cause != nil && cause.Seg.Flags.Has(RST) {
+		for i := range out.Emit.Len() {
+			if out.Emit.At(i).Flags.Has(RST) {
+				s.AnsweredRST = true
+			}
+		}
+	}
 	for _, seg := range out.Emit.Segments() {
 		p := Packet{Src: side, Seg: seg, From: NoTCB, To: NoTCB}
 		if before.State.HasTCB() || after.State.HasTCB() {

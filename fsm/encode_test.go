@@ -72,7 +72,7 @@ func TestTheWidestConfigFitsTheGroups(t *testing.T) {
 	l := sys.enc
 	assert.Equal(t, 53, int(l.endpoint(B)), "B's clock and Graceful the widest")
 	assert.Equal(t, 58, int(l.ghost(A)), "A's Peer the widest")
-	assert.Equal(t, 29, int(l.budgets()))
+	assert.Equal(t, 30, int(l.budgets()))
 	assert.Equal(t, 50, int(l.packet()))
 	assert.Equal(t, 142, sys.EncodedSize())
 }

@@ -107,6 +107,10 @@ type SysState struct {
 	// one. It is also set once a side is past ESTABLISHED after that: only the handshake is
 	// asked about. Tracking it only after an old SYN keeps other states from splitting.
 	Timed bool
+	// AnsweredRST is ghost data: some side sent a reset in answer to a segment that
+	// carried one, which RFC 9293 §3.5.2 forbids ("in no case does receipt of a segment
+	// containing RST give rise to a RST in response"). Sticky.
+	AnsweredRST bool
 }
 
 // String is compact: the two states and the packets in flight.

@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -311,4 +312,54 @@ func TestAnActiveOpenInListenIsTheSameIncarnation(t *testing.T) {
 	require.True(t, ok, "OPEN in LISTEN needs no incarnation left")
 	assert.Equal(t, StateSynSent, s.Ep[A].State)
 	assert.Equal(t, uint8(1), s.Ghost[A].Opens, "and counts none")
+}
+
+// AnsweredRST records a reset sent in answer to a reset (RFC 9293 §3.5.2 forbids it): never
+// in the RFC table, at once when LISTEN's row for a reset is made to answer it.
+func TestAnsweredRSTRecordsAResetAnsweringAReset(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Faults = Faults{Dup: 1}
+	cfg.SeqBits = cfg.MinSeqBits()
+	for _, answers := range []bool{false, true} {
+		sys, err := NewSystem(cfg, RFC)
+		require.NoError(t, err)
+		if answers {
+			rules := slices.Clone(sys.Machine.Rules)
+			i := slices.IndexFunc(rules, func(r Rule) bool { return r.ID == RuleListenRST })
+			rules[i].Emit = EmitRSTACKSeg
+			sys.Machine.Rules = rules
+		}
+		take := func(s SysState, a Action) SysState {
+			t.Helper()
+			next, ok := sys.Next(s, a)
+			require.True(t, ok, "%s in %s", sys.Label(s, a), s)
+			return next
+		}
+		inFlight := func(s SysState, f Flags) Packet {
+			t.Helper()
+			for _, p := range s.Net.Packets() {
+				if p.Seg.Flags == f {
+					return p
+				}
+			}
+			t.Fatalf("no %s in flight: %s", f, s)
+			return Packet{}
+		}
+		deliver := func(s SysState, f Flags) SysState {
+			p := inFlight(s, f)
+			return take(s, Action{Kind: ActDeliver, Side: p.Dst(), Pkt: p})
+		}
+		// A opens and gives up on it; its CLOSED answers B's SYN,ACK with a reset, which the
+		// network duplicates: the first takes B back to LISTEN, the second reaches LISTEN.
+		s := take(sys.Init()[0], Action{Kind: ActCall, Side: A, Event: EvOpen})
+		s = deliver(s, SYN)
+		s = take(s, Action{Kind: ActCall, Side: A, Event: EvClose})
+		s = deliver(s, SYN|ACK)
+		s = take(s, Action{Kind: ActDup, Pkt: inFlight(s, RST)})
+		s = deliver(s, RST)
+		require.Equal(t, StateListen, s.Ep[B].State)
+		assert.False(t, s.AnsweredRST)
+		s = deliver(s, RST)
+		assert.Equal(t, answers, s.AnsweredRST, "LISTEN answers a reset: %v", answers)
+	}
 }

@@ -45,6 +45,7 @@ func All() []Property {
 		NoDataLostOnClose,
 		CleanTimeWait,
 		HalfCloseDelivers,
+		NoRSTForRST,
 		NoDeadlock,
 		OpenCompletes,
 		CloseCompletes,

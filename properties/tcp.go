@@ -114,6 +114,19 @@ var OldSYNRecoveredPromptly = Property{
 	},
 }
 
+// NoRSTForRST: a reset never draws a reset.
+var NoRSTForRST = Property{
+	Name:  "no-rst-for-rst",
+	Claim: "a reset is never answered by a reset, so two endpoints cannot trade resets",
+	Statement: "No side ever sends a reset in answer to a segment that carries RST, whatever " +
+		"the faults (RFC 9293 §3.5.2: \"in no case does receipt of a segment containing RST " +
+		"give rise to a RST in response\"; SysState.AnsweredRST).",
+	Kind: checker.KindAlways,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return !s.AnsweredRST }
+	},
+}
+
 // needsListener: Figure 8's old SYN opens a TCB at a listener; when neither side listens
 // (both-active with the default calls), an old SYN meets CLOSED or SYN-SENT, and there is
 // nothing for the reset to clear.
