@@ -154,9 +154,6 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	fs := newFlagSet("mutate")
 	mf := addModelFlags(fs)
 	fs.Lookup("variant").Usage = "rule-table variant whose mutants are checked (verify list shows them)"
-	for _, name := range configFlags {
-		fs.Lookup(name).Usage += " (with any of these model flags, the mutants are checked at that one config instead of the grid's points)"
-	}
 	sf := addSearchFlags(fs)
 	sf.workers = 1
 	fs.Lookup("workers").DefValue = "1"
@@ -164,9 +161,9 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	for _, name := range []string{"timeout", "max-memory", "max-states", "max-depth"} {
 		fs.Lookup(name).Usage += ", for each search"
 	}
-	grid := fs.String("grid", "ci", "ci or wide: the grid of verify sweep whose points the mutants are checked at, on the default config")
+	grid := fs.String("grid", "ci", "ci or wide: the grid of verify sweep whose points the mutants are checked at, on the default config; model flags such as --capacity or --config check them at that one config instead")
 	var onlyPoints []string
-	fs.Func("point", "check only at this point of the grid, e.g. base or loss=2; repeat it for several", func(v string) error {
+	fs.Func("point", "check only at this `point` of the grid, e.g. base or loss=2; repeat it for several", func(v string) error {
 		onlyPoints = append(onlyPoints, v)
 		return nil
 	})
