@@ -5,6 +5,7 @@
 //	verify [check] [flags]     check the model (default: the RFC 9293 model, every property)
 //	verify claims [flags]      check every claim: the RFC model holds, each variant refutes
 //	verify sweep [flags]       the claims over a grid of configurations (--grid ci|wide)
+//	verify mutate [flags]      rule-table mutants: which do the properties kill?
 //	verify list                list variants, properties, claims and shapes
 //	verify simulate [flags]    seeded random walks instead of an exhaustive search
 //	verify bench [flags]       states/s and bytes/state, against SPIN and Rumur
@@ -74,6 +75,7 @@ func commands() []command {
 		{"check", "check the model and write a report (the default)", runCheck},
 		{"claims", "check every claim: the RFC model holds, each variant refutes it", runClaims},
 		{"sweep", "check the claims across a grid of configurations, and the rules they fire", runSweep},
+		{"mutate", "mutation testing: which mistakes in the rule table the properties notice", runMutate},
 		{"list", "list variants, properties, claims and shapes", runList},
 		{"simulate", "seeded random walks of the model", runSimulate},
 		{"bench", "measure the engine, against SPIN and Rumur on the same state space", runBench},

@@ -1,0 +1,810 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
+	"github.com/tcpverify/tcpverify/fsm"
+	"github.com/tcpverify/tcpverify/properties"
+)
+
+// Mutation testing (verify mutate): each mutant of the variant's rule table (fsm.Mutants)
+// is checked at each chosen point, and is
+//
+//   - killed when a property that the unmutated variant satisfies at a point fails on the
+//     mutant there (for a Sometimes property: the variant reaches its example and the
+//     mutant cannot), or when the mutant breaks the model itself (a bound of the
+//     encoding, say: "model error");
+//   - equivalent when, at every point, it has the same successors as the variant in every
+//     state the variant reaches (fsm.System.SameSuccessors, checked by a search of the
+//     variant's space): then both reach the same states by the same transitions and no
+//     property can tell them apart, so it does not count in the score;
+//   - survived otherwise; incomplete when a bound or a signal left that undecided.
+//
+// At each point the mutant is compared first (a search of the variant's space that stops
+// at the first state where the two differ), then, unless equivalent there, checked in two
+// searches: the safety properties (always, sometimes, deadlock), which stop once every one
+// is decided, then, unless one killed it, the eventually properties, which need the whole
+// space. The first point that kills it ends its checks.
+
+// Mutant classes.
+const (
+	classKilled     = "killed"
+	classEquivalent = "equivalent"
+	classSurvived   = "survived"
+	classIncomplete = "incomplete"
+)
+
+// modelError is the killing "property" of a mutant that breaks the model itself.
+const modelError = "model error"
+
+// mutateResult is mutate.json. It holds no timings, so that it is the same whatever
+// --jobs and --workers.
+type mutateResult struct {
+	Variant    string         `json:"variant"`
+	Grid       string         `json:"grid"`
+	Points     []mutatePoint  `json:"points"`
+	Properties []string       `json:"properties"`
+	Mutants    []mutantResult `json:"mutants"`
+	// Kinds counts the mutants of each kind by class, in fsm.MutantKinds order, then the
+	// total.
+	Kinds []mutateCount `json:"kinds"`
+	Total mutateCount   `json:"total"`
+	// Score is the percentage of the non-equivalent mutants that were killed (100 when
+	// every mutant is equivalent); an incomplete mutant counts as not killed.
+	Score    float64 `json:"score"`
+	Complete bool    `json:"complete"`
+	// Stop says why the run is incomplete: a bound, a signal, a refused point.
+	Stop string `json:"stop"`
+}
+
+// mutatePoint is a configuration the mutants are checked at, with the unmutated
+// variant's verdicts there.
+type mutatePoint struct {
+	Name     string   `json:"name"`
+	Settings []string `json:"settings"`
+	SeqSpace int      `json:"seqspace"`
+	Raised   bool     `json:"raised"`
+	// Refused is the fsm's reason when it refuses the point's config; the point is then
+	// not checked.
+	Refused  string          `json:"refused"`
+	States   uint64          `json:"states"`
+	Complete bool            `json:"complete"`
+	Stop     string          `json:"stop"`
+	Verdicts []mutateVerdict `json:"verdicts"`
+	cfg      fsm.Config
+	sys      *fsm.System
+	base     []checker.Status
+}
+
+type mutateVerdict struct {
+	Property string         `json:"property"`
+	Verdict  checker.Status `json:"verdict"`
+}
+
+// mutantResult is one mutant's class and what decided it.
+type mutantResult struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Rule  string `json:"rule"`
+	Class string `json:"class"`
+	// Point, Property, Steps and Loop say what killed it: the point, the first killing
+	// property of the search that killed it (or "model error", with Error), and its
+	// trace's length and, for a lasso, the step its cycle returns to (-1 for none).
+	Point    string `json:"point"`
+	Property string `json:"property"`
+	Steps    int    `json:"steps"`
+	Loop     int    `json:"loop"`
+	Error    string `json:"error"`
+	// DiffersPoint, DiffersSteps and DiffersAt say where the mutant first behaves
+	// differently: the first point where it does, the length of the shortest run of the
+	// unmutated variant to a state where their successors differ, and that state (-1 and
+	// "" when no difference was found).
+	DiffersPoint string `json:"differs_point"`
+	DiffersSteps int    `json:"differs_steps"`
+	DiffersAt    string `json:"differs_at"`
+	// Stop says why an incomplete mutant is undecided.
+	Stop string `json:"stop"`
+}
+
+// mutateCount counts mutants by class.
+type mutateCount struct {
+	Kind       string `json:"kind"`
+	Mutants    int    `json:"mutants"`
+	Killed     int    `json:"killed"`
+	Equivalent int    `json:"equivalent"`
+	Survived   int    `json:"survived"`
+	Incomplete int    `json:"incomplete"`
+}
+
+func (c *mutateCount) add(class string) {
+	c.Mutants++
+	switch class {
+	case classKilled:
+		c.Killed++
+	case classEquivalent:
+		c.Equivalent++
+	case classSurvived:
+		c.Survived++
+	default:
+		c.Incomplete++
+	}
+}
+
+// configFlags are the model flags that choose one config instead of the grid's points.
+var configFlags = []string{"config", "shape", "seqspace", "window", "capacity", "units", "incarnations",
+	"loss", "dup", "inject", "crash", "r2", "drop", "old-from", "old-kinds"}
+
+func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlagSet("mutate")
+	mf := addModelFlags(fs)
+	fs.Lookup("variant").Usage = "rule-table variant whose mutants are checked (verify list shows them)"
+	sf := addSearchFlags(fs)
+	sf.workers = 1
+	fs.Lookup("workers").DefValue = "1"
+	fs.Lookup("workers").Usage = "exploring goroutines of each search (results do not depend on it)"
+	for _, name := range []string{"timeout", "max-memory", "max-states", "max-depth"} {
+		fs.Lookup(name).Usage += ", for each search"
+	}
+	grid := fs.String("grid", "ci", "ci or wide: the grid of verify sweep whose points the mutants are checked at, on the default config; model flags such as --capacity or --config check them at that one config instead")
+	var onlyPoints []string
+	fs.Func("point", "check only at this `point` of the grid, e.g. base or loss=2; repeat it for several", func(v string) error {
+		onlyPoints = append(onlyPoints, v)
+		return nil
+	})
+	kinds := fs.String("kind", "", "comma-separated mutant `kinds` to check: "+strings.Join(kindNames(), ", ")+" (default: all)")
+	var onlyMutants []string
+	fs.Func("mutant", "check only this `mutant`, by name (--list shows them); repeat it for several", func(v string) error {
+		onlyMutants = append(onlyMutants, v)
+		return nil
+	})
+	list := fs.Bool("list", false, "list the mutants (kind and name) and exit")
+	minScore := 0.0
+	fs.Func("min-score", "exit 1 when the score is below this `percent` (0 to 100)", func(v string) error {
+		p, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(p) || p < 0 || p > 100 {
+			return errors.New("want a percentage from 0 to 100")
+		}
+		minScore = p
+		return nil
+	})
+	out := fs.String("out", "mutate", "`directory` for mutate.md and mutate.json")
+	var jobs int
+	intFlag(fs, &jobs, "jobs", min(runtime.GOMAXPROCS(0), int(workersSpec.hi)), workersSpec, "mutants checked at once, each search with --workers goroutines (results do not depend on it); one at a time when --max-memory is set, since the heap it bounds is the whole process's")
+	if err := parse(fs, args, stdout); err != nil {
+		return helpOr(err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	m, err := mf.resolve(fs)
+	if err != nil {
+		return exitBadInput, err
+	}
+	base, err := fsm.LookupVariant(m.variant)
+	if err != nil {
+		return exitBadInput, fmt.Errorf("mutate: --variant: %w", err)
+	}
+	ccfg, err := sf.config()
+	if err != nil {
+		return exitBadInput, fmt.Errorf("mutate: %w", err)
+	}
+	mutants, err := fsm.Mutants(base)
+	if err != nil {
+		return exitInternal, err
+	}
+	if mutants, err = chooseMutants(mutants, *kinds, onlyMutants); err != nil {
+		return exitBadInput, fmt.Errorf("mutate: %w", err)
+	}
+	if *list {
+		for _, mu := range mutants {
+			fmt.Fprintf(stdout, "%-9s  %s\n", mu.Kind, mu.Name)
+		}
+		return exitOK, nil
+	}
+	single := slices.ContainsFunc(configFlags, func(n string) bool { return set[n] })
+	if single && (set["grid"] || set["point"]) {
+		return exitBadInput, errors.New("mutate: --grid and --point choose points of a grid, model flags such as --capacity one config: give one or the other")
+	}
+	res := &mutateResult{Variant: base.Name, Grid: *grid}
+	if single {
+		res.Grid = ""
+		res.Points = []mutatePoint{pointOf("config", nil, m.cfg, 0, nil)}
+	} else {
+		pts, err := gridPoints(*grid)
+		if err != nil {
+			return exitBadInput, fmt.Errorf("mutate: --grid: %w", err)
+		}
+		if len(onlyPoints) > 0 {
+			want := map[string]bool{}
+			for _, name := range onlyPoints {
+				if _, err := lookupPoint(pts, *grid, name); err != nil {
+					return exitBadInput, fmt.Errorf("mutate: --point: %w", err)
+				}
+				want[name] = true
+			}
+			pts = slices.DeleteFunc(pts, func(p point) bool { return !want[p.name] })
+		}
+		for _, p := range pts {
+			cfg, raised, refused := configAt(fsm.DefaultConfig(), p, base.Name)
+			var settings []string
+			for _, s := range p.settings {
+				settings = append(settings, s.name)
+			}
+			res.Points = append(res.Points, pointOf(p.name, settings, cfg, raised, refused))
+		}
+	}
+	for _, p := range m.props {
+		res.Properties = append(res.Properties, p.Name)
+	}
+	dir, err := outdir.Prepare(*out, mutateFile)
+	if err != nil {
+		return exitBadInput, err
+	}
+	defer dir.Abort()
+	if ccfg.MaxMemory > 0 {
+		jobs = 1
+	}
+	bar := newProgress(stderr, sf.progress)
+	start := time.Now()
+	err = mutate(ctx, res, base, m.props, mutants, ccfg, jobs, bar.labelled)
+	bar.Done()
+	if err != nil {
+		return exitInternal, err
+	}
+	fmt.Fprintf(stderr, "verify: mutate: %s at %s in %s\n", plural(len(res.Mutants), "mutant"), plural(len(res.Points), "point"),
+		time.Since(start).Round(time.Second))
+	var text strings.Builder
+	printMutate(&text, res)
+	if _, err := io.WriteString(stdout, text.String()); err != nil {
+		return exitInternal, err
+	}
+	if err := writeMutate(dir.Path(), res); err != nil {
+		return exitInternal, err
+	}
+	if err := dir.Commit(); err != nil {
+		return exitInternal, err
+	}
+	o := strings.TrimSuffix(*out, "/")
+	fmt.Fprintf(stdout, "mutate: %s/mutate.md, %s/mutate.json\n", o, o)
+	return mutateCode(res, minScore, set["min-score"]), nil
+}
+
+// plural is n and noun, in the plural unless n is 1 ("property" becomes "properties").
+func plural(n int, noun string) string {
+	switch {
+	case n == 1:
+	case strings.HasSuffix(noun, "y"):
+		noun = strings.TrimSuffix(noun, "y") + "ies"
+	default:
+		noun += "s"
+	}
+	return fmt.Sprintf("%d %s", n, noun)
+}
+
+func kindNames() []string {
+	var out []string
+	for _, k := range fsm.MutantKinds() {
+		out = append(out, k.String())
+	}
+	return out
+}
+
+// chooseMutants keeps the mutants of the given kinds (comma-separated, "" for all) and,
+// when names are given, only those, in the order of all.
+func chooseMutants(all []fsm.Mutant, kinds string, names []string) ([]fsm.Mutant, error) {
+	keep := map[fsm.MutantKind]bool{}
+	if kinds != "" {
+		for _, n := range strings.Split(kinds, ",") {
+			k, err := fsm.ParseMutantKind(strings.TrimSpace(n))
+			if err != nil {
+				return nil, fmt.Errorf("--kind: %w", err)
+			}
+			keep[k] = true
+		}
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		if !slices.ContainsFunc(all, func(m fsm.Mutant) bool { return m.Name == n }) {
+			return nil, fmt.Errorf("--mutant: unknown mutant %q (verify mutate --list shows them)", n)
+		}
+		want[n] = true
+	}
+	out := slices.DeleteFunc(slices.Clone(all), func(m fsm.Mutant) bool {
+		return (len(keep) > 0 && !keep[m.Kind]) || (len(want) > 0 && !want[m.Name])
+	})
+	if len(out) == 0 {
+		return nil, errors.New("no mutant has the kinds and names asked for")
+	}
+	return out, nil
+}
+
+func pointOf(name string, settings []string, cfg fsm.Config, raised int, refused error) mutatePoint {
+	p := mutatePoint{Name: name, Settings: settings, SeqSpace: 1 << cfg.SeqBits, Raised: raised > 0, cfg: cfg}
+	if p.Settings == nil {
+		p.Settings = []string{}
+	}
+	if refused != nil {
+		p.Refused = refused.Error()
+	}
+	return p
+}
+
+func mutateFile(name string) bool { return name == "mutate.md" || name == "mutate.json" }
+
+// mutate checks the variant at every point, then every mutant, jobs at a time, and fills
+// res. The result is the same whatever jobs and the search's workers (unless a time or
+// memory bound or a signal cut a search short): every search is deterministic, and each
+// mutant's searches are made one after the other in a fixed order.
+func mutate(ctx context.Context, res *mutateResult, base fsm.Variant, props []properties.Property, mutants []fsm.Mutant, search checker.Config, jobs int, watch func(string) pipeline.Watcher) error {
+	search.Progress = nil
+	err := parallel(ctx, len(res.Points), jobs, func(i int) error {
+		return checkBase(ctx, &res.Points[i], base, props, search, watch)
+	})
+	if err != nil {
+		return err
+	}
+	res.Mutants = make([]mutantResult, len(mutants))
+	err = parallel(ctx, len(mutants), jobs, func(i int) error {
+		res.Mutants[i] = judge(ctx, res.Points, base, props, mutants[i], search, watch)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	res.summarize(ctx)
+	return nil
+}
+
+// parallel calls f(0), ..., f(n-1), jobs at a time, starting them in order, and returns
+// the first error in order; after an error, calls not yet started are skipped.
+func parallel(ctx context.Context, n, jobs int, f func(i int) error) error {
+	errs := make([]error, n)
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range max(1, min(jobs, n)) {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if errs[i] = f(i); errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runSearch runs the search of props on sys, with progress under label.
+func runSearch(ctx context.Context, sys fsm.System, props []checker.Property[fsm.SysState], search checker.Config, label string, watch func(string) pipeline.Watcher) (*checker.Result[fsm.SysState], error) {
+	w := watch(label)
+	search.Progress = w.Update
+	res, err := checker.Run(ctx, properties.BindChecker(sys, props...), search)
+	w.Done()
+	return res, err
+}
+
+func checkerProps(sys fsm.System, props []properties.Property) []checker.Property[fsm.SysState] {
+	out := make([]checker.Property[fsm.SysState], len(props))
+	for i, p := range props {
+		out[i] = p.For(sys)
+	}
+	return out
+}
+
+// checkBase checks every property on the unmutated variant at p: the verdicts a mutant's
+// are compared with.
+func checkBase(ctx context.Context, p *mutatePoint, base fsm.Variant, props []properties.Property, search checker.Config, watch func(string) pipeline.Watcher) error {
+	if p.Refused != "" {
+		return nil
+	}
+	sys, err := fsm.NewSystemOf(p.cfg, base)
+	if err != nil {
+		return fmt.Errorf("point %s: %w", p.Name, err)
+	}
+	p.sys = &sys
+	r, err := runSearch(ctx, sys, checkerProps(sys, props), search, p.Name+" "+base.Name, watch)
+	if err != nil {
+		return fmt.Errorf("point %s: %s: %w", p.Name, base.Name, err)
+	}
+	p.States, p.Complete, p.Stop = r.States, r.Complete, stopText(ctx, r.Stop)
+	for _, v := range r.Verdicts {
+		p.Verdicts = append(p.Verdicts, mutateVerdict{Property: v.Name, Verdict: v.Status})
+		p.base = append(p.base, v.Status)
+	}
+	return nil
+}
+
+// scratch holds the candidate actions of SameSuccessors, one slice per goroutine at a time.
+var scratch = sync.Pool{New: func() any { return new([]fsm.Action) }}
+
+// sameAs is the property that orig has mut's successors in every state; a mutant that
+// panics in a state differs there.
+func sameAs(orig, mut *fsm.System) checker.Property[fsm.SysState] {
+	return checker.Always("same successors", func(s fsm.SysState) (same bool) {
+		buf := scratch.Get().(*[]fsm.Action)
+		defer func() {
+			if recover() != nil {
+				same = false
+			}
+			scratch.Put(buf)
+		}()
+		same, *buf = orig.SameSuccessors(mut, s, *buf)
+		return same
+	})
+}
+
+// judge checks mutant mu at each point in turn, until one kills it.
+func judge(ctx context.Context, pts []mutatePoint, base fsm.Variant, props []properties.Property, mu fsm.Mutant, search checker.Config, watch func(string) pipeline.Watcher) mutantResult {
+	r := mutantResult{Name: mu.Name, Kind: mu.Kind.String(), Rule: mu.Rule, Steps: -1, Loop: -1, DiffersSteps: -1}
+	var safety, liveness []properties.Property
+	var safetyAt, livenessAt []int // indices in props
+	for i, p := range props {
+		if p.Kind == checker.KindEventually {
+			liveness, livenessAt = append(liveness, p), append(livenessAt, i)
+		} else {
+			safety, safetyAt = append(safety, p), append(safetyAt, i)
+		}
+	}
+	v := mu.Of(base)
+	differs, equivalent, undecided := false, true, ""
+	undecide := func(why string) {
+		if undecided == "" {
+			undecided = why
+		}
+	}
+	for _, p := range pts {
+		switch {
+		case p.Refused != "":
+			undecide(fmt.Sprintf("point %s refused", p.Name))
+			equivalent = false
+			continue
+		case !p.Complete:
+			undecide(fmt.Sprintf("point %s: the variant's search is incomplete: %s", p.Name, p.Stop))
+			equivalent = false
+			continue
+		}
+		sys, err := fsm.NewSystemOf(p.cfg, v)
+		if err != nil {
+			return r.brokeModel(p.Name, err)
+		}
+		label := p.Name + " " + mu.Name
+		eq, err := runSearch(ctx, *p.sys, []checker.Property[fsm.SysState]{sameAs(p.sys, &sys)},
+			withStop(search), label+" (same?)", watch)
+		if err != nil {
+			return r.brokeModel(p.Name, err)
+		}
+		switch eq.Verdicts[0].Status {
+		case checker.Holds:
+			if eq.Complete {
+				continue // equivalent at p: no property can tell them apart here
+			}
+			undecide(fmt.Sprintf("point %s: %s", p.Name, stopText(ctx, eq.Stop)))
+			equivalent = false
+		case checker.Violated:
+			if !differs {
+				tr := eq.Verdicts[0].Trace
+				r.DiffersPoint, r.DiffersSteps, r.DiffersAt = p.Name, len(tr.Steps), tr.States[len(tr.States)-1].String()
+			}
+			differs, equivalent = true, false
+		default:
+			undecide(fmt.Sprintf("point %s: %s", p.Name, stopText(ctx, eq.Stop)))
+			equivalent = false
+		}
+		for stage, ps := range [][]properties.Property{safety, liveness} {
+			if len(ps) == 0 {
+				continue
+			}
+			at := [][]int{safetyAt, livenessAt}[stage]
+			res, err := runSearch(ctx, sys, checkerProps(sys, ps), withStop(search), label, watch)
+			if err != nil {
+				return r.brokeModel(p.Name, err)
+			}
+			for k, vd := range res.Verdicts {
+				if p.base[at[k]] == checker.Holds && vd.Status == checker.Violated {
+					r.Class, r.Point, r.Property = classKilled, p.Name, vd.Name
+					if vd.Trace != nil {
+						r.Steps, r.Loop = len(vd.Trace.Steps), vd.Trace.Loop
+					}
+					return r
+				}
+			}
+			if !res.Complete && !errors.Is(res.Stop, checker.ErrDecided) {
+				undecide(fmt.Sprintf("point %s: %s", p.Name, stopText(ctx, res.Stop)))
+			}
+		}
+	}
+	switch {
+	case undecided != "":
+		r.Class, r.Stop = classIncomplete, undecided
+	case differs:
+		r.Class = classSurvived
+	case equivalent:
+		r.Class = classEquivalent
+	default:
+		r.Class, r.Stop = classIncomplete, "undecided"
+	}
+	return r
+}
+
+// brokeModel is r killed at point by a model error: the first line of err (a panic's
+// message goes on with the state).
+func (r mutantResult) brokeModel(point string, err error) mutantResult {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	r.Class, r.Point, r.Property, r.Error = classKilled, point, modelError, strings.TrimSuffix(msg, ":")
+	return r
+}
+
+// withStop is search ending once every property is decided.
+func withStop(search checker.Config) checker.Config {
+	search.StopWhenDecided = true
+	return search
+}
+
+// summarize counts the classes and computes the score.
+func (res *mutateResult) summarize(ctx context.Context) {
+	byKind := map[string]*mutateCount{}
+	for _, k := range fsm.MutantKinds() {
+		byKind[k.String()] = &mutateCount{Kind: k.String()}
+	}
+	res.Total = mutateCount{Kind: "total"}
+	for _, m := range res.Mutants {
+		byKind[m.Kind].add(m.Class)
+		res.Total.add(m.Class)
+	}
+	res.Kinds = nil
+	for _, k := range fsm.MutantKinds() {
+		if c := byKind[k.String()]; c.Mutants > 0 {
+			res.Kinds = append(res.Kinds, *c)
+		}
+	}
+	res.Score = score(res.Total.Killed, res.Total.Mutants-res.Total.Equivalent)
+	res.Complete = res.Total.Incomplete == 0
+	for _, p := range res.Points {
+		if p.Refused != "" || !p.Complete {
+			res.Complete = false
+		}
+	}
+	res.Stop = ""
+	if in := interruption(ctx); in != nil {
+		res.Complete, res.Stop = false, in.Error()
+	} else if !res.Complete {
+		res.Stop = fmt.Sprintf("%d mutants undecided", res.Total.Incomplete)
+		for _, p := range res.Points {
+			switch {
+			case p.Refused != "":
+				res.Stop += fmt.Sprintf("; point %s refused: %s", p.Name, p.Refused)
+			case !p.Complete:
+				res.Stop += fmt.Sprintf("; point %s incomplete: %s", p.Name, p.Stop)
+			}
+		}
+	}
+}
+
+// score is killed as a percentage of n, rounded to a tenth; 100 when n is 0.
+func score(killed, n int) float64 {
+	if n == 0 {
+		return 100
+	}
+	return math.Round(1000*float64(killed)/float64(n)) / 10
+}
+
+// mutateCode: 3 when the run is incomplete and its score could still reach --min-score
+// (if every undecided mutant were killed), 1 when the score is below it, else 0.
+func mutateCode(res *mutateResult, minScore float64, minSet bool) int {
+	t := res.Total
+	best := score(t.Killed+t.Incomplete, t.Mutants-t.Equivalent)
+	switch {
+	case minSet && best < minScore:
+		return exitViolated
+	case !res.Complete:
+		return exitIncomplete
+	case minSet && res.Score < minScore:
+		return exitViolated
+	}
+	return exitOK
+}
+
+// table is the counts by kind, then the total, as rows.
+func (res *mutateResult) table() (header []string, rows [][]string) {
+	header = []string{"kind", "mutants", "killed", "equivalent", "survived", "incomplete"}
+	for _, c := range append(slices.Clone(res.Kinds), res.Total) {
+		rows = append(rows, []string{c.Kind, fmt.Sprint(c.Mutants), fmt.Sprint(c.Killed), fmt.Sprint(c.Equivalent),
+			fmt.Sprint(c.Survived), fmt.Sprint(c.Incomplete)})
+	}
+	return header, rows
+}
+
+func (res *mutateResult) pointNames() string {
+	var names []string
+	for _, p := range res.Points {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (res *mutateResult) scoreLine() string {
+	t := res.Total
+	line := fmt.Sprintf("score %.1f%%: %d of %d non-equivalent mutants killed", res.Score, t.Killed, t.Mutants-t.Equivalent)
+	broke := 0
+	for _, m := range res.Mutants {
+		if m.Class == classKilled && m.Property == modelError {
+			broke++
+		}
+	}
+	if broke > 0 {
+		line += fmt.Sprintf(" (%d by a model error)", broke)
+	}
+	line += fmt.Sprintf(", %d equivalent left out", t.Equivalent)
+	if !res.Complete {
+		line += "; INCOMPLETE: " + res.Stop
+	}
+	return line
+}
+
+func (m mutantResult) differs() string {
+	if m.DiffersSteps < 0 {
+		return "no difference found"
+	}
+	return fmt.Sprintf("differs after %d steps at %s: %s", m.DiffersSteps, m.DiffersPoint, m.DiffersAt)
+}
+
+func (m mutantResult) killedBy() string {
+	if m.Property == modelError {
+		return modelError + ": " + m.Error
+	}
+	if m.Steps < 0 {
+		return fmt.Sprintf("%s (no example reachable) at %s", m.Property, m.Point)
+	}
+	t := fmt.Sprintf("%s (%d steps", m.Property, m.Steps)
+	if m.Loop >= 0 {
+		t += fmt.Sprintf(", lasso from step %d", m.Loop+1)
+	}
+	return t + ") at " + m.Point
+}
+
+func printMutate(w io.Writer, res *mutateResult) {
+	fmt.Fprintf(w, "mutate %s: %s at %s (%s), %s\n\n", res.Variant, plural(len(res.Mutants), "mutant"),
+		plural(len(res.Points), "point"), res.pointNames(), plural(len(res.Properties), "property"))
+	header, rows := res.table()
+	widths := make([]int, len(header))
+	for _, row := range append([][]string{header}, rows...) {
+		for i, c := range row {
+			widths[i] = max(widths[i], len(c))
+		}
+	}
+	for _, row := range append([][]string{header}, rows...) {
+		var line strings.Builder
+		for i, c := range row {
+			if i == 0 {
+				fmt.Fprintf(&line, "%-*s", widths[i], c)
+			} else {
+				fmt.Fprintf(&line, "  %*s", widths[i], c)
+			}
+		}
+		fmt.Fprintln(w, line.String())
+	}
+	fmt.Fprintf(w, "\n%s\n", res.scoreLine())
+	for _, class := range []string{classSurvived, classIncomplete} {
+		var ms []mutantResult
+		for _, m := range res.Mutants {
+			if m.Class == class {
+				ms = append(ms, m)
+			}
+		}
+		if len(ms) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s (%d):\n", map[string]string{classSurvived: "survivors", classIncomplete: "undecided"}[class], len(ms))
+		for _, m := range ms {
+			what := m.differs()
+			if class == classIncomplete {
+				what = m.Stop
+			}
+			fmt.Fprintf(w, "  %-9s  %s: %s\n", m.Kind, m.Name, what)
+		}
+	}
+}
+
+func writeMutate(dir string, res *mutateResult) error {
+	var js strings.Builder
+	enc := json.NewEncoder(&js)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(res); err != nil {
+		return fmt.Errorf("mutate: write json: %w", err)
+	}
+	if err := writeFile(dir, "mutate.json", js.String()); err != nil {
+		return err
+	}
+	return writeFile(dir, "mutate.md", mutateMarkdown(res))
+}
+
+func mutateMarkdown(res *mutateResult) string {
+	var b strings.Builder
+	md := func(cells ...string) {
+		b.WriteString("|")
+		for _, c := range cells {
+			fmt.Fprintf(&b, " %s |", strings.ReplaceAll(c, "|", `\|`))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "# tcpverify mutate: %s\n\n", res.Variant)
+	fmt.Fprintf(&b, "**%s.**\n\n", res.scoreLine())
+	fmt.Fprintf(&b, "Each mutant is the rule table of %s with one mistake (docs/properties.md, Mutation testing). ", res.Variant)
+	b.WriteString("It is *killed* when a property the unmutated table satisfies at a point fails on it there (a `sometimes` property: the example can no longer be reached), or when it breaks the model itself (model error); ")
+	b.WriteString("*equivalent* when at every point it has the same successors as the unmutated table in every state that table reaches, so that no property can tell them apart (left out of the score); ")
+	b.WriteString("*survived* otherwise. A killed mutant names the first property that killed it, in the search that did (safety properties first, then eventually ones), and its trace's length; a survivor, the shortest run to a state where it behaves differently.\n\n")
+	header, rows := res.table()
+	md(header...)
+	md("---", "--:", "--:", "--:", "--:", "--:")
+	for _, row := range rows {
+		md(row...)
+	}
+	b.WriteString("\n## Points\n\n")
+	md("point", "settings", "seqspace", "states", "refused or stop", "verdicts of "+res.Variant)
+	md("---", "---", "--:", "--:", "---", "---")
+	for _, p := range res.Points {
+		var vs []string
+		for _, v := range p.Verdicts {
+			vs = append(vs, v.Property+" "+v.Verdict.String())
+		}
+		why := p.Stop
+		if p.Refused != "" {
+			why = "refused: " + p.Refused
+		}
+		md(p.Name, strings.Join(p.Settings, ", "), fmt.Sprint(p.SeqSpace), fmt.Sprint(p.States), why, strings.Join(vs, ", "))
+	}
+	var survivors []mutantResult
+	for _, m := range res.Mutants {
+		if m.Class == classSurvived {
+			survivors = append(survivors, m)
+		}
+	}
+	if len(survivors) > 0 {
+		fmt.Fprintf(&b, "\n## Survivors (%d)\n\n", len(survivors))
+		md("mutant", "kind", "rule", "first difference")
+		md("---", "---", "---", "---")
+		for _, m := range survivors {
+			md("`"+m.Name+"`", m.Kind, m.Rule, m.differs())
+		}
+	}
+	b.WriteString("\n## Mutants\n\n")
+	md("mutant", "kind", "class", "killed by", "first difference", "stop")
+	md("---", "---", "---", "---", "---", "---")
+	for _, m := range res.Mutants {
+		by, diff := "", ""
+		if m.Class == classKilled {
+			by = m.killedBy()
+		}
+		if m.DiffersSteps >= 0 {
+			diff = fmt.Sprintf("%d steps at %s", m.DiffersSteps, m.DiffersPoint)
+		}
+		md("`"+m.Name+"`", m.Kind, m.Class, by, diff, m.Stop)
+	}
+	return b.String()
+}
