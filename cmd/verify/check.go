@@ -270,6 +270,31 @@ func writeFile(dir, name, content string) error {
 	return nil
 }
 
+// writeResultFiles writes v as NAME.json (indented, HTML left unescaped) and md as NAME.md
+// into dir: the pair verify sweep and verify mutate leave under --out.
+func writeResultFiles(dir, name string, v any, md string) error {
+	var js strings.Builder
+	enc := json.NewEncoder(&js)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("%s: write json: %w", name, err)
+	}
+	if err := writeFile(dir, name+".json", js.String()); err != nil {
+		return err
+	}
+	return writeFile(dir, name+".md", md)
+}
+
+// mdRow appends a Markdown table row, escaping the cells' pipes.
+func mdRow(b *strings.Builder, cells ...string) {
+	b.WriteString("|")
+	for _, c := range cells {
+		fmt.Fprintf(b, " %s |", strings.ReplaceAll(c, "|", `\|`))
+	}
+	b.WriteString("\n")
+}
+
 // renderSVG runs Graphviz on a DOT file, writing the SVG beside it.
 func renderSVG(dotPath, file string) error {
 	svg := strings.TrimSuffix(file, ".dot") + ".svg"

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -731,28 +730,12 @@ func printMutate(w io.Writer, res *mutateResult) {
 }
 
 func writeMutate(dir string, res *mutateResult) error {
-	var js strings.Builder
-	enc := json.NewEncoder(&js)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(res); err != nil {
-		return fmt.Errorf("mutate: write json: %w", err)
-	}
-	if err := writeFile(dir, "mutate.json", js.String()); err != nil {
-		return err
-	}
-	return writeFile(dir, "mutate.md", mutateMarkdown(res))
+	return writeResultFiles(dir, "mutate", res, mutateMarkdown(res))
 }
 
 func mutateMarkdown(res *mutateResult) string {
 	var b strings.Builder
-	md := func(cells ...string) {
-		b.WriteString("|")
-		for _, c := range cells {
-			fmt.Fprintf(&b, " %s |", strings.ReplaceAll(c, "|", `\|`))
-		}
-		b.WriteString("\n")
-	}
+	md := func(cells ...string) { mdRow(&b, cells...) }
 	fmt.Fprintf(&b, "# tcpverify mutate: %s\n\n", res.Variant)
 	fmt.Fprintf(&b, "**%s.**\n\n", res.scoreLine())
 	fmt.Fprintf(&b, "Each mutant is the rule table of %s with one mistake (docs/properties.md, Mutation testing). ", res.Variant)

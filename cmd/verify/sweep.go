@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -679,17 +678,7 @@ func printSweep(w io.Writer, res *sweepResult) {
 func sweepFile(name string) bool { return name == "sweep.md" || name == "sweep.json" }
 
 func writeSweep(dir string, res *sweepResult) error {
-	var js strings.Builder
-	enc := json.NewEncoder(&js)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(res); err != nil {
-		return fmt.Errorf("sweep: write json: %w", err)
-	}
-	if err := writeFile(dir, "sweep.json", js.String()); err != nil {
-		return err
-	}
-	return writeFile(dir, "sweep.md", sweepMarkdown(res))
+	return writeResultFiles(dir, "sweep", res, sweepMarkdown(res))
 }
 
 func sweepMarkdown(res *sweepResult) string {
@@ -700,13 +689,7 @@ func sweepMarkdown(res *sweepResult) string {
 	b.WriteString("Each point is every claim's own config with the named parameters at their envelope maxima; a cell is `ok` when the RFC model holds and every refuting variant violates, otherwise each failed run as `FAIL variant verdict (trace length)`, and `n/a` when the point contradicts the claim's premise (listed below). The `holds:` columns are the other properties of the RFC model, checked at the default configuration with the point's parameters. ")
 	fmt.Fprintf(&b, "The %d runs share %d explorations: the runs of a point that need the same variant on the same config are decided by one search of all their claims' properties, which gives each the verdict and shortest trace it would get alone. A row's states and seconds count each of its explorations once; with --jobs above 1 explorations overlap, so the seconds add up to more than the sweep took.\n\n", len(res.Runs), len(res.Explorations))
 	header, rows := res.matrix()
-	md := func(cells []string) {
-		b.WriteString("|")
-		for _, c := range cells {
-			fmt.Fprintf(&b, " %s |", strings.ReplaceAll(c, "|", `\|`))
-		}
-		b.WriteString("\n")
-	}
+	md := func(cells []string) { mdRow(&b, cells...) }
 	md(header)
 	md(strings.Split(strings.Repeat("---,", len(header)-2)+"--:,--:", ","))
 	for _, row := range rows {
