@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tcpverify/tcpverify/fsm"
@@ -92,4 +93,24 @@ func configAt(base fsm.Config, p point, variant string) (cfg fsm.Config, raised 
 		}
 	}
 	return cfg, 0, err
+}
+
+// selectPoints is the named grid's points, or, when names are given, only those, in grid
+// order; an error names the flag at fault.
+func selectPoints(grid string, names []string) ([]point, error) {
+	pts, err := gridPoints(grid)
+	if err != nil {
+		return nil, fmt.Errorf("--grid: %w", err)
+	}
+	if len(names) == 0 {
+		return pts, nil
+	}
+	want := map[string]bool{}
+	for _, name := range names {
+		if _, err := lookupPoint(pts, grid, name); err != nil {
+			return nil, fmt.Errorf("--point: %w", err)
+		}
+		want[name] = true
+	}
+	return slices.DeleteFunc(pts, func(p point) bool { return !want[p.name] }), nil
 }

@@ -224,19 +224,9 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		res.Grid = ""
 		res.Points = []mutatePoint{pointOf("config", nil, m.cfg, 0, nil)}
 	} else {
-		pts, err := gridPoints(*grid)
+		pts, err := selectPoints(*grid, onlyPoints)
 		if err != nil {
-			return exitBadInput, fmt.Errorf("mutate: --grid: %w", err)
-		}
-		if len(onlyPoints) > 0 {
-			want := map[string]bool{}
-			for _, name := range onlyPoints {
-				if _, err := lookupPoint(pts, *grid, name); err != nil {
-					return exitBadInput, fmt.Errorf("mutate: --point: %w", err)
-				}
-				want[name] = true
-			}
-			pts = slices.DeleteFunc(pts, func(p point) bool { return !want[p.name] })
+			return exitBadInput, fmt.Errorf("mutate: %w", err)
 		}
 		for _, p := range pts {
 			cfg, raised, refused := configAt(fsm.DefaultConfig(), p, base.Name)

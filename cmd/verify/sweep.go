@@ -152,19 +152,9 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	if err != nil {
 		return exitBadInput, err
 	}
-	pts, err := gridPoints(*grid)
+	pts, err := selectPoints(*grid, onlyPoints)
 	if err != nil {
-		return exitBadInput, fmt.Errorf("sweep: --grid: %w", err)
-	}
-	if len(onlyPoints) > 0 {
-		want := map[string]bool{}
-		for _, name := range onlyPoints {
-			if _, err := lookupPoint(pts, *grid, name); err != nil {
-				return exitBadInput, fmt.Errorf("sweep: --point: %w", err)
-			}
-			want[name] = true
-		}
-		pts = slices.DeleteFunc(pts, func(p point) bool { return !want[p.name] })
+		return exitBadInput, fmt.Errorf("sweep: %w", err)
 	}
 	claims := all
 	if *only != "" {
