@@ -457,9 +457,12 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		closed := cause.From != PreRun && !s.Holds(cause.Src, cause.From) &&
 			s.Ghost[cause.Src].EndedGracefully(cause.From)
 		g.markStale(before.State, after.State, closed, out.Delivered)
+		if before.State != after.State {
+			g.MovedByOld = true
+		}
 	}
 	g.record(ev.Kind, before.State, out)
-	if before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(&before, ev, out) {
+	if before.State.HasTCB() && !after.State.HasTCB() && !g.MovedByOld && gracefulEnd(&before, ev, out) {
 		g.Graceful |= 1 << s.Clock[side]
 	}
 	s.Ep[side] = after

@@ -75,9 +75,13 @@ type Ghost struct {
 	// synchronized state, or delivered data to it: a later connection was disturbed by an
 	// earlier one that ended as TCP means connections to end.
 	StaleRun bool
+	// MovedByOld: an old segment moved the side's current TCB to another state (an old FIN
+	// to CLOSE-WAIT, say). Such a TCB's close is not graceful: the FIN it took was not its
+	// peer's, and both sides may then close passively with nobody in TIME-WAIT.
+	MovedByOld bool
 	// Graceful has bit k set when the side's TCB k ended gracefully: deleted after both
-	// FINs were exchanged, not by a reset, an abort, a crash or a timeout. Config.validate
-	// keeps every serial below 32.
+	// FINs of its connection were exchanged (no old segment moved it: MovedByOld), not by a
+	// reset, an abort, a crash or a timeout. Config.validate keeps every serial below 32.
 	Graceful uint32
 }
 

@@ -190,7 +190,7 @@ var CleanTimeWait = Property{
 	Claim: "resources are released in order, and the next incarnation is clean",
 	Statement: "No old duplicate of a connection of this run that closed gracefully (an old " +
 		"segment, as no-stale-acceptance defines it, sent by a TCB that its sender no longer " +
-		"holds and that ended after both FINs, not by a reset, abort, crash or timeout) moves a " +
+		"holds and that ended after both FINs of its own connection, not by a reset, abort, crash or timeout, nor moved by an old segment) moves a " +
 		"later connection into a synchronized state or delivers data to it. (Old segments of a " +
 		"connection that was reset are no-stale-acceptance's: TIME-WAIT follows only a " +
 		"graceful close, RFC 9293 §3.6.) (That no side stays out of CLOSED forever is the liveness " +
