@@ -23,8 +23,23 @@ type Claim struct {
 	Config fsm.Config
 	// Premise, when set, says why a config contradicts what the claim is about (nil when it
 	// does not): verify sweep reports the claim as not applicable at such a point instead of
-	// checking it there. Only a claim that drops a timing assumption has one.
+	// checking it there. Only a claim that drops a timing assumption has one; the property's
+	// own premise applies too (Contradicts).
 	Premise func(fsm.Config) error
+}
+
+// Contradicts says why cfg contradicts the claim's premise or its property's (nil when it
+// contradicts neither).
+func (c Claim) Contradicts(cfg fsm.Config) error {
+	for _, premise := range []func(fsm.Config) error{c.Premise, c.Property.Premise} {
+		if premise == nil {
+			continue
+		}
+		if err := premise(cfg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Claims lists the claims in the order of the handshake and then the close.
@@ -64,8 +79,7 @@ func Claims() []Claim {
 		{Name: "old-syn-rejected", Reason: "a delayed old SYN does not open a connection",
 			Property: NoStaleAcceptance, Refuters: []string{"two-way-handshake"}, Config: cfg},
 		{Name: "old-syn-recovery", Reason: "the handshake recovers from a delayed old SYN: the reset clears it without waiting for a timeout",
-			Property: OldSYNRecoveredPromptly, Refuters: []string{"no-rst-on-bad-ack"}, Config: prompt,
-			Premise: OldSYNRecoveredPromptly.Premise},
+			Property: OldSYNRecoveredPromptly, Refuters: []string{"no-rst-on-bad-ack"}, Config: prompt},
 		{Name: "data-before-close", Reason: "all data arrives before the connection is gone",
 			Property: NoDataLostOnClose, Refuters: []string{"fin-closes-both", "no-retransmission"}, Config: once},
 		{Name: "clean-time-wait", Reason: "resources are released in order, and the next incarnation is clean",
@@ -104,7 +118,7 @@ func Envelope() []Claim {
 	for _, p := range All() {
 		if !covered[p.Name] {
 			out = append(out, Claim{Name: "holds:" + p.Name, Reason: "the RFC model satisfies " + p.Name,
-				Property: p, Config: cfg, Premise: p.Premise})
+				Property: p, Config: cfg})
 		}
 	}
 	return out

@@ -114,3 +114,25 @@ func TestEnvelopeAddsEveryPropertyNoClaimChecksAtTheDefault(t *testing.T) {
 		assert.Equal(t, 1, judged[p.Name], p.Name)
 	}
 }
+
+// A claim is contradicted by its own premise and by its property's.
+func TestAClaimIsContradictedByItsPremiseAndItsPropertys(t *testing.T) {
+	reuse, err := properties.LookupClaim("clean-time-wait")
+	require.NoError(t, err)
+	assert.NoError(t, reuse.Contradicts(reuse.Config))
+	injected := reuse.Config
+	injected.Faults.Inject = 2
+	assert.ErrorContains(t, reuse.Contradicts(injected), "ISN clock")
+
+	var prompt properties.Claim
+	for _, c := range properties.Envelope() {
+		if c.Property.Name == properties.OldSYNRecoveredPromptly.Name {
+			prompt = c
+		}
+	}
+	require.Nil(t, prompt.Premise, "the premise is the property's")
+	assert.NoError(t, prompt.Contradicts(prompt.Config))
+	both := prompt.Config
+	both.Shape = fsm.BothActive
+	assert.ErrorContains(t, prompt.Contradicts(both), "no side listens")
+}

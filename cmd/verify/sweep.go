@@ -369,8 +369,8 @@ func sweepPlan(p point, claims []properties.Claim) ([]sweepCell, []*exploration)
 		for _, v := range append([]string{fsm.RFC}, c.Refuters...) {
 			cfg, raised, refused := configAt(c.Config, p, v)
 			cl := sweepCell{claim: ci, variant: v, exp: -1, cfg: cfg, raised: raised, refused: refused}
-			if refused == nil && c.Premise != nil {
-				cl.premise = c.Premise(cfg)
+			if refused == nil {
+				cl.premise = c.Contradicts(cfg)
 			}
 			if refused == nil && cl.premise == nil {
 				k := key{cfg, v}
