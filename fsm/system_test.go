@@ -82,8 +82,14 @@ func drawSystem(t *rapid.T, r drawRanges) System {
 
 // walk takes up to n random steps from the initial state, calling visit on every state.
 func walk(t *rapid.T, sys System, n int, visit func(s SysState, a *Action)) SysState {
+	return walkSteps(t, sys, n, func(_ SysState, a *Action, to SysState) { visit(to, a) })
+}
+
+// walkSteps is walk, calling visit with each step's source state too: first (initial,
+// nil, initial), then (from, action, to) for every step.
+func walkSteps(t *rapid.T, sys System, n int, visit func(from SysState, a *Action, to SysState)) SysState {
 	s := sys.Init()[0]
-	visit(s, nil)
+	visit(s, nil, s)
 	var acts []Action
 	for i := 0; i < n; i++ {
 		acts = sys.Enabled(s, acts[:0])
@@ -95,8 +101,8 @@ func walk(t *rapid.T, sys System, n int, visit func(s SysState, a *Action)) SysS
 		if !ok {
 			t.Fatalf("enabled action %s not enabled in %s", sys.Label(s, a), s)
 		}
+		visit(s, &a, next)
 		s = next
-		visit(s, &a)
 	}
 	return s
 }

@@ -13,35 +13,26 @@ import (
 func TestTheSegmentsOfARunAreOnesTheRFCSends(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		sys := drawSystem(t, wideRanges)
-		s := sys.Init()[0]
-		var acts []Action
 		var fired []int
-		for range 80 {
-			for _, p := range s.Net.Packets() {
+		walkSteps(t, sys, 80, func(from SysState, a *Action, to SysState) {
+			for _, p := range to.Net.Packets() {
 				f := p.Seg.Flags
 				if !f.Has(ACK) && !f.Has(SYN) && !f.Has(RST) {
-					t.Fatalf("%s in flight has no ACK, SYN or RST: %s", p.Seg, s.Detail())
+					t.Fatalf("%s in flight has no ACK, SYN or RST: %s", p.Seg, to.Detail())
 				}
 				if p.Seg.SegLen() > 1 {
-					t.Fatalf("%s in flight occupies %d numbers: %s", p.Seg, p.Seg.SegLen(), s.Detail())
+					t.Fatalf("%s in flight occupies %d numbers: %s", p.Seg, p.Seg.SegLen(), to.Detail())
 				}
 			}
-			acts = sys.Enabled(s, acts[:0])
-			if len(acts) == 0 {
+			if a == nil {
 				return
 			}
-			a := acts[rapid.IntRange(0, len(acts)-1).Draw(t, "action")]
-			next, ok := sys.Next(s, a)
-			if !ok {
-				t.Fatalf("enabled action %s not enabled in %s", sys.Label(s, a), s)
-			}
-			fired = sys.AppendFiredTo(fired[:0], s, a, next)
+			fired = sys.AppendFiredTo(fired[:0], from, *a, to)
 			for _, i := range fired {
 				if r := sys.Machine.Rules[i]; r.Unreached != "" {
-					t.Fatalf("%s fired row %s, marked unreached (%s), in %s", sys.Label(s, a), r.Name, r.Unreached, s.Detail())
+					t.Fatalf("%s fired row %s, marked unreached (%s), in %s", sys.Label(from, *a), r.Name, r.Unreached, from.Detail())
 				}
 			}
-			s = next
-		}
+		})
 	})
 }
