@@ -438,7 +438,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		// A new TCB: the host's ISN clock has ticked (see SysState.Clock), and what the
 		// ghost counts starts again.
 		s.Clock[side]++
-		*g = Ghost{Peer: NoTCB, Opens: g.Opens, Stale: g.Stale, StaleRun: g.StaleRun, Graceful: g.Graceful}
+		*g = Ghost{Peer: NoTCB, Opens: g.Opens, Stale: g.Stale, StaleRun: g.StaleRun, Graceful: g.Graceful, Moved: g.Moved}
 	}
 	if cause != nil && before.State == StateSynReceived && g.Peer == PreRun && !after.State.HasTCB() &&
 		cause.Seg.Flags.Has(RST) && cause.From != NoTCB {
@@ -454,15 +454,19 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	if stale {
 		// An old segment from a TCB its sender no longer holds belongs to a closed
 		// connection: what TIME-WAIT is there to keep from the next one.
-		closed := cause.From != PreRun && !s.Holds(cause.Src, cause.From) &&
-			s.Ghost[cause.Src].EndedGracefully(cause.From)
+		closed := s.closedGracefully(cause)
 		g.markStale(before.State, after.State, closed, out.Delivered)
 		if before.State != after.State {
-			g.MovedByOld = true
+			g.Moved |= 1 << s.Clock[side]
 		}
 	}
 	g.record(ev.Kind, before.State, out)
-	if before.State.HasTCB() && !after.State.HasTCB() && !g.MovedByOld && gracefulEnd(&before, ev, out) {
+	if !g.MovedByOld(TCB(s.Clock[side])) && (after.State == StateTimeWait && before.State != StateTimeWait ||
+		before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(&before, ev, out)) {
+		// The TCB has closed gracefully: it holds TIME-WAIT, or leaves LAST-ACK (or, in a
+		// variant without TIME-WAIT, its closing state) after both FINs. How TIME-WAIT
+		// then ends (2MSL, a reset under RFC 1337's hazard, an abort in a variant) does
+		// not undo that: a TIME-WAIT cut short is the hazard clean-time-wait is about.
 		g.Graceful |= 1 << s.Clock[side]
 	}
 	s.Ep[side] = after
@@ -503,6 +507,21 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		}
 		s.Ep[side] = relisten.Next
 	}
+}
+
+// closedGracefully reports whether the old packet p belongs to a connection of this run
+// that closed gracefully: its sender no longer holds the TCB it came from, that TCB closed
+// gracefully (Ghost.Graceful), and no old segment moved the TCB it was meant for (when it
+// knew it). A connection one of whose ends an older connection's segment moved (an old
+// FIN taken for the peer's, then a reset instead of TIME-WAIT) was disturbed before it
+// closed: the ISN clock had already failed it, and its segments are no-stale-acceptance's
+// to judge, not TIME-WAIT's to keep out. The receiving end need not have closed gracefully
+// itself: without TIME-WAIT its last ACK draws a reset (no-time-wait, time-wait.scn).
+func (s *SysState) closedGracefully(p *Packet) bool {
+	if p.From == PreRun || s.Holds(p.Src, p.From) || !s.Ghost[p.Src].EndedGracefully(p.From) {
+		return false
+	}
+	return !s.Ghost[p.Dst()].MovedByOld(p.To)
 }
 
 // gracefulEnd reports whether a step that deletes the TCB before ends a connection that

@@ -18,9 +18,9 @@ import (
 //
 //	per side, A then B:
 //	  State (4 bits), Passive, Throttled (1 each), Retries (0..Config.R2);
-//	  Ghost Told, HalfCloseData, StaleRun, Agreed, MovedByOld (1 each), Stale (5 bits);
+//	  Ghost Told, HalfCloseData, StaleRun, Agreed (1 each), Stale (5 bits);
 //	  Clock[side] (0..MaxTCBs(side));
-//	  Ghost.Graceful (bits 1..MaxTCBs(side): bit 0, PreRun's, is never set);
+//	  Ghost.Graceful, Ghost.Moved (bits 1..MaxTCBs(side) each: bit 0, PreRun's, is never set);
 //	  ISS, IRS, SND.UNA, SND.NXT, RCV.NXT (Config.SeqBits each);
 //	  Ghost.Peer (a serial of the peer), Opens (0..Incarnations), Sent (0..Units[side]),
 //	  Delivered (0..Units[peer]+1), Closes (0..Incarnations);
@@ -120,9 +120,9 @@ func newLayout(cfg Config) *layout {
 
 // The widths of Encode's groups: State to Graceful, RCV.NXT to Closes, the budgets and
 // the count, a packet but its SEG.ACK. With 32-bit sequence numbers and the widest
-// budgets validate allows, at most 54, 60, 38 and 50 bits.
+// budgets validate allows, at most 64, 60, 38 and 50 bits.
 func (l *layout) endpoint(side Side) uint8 {
-	return stateBits + 2 + l.retries + 5 + staleBits + l.clock[side] + l.graceful[side]
+	return stateBits + 2 + l.retries + 4 + staleBits + l.clock[side] + 2*l.graceful[side]
 }
 func (l *layout) ghost(side Side) uint8 {
 	return l.seq + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side]
@@ -154,10 +154,10 @@ const (
 	fHalfCloseData
 	fStaleRun
 	fAgreed
-	fMovedByOld
 	fStale
 	fClock
 	fGraceful
+	fMoved
 	fISS
 	fIRS
 	fSndUna
@@ -187,7 +187,7 @@ const (
 
 var fieldNames = [numFields]string{
 	"Host", "State", "Passive", "Throttled", "Retries", "Ghost.Told", "Ghost.HalfCloseData",
-	"Ghost.StaleRun", "Ghost.Agreed", "Ghost.MovedByOld", "Ghost.Stale", "Clock", "Ghost.Graceful", "ISS", "IRS",
+	"Ghost.StaleRun", "Ghost.Agreed", "Ghost.Stale", "Clock", "Ghost.Graceful", "Ghost.Moved", "ISS", "IRS",
 	"SND.UNA", "SND.NXT", "RCV.NXT", "Ghost.Peer", "Ghost.Opens", "Ghost.Sent",
 	"Ghost.Delivered", "Ghost.Closes", "Timed", "AnsweredRST", "Left.Loss", "Left.Dup", "Left.Inject",
 	"Left.Crash", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
@@ -221,10 +221,10 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 		visit(fHalfCloseData|at, b2u(g.HalfCloseData), 1)
 		visit(fStaleRun|at, b2u(g.StaleRun), 1)
 		visit(fAgreed|at, b2u(g.Agreed), 1)
-		visit(fMovedByOld|at, b2u(g.MovedByOld), 1)
 		visit(fStale|at, uint64(g.Stale), staleBits)
 		visit(fClock|at, uint64(s.Clock[side]), l.clock[side])
 		visit(fGraceful|at, graceful(g.Graceful), l.graceful[side])
+		visit(fMoved|at, graceful(g.Moved), l.graceful[side])
 		visit(fISS|at, uint64(e.ISS), l.seq)
 		visit(fIRS|at, uint64(e.IRS), l.seq)
 		visit(fSndUna|at, uint64(e.SndUna), l.seq)
@@ -375,9 +375,9 @@ func (sys *System) Encode(dst []byte, s SysState) []byte {
 		e, g := &s.Ep[side], &s.Ghost[side]
 		w.over |= uint64(e.Host ^ uint8(side))
 		w = w.put(buf, group{}.add(uint64(e.State), stateBits).bit(e.Passive).bit(e.Throttled).
-			add(uint64(e.Retries), l.retries).bit(g.Told).bit(g.HalfCloseData).bit(g.StaleRun).bit(g.Agreed).bit(g.MovedByOld).
+			add(uint64(e.Retries), l.retries).bit(g.Told).bit(g.HalfCloseData).bit(g.StaleRun).bit(g.Agreed).
 			add(uint64(g.Stale), staleBits).add(uint64(s.Clock[side]), l.clock[side]).
-			add(graceful(g.Graceful), l.graceful[side]))
+			add(graceful(g.Graceful), l.graceful[side]).add(graceful(g.Moved), l.graceful[side]))
 		w = w.put(buf, group{}.add(uint64(e.ISS), sb).add(uint64(e.IRS), sb))
 		w = w.put(buf, group{}.add(uint64(e.SndUna), sb).add(uint64(e.SndNxt), sb))
 		w = w.put(buf, group{}.add(uint64(e.RcvNxt), sb).tcb(g.Peer, l.peer[side]).
@@ -414,7 +414,7 @@ func (l *layout) tooWide(s *SysState) {
 		switch {
 		case f&0xff == fHost:
 			what = fmt.Sprintf("%s is %d, but the encoding implies it by the side", f, s.Ep[f>>8].Host)
-		case f&0xff == fGraceful && v&badCode != 0:
+		case (f&0xff == fGraceful || f&0xff == fMoved) && v&badCode != 0:
 			what = fmt.Sprintf("%s has bit 0 set, PreRun's", f)
 		case v&badCode != 0:
 			what = fmt.Sprintf("%s is %d, not below %d, NoTCB's code in its %d bits", f, v&^badCode, 1<<w-1, w)
@@ -519,10 +519,10 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 		g.HalfCloseData = c.take(1) != 0
 		g.StaleRun = c.take(1) != 0
 		g.Agreed = c.take(1) != 0
-		g.MovedByOld = c.take(1) != 0
 		g.Stale = StaleMark(c.take(staleBits))
 		s.Clock[side] = uint8(c.take(l.clock[side]))
-		g.Graceful = uint32(c.v) << 1
+		g.Graceful = uint32(c.take(l.graceful[side])) << 1
+		g.Moved = uint32(c.v) << 1
 		e.ISS, e.IRS = seqs(r.get(2 * sb))
 		e.SndUna, e.SndNxt = seqs(r.get(2 * sb))
 		c = cut{r.get(l.ghost(side))}

@@ -59,22 +59,22 @@ func referenceEncode(l *layout, s *SysState) []byte {
 func wideConfig() Config {
 	c := DefaultConfig()
 	c.Capacity, c.Units, c.Incarnations = MaxCapacity, [2]uint8{255, 255}, 3
-	c.Faults = Faults{Loss: 200, Dup: 9, Inject: 10, Crash: 255}
+	c.Faults = Faults{Loss: 200, Dup: 9, Inject: 0, Crash: 255}
 	c.SeqBits = 32
 	return c
 }
 
 func TestTheWidestConfigFitsTheGroups(t *testing.T) {
 	cfg := wideConfig()
-	require.Equal(t, 31, cfg.MaxTCBs(B))
+	require.Equal(t, maxSerial-1, cfg.MaxTCBs(B))
 	sys, err := NewSystem(cfg, RFC)
 	require.NoError(t, err)
 	l := sys.enc
-	assert.Equal(t, 54, int(l.endpoint(B)), "B's clock and Graceful the widest")
-	assert.Equal(t, 58, int(l.ghost(A)), "A's Peer the widest")
-	assert.Equal(t, 30, int(l.budgets()))
-	assert.Equal(t, 50, int(l.packet()))
-	assert.Equal(t, 142, sys.EncodedSize())
+	assert.Equal(t, 64, int(l.endpoint(B)), "B's clock, Graceful and Moved the widest")
+	assert.Equal(t, 57, int(l.ghost(A)), "A's Peer the widest")
+	assert.Equal(t, 26, int(l.budgets()))
+	assert.Equal(t, 48, int(l.packet()))
+	assert.Equal(t, 141, sys.EncodedSize())
 }
 
 // Any bytes with zero padding are the encoding of the state decodeFields reads from them,
@@ -120,13 +120,13 @@ func TestEncodeAppendsToWhatItIsGiven(t *testing.T) {
 func TestEncodedSizeOfTheDefaultConfigAndAReconnectingOne(t *testing.T) {
 	sys, err := NewSystem(DefaultConfig(), RFC)
 	require.NoError(t, err)
-	assert.Equal(t, 22, sys.EncodedSize(), "default config")
+	assert.Equal(t, 23, sys.EncodedSize(), "default config")
 	cfg := DefaultConfig()
 	cfg.Capacity, cfg.Faults.Crash, cfg.Incarnations = 3, 1, 2
 	cfg.SeqBits = cfg.MinSeqBits()
 	sys, err = NewSystem(cfg, RFC)
 	require.NoError(t, err)
-	assert.Equal(t, 28, sys.EncodedSize(), "capacity 3, crash 1, incarnations 2")
+	assert.Equal(t, 29, sys.EncodedSize(), "capacity 3, crash 1, incarnations 2")
 }
 
 func TestEncodeRefusesAValueTooWideForItsField(t *testing.T) {
@@ -151,6 +151,7 @@ func TestEncodeRefusesAValueTooWideForItsField(t *testing.T) {
 			s.Net.Slots[0] = Packet{Src: A, Seg: Segment{Flags: ACK, Len: 2}, From: 1, To: 1}
 		}, "packet 0's SEG.LEN is 2"},
 		"a Graceful bit for PreRun":   {func(s *SysState) { s.Ghost[B].Graceful = 1 }, "B's Ghost.Graceful has bit 0 set"},
+		"a Moved bit for PreRun":      {func(s *SysState) { s.Ghost[A].Moved = 1 }, "A's Ghost.Moved has bit 0 set"},
 		"a source that is no side":    {func(s *SysState) { s.Net.N = 1; s.Net.Slots[0].Src = 2 }, "packet 0's Src is 2"},
 		"a host that is not the side": {func(s *SysState) { s.Ep[B].Host = 0 }, "B's Host is 0, but the encoding implies it"},
 	} {
@@ -174,7 +175,7 @@ func TestDecodeRejectsBytesEncodeDoesNotMake(t *testing.T) {
 	_, err = sys.decode(good)
 	require.NoError(t, err)
 	_, err = sys.decode(good[1:])
-	assert.ErrorContains(t, err, "21 bytes, want 22")
+	assert.ErrorContains(t, err, "22 bytes, want 23")
 	// The state of A is the first 4 bits.
 	bad := bytes.Clone(good)
 	bad[0] |= 0x0f

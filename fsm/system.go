@@ -75,24 +75,33 @@ type Ghost struct {
 	// synchronized state, or delivered data to it: a later connection was disturbed by an
 	// earlier one that ended as TCP means connections to end.
 	StaleRun bool
-	// MovedByOld: an old segment moved the side's current TCB to another state (an old FIN
-	// to CLOSE-WAIT, say). Such a TCB's close is not graceful: the FIN it took was not its
-	// peer's, and both sides may then close passively with nobody in TIME-WAIT.
-	MovedByOld bool
-	// Graceful has bit k set when the side's TCB k ended gracefully: deleted after both
-	// FINs of its connection were exchanged (no old segment moved it: MovedByOld), not by a
-	// reset, an abort, a crash or a timeout. Config.validate keeps every serial below 32.
+	// Moved has bit k set when an old segment moved the side's TCB k to another state (an
+	// old FIN to CLOSE-WAIT, say). Such a TCB's close is not graceful: the FIN it took was
+	// not its peer's, and both sides may then close passively with nobody in TIME-WAIT; nor
+	// is its connection's, whatever its peer's end did (SysState.closedGracefully).
+	Moved uint32
+	// Graceful has bit k set when the side's TCB k closed gracefully: it reached
+	// TIME-WAIT, or was deleted after both FINs of its connection were exchanged and its
+	// own acknowledged (not by a reset, an abort, a crash or a timeout), with no old segment
+	// having moved it (Moved). Config.validate keeps every serial below maxSerial.
 	Graceful uint32
 }
 
-// EndedGracefully reports whether the side's TCB t ended gracefully (Graceful); never for
+// EndedGracefully reports whether the side's TCB t closed gracefully (Graceful); never for
 // PreRun or NoTCB.
 func (g Ghost) EndedGracefully(t TCB) bool {
 	return t != PreRun && t < maxSerial && g.Graceful&(1<<t) != 0
 }
 
-// maxSerial bounds TCB serials so that Ghost.Graceful holds one bit per TCB.
-const maxSerial = 32
+// maxSerial bounds TCB serials so that Ghost.Graceful and Ghost.Moved hold one bit per
+// TCB and fit, with the rest of an endpoint's fields, the 64 bits of one group of the
+// encoding (layout.endpoint).
+const maxSerial = 22
+
+// MovedByOld reports whether an old segment has moved the side's TCB t (Moved).
+func (g Ghost) MovedByOld(t TCB) bool {
+	return t != PreRun && t < maxSerial && g.Moved&(1<<t) != 0
+}
 
 // SysState is the whole system: two endpoints, the network, the remaining fault budgets and
 // the ghost data. It is a comparable value.

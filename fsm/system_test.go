@@ -369,3 +369,38 @@ func TestAnsweredRSTRecordsAResetAnsweringAReset(t *testing.T) {
 		assert.Equal(t, answers, s.AnsweredRST, "LISTEN answers a reset: %v", answers)
 	}
 }
+
+// An old ACK of A's TCB 2, which closed gracefully, completes B's third connection. It is
+// TIME-WAIT's to keep out (StaleRun) only if the connection it belongs to closed
+// gracefully at B's end too: when an older connection's FIN moved B's TCB 2 (Ghost.Moved),
+// connection 2 was disturbed before it closed, and the old ACK is no-stale-acceptance's
+// (the incarnations=3 run of clean-time-wait, with the ISN clock dropped).
+func TestAnOldSegmentOfAConnectionAnOlderOneDisturbedIsNotTimeWaits(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Incarnations = 3
+	cfg.Timing.SlowISNClock = true
+	cfg.SeqBits = cfg.MinSeqBits()
+	sys, err := NewSystem(cfg, RFC)
+	require.NoError(t, err)
+	for _, moved := range []bool{false, true} {
+		s := sys.Init()[0]
+		s.Clock = [2]uint8{3, 3}
+		s.Ep[A] = Endpoint{Host: uint8(A), State: StateSynSent, ISS: 10, SndUna: 10, SndNxt: 11}
+		s.Ep[B] = Endpoint{Host: uint8(B), State: StateSynReceived, Passive: true,
+			ISS: 30, SndUna: 30, SndNxt: 31, IRS: 10, RcvNxt: 11}
+		s.Ghost[A] = Ghost{Peer: NoTCB, Opens: 3, Graceful: 1 << 2}
+		s.Ghost[B] = Ghost{Peer: 3, Opens: 3, Graceful: 1 << 2}
+		if moved {
+			s.Ghost[B].Moved = 1 << 2
+		}
+		s.Net = Network{}
+		p := Packet{Src: A, Seg: Segment{Flags: ACK, Seq: 11, Ack: 31}, From: 2, To: 2}
+		require.True(t, s.Net.add(p, cfg.Capacity))
+		require.True(t, s.stale(&p))
+		next, ok := sys.Next(s, Action{Kind: ActDeliver, Side: B, Pkt: p})
+		require.True(t, ok)
+		require.Equal(t, StateEstablished, next.Ep[B].State)
+		assert.Equal(t, !moved, next.Ghost[B].StaleRun, "B's TCB 2 moved by an old segment: %v", moved)
+		assert.True(t, next.Ghost[B].MovedByOld(3), "the old ACK moved B's TCB 3")
+	}
+}
