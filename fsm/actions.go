@@ -447,6 +447,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	}
 	if cause != nil && learnsIRS(before, after) {
 		g.Peer = cause.From
+		g.SimOpen = before.State == StateSynSent
 	}
 	if cause != nil && !before.State.Synchronized() && after.State.Synchronized() {
 		g.Agreed = cause.From == g.Peer && cause.To == TCB(s.Clock[side])
@@ -458,6 +459,28 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		g.markStale(before.State, after.State, closed, out.Delivered)
 		if before.State != after.State {
 			g.Moved |= 1 << s.Clock[side]
+		}
+	}
+	if cause != nil && cause.Seg.Flags.Has(RST) && g.Closes > 0 && before.State != StateTimeWait &&
+		before.State.HasTCB() && (after.State == StateClosed || after.State == StateListen) &&
+		g.Agreed {
+		// A reset ended a TCB whose user had called CLOSE: in LAST-ACK or CLOSING the RFC
+		// tells nobody (§3.10.7.4), but the close ended in a reset, not in its handshake.
+		// A TCB in TIME-WAIT has finished its close (what a reset there does is RFC 1337's);
+		// only a connection established at both ends (Agreed) has a close to end: a TCB an
+		// old or abandoned SYN opened is rightly reset.
+		s.ResetOnClose = true
+	}
+	switch ev.Kind {
+	case EvGiveUp, EvUserTimeout, EvAbort, EvCrash:
+		if before.State.HasTCB() && before.State != after.State {
+			s.Abrupt = true
+		}
+	case EvClose:
+		// CLOSE in SYN-SENT deletes the TCB without a FIN (RFC 9293 §3.10.4): the user
+		// abandons the open, and a peer that took its SYN has a connection nobody closes.
+		if before.State == StateSynSent && !after.State.HasTCB() {
+			s.Abrupt = true
 		}
 	}
 	g.record(ev.Kind, before.State, out)

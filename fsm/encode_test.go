@@ -71,8 +71,8 @@ func TestTheWidestConfigFitsTheGroups(t *testing.T) {
 	require.NoError(t, err)
 	l := sys.enc
 	assert.Equal(t, 64, int(l.endpoint(B)), "B's clock, Graceful and Moved the widest")
-	assert.Equal(t, 57, int(l.ghost(A)), "A's Peer the widest")
-	assert.Equal(t, 26, int(l.budgets()))
+	assert.Equal(t, 58, int(l.ghost(A)), "A's Peer the widest")
+	assert.Equal(t, 28, int(l.budgets()))
 	assert.Equal(t, 48, int(l.packet()))
 	assert.Equal(t, 141, sys.EncodedSize())
 }

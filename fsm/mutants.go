@@ -86,7 +86,7 @@ type Mutant struct {
 // base's and the mutant's, e.g. "rfc9293 delete syn-sent/syn-ack".
 func (m Mutant) Of(base Variant) Variant {
 	return Variant{Name: base.Name + " " + m.Name, Desc: "mutant of " + base.Name + ": " + m.Name,
-		Edits: append(slices.Clone(base.Edits), m.Edits...)}
+		Edits: append(slices.Clone(base.Edits), m.Edits...), Drops: base.Drops}
 }
 
 // Mutants lists the mutants of base's table, row by row in table order and, for each row,
@@ -241,6 +241,7 @@ func NewSystemOf(cfg Config, v Variant) (System, error) {
 	if len(rules) > maxRules {
 		return System{}, fmt.Errorf("new system: variant %s has %d rules, at most %d", v.Name, len(rules), maxRules)
 	}
+	cfg.Timing = v.Timing(cfg.Timing)
 	sys, err := NewSystem(cfg, RFC)
 	if err != nil {
 		return System{}, err

@@ -103,10 +103,16 @@ func TestEveryVariantButTheRFCChangesTheTableAsItSays(t *testing.T) {
 			assert.Equal(t, base, Describe(rules))
 			continue
 		}
+		assert.NotEmpty(t, v.Desc)
+		assert.Len(t, v.Changed(), len(v.Edits)+len(v.Drops))
+		if len(v.Drops) > 0 {
+			// A timing variant keeps the table and drops an assumption instead.
+			assert.Empty(t, v.Edits, v.Name)
+			assert.Equal(t, base, Describe(rules), v.Name)
+			continue
+		}
 		require.NotEmpty(t, v.Edits, v.Name)
 		assert.NotEqual(t, base, Describe(rules), "variant %s leaves the table as it was", v.Name)
-		assert.Len(t, v.Changed(), len(v.Edits))
-		assert.NotEmpty(t, v.Desc)
 	}
 }
 
@@ -147,4 +153,21 @@ func TestDescribeGivesEachRuleStaticDrawingData(t *testing.T) {
 	assert.Equal(t, "ACK of SYN", synSentAckOK.Terms[0].Text())
 	assert.True(t, strings.HasPrefix(syn.String(), "listen/syn: LISTEN --segment[syn] / SYN,ACK--> SYN-RECEIVED"), syn.String())
 	assert.Equal(t, []State{StateSynSent, StateEstablished}, Rule{From: In(StateEstablished, StateSynSent), To: Stay}.Targets())
+}
+
+// A variant drops only timing assumptions that exist, and NewSystem drops them whatever
+// the config keeps.
+func TestVariantsDropKnownAssumptions(t *testing.T) {
+	for _, v := range Variants {
+		for _, d := range v.Drops {
+			assert.Contains(t, AssumptionNames(), d, "variant %s", v.Name)
+		}
+		if len(v.Drops) == 0 {
+			continue
+		}
+		sys, err := NewSystem(DefaultConfig(), v.Name)
+		require.NoError(t, err)
+		assert.NotEqual(t, DefaultConfig().Timing, sys.Config.Timing, "variant %s", v.Name)
+		assert.Equal(t, v.Timing(DefaultConfig().Timing), sys.Config.Timing, "variant %s", v.Name)
+	}
 }

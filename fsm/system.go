@@ -65,6 +65,9 @@ type Ghost struct {
 	Told bool
 	// Closes counts the CLOSE calls of this side's user on its latest TCB.
 	Closes uint8
+	// SimOpen: the side's latest TCB took the peer's SYN in SYN-SENT, a simultaneous open
+	// (RFC 9293 §3.5 Figure 7).
+	SimOpen bool
 	// HalfCloseData: data was delivered to this side while it sat in FIN-WAIT-2, its own
 	// FIN sent and acknowledged: the half-close at work (RFC 9293 §3.6.1).
 	HalfCloseData bool
@@ -124,6 +127,14 @@ type SysState struct {
 	// carried one, which RFC 9293 §3.5.2 forbids ("in no case does receipt of a segment
 	// containing RST give rise to a RST in response"). Sticky.
 	AnsweredRST bool
+	// Abrupt is ghost data: some TCB ended without the exchange of FINs: R2's give-up, the
+	// user timeout, an ABORT, a crash, or a CLOSE in SYN-SENT (which deletes the TCB,
+	// RFC 9293 §3.10.4). Sticky.
+	Abrupt bool
+	// ResetOnClose is ghost data: a RST ended a TCB of a connection established at both
+	// ends (Ghost.Agreed) whose user had called CLOSE, before it reached TIME-WAIT: the
+	// close ended in a reset, not its handshake. Sticky.
+	ResetOnClose bool
 }
 
 // String is compact: the two states and the packets in flight.
@@ -205,6 +216,11 @@ type System struct {
 
 // NewSystem builds the system of cfg running the named variant.
 func NewSystem(cfg Config, variant string) (System, error) {
+	v, err := LookupVariant(variant)
+	if err != nil {
+		return System{}, fmt.Errorf("new system: %w", err)
+	}
+	cfg.Timing = v.Timing(cfg.Timing)
 	if err := cfg.validate(); err != nil {
 		return System{}, fmt.Errorf("new system: %w", err)
 	}

@@ -40,13 +40,29 @@ type Edit struct {
 	New  Rule
 }
 
-// Variant is a named protocol variant: the RFC table with a few edits. Each exists to
-// break one RFC claim, so that the claim's property is shown to be able to fail.
+// Variant is a named protocol variant: the RFC table with a few edits, or the RFC table
+// without one of TCP's timing assumptions (Drops). Each exists to break one RFC claim, so
+// that the claim's property is shown to be able to fail.
 type Variant struct {
 	Name string
 	// Desc is one line for docs and usage messages.
 	Desc  string
 	Edits []Edit
+	// Drops names the timing assumptions (Assumptions) the variant drops whatever the
+	// config keeps: a mechanism of TCP that lives in its timers, not in its table.
+	Drops []string
+}
+
+// Timing is t with the variant's assumptions dropped.
+func (v Variant) Timing(t Timing) Timing {
+	for _, name := range v.Drops {
+		for _, a := range Assumptions {
+			if a.Name == name {
+				a.drop(&t)
+			}
+		}
+	}
+	return t
 }
 
 // RFC is the name of the unedited table.
@@ -140,6 +156,24 @@ var Variants = []Variant{
 			r.From = In(StateClosing, StateLastAck, StateTimeWait)
 			r.Cite = "RFC 9293 §3.10.5 ABORT, CLOSING, LAST-ACK and TIME-WAIT"
 		})}},
+	{Name: "no-simultaneous-open",
+		Desc:  "a SYN in SYN-SENT is dropped: two active opens cannot meet (RFC 9293 Figure 7 undone)",
+		Edits: []Edit{remove(RuleSYNSentSYN)}},
+	{Name: "no-simultaneous-close",
+		Desc:  "a FIN in FIN-WAIT-1 is ignored until our own FIN is acknowledged: two closes cannot cross (RFC 9293 Figure 13 undone)",
+		Edits: []Edit{remove(RuleFINWait1FIN)}},
+	{Name: "short-time-wait",
+		Desc:  "TIME-WAIT's 2MSL may end while the peer still retransmits its FIN (drops time-wait-outlasts-r2)",
+		Drops: []string{"time-wait-outlasts-r2"}},
+	{Name: "no-quiet-time",
+		Desc:  "a host that crashes may restart while its old segments are still in flight (drops quiet-time)",
+		Drops: []string{"quiet-time"}},
+	{Name: "no-keepalive",
+		Desc:  "no keepalive or FIN-WAIT-2 timeout: an idle side whose peer is gone waits for ever (drops keepalive)",
+		Drops: []string{"keepalive"}},
+	{Name: "no-throttle",
+		Desc:  "every unacceptable segment is answered with an ACK, without RFC 5961's rate limit (drops throttle)",
+		Drops: []string{"throttle"}},
 	{Name: "time-wait-assassination",
 		Desc: "RFC 9293 to the letter: a RST ends TIME-WAIT early (the RFC 1337 hazard)",
 		Edits: []Edit{change(RuleTimeWaitRST, func(r *Rule) {
@@ -213,6 +247,9 @@ func (v Variant) Changed() []string {
 			n = e.New.Name
 		}
 		out = append(out, e.Op.String()+" "+n)
+	}
+	for _, d := range v.Drops {
+		out = append(out, "no row: drops timing assumption "+d)
 	}
 	return out
 }

@@ -68,7 +68,17 @@ func Claims() []Claim {
 	// segment of the connection before the run, no duplication budget (a retransmission
 	// makes one), which keeps two connections' worth of states small.
 	reuse.Faults = fsm.Faults{Loss: 1}
-	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse} {
+	// Two active OPENs (RFC 9293 Figure 7).
+	simultaneous := cfg
+	simultaneous.Shape = fsm.BothActive
+	// A crash leaves the survivor holding a half-open connection (RFC 9293 §3.5.2).
+	crash := cfg
+	crash.Faults.Crash = 1
+	// Two losses let both sides hold unacceptable segments of each other's at once, the
+	// confusion that ACK throttling (RFC 5961 §7) keeps from becoming an ACK war.
+	confused := cfg
+	confused.Faults.Loss = 2
+	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused} {
 		c.SeqBits = c.MinSeqBits()
 	}
 	return []Claim{
@@ -86,6 +96,16 @@ func Claims() []Claim {
 			Property: CleanTimeWait, Refuters: []string{"no-time-wait"}, Config: reuse, Premise: reusePremise},
 		{Name: "half-close", Reason: "half-close works: data flows after the peer's FIN",
 			Property: HalfCloseDelivers, Refuters: []string{"fin-closes-both"}, Config: cfg},
+		{Name: "simultaneous-open", Reason: "two active opens that cross make one connection (RFC 9293 Figure 7)",
+			Property: SimultaneousOpen, Refuters: []string{"no-simultaneous-open"}, Config: simultaneous},
+		{Name: "simultaneous-close", Reason: "two closes that cross both complete, through CLOSING to TIME-WAIT (RFC 9293 Figure 13)",
+			Property: SimultaneousClose, Refuters: []string{"no-simultaneous-close"}, Config: cfg},
+		{Name: "last-ack-lost", Reason: "TIME-WAIT outlasts the peer's retransmitted FIN: a lost last ACK does not reset the peer (RFC 9293 §3.6)",
+			Property: CloseNotReset, Refuters: []string{"no-time-wait", "short-time-wait"}, Config: cfg},
+		{Name: "half-open-discovered", Reason: "a connection half-open after a crash is discovered and cleared: the survivor's keepalive draws a reset (RFC 9293 §3.5.2, Figures 10-12; RFC 1122 §4.2.3.6)",
+			Property: CloseCompletes, Refuters: []string{"no-keepalive"}, Config: crash},
+		{Name: "no-ack-war", Reason: "two confused endpoints cannot trade ACKs for ever: RFC 5961 §7 rate-limits the ACKs that answer unacceptable segments",
+			Property: CloseCompletes, Refuters: []string{"no-throttle"}, Config: confused},
 	}
 }
 

@@ -21,9 +21,18 @@ type Property struct {
 	Kind      checker.Kind
 	// Premise, when set, says why a config cannot have what the property is about (nil
 	// when it can): a Sometimes property whose example needs something the config rules
-	// out. verify sweep reports it as not applicable there.
+	// out. verify sweep reports it as not applicable there, and verify check leaves it out
+	// with a note.
 	Premise func(fsm.Config) error
 	build   func(sys fsm.System) func(fsm.SysState) bool
+}
+
+// Contradicts says why cfg rules out what the property is about (nil when it does not).
+func (p Property) Contradicts(cfg fsm.Config) error {
+	if p.Premise == nil {
+		return nil
+	}
+	return p.Premise(cfg)
 }
 
 // For returns the checker property of p for sys.
@@ -46,6 +55,9 @@ func All() []Property {
 		CleanTimeWait,
 		HalfCloseDelivers,
 		NoRSTForRST,
+		CloseNotReset,
+		SimultaneousOpen,
+		SimultaneousClose,
 		NoDeadlock,
 		OpenCompletes,
 		CloseCompletes,

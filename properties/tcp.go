@@ -127,6 +127,65 @@ var NoRSTForRST = Property{
 	},
 }
 
+// CloseNotReset: a close both users started ends without a reset.
+var CloseNotReset = Property{
+	Name:  "close-not-reset",
+	Claim: "a close ends gracefully, not in a reset",
+	Statement: "No RST ends a TCB of a connection established at both ends (Ghost.Agreed: " +
+		"each knows the other's ISN) whose user has called CLOSE, before it reaches TIME-WAIT " +
+		"(where the close is done), unless some TCB of the run ended abruptly (R2's give-up, the " +
+		"user timeout, an ABORT, a crash or a CLOSE in SYN-SENT: SysState.Abrupt), whatever " +
+		"the network loses, " +
+		"duplicates or delays (SysState.ResetOnClose). A lost last ACK is what TIME-WAIT " +
+		"answers: the peer's retransmitted FIN finds TIME-WAIT, not a closed port that resets " +
+		"it (RFC 9293 §3.6).",
+	Kind: checker.KindAlways,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Abrupt || !s.ResetOnClose }
+	},
+}
+
+// SimultaneousOpen: two active opens meet and make one connection (RFC 9293 Figure 7).
+var SimultaneousOpen = Property{
+	Name:  "simultaneous-open",
+	Claim: "a simultaneous open completes",
+	Statement: "Some reachable state has both sides ESTABLISHED with TCBs that handshook with " +
+		"each other, each having taken the other's SYN in SYN-SENT (Ghost.SimOpen): two active " +
+		"OPENs that cross make one connection (RFC 9293 §3.5 Figure 7).",
+	Kind:    checker.KindSometimes,
+	Premise: bothActive,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			return s.Ghost[fsm.A].SimOpen && s.Ghost[fsm.B].SimOpen && s.Connected() &&
+				s.Ep[fsm.A].State == fsm.StateEstablished && s.Ep[fsm.B].State == fsm.StateEstablished
+		}
+	},
+}
+
+// SimultaneousClose: two closes cross and both sides hold TIME-WAIT (RFC 9293 Figure 13).
+var SimultaneousClose = Property{
+	Name:  "simultaneous-close",
+	Claim: "a simultaneous close completes",
+	Statement: "Some reachable state has both sides in TIME-WAIT with TCBs that handshook with " +
+		"each other: two CLOSEs whose FINs cross each pass through CLOSING (RFC 9293 §3.6 " +
+		"Figure 13); only a simultaneous close puts both sides in TIME-WAIT.",
+	Kind: checker.KindSometimes,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			return s.Ep[fsm.A].State == fsm.StateTimeWait && s.Ep[fsm.B].State == fsm.StateTimeWait &&
+				s.Connected()
+		}
+	},
+}
+
+// bothActive: Figure 7 needs two active OPENs.
+func bothActive(c fsm.Config) error {
+	if c.CallsOf(fsm.A)&c.CallsOf(fsm.B)&fsm.CallOpen == 0 {
+		return errors.New("one side never opens actively: a simultaneous open needs two active OPENs (RFC 9293 Figure 7)")
+	}
+	return nil
+}
+
 // needsListener: Figure 8's old SYN opens a TCB at a listener; when neither side listens
 // (both-active with the default calls), an old SYN meets CLOSED or SYN-SENT, and there is
 // nothing for the reset to clear.

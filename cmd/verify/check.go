@@ -61,6 +61,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if n := graphNote(res.Graph); n != "" {
 		rep.Notes = append(rep.Notes, n)
 	}
+	rep.Notes = append(rep.Notes, m.skipped...)
 	rep.Notes = append(rep.Notes, foreignNote(dir)...)
 	if err := writeReportDir(dir.Path(), rep, charts, res.Graph); err != nil {
 		return exitInternal, err
@@ -323,6 +324,11 @@ func printSummary(w io.Writer, r *report.Report, dir string) {
 			trace = fmt.Sprintf("  (%s, %d steps: %s)", p.Trace.Role, len(p.Trace.Steps), filepath.Join(dir, p.Trace.MSC))
 		}
 		fmt.Fprintf(w, "  %-9s %-26s %s%s\n", p.Status, p.Name, p.Kind, trace)
+	}
+	for _, n := range r.Notes {
+		if strings.HasPrefix(n, "property ") {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
 	}
 	fmt.Fprintf(w, "report: %s\n", filepath.Join(dir, "report.md"))
 }

@@ -119,7 +119,11 @@ func claimsCode(runs []pipeline.ClaimRun) int {
 // printClaims prints the table and a summary line. A run that did not decide (its search
 // was cut short) is marked "?" and counted apart: its claim is undecided, not failed.
 func printClaims(w io.Writer, claims []properties.Claim, runs []pipeline.ClaimRun, planned int) {
-	fmt.Fprintf(w, "%-18s %-26s %-20s %-9s %-9s %s\n", "claim", "property", "model", "want", "got", "trace")
+	wc, wp, wv := len("claim"), len("property"), len("model")
+	for _, r := range runs {
+		wc, wp, wv = max(wc, len(r.Claim)), max(wp, len(r.Property)), max(wv, len(r.Variant))
+	}
+	fmt.Fprintf(w, "%-*s %-*s %-*s %-9s %-9s %s\n", wc, "claim", wp, "property", wv, "model", "want", "got", "trace")
 	undecided, reasons := 0, []string{}
 	for _, r := range runs {
 		trace := "-"
@@ -140,7 +144,7 @@ func printClaims(w io.Writer, claims []properties.Claim, runs []pipeline.ClaimRu
 		case !r.OK():
 			mark = "FAIL"
 		}
-		fmt.Fprintf(w, "%-18s %-26s %-20s %-9s %-9s %-4s %s\n", r.Claim, r.Property, r.Variant, r.Want, r.Got, mark, trace)
+		fmt.Fprintf(w, "%-*s %-*s %-*s %-9s %-9s %-4s %s\n", wc, r.Claim, wp, r.Property, wv, r.Variant, r.Want, r.Got, mark, trace)
 	}
 	ok, open := 0, 0
 	for _, c := range claims {

@@ -96,6 +96,10 @@ type model struct {
 	cfg     fsm.Config
 	variant string
 	props   []properties.Property
+	// skipped are the properties left out because the config contradicts their premise
+	// (Property.Premise), each with why: checked there, they would fail for the config's
+	// sake, not the protocol's.
+	skipped []string
 	sys     properties.Model
 }
 
@@ -212,7 +216,8 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 		m.cfg.SeqBits = m.cfg.MinSeqBits()
 	}
 	m.props = properties.All()
-	if v.props != "" || propsSet {
+	named := v.props != "" || propsSet
+	if named {
 		if m.props, err = parseProperties(v.props); err != nil {
 			return m, err
 		}
@@ -230,6 +235,22 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 		}
 		return m, fmt.Errorf("model does not fit: %v", err)
 	}
+	var kept []properties.Property
+	for _, p := range m.props {
+		why := p.Contradicts(sys.Config)
+		switch {
+		case why == nil:
+			kept = append(kept, p)
+		case named:
+			return m, fmt.Errorf("property %s does not apply to this config: %v", p.Name, why)
+		default:
+			m.skipped = append(m.skipped, fmt.Sprintf("property %s not checked: %v", p.Name, why))
+		}
+	}
+	if len(kept) == 0 {
+		return m, errors.New("no property applies to this config")
+	}
+	m.props = kept
 	m.sys = properties.Bind(sys, m.props)
 	return m, nil
 }

@@ -230,6 +230,15 @@ func TestCallsPointLetsBothUsersMakeEveryCall(t *testing.T) {
 	assert.Equal(t, fsm.BothActive, cfg.Shape)
 }
 
+// runCount is the number of runs of claims at a point: the RFC model's and each refuter's.
+func runCount(claims []properties.Claim) int {
+	n := 0
+	for _, c := range claims {
+		n += 1 + len(c.Refuters)
+	}
+	return n
+}
+
 // tinyRealClaims are properties.Claims on tiny configs: a sequence space of 8, no faults and
 // one incarnation, so that the claims' default and once configs are the same and most runs
 // of a point share an exploration, liveness and safety properties together.
@@ -254,7 +263,7 @@ func TestASharedExplorationDecidesEachRunAsItsOwnRunWould(t *testing.T) {
 			require.NoError(t, err)
 			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, 2, func(string) pipeline.Watcher { return nil })
 			require.NoError(t, err)
-			require.Len(t, res.Runs, 16)
+			require.Len(t, res.Runs, runCount(claims))
 			assert.Less(t, len(res.Explorations), len(res.Runs), "some runs share an exploration")
 			shared := 0
 			for _, e := range res.Explorations {
@@ -302,7 +311,7 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 	require.NoError(t, err)
 	claims := properties.Claims()
 	cells, exps := sweepPlan(base, claims)
-	require.Len(t, cells, 16)
+	require.Len(t, cells, runCount(claims))
 	// The RFC model on the default config (which data-before-close's once config equals now
 	// that the default has one incarnation), on the patient users of old-syn-recovery and on
 	// clean-time-wait's reconnects; two-way-handshake, fixed-isn and fin-closes-both on the
@@ -316,7 +325,7 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		got = append(got, e.variant+": "+strings.Join(names, ","))
 	}
 	assert.Equal(t, []string{
-		"rfc9293: ready-before-data,isn-agreement,old-syn-rejected,data-before-close,half-close",
+		"rfc9293: ready-before-data,isn-agreement,old-syn-rejected,data-before-close,half-close,simultaneous-close,last-ack-lost",
 		"two-way-handshake: ready-before-data,isn-agreement,old-syn-rejected",
 		"fixed-isn: isn-agreement",
 		"rfc9293: old-syn-recovery",
@@ -325,6 +334,15 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		"no-retransmission: data-before-close",
 		"rfc9293: clean-time-wait",
 		"no-time-wait: clean-time-wait",
+		"rfc9293: simultaneous-open",
+		"no-simultaneous-open: simultaneous-open",
+		"no-simultaneous-close: simultaneous-close",
+		"no-time-wait: last-ack-lost",
+		"short-time-wait: last-ack-lost",
+		"rfc9293: half-open-discovered",
+		"no-keepalive: half-open-discovered",
+		"rfc9293: no-ack-war",
+		"no-throttle: no-ack-war",
 	}, got)
 	for _, cl := range cells {
 		e := exps[cl.exp]

@@ -103,8 +103,13 @@ func TestEveryVariantDiagramHighlightsItsEdits(t *testing.T) {
 			require.NoError(t, err)
 			if edge, ok := red[v.Name]; ok {
 				assert.Regexp(t, `(?m)^\t`+regexpQuote(edge)+` \[.*color="red3"`, d)
+			} else if len(v.Drops) > 0 {
+				// A timing variant keeps every row and says which assumption it drops.
+				assert.NotContains(t, d, "red3")
+				assert.NotContains(t, d, "style=dashed")
+				assert.Contains(t, d, "drops timing assumption "+v.Drops[0])
 			} else {
-				// no-retransmission only removes rows.
+				// no-retransmission and the no-simultaneous variants only remove rows.
 				assert.NotContains(t, d, "red3")
 				assert.Contains(t, d, "style=dashed")
 			}

@@ -114,8 +114,14 @@ func Search(ctx context.Context, workers int, watch func() pipeline.Watcher) (*R
 			runs.Claims = append(runs.Claims, r)
 		}
 	}
+	var props []properties.Property
+	for _, p := range properties.All() {
+		if p.Contradicts(fsm.DefaultConfig()) == nil {
+			props = append(props, p)
+		}
+	}
 	res, err := pipeline.Run(ctx, pipeline.Job{Config: fsm.DefaultConfig(), Variant: fsm.RFC,
-		Properties: properties.All(), Search: search, Watch: newWatcher(watch), Title: pipeline.ClaimTitle})
+		Properties: props, Search: search, Watch: newWatcher(watch), Title: pipeline.ClaimTitle})
 	if err != nil {
 		return nil, fmt.Errorf("check %s: %w", fsm.RFC, err)
 	}

@@ -104,6 +104,9 @@ func PropertiesTable(runs *Runs) string {
 	b.WriteString("| property | kind | claim | statement | RFC verdict | trace |\n|---|---|---|---|---|---|\n")
 	for _, p := range properties.All() {
 		verdict, trace := "not checked", ""
+		if why := p.Contradicts(fsm.DefaultConfig()); why != nil {
+			verdict = "not applicable: " + why.Error()
+		}
 		i := slices.IndexFunc(c.Verdicts, func(v Verdict) bool { return v.Property == p.Name })
 		if i >= 0 {
 			v := c.Verdicts[i]
