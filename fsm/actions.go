@@ -447,7 +447,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	}
 	if cause != nil && learnsIRS(before, after) {
 		g.Peer = cause.From
-		g.SimOpen = before.State == StateSynSent
+		g.SimOpen = before.State == StateSynSent && after.State == StateSynReceived
 	}
 	if cause != nil && !before.State.Synchronized() && after.State.Synchronized() {
 		g.Agreed = cause.From == g.Peer && cause.To == TCB(s.Clock[side])
@@ -470,6 +470,9 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		// only a connection established at both ends (Agreed) has a close to end: a TCB an
 		// old or abandoned SYN opened is rightly reset.
 		s.ResetOnClose = true
+	}
+	if !s.Opened && (timerEvents&(1<<ev.Kind) != 0 || out.Report.IsReset() || ev.Kind == EvClose || ev.Kind == EvAbort) {
+		s.Troubled = true
 	}
 	switch ev.Kind {
 	case EvGiveUp, EvUserTimeout, EvAbort, EvCrash:
@@ -500,7 +503,11 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 			}
 		}
 	}
+	opens := !s.Opened && s.openNow()
 	for _, seg := range out.Emit.Segments() {
+		if !s.Opened && !opens && s.OpenSegs < maxOpenSegs && seg.Len == 0 && !seg.Flags.Has(FIN) && !seg.Flags.Has(RST) {
+			s.OpenSegs++
+		}
 		p := Packet{Src: side, Seg: seg, From: NoTCB, To: NoTCB}
 		if before.State.HasTCB() || after.State.HasTCB() {
 			p.From, p.To = TCB(s.Clock[side]), g.Peer
@@ -515,6 +522,9 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	}
 	if after.State > StateEstablished && s.oldSYNOpened() {
 		s.Timed = true
+	}
+	if opens {
+		s.open(!s.Troubled && !s.Abrupt && s.Left == sys.Config.Faults)
 	}
 	// A server keeps listening: when the passive side's connection ends, it is back in
 	// LISTEN at once while it has incarnations left (folding the user's next passive OPEN

@@ -32,6 +32,7 @@ const (
 	CondDataUnacked
 	CondUnacked
 	CondRetriesLeft
+	CondSynAgain
 	numConds
 )
 
@@ -62,6 +63,7 @@ var conds = [numConds]cond{
 	CondDataUnacked:      {name: "data-unacked"},
 	CondUnacked:          {name: "unacked"},
 	CondRetriesLeft:      {name: "retries-left", text: "retries left", notText: "R2 reached"},
+	CondSynAgain:         {name: "syn-again", text: "the peer's SYN again"},
 }
 
 // test evaluates condition id on the working state of a step. It is a switch rather than
@@ -130,6 +132,10 @@ func (c *ctx) test(id CondID) bool {
 	case CondRetriesLeft:
 		// The oldest unacknowledged item has been retransmitted fewer than R2 times.
 		return c.m.R2 == 0 || ep.Retries < c.m.R2
+	case CondSynAgain:
+		// A SYN with nothing else that RCV.NXT already counts: SEG.SEQ + 1 = RCV.NXT,
+		// the peer's SYN repeated on its SYN,ACK in a simultaneous open.
+		return seg.Flags.Has(SYN) && !seg.Flags.Has(FIN) && seg.Len == 0 && sp.Add(seg.Seq, 1) == ep.RcvNxt
 	}
 	panic("fsm: unknown condition " + id.String())
 }
@@ -247,6 +253,7 @@ var (
 	dataUnacked     = is(CondDataUnacked)
 	unacked         = is(CondUnacked)
 	retriesLeft     = is(CondRetriesLeft)
+	synAgain        = is(CondSynAgain)
 )
 
 // Effect identifies a change to the TCB.

@@ -7,71 +7,72 @@ type RuleID uint8
 
 // The rows of Rules, in table order, then the rows only variants add.
 const (
-	ruleNone                      RuleID = iota
-	RuleClosedOpen                       // closed/open
-	RuleClosedListen                     // closed/listen
-	RuleListenOpen                       // listen/open
-	RuleSendTransmit                     // send/transmit
-	RuleListenClose                      // listen/close
-	RuleSYNReceivedClose                 // syn-received/close
-	RuleCloseWaitClose                   // close-wait/close
-	RuleListenAbort                      // listen/abort
-	RuleSynchronizedAbort                // synchronized/abort
-	RuleClosingAbort                     // closing/abort
-	RuleClosedRST                        // closed/rst
-	RuleClosedACK                        // closed/ack
-	RuleClosedNoACK                      // closed/no-ack
-	RuleListenRST                        // listen/rst
-	RuleListenACK                        // listen/ack
-	RuleListenSYN                        // listen/syn
-	RuleListenOther                      // listen/other
-	RuleSYNSentBadACKRST                 // syn-sent/bad-ack-rst
-	RuleSYNSentBadACK                    // syn-sent/bad-ack
-	RuleSYNSentRSTAcksSYN                // syn-sent/rst-acks-syn
-	RuleSYNSentRST                       // syn-sent/rst
-	RuleSYNSentSYNACK                    // syn-sent/syn-ack
-	RuleSYNSentSYN                       // syn-sent/syn
-	RuleSYNSentOther                     // syn-sent/other
-	RuleOtherBadSeqRST                   // other/bad-seq-rst
-	RuleOtherBadSeq                      // other/bad-seq
-	RuleOtherTrim                        // other/trim
-	RuleOtherRSTInWindow                 // other/rst-in-window
-	RuleSYNReceivedRSTPassive            // syn-received/rst-passive
-	RuleSYNReceivedRSTActive             // syn-received/rst-active
-	RuleEstablishedRST                   // established/rst
-	RuleClosingRST                       // closing/rst
-	RuleTimeWaitRST                      // time-wait/rst
-	RuleSYNReceivedSYNPassive            // syn-received/syn-passive
-	RuleOtherSYN                         // other/syn
-	RuleOtherNoACK                       // other/no-ack
-	RuleSYNReceivedACK                   // syn-received/ack
-	RuleSYNReceivedBadACK                // syn-received/bad-ack
-	RuleTimeWaitACK                      // time-wait/ack
-	RuleSynchronizedACKOutOfRange        // synchronized/ack-out-of-range
-	RuleFINWait1FINAcked                 // fin-wait-1/fin-acked
-	RuleClosingFINAcked                  // closing/fin-acked
-	RuleLastACKFINAcked                  // last-ack/fin-acked
-	RuleSynchronizedNewACK               // synchronized/new-ack
-	RuleSynchronizedDupACK               // synchronized/dup-ack
-	RuleClosingOtherACK                  // closing/other-ack
-	RuleEstablishedText                  // established/text
-	RuleEstablishedTextOutOfOrder        // established/text-out-of-order
-	RuleCloseWaitText                    // close-wait/text
-	RuleOtherFINOutOfOrder               // other/fin-out-of-order
-	RuleEstablishedFIN                   // established/fin
-	RuleFINWait1FIN                      // fin-wait-1/fin
-	RuleFINWait2FIN                      // fin-wait-2/fin
-	RuleCloseWaitFIN                     // close-wait/fin
-	RuleSYNReceivedGiveUpPassive         // syn-received/give-up-passive
-	RuleAnyGiveUp                        // any/give-up
-	RuleSYNSentRtx                       // syn-sent/rtx
-	RuleOtherRtxSYNACK                   // other/rtx-syn-ack
-	RuleSynchronizedRtxData              // synchronized/rtx-data
-	RuleSynchronizedRtxFIN               // synchronized/rtx-fin
-	RuleTimeWait2MSL                     // time-wait/2msl
-	RuleSynchronizedKeepalive            // synchronized/keepalive
-	RuleAnyUserTimeout                   // any/user-timeout
-	RuleAnyCrash                         // any/crash
+	ruleNone                          RuleID = iota
+	RuleClosedOpen                           // closed/open
+	RuleClosedListen                         // closed/listen
+	RuleListenOpen                           // listen/open
+	RuleSendTransmit                         // send/transmit
+	RuleListenClose                          // listen/close
+	RuleSYNReceivedClose                     // syn-received/close
+	RuleCloseWaitClose                       // close-wait/close
+	RuleListenAbort                          // listen/abort
+	RuleSynchronizedAbort                    // synchronized/abort
+	RuleClosingAbort                         // closing/abort
+	RuleClosedRST                            // closed/rst
+	RuleClosedACK                            // closed/ack
+	RuleClosedNoACK                          // closed/no-ack
+	RuleListenRST                            // listen/rst
+	RuleListenACK                            // listen/ack
+	RuleListenSYN                            // listen/syn
+	RuleListenOther                          // listen/other
+	RuleSYNSentBadACKRST                     // syn-sent/bad-ack-rst
+	RuleSYNSentBadACK                        // syn-sent/bad-ack
+	RuleSYNSentRSTAcksSYN                    // syn-sent/rst-acks-syn
+	RuleSYNSentRST                           // syn-sent/rst
+	RuleSYNSentSYNACK                        // syn-sent/syn-ack
+	RuleSYNSentSYN                           // syn-sent/syn
+	RuleSYNSentOther                         // syn-sent/other
+	RuleSYNReceivedSimultaneousSYNACK        // syn-received/simultaneous-syn-ack
+	RuleOtherBadSeqRST                       // other/bad-seq-rst
+	RuleOtherBadSeq                          // other/bad-seq
+	RuleOtherTrim                            // other/trim
+	RuleOtherRSTInWindow                     // other/rst-in-window
+	RuleSYNReceivedRSTPassive                // syn-received/rst-passive
+	RuleSYNReceivedRSTActive                 // syn-received/rst-active
+	RuleEstablishedRST                       // established/rst
+	RuleClosingRST                           // closing/rst
+	RuleTimeWaitRST                          // time-wait/rst
+	RuleSYNReceivedSYNPassive                // syn-received/syn-passive
+	RuleOtherSYN                             // other/syn
+	RuleOtherNoACK                           // other/no-ack
+	RuleSYNReceivedACK                       // syn-received/ack
+	RuleSYNReceivedBadACK                    // syn-received/bad-ack
+	RuleTimeWaitACK                          // time-wait/ack
+	RuleSynchronizedACKOutOfRange            // synchronized/ack-out-of-range
+	RuleFINWait1FINAcked                     // fin-wait-1/fin-acked
+	RuleClosingFINAcked                      // closing/fin-acked
+	RuleLastACKFINAcked                      // last-ack/fin-acked
+	RuleSynchronizedNewACK                   // synchronized/new-ack
+	RuleSynchronizedDupACK                   // synchronized/dup-ack
+	RuleClosingOtherACK                      // closing/other-ack
+	RuleEstablishedText                      // established/text
+	RuleEstablishedTextOutOfOrder            // established/text-out-of-order
+	RuleCloseWaitText                        // close-wait/text
+	RuleOtherFINOutOfOrder                   // other/fin-out-of-order
+	RuleEstablishedFIN                       // established/fin
+	RuleFINWait1FIN                          // fin-wait-1/fin
+	RuleFINWait2FIN                          // fin-wait-2/fin
+	RuleCloseWaitFIN                         // close-wait/fin
+	RuleSYNReceivedGiveUpPassive             // syn-received/give-up-passive
+	RuleAnyGiveUp                            // any/give-up
+	RuleSYNSentRtx                           // syn-sent/rtx
+	RuleOtherRtxSYNACK                       // other/rtx-syn-ack
+	RuleSynchronizedRtxData                  // synchronized/rtx-data
+	RuleSynchronizedRtxFIN                   // synchronized/rtx-fin
+	RuleTimeWait2MSL                         // time-wait/2msl
+	RuleSynchronizedKeepalive                // synchronized/keepalive
+	RuleAnyUserTimeout                       // any/user-timeout
+	RuleAnyCrash                             // any/crash
 
 	// Rows of variants only.
 	RuleFINWaitTextDiscarded // fin-wait/text-discarded
@@ -172,7 +173,18 @@ var Rules = []Rule{
 	{ID: RuleSYNSentOther, Name: "syn-sent/other", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
 		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.3 SYN-SENT, fifth: neither SYN nor RST"},
 
-	// §3.10.7.4 Other states, first: sequence number.
+	// §3.10.7.4 Other states, first: sequence number. The SYN,ACK that completes a
+	// simultaneous open repeats the SYN that RCV.NXT already counts, so the acceptability
+	// test of the text rejects it; Figure 7 (lines 6 and 7) has it establish the
+	// connection, and so does Linux since 6.11 (commit 23e89e8ee7be, "tcp: Don't drop
+	// SYN+ACK for simultaneous connect()": an active SYN-RECEIVED takes a bare SYN,ACK
+	// with SEG.SEQ + 1 = RCV.NXT and SEG.ACK = SND.NXT and sends nothing). Deviation: the
+	// model follows the figure and Linux, not the text; with the text the open takes six
+	// segments instead of the figure's four (open-takes-three finds it).
+	{ID: RuleSYNReceivedSimultaneousSYNACK, Name: "syn-received/simultaneous-syn-ack", From: In(StateSynReceived),
+		On: EvSegment, Phase: PhaseSeq, Guard: all(isSYN, isACK, synAgain, ackAll, not(passive)),
+		Do: []Effect{EffectTakeACK}, To: StateEstablished, Then: Drop,
+		Cite: "RFC 9293 §3.5 Figure 7: SYN,ACK in SYN-RECEIVED completes a simultaneous open (Linux 23e89e8ee7be)"},
 	{ID: RuleOtherBadSeqRST, Name: "other/bad-seq-rst", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: all(seqUnacceptable, isRST), To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 first: unacceptable RST dropped"},

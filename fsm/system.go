@@ -96,6 +96,54 @@ func (g Ghost) EndedGracefully(t TCB) bool {
 	return t != PreRun && t < maxSerial && g.Graceful&(1<<t) != 0
 }
 
+// maxOpenSegs bounds SysState.OpenSegs: more than a simultaneous open's four are "too many".
+const maxOpenSegs = 7
+
+// The verdicts SysState.OpenSegs holds once the first connection has opened.
+const (
+	// OpenUntested: a fault, timer or failure touched the open, or only one side's SYN
+	// met SYN-SENT: its count says nothing.
+	OpenUntested uint8 = iota
+	// OpenInThree: an untroubled open took three segments, or four when simultaneous
+	// (RFC 9293 §3.5 Figures 6 and 7).
+	OpenInThree
+	// OpenInMore: an untroubled open took another number of segments.
+	OpenInMore
+)
+
+// synAcked reports whether e holds a TCB whose SYN the peer has acknowledged.
+func synAcked(e *Endpoint) bool {
+	return e.State.HasTCB() && e.State != StateListen && e.State != StateSynSent && e.SndUna != e.ISS
+}
+
+// openNow reports whether the first connection is established at both ends in s: the
+// sides hold TCBs that handshook with each other and each has had its SYN acknowledged.
+func (s *SysState) openNow() bool {
+	return synAcked(&s.Ep[A]) && synAcked(&s.Ep[B]) && s.Connected()
+}
+
+// open records that the first connection has opened: OpenSegs becomes the verdict on how
+// many segments it took, given whether the run was untroubled (clean).
+func (s *SysState) open(clean bool) {
+	want := uint8(3)
+	simA, simB := s.Ghost[A].SimOpen, s.Ghost[B].SimOpen
+	if simA && simB {
+		want = 4
+	}
+	switch {
+	case !clean || simA != simB:
+		// Only one SYN met SYN-SENT: the other reached a side already established by
+		// the first SYN,ACK, which acknowledges it again (RFC 9293 §3.10.7.4). Neither
+		// Figure 6 nor Figure 7; how many segments it takes depends on the order.
+		s.OpenSegs = OpenUntested
+	case s.OpenSegs == want:
+		s.OpenSegs = OpenInThree
+	default:
+		s.OpenSegs = OpenInMore
+	}
+	s.Opened, s.Troubled = true, false
+}
+
 // maxSerial bounds TCB serials so that Ghost.Graceful and Ghost.Moved hold one bit per
 // TCB and fit, with the rest of an endpoint's fields, the 64 bits of one group of the
 // encoding (layout.endpoint).
@@ -131,6 +179,21 @@ type SysState struct {
 	// user timeout, an ABORT, a crash, or a CLOSE in SYN-SENT (which deletes the TCB,
 	// RFC 9293 §3.10.4). Sticky.
 	Abrupt bool
+	// Troubled is ghost data: before the first connection opened (Opened), a timer
+	// expired, a user was told of a failure (refused, reset, timed out, aborted), or a
+	// user called CLOSE or ABORT (a FIN's ACK would count as one of the open's).
+	// Together with the fault budgets (Left) and Abrupt it says whether the open was one
+	// the network and the timers left alone.
+	Troubled bool
+	// Opened is ghost data: the run's first connection has been established at both ends:
+	// the sides hold TCBs that handshook with each other, and each has had its SYN
+	// acknowledged. Until then OpenSegs counts the segments sent that carry SYN or are pure
+	// ACKs (no data, FIN or RST), up to maxOpenSegs, leaving out what the opening step
+	// itself sends (an ACK of data that rode on the third segment, say). When the
+	// connection opens, OpenSegs becomes the verdict on it (OpenUntested, OpenInThree,
+	// OpenInMore) and Troubled is cleared: later states need only the verdict.
+	Opened   bool
+	OpenSegs uint8
 	// ResetOnClose is ghost data: a RST ended a TCB of a connection established at both
 	// ends (Ghost.Agreed) whose user had called CLOSE, before it reached TIME-WAIT: the
 	// close ended in a reset, not its handshake. Sticky.

@@ -47,6 +47,8 @@ func (p Property) For(sys fsm.System) checker.Property[fsm.SysState] {
 // freedom and liveness.
 func All() []Property {
 	return []Property{
+		OpenTakesThree,
+		OpenWithoutTimers,
 		NoHalfOpenAcceptance,
 		ISNAgreement,
 		NoStaleAcceptance,

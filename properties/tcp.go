@@ -145,6 +145,38 @@ var CloseNotReset = Property{
 	},
 }
 
+// OpenTakesThree: the thesis of the handshake, counted.
+var OpenTakesThree = Property{
+	Name:  "open-takes-three",
+	Claim: "three segments open a connection",
+	Statement: "In a run that no fault, timer, failure or early close has touched until then " +
+		"(no fault budget used, no timer expired, no user told of a failure, no CLOSE or ABORT " +
+		"before the open completed, no TCB ended abruptly), the " +
+		"first connection is established at both ends (each side's SYN acknowledged) after " +
+		"exactly three segments that carry SYN or are pure ACKs: SYN, SYN,ACK, ACK (RFC 9293 " +
+		"§3.5 Figure 6); four when the two SYNs cross in a simultaneous open (Figure 7); an open " +
+		"in which only one SYN met SYN-SENT is neither and is not judged. Data " +
+		"and FINs that ride along are not counted, nor what the opening step itself sends " +
+		"(SysState.OpenSegs).",
+	Kind: checker.KindAlways,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return !s.Opened || s.OpenSegs != fsm.OpenInMore }
+	},
+}
+
+// OpenWithoutTimers: the handshake needs no timer when nothing goes wrong.
+var OpenWithoutTimers = Property{
+	Name:  "open-without-timers",
+	Claim: "without faults, the handshake needs no retransmission",
+	Statement: "Some run that no fault, timer or failure has touched establishes the first " +
+		"connection at both ends in the segments open-takes-three counts: each side sends what " +
+		"the handshake needs when it needs it, not when a retransmission timer expires.",
+	Kind: checker.KindSometimes,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Opened && s.OpenSegs == fsm.OpenInThree }
+	},
+}
+
 // SimultaneousOpen: two active opens meet and make one connection (RFC 9293 Figure 7).
 var SimultaneousOpen = Property{
 	Name:  "simultaneous-open",

@@ -17,10 +17,10 @@ var tinyFlags = []string{"--units", "0", "--loss", "0", "--dup", "0", "--inject"
 
 // Mutants of the RFC table whose class at tinyConfig is known.
 const (
-	twoWay     = "retarget listen/syn -> ESTABLISHED" // the two-way handshake: killed
-	noOpen     = "delete closed/open"                 // A never opens: killed
-	unreached  = "delete listen/other"                // a row no run fires: equivalent
-	silentOpen = "no-emit closed/open"                // the SYN's retransmission masks it: survives
+	twoWay      = "retarget listen/syn -> ESTABLISHED" // the two-way handshake: killed
+	noOpen      = "delete closed/open"                 // A never opens: killed
+	unreached   = "delete listen/other"                // a row no run fires: equivalent
+	silentClose = "no-emit close-wait/close"           // the FIN's retransmission masks it: survives
 )
 
 // invokeMutate runs verify mutate in-process at tinyConfig with the given flags.
@@ -53,7 +53,7 @@ func mutantsOf(args ...string) []string {
 
 func TestMutateClassifiesKilledEquivalentAndSurvivingMutants(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "m")
-	code, out, stderr := invokeMutate(t, context.Background(), append(mutantsOf(twoWay, noOpen, unreached, silentOpen), "--out", dir)...)
+	code, out, stderr := invokeMutate(t, context.Background(), append(mutantsOf(twoWay, noOpen, unreached, silentClose), "--out", dir)...)
 	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
 	res, _ := readMutate(t, dir)
 	require.Len(t, res.Mutants, 4)
@@ -71,14 +71,14 @@ func TestMutateClassifiesKilledEquivalentAndSurvivingMutants(t *testing.T) {
 	eq := byName[unreached]
 	assert.Equal(t, mutantResult{Name: unreached, Kind: "delete", Rule: "listen/other", Class: classEquivalent,
 		Steps: -1, Loop: -1, DiffersSteps: -1}, eq)
-	surv := byName[silentOpen]
+	surv := byName[silentClose]
 	assert.Equal(t, classSurvived, surv.Class)
-	assert.Equal(t, 0, surv.DiffersSteps, "A's OPEN already differs")
+	assert.Equal(t, 5, surv.DiffersSteps, "B's CLOSE in CLOSE-WAIT is the first to differ")
 	assert.Equal(t, mutateCount{Kind: "total", Mutants: 4, Killed: 2, Equivalent: 1, Survived: 1}, res.Total)
 	assert.InDelta(t, 66.7, res.Score, 1e-9)
 	assert.True(t, res.Complete)
 	assert.Contains(t, out, "score 66.7%: 2 of 3 non-equivalent mutants killed, 1 equivalent left out")
-	assert.Contains(t, out, "survivors (1):\n  no-emit    no-emit closed/open: differs after 0 steps")
+	assert.Contains(t, out, "survivors (1):\n  no-emit    no-emit close-wait/close: differs after 5 steps")
 	md, err := os.ReadFile(filepath.Join(dir, "mutate.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "## Survivors (1)")
@@ -91,7 +91,7 @@ func TestMutateExitsOneBelowTheMinimumScore(t *testing.T) {
 		want int
 	}{{"50", exitOK}, {"50.1", exitViolated}, {"100", exitViolated}, {"0", exitOK}}
 	for _, tt := range tests {
-		code, out, stderr := invokeMutate(t, context.Background(), append(mutantsOf(twoWay, silentOpen),
+		code, out, stderr := invokeMutate(t, context.Background(), append(mutantsOf(twoWay, silentClose),
 			"--min-score", tt.min, "--out", filepath.Join(t.TempDir(), "m"))...)
 		assert.Equal(t, tt.want, code, "--min-score %s: %s%s", tt.min, out, stderr)
 	}
@@ -128,14 +128,14 @@ func TestAMutantThatBreaksTheModelIsKilledByAModelError(t *testing.T) {
 
 func TestABoundLeavesMutantsUndecidedAndExitsThree(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "m")
-	code, out, stderr := invokeMutate(t, context.Background(), append(mutantsOf(unreached, silentOpen), "--max-states", "20", "--out", dir)...)
+	code, out, stderr := invokeMutate(t, context.Background(), append(mutantsOf(unreached, silentClose), "--max-states", "20", "--out", dir)...)
 	require.Equal(t, exitIncomplete, code, "%s%s", out, stderr)
 	res, _ := readMutate(t, dir)
 	assert.False(t, res.Complete)
 	assert.Contains(t, res.Stop, "state limit reached")
 	assert.Contains(t, out, "INCOMPLETE")
 	// The undecided mutants could all be killed: the score may still reach the minimum.
-	code, _, _ = invokeMutate(t, context.Background(), append(mutantsOf(unreached, silentOpen), "--max-states", "20",
+	code, _, _ = invokeMutate(t, context.Background(), append(mutantsOf(unreached, silentClose), "--max-states", "20",
 		"--min-score", "100", "--out", filepath.Join(t.TempDir(), "m"))...)
 	assert.Equal(t, exitIncomplete, code, "the undecided mutants could all be killed")
 }
