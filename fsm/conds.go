@@ -33,6 +33,7 @@ const (
 	CondUnacked
 	CondRetriesLeft
 	CondSynAgain
+	CondFinPending
 	numConds
 )
 
@@ -48,7 +49,7 @@ var conds = [numConds]cond{
 	CondSYN:              {name: "syn", text: "SYN"},
 	CondFIN:              {name: "fin", text: "FIN"},
 	CondText:             {name: "text", text: "data"},
-	CondPassive:          {name: "passive", text: "if passive"},
+	CondPassive:          {name: "passive", text: "if passive", notText: "if active"},
 	CondAcksSYN:          {name: "ack-acks-syn", text: "ACK of SYN"},
 	CondAckNotAcceptable: {name: "ack-not-acceptable", text: "bad ACK"},
 	CondSeqNotAcceptable: {name: "seq-not-acceptable", text: "bad SEQ"},
@@ -64,6 +65,7 @@ var conds = [numConds]cond{
 	CondUnacked:          {name: "unacked"},
 	CondRetriesLeft:      {name: "retries-left", text: "retries left", notText: "R2 reached"},
 	CondSynAgain:         {name: "syn-again", text: "the peer's SYN again"},
+	CondFinPending:       {name: "fin-pending", text: "CLOSE pending", notText: "no CLOSE pending"},
 }
 
 // test evaluates condition id on the working state of a step. It is a switch rather than
@@ -132,6 +134,8 @@ func (c *ctx) test(id CondID) bool {
 	case CondRetriesLeft:
 		// The oldest unacknowledged item has been retransmitted fewer than R2 times.
 		return c.m.R2 == 0 || ep.Retries < c.m.R2
+	case CondFinPending:
+		return ep.FinPending
 	case CondSynAgain:
 		// A SYN with nothing else that RCV.NXT already counts: SEG.SEQ + 1 = RCV.NXT,
 		// the peer's SYN repeated on its SYN,ACK in a simultaneous open.
@@ -254,6 +258,7 @@ var (
 	unacked         = is(CondUnacked)
 	retriesLeft     = is(CondRetriesLeft)
 	synAgain        = is(CondSynAgain)
+	finPending      = is(CondFinPending)
 )
 
 // Effect identifies a change to the TCB.
@@ -286,22 +291,28 @@ const (
 	EffectSetActive
 	// EffectCountRetry counts a retransmission against R2.
 	EffectCountRetry
+	// EffectQueueFIN records a CLOSE whose FIN waits for the ACK of our SYN (FinPending).
+	EffectQueueFIN
+	// EffectSendQueuedFIN sends the FIN a CLOSE queued: one more sequence number.
+	EffectSendQueuedFIN
 	numEffects
 )
 
 // effectNames holds each effect's name in the rule table; ctx.do is its change.
 var effectNames = [numEffects]string{
-	EffectChooseISS:  "iss=isn(clock)",
-	EffectFixedISS:   "iss=isn(0)",
-	EffectFromSYN:    "irs=seg.seq",
-	EffectTakeACK:    "snd.una=seg.ack",
-	EffectTrim:       "trim",
-	EffectDeliver:    "deliver",
-	EffectDiscard:    "discard",
-	EffectTakeFIN:    "rcv.nxt+=1",
-	EffectSendNext:   "snd.nxt+=1",
-	EffectSetActive:  "active",
-	EffectCountRetry: "retries+=1",
+	EffectChooseISS:     "iss=isn(clock)",
+	EffectFixedISS:      "iss=isn(0)",
+	EffectFromSYN:       "irs=seg.seq",
+	EffectTakeACK:       "snd.una=seg.ack",
+	EffectTrim:          "trim",
+	EffectDeliver:       "deliver",
+	EffectDiscard:       "discard",
+	EffectTakeFIN:       "rcv.nxt+=1",
+	EffectSendNext:      "snd.nxt+=1",
+	EffectSetActive:     "active",
+	EffectCountRetry:    "retries+=1",
+	EffectQueueFIN:      "fin-pending",
+	EffectSendQueuedFIN: "snd.nxt+=1 (queued FIN)",
 }
 
 // do applies effect e to the working state of a step (a switch, like test).
@@ -350,6 +361,11 @@ func (c *ctx) do(e Effect) {
 		if c.m.R2 > 0 {
 			ep.Retries++
 		}
+	case EffectQueueFIN:
+		ep.FinPending = true
+	case EffectSendQueuedFIN:
+		ep.SndNxt = sp.Add(ep.SndNxt, 1)
+		ep.FinPending = false
 	default:
 		panic("fsm: unknown effect " + e.String())
 	}

@@ -23,7 +23,7 @@ import (
 //	  Ghost.Graceful, Ghost.Moved (bits 1..MaxTCBs(side) each: bit 0, PreRun's, is never set);
 //	  ISS, IRS, SND.UNA, SND.NXT, RCV.NXT (Config.SeqBits each);
 //	  Ghost.Peer (a serial of the peer), Opens (0..Incarnations), Sent (0..Units[side]),
-//	  Delivered (0..Units[peer]+1), Closes (0..Incarnations), SimOpen (1 bit);
+//	  Delivered (0..Units[peer]+1), Closes (0..Incarnations), SimOpen, FinPending (1 bit each);
 //	Timed, AnsweredRST, Abrupt, ResetOnClose, Troubled, Opened (1 bit each), OpenSegs (3 bits); Left.Loss, Dup, Inject, Crash (0..Config.Faults.*); Net.N (0..Capacity);
 //	Capacity slots: Src (1 bit), Flags (4 bits), SEG.LEN (1 bit: a segment carries at
 //	most one data unit), From, To (serials), SEG.SEQ, SEG.ACK (SeqBits each).
@@ -122,12 +122,12 @@ func newLayout(cfg Config) *layout {
 
 // The widths of Encode's groups: State to Graceful, RCV.NXT to Closes, the budgets and
 // the count, a packet but its SEG.ACK. With 32-bit sequence numbers and the widest
-// budgets validate allows, at most 64, 61, 45 and 50 bits.
+// budgets validate allows, at most 64, 62, 45 and 50 bits.
 func (l *layout) endpoint(side Side) uint8 {
 	return stateBits + 2 + l.retries + 4 + staleBits + l.clock[side] + 2*l.graceful[side]
 }
 func (l *layout) ghost(side Side) uint8 {
-	return l.seq + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side] + 1
+	return l.seq + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side] + 2
 }
 func (l *layout) budgets() uint8 {
 	return 6 + openSegsBits + l.loss + l.dup + l.inject + l.crash + l.count
@@ -173,6 +173,7 @@ const (
 	fDelivered
 	fCloses
 	fSimOpen
+	fFinPending
 	fTimed
 	fAnsweredRST
 	fAbrupt
@@ -199,7 +200,7 @@ var fieldNames = [numFields]string{
 	"Host", "State", "Passive", "Throttled", "Retries", "Ghost.Told", "Ghost.HalfCloseData",
 	"Ghost.StaleRun", "Ghost.Agreed", "Ghost.Stale", "Clock", "Ghost.Graceful", "Ghost.Moved", "ISS", "IRS",
 	"SND.UNA", "SND.NXT", "RCV.NXT", "Ghost.Peer", "Ghost.Opens", "Ghost.Sent",
-	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "Timed", "AnsweredRST", "Abrupt", "ResetOnClose", "Troubled", "Opened", "OpenSegs", "Left.Loss", "Left.Dup", "Left.Inject",
+	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "FinPending", "Timed", "AnsweredRST", "Abrupt", "ResetOnClose", "Troubled", "Opened", "OpenSegs", "Left.Loss", "Left.Dup", "Left.Inject",
 	"Left.Crash", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
 }
 
@@ -246,6 +247,7 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 		visit(fDelivered|at, uint64(g.Delivered), l.delivered[side])
 		visit(fCloses|at, uint64(g.Closes), l.incs)
 		visit(fSimOpen|at, b2u(g.SimOpen), 1)
+		visit(fFinPending|at, b2u(e.FinPending), 1)
 	}
 	visit(fTimed, b2u(s.Timed), 1)
 	visit(fAnsweredRST, b2u(s.AnsweredRST), 1)
@@ -398,7 +400,7 @@ func (sys *System) Encode(dst []byte, s SysState) []byte {
 		w = w.put(buf, group{}.add(uint64(e.SndUna), sb).add(uint64(e.SndNxt), sb))
 		w = w.put(buf, group{}.add(uint64(e.RcvNxt), sb).tcb(g.Peer, l.peer[side]).
 			add(uint64(g.Opens), l.incs).add(uint64(g.Sent), l.sent[side]).
-			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs).bit(g.SimOpen))
+			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs).bit(g.SimOpen).bit(e.FinPending))
 	}
 	w = w.put(buf, group{}.bit(s.Timed).bit(s.AnsweredRST).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.Troubled).bit(s.Opened).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
 		add(uint64(s.Left.Inject), l.inject).add(uint64(s.Left.Crash), l.crash).add(uint64(s.Net.N), l.count))
@@ -548,7 +550,8 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 		g.Sent = uint8(c.take(l.sent[side]))
 		g.Delivered = uint8(c.take(l.delivered[side]))
 		g.Closes = uint8(c.take(l.incs))
-		g.SimOpen = c.v != 0
+		g.SimOpen = c.take(1) != 0
+		e.FinPending = c.v != 0
 	}
 	c := cut{r.get(l.budgets())}
 	s.Timed = c.take(1) != 0

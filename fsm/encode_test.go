@@ -71,7 +71,7 @@ func TestTheWidestConfigFitsTheGroups(t *testing.T) {
 	require.NoError(t, err)
 	l := sys.enc
 	assert.Equal(t, 64, int(l.endpoint(B)), "B's clock, Graceful and Moved the widest")
-	assert.Equal(t, 58, int(l.ghost(A)), "A's Peer the widest")
+	assert.Equal(t, 59, int(l.ghost(A)), "A's Peer the widest")
 	assert.Equal(t, 33, int(l.budgets()))
 	assert.Equal(t, 48, int(l.packet()))
 	assert.Equal(t, 142, sys.EncodedSize())
@@ -183,7 +183,7 @@ func TestDecodeRejectsBytesEncodeDoesNotMake(t *testing.T) {
 	assert.ErrorContains(t, err, "bad state 15")
 	// Padding bits in the last byte must be zero: take a config whose fields leave some.
 	cfg := DefaultConfig()
-	cfg.Faults.Crash = 1
+	cfg.Faults.Crash = 2
 	padded, err := NewSystem(cfg, RFC)
 	require.NoError(t, err)
 	require.NotZero(t, padded.enc.bits%8, "the config must leave padding bits")

@@ -53,6 +53,9 @@ func CheckEndpoint(sp Space, e Endpoint, units uint32) error {
 
 // checkEndpoint checks e, which may send units data units and receive peerUnits.
 func checkEndpoint(sp Space, e Endpoint, units, peerUnits uint32) error {
+	if e.FinPending && e.State != StateSynReceived {
+		return fmt.Errorf("a CLOSE pending in %s: only SYN-RECEIVED queues one", e.State)
+	}
 	if !e.State.HasTCB() {
 		if e.ISS != 0 || e.IRS != 0 || e.SndUna != 0 || e.SndNxt != 0 || e.RcvNxt != 0 {
 			return fmt.Errorf("%s with sequence variables %v", e.State, e)

@@ -14,6 +14,7 @@ const (
 	RuleSendTransmit                         // send/transmit
 	RuleListenClose                          // listen/close
 	RuleSYNReceivedClose                     // syn-received/close
+	RuleEstablishedClose                     // established/close
 	RuleCloseWaitClose                       // close-wait/close
 	RuleListenAbort                          // listen/abort
 	RuleSynchronizedAbort                    // synchronized/abort
@@ -33,6 +34,7 @@ const (
 	RuleSYNSentSYN                           // syn-sent/syn
 	RuleSYNSentOther                         // syn-sent/other
 	RuleSYNReceivedSimultaneousSYNACK        // syn-received/simultaneous-syn-ack
+	RuleSYNReceivedSimultaneousClose         // syn-received/simultaneous-close
 	RuleOtherBadSeqRST                       // other/bad-seq-rst
 	RuleOtherBadSeq                          // other/bad-seq
 	RuleOtherTrim                            // other/trim
@@ -45,6 +47,7 @@ const (
 	RuleSYNReceivedSYNPassive                // syn-received/syn-passive
 	RuleOtherSYN                             // other/syn
 	RuleOtherNoACK                           // other/no-ack
+	RuleSYNReceivedACKClose                  // syn-received/ack-close
 	RuleSYNReceivedACK                       // syn-received/ack
 	RuleSYNReceivedBadACK                    // syn-received/bad-ack
 	RuleTimeWaitACK                          // time-wait/ack
@@ -108,9 +111,19 @@ var Rules = []Rule{
 	// §3.10.4 CLOSE: "I have no more to send", a half-close; receiving goes on.
 	{ID: RuleListenClose, Name: "listen/close", From: In(StateListen, StateSynSent), On: EvClose,
 		To: StateClosed, Cite: "RFC 9293 §3.10.4 CLOSE, LISTEN and SYN-SENT"},
-	{ID: RuleSYNReceivedClose, Name: "syn-received/close", From: In(StateSynReceived, StateEstablished), On: EvClose,
+	// Deviation: RFC 9293 §3.10.4 sends the FIN at once from SYN-RECEIVED when nothing is
+	// queued, and queues it "after entering ESTABLISHED" otherwise; the model always
+	// queues it, as 4.4BSD and FreeBSD do (tcp_usrclosed: TF_NEEDFIN, the state stays
+	// SYN-RECEIVED). Sent at once, the FIN takes the TCB to FIN-WAIT-1 before the peer has
+	// acknowledged our SYN, where an ACK at or below SND.UNA is a duplicate to ignore and
+	// the segment's data is taken: after an old SYN opened the TCB (its SYN,ACK answered
+	// by nobody), the old connection's data is delivered (variant close-before-ack).
+	{ID: RuleSYNReceivedClose, Name: "syn-received/close", From: In(StateSynReceived), On: EvClose,
+		Guard: not(finPending), Do: []Effect{EffectQueueFIN}, To: Stay,
+		Cite: "RFC 9293 §3.10.4 CLOSE, SYN-RECEIVED: queued until ESTABLISHED (4.4BSD TF_NEEDFIN)"},
+	{ID: RuleEstablishedClose, Name: "established/close", From: In(StateEstablished), On: EvClose,
 		Do: []Effect{EffectSendNext}, To: StateFinWait1, Emit: EmitFIN,
-		Cite: "RFC 9293 §3.10.4 CLOSE, SYN-RECEIVED and ESTABLISHED"},
+		Cite: "RFC 9293 §3.10.4 CLOSE, ESTABLISHED"},
 	{ID: RuleCloseWaitClose, Name: "close-wait/close", From: In(StateCloseWait), On: EvClose, Do: []Effect{EffectSendNext},
 		To: StateLastAck, Emit: EmitFIN, Cite: "RFC 9293 §3.10.4 CLOSE, CLOSE-WAIT"},
 
@@ -182,9 +195,13 @@ var Rules = []Rule{
 	// model follows the figure and Linux, not the text; with the text the open takes six
 	// segments instead of the figure's four (open-takes-three finds it).
 	{ID: RuleSYNReceivedSimultaneousSYNACK, Name: "syn-received/simultaneous-syn-ack", From: In(StateSynReceived),
-		On: EvSegment, Phase: PhaseSeq, Guard: all(isSYN, isACK, synAgain, ackAll, not(passive)),
+		On: EvSegment, Phase: PhaseSeq, Guard: all(isSYN, isACK, synAgain, ackAll, not(passive), not(finPending)),
 		Do: []Effect{EffectTakeACK}, To: StateEstablished, Then: Drop,
 		Cite: "RFC 9293 §3.5 Figure 7: SYN,ACK in SYN-RECEIVED completes a simultaneous open (Linux 23e89e8ee7be)"},
+	{ID: RuleSYNReceivedSimultaneousClose, Name: "syn-received/simultaneous-close", From: In(StateSynReceived),
+		On: EvSegment, Phase: PhaseSeq, Guard: all(isSYN, isACK, synAgain, ackAll, not(passive), finPending),
+		Do: []Effect{EffectTakeACK, EffectSendQueuedFIN}, To: StateFinWait1, Emit: EmitFIN, Then: Drop,
+		Cite: "RFC 9293 §3.5 Figure 7 and §3.10.4: the SYN,ACK completes a simultaneous open, and the queued CLOSE sends its FIN"},
 	{ID: RuleOtherBadSeqRST, Name: "other/bad-seq-rst", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: all(seqUnacceptable, isRST), To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 first: unacceptable RST dropped"},
@@ -235,6 +252,10 @@ var Rules = []Rule{
 	// Fifth: ACK.
 	{ID: RuleOtherNoACK, Name: "other/no-ack", From: OtherStates, On: EvSegment, Phase: PhaseACK, Guard: not(isACK),
 		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.4 fifth: ACK off, dropped", Unreached: unreachedNoACK},
+	{ID: RuleSYNReceivedACKClose, Name: "syn-received/ack-close", From: In(StateSynReceived), On: EvSegment,
+		Phase: PhaseACK, Guard: all(ackAcceptable, finPending), Do: []Effect{EffectTakeACK, EffectSendQueuedFIN},
+		To: StateFinWait1, Emit: EmitFIN,
+		Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, acceptable ACK; §3.10.4: the queued CLOSE sends its FIN"},
 	{ID: RuleSYNReceivedACK, Name: "syn-received/ack", From: In(StateSynReceived), On: EvSegment, Phase: PhaseACK,
 		Guard: ackAcceptable, Do: []Effect{EffectTakeACK}, To: StateEstablished,
 		Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, acceptable ACK"},

@@ -165,6 +165,12 @@ type Endpoint struct {
 	// expired, and its rate limiter holds back every other answer until one does (RFC
 	// 5961 §7; see EmitThrottledACK).
 	Throttled bool
+	// FinPending: the user called CLOSE in SYN-RECEIVED, and the FIN waits until the peer
+	// acknowledges our SYN (RFC 9293 §3.10.4: "queue for processing after entering
+	// ESTABLISHED state"; 4.4BSD and FreeBSD tcp_usrclosed set TF_NEEDFIN and stay in
+	// SYN-RECEIVED). A TCB that has not had its SYN acknowledged does not know that the
+	// peer's SYN was current, and a TCB in FIN-WAIT-1 takes data with an old ACK.
+	FinPending bool
 }
 
 // String is a compact rendering, e.g. "ESTABLISHED iss=1 una=2 nxt=2 irs=4 rcv=5".

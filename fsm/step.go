@@ -183,6 +183,8 @@ type ctx struct {
 	// kind is ev.Kind, kept here because every row lookup reads it.
 	kind   EventKind
 	ackNow bool
+	// finNow: the step sends our FIN when it ends (EmitFIN), carrying the pending ACK.
+	finNow bool
 }
 
 // Step applies ev to ep and returns the outcome. It reads no clock and draws no random
@@ -332,7 +334,12 @@ func (c *ctx) emit(e Emit) {
 	case EmitRtxData:
 		s = Segment{Flags: ACK, Seq: ep.SndUna, Ack: ep.RcvNxt, Len: 1}
 	case EmitFIN:
-		s = Segment{Flags: FIN | ACK, Seq: sp.Add(ep.SndNxt, ^uint32(0)), Ack: ep.RcvNxt}
+		// Sent when the step ends, acknowledging what the rest of the step takes: a
+		// queued FIN leaves on the segment that completes the handshake, whose data (or
+		// FIN) it then acknowledges too, in one segment (RFC 9293 §3.10.7.4: the ACK may
+		// ride on an outgoing segment).
+		c.finNow = true
+		return
 	case EmitRSTSeqAck:
 		s = Segment{Flags: RST, Seq: c.seg.Ack}
 	case EmitRSTACKSeg:
@@ -361,11 +368,13 @@ func (c *ctx) emit(e Emit) {
 }
 
 func (c *ctx) flushACK() {
-	if !c.ackNow {
-		return
+	switch {
+	case c.finNow:
+		c.out.Emit.add(Segment{Flags: FIN | ACK, Seq: c.m.Space.Add(c.ep.SndNxt, ^uint32(0)), Ack: c.ep.RcvNxt})
+	case c.ackNow:
+		c.out.Emit.add(Segment{Flags: ACK, Seq: c.ep.SndNxt, Ack: c.ep.RcvNxt})
 	}
-	c.ackNow = false
-	c.out.Emit.add(Segment{Flags: ACK, Seq: c.ep.SndNxt, Ack: c.ep.RcvNxt})
+	c.ackNow, c.finNow = false, false
 }
 
 // ISN is the generator of initial sequence numbers (RFC 9293 §3.4.1): a clock-driven

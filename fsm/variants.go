@@ -162,6 +162,12 @@ var Variants = []Variant{
 	{Name: "no-simultaneous-close",
 		Desc:  "a FIN in FIN-WAIT-1 is ignored until our own FIN is acknowledged: two closes cannot cross (RFC 9293 Figure 13 undone)",
 		Edits: []Edit{remove(RuleFINWait1FIN)}},
+	{Name: "close-before-ack",
+		Desc: "RFC 9293 §3.10.4 to the letter (and Linux): CLOSE in SYN-RECEIVED sends the FIN at once and enters FIN-WAIT-1 before our SYN is acknowledged",
+		Edits: []Edit{change(RuleSYNReceivedClose, func(r *Rule) {
+			r.Guard, r.Do, r.To, r.Emit = Guard{}, []Effect{EffectSendNext}, StateFinWait1, EmitFIN
+			r.Cite = "RFC 9293 §3.10.4 CLOSE, SYN-RECEIVED: form a FIN segment and send it, and enter FIN-WAIT-1"
+		})}},
 	{Name: "short-time-wait",
 		Desc:  "TIME-WAIT's 2MSL may end while the peer still retransmits its FIN (drops time-wait-outlasts-r2)",
 		Drops: []string{"time-wait-outlasts-r2"}},

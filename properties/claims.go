@@ -71,6 +71,10 @@ func Claims() []Claim {
 	// Two active OPENs (RFC 9293 Figure 7).
 	simultaneous := cfg
 	simultaneous.Shape = fsm.BothActive
+	// An old SYN that meets SYN-SENT opens a TCB as a simultaneous open would; with two
+	// injections the old connection's data can follow it.
+	oldOpen := simultaneous
+	oldOpen.Faults.Inject = 2
 	// A crash leaves the survivor holding a half-open connection (RFC 9293 §3.5.2).
 	crash := cfg
 	crash.Faults.Crash = 1
@@ -78,7 +82,7 @@ func Claims() []Claim {
 	// confusion that ACK throttling (RFC 5961 §7) keeps from becoming an ACK war.
 	confused := cfg
 	confused.Faults.Loss = 2
-	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused} {
+	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &oldOpen, &crash, &confused} {
 		c.SeqBits = c.MinSeqBits()
 	}
 	return []Claim{
@@ -98,6 +102,8 @@ func Claims() []Claim {
 			Property: HalfCloseDelivers, Refuters: []string{"fin-closes-both"}, Config: cfg},
 		{Name: "simultaneous-open", Reason: "two active opens that cross make one connection (RFC 9293 Figure 7)",
 			Property: SimultaneousOpen, Refuters: []string{"no-simultaneous-open"}, Config: simultaneous},
+		{Name: "close-waits-for-ack", Reason: "a CLOSE in SYN-RECEIVED waits for the ACK of our SYN: a TCB an old SYN opened takes no old data (RFC 9293 §3.10.4, 4.4BSD TF_NEEDFIN)",
+			Property: NoStaleAcceptance, Refuters: []string{"close-before-ack"}, Config: oldOpen},
 		{Name: "simultaneous-close", Reason: "two closes that cross both complete, through CLOSING to TIME-WAIT (RFC 9293 Figure 13)",
 			Property: SimultaneousClose, Refuters: []string{"no-simultaneous-close"}, Config: cfg},
 		{Name: "last-ack-lost", Reason: "TIME-WAIT outlasts the peer's retransmitted FIN: a lost last ACK does not reset the peer (RFC 9293 §3.6)",

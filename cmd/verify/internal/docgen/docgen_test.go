@@ -93,6 +93,7 @@ func TestEveryVariantDiagramHighlightsItsEdits(t *testing.T) {
 		"fixed-isn":               `"CLOSED" -> "SYN-SENT"`,
 		"time-wait-assassination": `"TIME-WAIT" -> "CLOSED_end"`,
 		"abort-ends-time-wait":    `"TIME-WAIT" -> "CLOSED_end"`,
+		"close-before-ack":        `"SYN-RECEIVED" -> "FIN-WAIT-1"`,
 	}
 	for _, v := range fsm.Variants {
 		if v.Name == fsm.RFC {
