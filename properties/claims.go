@@ -86,6 +86,8 @@ func Claims() []Claim {
 		c.SeqBits = c.MinSeqBits()
 	}
 	return []Claim{
+		{Name: "open-in-three", Reason: "three segments open a connection: SYN, SYN,ACK and the ACK that tells the server its SYN arrived (RFC 9293 §3.5 Figure 6)",
+			Property: OpenTakesThree, Refuters: []string{"no-third-segment"}, Config: cfg},
 		{Name: "ready-before-data", Reason: "both sides are ready before data flows",
 			Property: NoHalfOpenAcceptance, Refuters: []string{"two-way-handshake"}, Config: cfg},
 		{Name: "isn-agreement", Reason: "both sides agree on both ISNs",

@@ -325,7 +325,8 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		got = append(got, e.variant+": "+strings.Join(names, ","))
 	}
 	assert.Equal(t, []string{
-		"rfc9293: ready-before-data,isn-agreement,old-syn-rejected,data-before-close,half-close,simultaneous-close,last-ack-lost",
+		"rfc9293: open-in-three,ready-before-data,isn-agreement,old-syn-rejected,data-before-close,half-close,simultaneous-close,last-ack-lost",
+		"no-third-segment: open-in-three",
 		"two-way-handshake: ready-before-data,isn-agreement,old-syn-rejected",
 		"fixed-isn: isn-agreement",
 		"rfc9293: old-syn-recovery",

@@ -94,6 +94,7 @@ func TestEveryVariantDiagramHighlightsItsEdits(t *testing.T) {
 		"time-wait-assassination": `"TIME-WAIT" -> "CLOSED_end"`,
 		"abort-ends-time-wait":    `"TIME-WAIT" -> "CLOSED_end"`,
 		"close-before-ack":        `"SYN-RECEIVED" -> "FIN-WAIT-1"`,
+		"no-third-segment":        `"SYN-SENT" -> "ESTABLISHED"`,
 	}
 	for _, v := range fsm.Variants {
 		if v.Name == fsm.RFC {
