@@ -283,6 +283,22 @@ func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
 			return false
 		}
 		s.Left.Loss--
+		if s.Net.index(a.Pkt) >= 0 || a.Pkt.From == PreRun || !sys.unreceived(s, &a.Pkt) {
+			// A copy is still in flight, the segment is of the connection before the run,
+			// or its receiver already has what it carries: nothing is lost for good.
+			return true
+		}
+		seg := &a.Pkt.Seg
+		switch {
+		case seg.Flags.Has(SYN):
+			if !s.Opened {
+				s.Lost |= LostSYN
+			}
+		case seg.Flags.Has(FIN):
+			s.Lost |= LostFIN
+		case seg.Len > 0:
+			s.Lost |= LostData
+		}
 		return true
 	case ActDup:
 		if s.Left.Dup == 0 || s.Net.index(a.Pkt) < 0 {
@@ -571,6 +587,25 @@ func gracefulEnd(before *Endpoint, ev *Event, out *Outcome) bool {
 	finAcked := before.SndUna == before.SndNxt ||
 		ev.Kind == EvSegment && !seg.Flags.Has(RST) && seg.Flags.Has(ACK) && seg.Ack == before.SndNxt
 	return finAcked && (before.State.FinReceived() || out.Report == ReportClosing)
+}
+
+// unreceived reports whether p's receiver has not yet taken what p carries: a SYN from a
+// TCB its sender still holds that its receiver, listening or in SYN-SENT, has not taken (a
+// SYN,ACK: the TCB it is meant for is still in SYN-SENT), or data or a FIN at or beyond
+// RCV.NXT of the TCB it is meant for.
+func (sys *System) unreceived(s *SysState, p *Packet) bool {
+	dst := &s.Ep[p.Dst()]
+	if p.Seg.Flags.Has(SYN) {
+		if !s.Holds(p.Src, p.From) {
+			return false // its sender has given the TCB up
+		}
+		if p.Seg.Flags.Has(ACK) {
+			return dst.State == StateSynSent && p.To == TCB(s.Clock[p.Dst()])
+		}
+		return dst.State == StateListen || dst.State == StateSynSent || dst.State == StateClosed
+	}
+	return dst.State.HasTCB() && p.To == TCB(s.Clock[p.Dst()]) &&
+		sys.Machine.Space.InWindow(p.Seg.Seq, dst.RcvNxt, sys.Machine.Window)
 }
 
 // limiterIntervalPassed clears both rate limiters (Endpoint.Throttled). Timing: a timer's

@@ -72,9 +72,9 @@ func TestTheWidestConfigFitsTheGroups(t *testing.T) {
 	l := sys.enc
 	assert.Equal(t, 64, int(l.endpoint(B)), "B's clock, Graceful and Moved the widest")
 	assert.Equal(t, 59, int(l.ghost(A)), "A's Peer the widest")
-	assert.Equal(t, 33, int(l.budgets()))
+	assert.Equal(t, 36, int(l.budgets()))
 	assert.Equal(t, 48, int(l.packet()))
-	assert.Equal(t, 142, sys.EncodedSize())
+	assert.Equal(t, 143, sys.EncodedSize())
 }
 
 // Any bytes with zero padding are the encoding of the state decodeFields reads from them,
@@ -120,7 +120,7 @@ func TestEncodeAppendsToWhatItIsGiven(t *testing.T) {
 func TestEncodedSizeOfTheDefaultConfigAndAReconnectingOne(t *testing.T) {
 	sys, err := NewSystem(DefaultConfig(), RFC)
 	require.NoError(t, err)
-	assert.Equal(t, 24, sys.EncodedSize(), "default config")
+	assert.Equal(t, 25, sys.EncodedSize(), "default config")
 	cfg := DefaultConfig()
 	cfg.Capacity, cfg.Faults.Crash, cfg.Incarnations = 3, 1, 2
 	cfg.SeqBits = cfg.MinSeqBits()
@@ -175,7 +175,7 @@ func TestDecodeRejectsBytesEncodeDoesNotMake(t *testing.T) {
 	_, err = sys.decode(good)
 	require.NoError(t, err)
 	_, err = sys.decode(good[1:])
-	assert.ErrorContains(t, err, "23 bytes, want 24")
+	assert.ErrorContains(t, err, "24 bytes, want 25")
 	// The state of A is the first 4 bits.
 	bad := bytes.Clone(good)
 	bad[0] |= 0x0f

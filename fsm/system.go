@@ -109,6 +109,9 @@ const (
 	OpenInThree
 	// OpenInMore: an untroubled open took another number of segments.
 	OpenInMore
+	// OpenRecovered: a segment carrying SYN was lost before the open, which completed
+	// all the same, with no TCB ended abruptly: retransmission at work.
+	OpenRecovered
 )
 
 // synAcked reports whether e holds a TCB whose SYN the peer has acknowledged.
@@ -131,6 +134,8 @@ func (s *SysState) open(clean bool) {
 		want = 4
 	}
 	switch {
+	case s.Lost&LostSYN != 0 && !s.Abrupt:
+		s.OpenSegs = OpenRecovered
 	case !clean || simA != simB:
 		// Only one SYN met SYN-SENT: the other reached a side already established by
 		// the first SYN,ACK, which acknowledges it again (RFC 9293 §3.10.7.4). Neither
@@ -142,7 +147,21 @@ func (s *SysState) open(clean bool) {
 		s.OpenSegs = OpenInMore
 	}
 	s.Opened, s.Troubled = true, false
+	s.Lost &^= LostSYN
 }
+
+// LostKinds records what the network has lost for good (SysState.Lost): the only copy in
+// flight of a segment of this run carrying SYN before the first connection opened, of
+// data, or of a FIN. Only a retransmission can then make up for it.
+type LostKinds uint8
+
+// The kinds of loss SysState.Lost records.
+const (
+	LostSYN LostKinds = 1 << iota
+	LostData
+	LostFIN
+	lostBits = 3
+)
 
 // maxSerial bounds TCB serials so that Ghost.Graceful and Ghost.Moved hold one bit per
 // TCB and fit, with the rest of an endpoint's fields, the 64 bits of one group of the
@@ -179,6 +198,10 @@ type SysState struct {
 	// user timeout, an ABORT, a crash, or a CLOSE in SYN-SENT (which deletes the TCB,
 	// RFC 9293 §3.10.4). Sticky.
 	Abrupt bool
+	// Lost is ghost data: what kinds of segment the network has lost (sticky, but for
+	// LostSYN, which only the first open records). Properties ask whether the protocol
+	// recovered from each.
+	Lost LostKinds
 	// Troubled is ghost data: before the first connection opened (Opened), a timer
 	// expired, a user was told of a failure (refused, reset, timed out, aborted), or a
 	// user called CLOSE or ABORT (a FIN's ACK would count as one of the open's).

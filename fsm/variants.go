@@ -116,7 +116,7 @@ var Variants = []Variant{
 			change(RuleSYNSentSYN, func(r *Rule) { r.To = StateEstablished }),
 		}},
 	{Name: "no-third-segment",
-		Desc: "the client enters ESTABLISHED on the SYN,ACK without acknowledging it: the handshake's third segment is never sent",
+		Desc:  "the client enters ESTABLISHED on the SYN,ACK without acknowledging it: the handshake's third segment is never sent",
 		Edits: []Edit{change(RuleSYNSentSYNACK, func(r *Rule) { r.Emit = EmitNone })}},
 	{Name: "no-rst-on-bad-ack",
 		Desc: "no reset for an unacceptable ACK in SYN-SENT or SYN-RECEIVED: it is dropped",

@@ -49,6 +49,9 @@ func All() []Property {
 	return []Property{
 		OpenTakesThree,
 		OpenWithoutTimers,
+		OpenRecoversLoss,
+		DataRecoversLoss,
+		CloseRecoversLoss,
 		NoHalfOpenAcceptance,
 		ISNAgreement,
 		NoStaleAcceptance,

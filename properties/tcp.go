@@ -177,6 +177,74 @@ var OpenWithoutTimers = Property{
 	},
 }
 
+// OpenRecoversLoss: a lost SYN or SYN,ACK is sent again.
+var OpenRecoversLoss = Property{
+	Name:  "open-recovers-loss",
+	Claim: "the handshake survives a lost SYN",
+	Statement: "Some run in which the network loses the only copy in flight of a segment " +
+		"carrying SYN before the first connection opens still opens it, with no TCB ended abruptly (SysState.Lost, " +
+		"OpenSegs): the lost SYN or SYN,ACK is retransmitted (RFC 9293 §3.8.1, §3.10.8).",
+	Kind:    checker.KindSometimes,
+	Premise: needsLoss,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Opened && s.OpenSegs == fsm.OpenRecovered }
+	},
+}
+
+// DataRecoversLoss: lost data is sent again and delivered.
+var DataRecoversLoss = Property{
+	Name:  "data-recovers-loss",
+	Claim: "lost data is delivered all the same",
+	Statement: "Some run in which the network loses the only copy in flight of a data " +
+		"segment delivers all data each user sent to the peer of a connection that " +
+		"handshook: the lost unit is retransmitted (RFC 9293 §3.8.1).",
+	Kind:    checker.KindSometimes,
+	Premise: needsLossAndData,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			return s.Lost&fsm.LostData != 0 && s.Connected() && s.Ghost[fsm.A].Sent+s.Ghost[fsm.B].Sent > 0 &&
+				s.Ghost[fsm.B].Delivered == s.Ghost[fsm.A].Sent && s.Ghost[fsm.A].Delivered == s.Ghost[fsm.B].Sent
+		}
+	},
+}
+
+// CloseRecoversLoss: a lost FIN is sent again and the close completes gracefully.
+var CloseRecoversLoss = Property{
+	Name:  "close-recovers-loss",
+	Claim: "the close survives a lost FIN",
+	Statement: "Some run in which the network loses the only copy in flight of a FIN has " +
+		"both sides' latest TCBs close gracefully all the same (each reaches TIME-WAIT, or " +
+		"leaves LAST-ACK on the ACK of its FIN: Ghost.Graceful): the lost FIN is " +
+		"retransmitted (RFC 9293 §3.8.1, §3.10.8).",
+	Kind:    checker.KindSometimes,
+	Premise: needsLoss,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			return s.Lost&fsm.LostFIN != 0 && s.Ghost[fsm.A].EndedGracefully(fsm.TCB(s.Clock[fsm.A])) &&
+				s.Ghost[fsm.B].EndedGracefully(fsm.TCB(s.Clock[fsm.B]))
+		}
+	},
+}
+
+// needsLoss: recovering from a loss needs the network to lose something.
+func needsLoss(c fsm.Config) error {
+	if c.Faults.Loss == 0 {
+		return errors.New("the network loses nothing (loss 0)")
+	}
+	return nil
+}
+
+// needsLossAndData: and data needs a user that sends.
+func needsLossAndData(c fsm.Config) error {
+	if err := needsLoss(c); err != nil {
+		return err
+	}
+	if c.Units == [2]uint8{} || (c.CallsOf(fsm.A)|c.CallsOf(fsm.B))&fsm.CallSend == 0 {
+		return errors.New("no user sends data")
+	}
+	return nil
+}
+
 // SimultaneousOpen: two active opens meet and make one connection (RFC 9293 Figure 7).
 var SimultaneousOpen = Property{
 	Name:  "simultaneous-open",
