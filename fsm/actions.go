@@ -290,6 +290,10 @@ func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
 		}
 		seg := &a.Pkt.Seg
 		switch {
+		case seg.Flags.Has(SYN | ACK):
+			if !s.Opened {
+				s.Lost |= LostSYNACK
+			}
 		case seg.Flags.Has(SYN):
 			if !s.Opened {
 				s.Lost |= LostSYN

@@ -122,7 +122,7 @@ func newLayout(cfg Config) *layout {
 
 // The widths of Encode's groups: State to Graceful, RCV.NXT to Closes, the budgets and
 // the count, a packet but its SEG.ACK. With 32-bit sequence numbers and the widest
-// budgets validate allows, at most 64, 62, 50 and 50 bits.
+// budgets validate allows, at most 64, 62, 51 and 50 bits.
 func (l *layout) endpoint(side Side) uint8 {
 	return stateBits + 2 + l.retries + 4 + staleBits + l.clock[side] + 2*l.graceful[side]
 }

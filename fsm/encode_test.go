@@ -72,7 +72,7 @@ func TestTheWidestConfigFitsTheGroups(t *testing.T) {
 	l := sys.enc
 	assert.Equal(t, 64, int(l.endpoint(B)), "B's clock, Graceful and Moved the widest")
 	assert.Equal(t, 59, int(l.ghost(A)), "A's Peer the widest")
-	assert.Equal(t, 36, int(l.budgets()))
+	assert.Equal(t, 37, int(l.budgets()))
 	assert.Equal(t, 48, int(l.packet()))
 	assert.Equal(t, 143, sys.EncodedSize())
 }
@@ -126,7 +126,7 @@ func TestEncodedSizeOfTheDefaultConfigAndAReconnectingOne(t *testing.T) {
 	cfg.SeqBits = cfg.MinSeqBits()
 	sys, err = NewSystem(cfg, RFC)
 	require.NoError(t, err)
-	assert.Equal(t, 30, sys.EncodedSize(), "capacity 3, crash 1, incarnations 2")
+	assert.Equal(t, 31, sys.EncodedSize(), "capacity 3, crash 1, incarnations 2")
 }
 
 func TestEncodeRefusesAValueTooWideForItsField(t *testing.T) {

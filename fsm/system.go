@@ -109,9 +109,11 @@ const (
 	OpenInThree
 	// OpenInMore: an untroubled open took another number of segments.
 	OpenInMore
-	// OpenRecovered: a segment carrying SYN was lost before the open, which completed
-	// all the same, with no TCB ended abruptly: retransmission at work.
-	OpenRecovered
+	// OpenRecoveredSYN and OpenRecoveredSYNACK: a SYN (a SYN,ACK) was lost for good
+	// before the open, which completed all the same, with no TCB ended abruptly:
+	// retransmission at work.
+	OpenRecoveredSYN
+	OpenRecoveredSYNACK
 )
 
 // synAcked reports whether e holds a TCB whose SYN the peer has acknowledged.
@@ -135,7 +137,9 @@ func (s *SysState) open(clean bool) {
 	}
 	switch {
 	case s.Lost&LostSYN != 0 && !s.Abrupt:
-		s.OpenSegs = OpenRecovered
+		s.OpenSegs = OpenRecoveredSYN
+	case s.Lost&LostSYNACK != 0 && !s.Abrupt:
+		s.OpenSegs = OpenRecoveredSYNACK
 	case !clean || simA != simB:
 		// Only one SYN met SYN-SENT: the other reached a side already established by
 		// the first SYN,ACK, which acknowledges it again (RFC 9293 §3.10.7.4). Neither
@@ -147,20 +151,21 @@ func (s *SysState) open(clean bool) {
 		s.OpenSegs = OpenInMore
 	}
 	s.Opened, s.Troubled = true, false
-	s.Lost &^= LostSYN
+	s.Lost &^= LostSYN | LostSYNACK
 }
 
 // LostKinds records what the network has lost for good (SysState.Lost): the only copy in
-// flight of a segment of this run carrying SYN before the first connection opened, of
-// data, or of a FIN. Only a retransmission can then make up for it.
+// flight of a segment of this run carrying SYN (or SYN,ACK) before the first connection
+// opened, of data, or of a FIN. Only a retransmission can then make up for it.
 type LostKinds uint8
 
 // The kinds of loss SysState.Lost records.
 const (
 	LostSYN LostKinds = 1 << iota
+	LostSYNACK
 	LostData
 	LostFIN
-	lostBits = 3
+	lostBits = 4
 )
 
 // maxSerial bounds TCB serials so that Ghost.Graceful and Ghost.Moved hold one bit per

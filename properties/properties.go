@@ -49,7 +49,8 @@ func All() []Property {
 	return []Property{
 		OpenTakesThree,
 		OpenWithoutTimers,
-		OpenRecoversLoss,
+		OpenRecoversLostSYN,
+		OpenRecoversLostSYNACK,
 		DataRecoversLoss,
 		CloseRecoversLoss,
 		NoHalfOpenAcceptance,

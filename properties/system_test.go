@@ -67,5 +67,8 @@ func TestTheDefaultConfigIsModestAndKeepsEveryClaim(t *testing.T) {
 	}
 	t.Logf("default config: %d states, %d transitions, depth %d, %v", res.States,
 		res.Transitions, res.MaxDepth, res.Elapsed)
-	assert.Less(t, res.States, uint64(2_000_000))
+	// Modest: seconds on one core. The ghost data of the thesis and loss-recovery
+	// properties took the default from 775,283 states to 2,023,518; issue 14's ghost
+	// slicing would keep only what the checked properties read.
+	assert.Less(t, res.States, uint64(2_500_000))
 }

@@ -177,17 +177,30 @@ var OpenWithoutTimers = Property{
 	},
 }
 
-// OpenRecoversLoss: a lost SYN or SYN,ACK is sent again.
-var OpenRecoversLoss = Property{
-	Name:  "open-recovers-loss",
+// OpenRecoversLostSYN: a lost SYN is sent again.
+var OpenRecoversLostSYN = Property{
+	Name:  "open-recovers-lost-syn",
 	Claim: "the handshake survives a lost SYN",
-	Statement: "Some run in which the network loses the only copy in flight of a segment " +
-		"carrying SYN before the first connection opens still opens it, with no TCB ended abruptly (SysState.Lost, " +
-		"OpenSegs): the lost SYN or SYN,ACK is retransmitted (RFC 9293 §3.8.1, §3.10.8).",
+	Statement: "Some run in which the network loses, before the first connection opens, the " +
+		"only copy in flight of a SYN that its receiver has not taken still opens the " +
+		"connection, with no TCB ended abruptly (SysState.Lost, OpenSegs): the SYN is " +
+		"retransmitted (RFC 9293 §3.8.1, §3.10.8).",
 	Kind:    checker.KindSometimes,
 	Premise: needsLoss,
 	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Opened && s.OpenSegs == fsm.OpenRecovered }
+		return func(s fsm.SysState) bool { return s.Opened && s.OpenSegs == fsm.OpenRecoveredSYN }
+	},
+}
+
+// OpenRecoversLostSYNACK: a lost SYN,ACK is sent again.
+var OpenRecoversLostSYNACK = Property{
+	Name:      "open-recovers-lost-syn-ack",
+	Claim:     "the handshake survives a lost SYN,ACK",
+	Statement: "As open-recovers-lost-syn, for a SYN,ACK lost before the first connection opens.",
+	Kind:      checker.KindSometimes,
+	Premise:   needsLoss,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Opened && s.OpenSegs == fsm.OpenRecoveredSYNACK }
 	},
 }
 
