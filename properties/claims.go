@@ -113,7 +113,7 @@ func Claims() []Claim {
 		{Name: "half-open-discovered", Reason: "a connection half-open after a crash is discovered and cleared: the survivor's keepalive draws a reset (RFC 9293 §3.5.2, Figures 10-12; RFC 1122 §4.2.3.6)",
 			Property: CloseCompletes, Refuters: []string{"no-keepalive"}, Config: crash},
 		{Name: "no-ack-war", Reason: "two confused endpoints cannot trade ACKs for ever: RFC 5961 §7 rate-limits the ACKs that answer unacceptable segments",
-			Property: CloseCompletes, Refuters: []string{"no-throttle"}, Config: confused},
+			Property: CloseCompletes, Refuters: []string{"no-throttle"}, Config: confused, Premise: windowExceeded},
 	}
 }
 
@@ -126,6 +126,18 @@ func Claims() []Claim {
 func reusePremise(c fsm.Config) error {
 	if c.Timing.SlowISNClock && c.Faults.Inject > 0 {
 		return errors.New("with the ISN clock dropped, old segments of the connection before the run are not TIME-WAIT's to keep out (RFC 9293 §3.4.1)")
+	}
+	return nil
+}
+
+// windowExceeded is claim no-ack-war's premise: the ACK war needs segments beyond the
+// receiver's window. After losses a side's SND.NXT runs ahead of the peer's RCV.NXT by at
+// most its data units and its FIN; with a window larger than that every segment of the
+// connection is acceptable, none draws an answering ACK, and RFC 5961 §7's limiter has
+// nothing to limit (verify sweep found no war at window=4 without it).
+func windowExceeded(c fsm.Config) error {
+	if ahead := uint32(max(c.Units[fsm.A], c.Units[fsm.B])) + 1; c.Window > ahead {
+		return fmt.Errorf("a window of %d numbers holds all %d a side can run ahead after losses: no segment is unacceptable, and nothing draws the ACKs RFC 5961 §7 throttles", c.Window, ahead)
 	}
 	return nil
 }
