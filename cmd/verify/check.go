@@ -154,7 +154,11 @@ func configJSON(c fsm.Config) fileConfig {
 	seq := 1 << c.SeqBits
 	win, capa, inc := int(c.Window), c.Capacity, int(c.Incarnations)
 	l, d, i, cr := int(c.Faults.Loss), int(c.Faults.Dup), int(c.Faults.Inject), int(c.Faults.Crash)
-	r2 := int(c.Timing.R2)
+	var r2 *int // 0, one more than the losses, is what an absent r2 means
+	if c.Timing.R2 > 0 {
+		n := int(c.Timing.R2)
+		r2 = &n
+	}
 	drop := append([]string{}, c.Timing.Dropped()...) // [] when every assumption is kept
 	var kinds []string
 	for k := fsm.OldKinds(1); k != 0 && k <= fsm.AllOld; k <<= 1 {
@@ -166,7 +170,8 @@ func configJSON(c fsm.Config) fileConfig {
 		Shape: &shape, SeqSpace: &seq, Window: &win, Capacity: &capa,
 		Units: []int{int(c.Units[0]), int(c.Units[1])}, Incarnations: &inc,
 		Faults: &faults{Loss: &l, Dup: &d, Inject: &i, Crash: &cr},
-		R2:     &r2, Drop: drop, OldFrom: sideNames(c.OldFrom), OldKinds: kinds,
+		R2:     r2, Drop: drop, OldFrom: sideNames(c.OldFrom), OldKinds: kinds,
+		CallsA: c.CallsOf(fsm.A).Names(), CallsB: c.CallsOf(fsm.B).Names(),
 	}
 }
 

@@ -93,6 +93,9 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	oldKindsNone := write("oldkindsnone.json", `{"old_kinds": []}`)
 	oldKindsComma := write("oldkindscomma.json", `{"old_kinds": ["syn,fin"]}`)
 	oldKindsAll := write("oldkindsall.json", `{"old_kinds": ["syn", "all"]}`)
+	callsTypo := write("callstypo.json", `{"calls_b": ["listen", "sned"]}`)
+	callsComma := write("callscomma.json", `{"calls_a": ["open,send"]}`)
+	callsAll := write("callsall.json", `{"calls_a": ["all", "open"]}`)
 	maxR2 := fmt.Sprint(fsm.MaxR2)
 	maxInc := fmt.Sprint(fsm.MaxIncarnations)
 	aFile := write("plain", "x")
@@ -166,6 +169,10 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"config no old segment kinds", []string{"check", "--config", oldKindsNone}, "oldkindsnone.json: old_kinds: want a list of one or more old segment kinds"},
 		{"config two kinds in one item", []string{"check", "--config", oldKindsComma}, `oldkindscomma.json: old_kinds: "syn,fin" names several kinds: want one kind per item`},
 		{"config all among other kinds", []string{"check", "--config", oldKindsAll}, `oldkindsall.json: old_kinds: "all" stands alone`},
+		{"config unknown call", []string{"check", "--config", callsTypo}, `callstypo.json: calls_b: unknown user call "sned" (valid: open, listen, send, close, abort, user-timeout, or all)`},
+		{"config two calls in one item", []string{"check", "--config", callsComma}, `callscomma.json: calls_a: "open,send" names several calls: want one call per item`},
+		{"config all among other calls", []string{"check", "--config", callsAll}, `callsall.json: calls_a: "all" stands alone`},
+		{"unknown call flag", []string{"check", "--calls-b", "listen,snd"}, `check: --calls-b: unknown user call "snd"`},
 		{"config a directory", []string{"check", "--config", dir}, "config file " + dir + ": cannot read it"},
 		{"config empty name", []string{"check", "--config", ""}, `--config "": want a config file name`},
 		{"max-memory NaN", []string{"check", "--max-memory", "NaN"}, "--max-memory NaN: want a size from 1B to 1024TiB"},
@@ -599,4 +606,29 @@ func TestSimulateEndsWithAReportLine(t *testing.T) {
 	assert.Equal(t, "simulated 20 walks, "+strings.Fields(lines[0])[3]+" steps (seed 1)", lines[0])
 	assert.Equal(t, "report: "+filepath.Join(dir, "report.md"), lines[len(lines)-1])
 	readReport(t, dir)
+}
+
+// A report records the model's config as a config file spells it, the users' calls
+// included: read back, it builds the same config.
+func TestAReportsConfigReadsBackAsTheSameConfig(t *testing.T) {
+	dir := t.TempDir()
+	flags := []string{"--calls-a", "open,send,close,abort", "--calls-b", "all", "--units", "0", "--loss", "0",
+		"--dup", "0", "--inject", "0", "--shape", "both-active"}
+	fs := newFlagSet("check")
+	mf := addModelFlags(fs)
+	require.NoError(t, fs.Parse(flags))
+	want, err := mf.resolve(fs)
+	require.NoError(t, err)
+	assert.Equal(t, fsm.CallOpen|fsm.CallSend|fsm.CallClose|fsm.CallAbort, want.cfg.Calls[fsm.A])
+	assert.Equal(t, fsm.AllCalls, want.cfg.Calls[fsm.B])
+	data, err := json.Marshal(configJSON(want.cfg))
+	require.NoError(t, err)
+	path := filepath.Join(dir, "config.json")
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	fs = newFlagSet("check")
+	mf = addModelFlags(fs)
+	require.NoError(t, fs.Parse([]string{"--config", path}))
+	got, err := mf.resolve(fs)
+	require.NoError(t, err)
+	assert.Equal(t, want.cfg, got.cfg)
 }

@@ -32,8 +32,12 @@ type fileConfig struct {
 	Drop []string `json:"drop,omitzero"`
 	// OldFrom and OldKinds say whose old segments an injection adds (sides A, B) and of
 	// which kinds (syn, syn-ack, ack, data, fin, rst, or all).
-	OldFrom    []string `json:"old_from,omitempty"`
-	OldKinds   []string `json:"old_kinds,omitempty"`
+	OldFrom  []string `json:"old_from,omitempty"`
+	OldKinds []string `json:"old_kinds,omitempty"`
+	// CallsA and CallsB are the user calls each side's user may make (open, listen, send,
+	// close, abort, user-timeout, or all); absent: the shape's (fsm.Config.Calls).
+	CallsA     []string `json:"calls_a,omitempty"`
+	CallsB     []string `json:"calls_b,omitempty"`
 	Properties []string `json:"properties,omitempty"`
 }
 
@@ -47,7 +51,7 @@ type faults struct {
 // The keys of a config file, exactly as they must be written.
 var (
 	configKeys = []string{"shape", "variant", "seqspace", "window", "capacity", "units", "incarnations", "faults",
-		"r2", "drop", "old_from", "old_kinds", "properties"}
+		"r2", "drop", "old_from", "old_kinds", "calls_a", "calls_b", "properties"}
 	faultKeys = []string{"loss", "dup", "inject", "crash"}
 )
 
@@ -122,6 +126,10 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 			fc.OldFrom, err = sideList(path, kv)
 		case "old_kinds":
 			fc.OldKinds, err = kindList(path, kv)
+		case "calls_a":
+			fc.CallsA, err = callList(path, kv)
+		case "calls_b":
+			fc.CallsB, err = callList(path, kv)
 		case "properties":
 			fc.Properties, err = propertyList(path, kv)
 		}
@@ -355,6 +363,22 @@ func sideList(path string, kv keyValue) ([]string, error) {
 		seen[side] = true
 		return err
 	})
+}
+
+// callList reads the user calls a side may make: one or more, or ["all"].
+func callList(path string, kv keyValue) ([]string, error) {
+	want := "want a list of one or more user calls, such as [\"open\", \"send\", \"close\"] (valid: open, listen, send, close, abort, user-timeout), or [\"all\"]"
+	names, err := nameList(path, kv, want, false, func(n string) error {
+		if strings.Contains(n, ",") {
+			return fmt.Errorf("%q names several calls: want one call per item", n)
+		}
+		_, err := fsm.ParseCalls(n)
+		return err
+	})
+	if err == nil && len(names) > 1 && slices.Contains(names, "all") {
+		return nil, configError(path, kv.field, "\"all\" stands alone: %s", want)
+	}
+	return names, err
 }
 
 // kindList reads which kinds of old segment an injection adds: one or more, or ["all"].

@@ -64,6 +64,7 @@ type modelFlags struct {
 	drop         string
 	oldFrom      string
 	oldKinds     string
+	calls        [2]string
 	props        string
 }
 
@@ -86,6 +87,8 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	fs.StringVar(&f.drop, "drop", "", "comma-separated timing `assumptions` to drop: "+strings.Join(fsm.AssumptionNames(), ", ")+" (docs/model.md, Time)")
 	fs.StringVar(&f.oldFrom, "old-from", strings.Join(sideNames(d.OldFrom), ","), "whose old segments an injection adds: `A`, B or A,B")
 	fs.StringVar(&f.oldKinds, "old-kinds", d.OldKinds.String(), "kinds of old segment an injection adds: comma-separated `kinds` (syn, syn-ack, ack, data, fin, rst), or all")
+	fs.StringVar(&f.calls[fsm.A], "calls-a", "", "user calls A's user may make: comma-separated `calls` (open, listen, send, close, abort, user-timeout), or all (default: the shape's)")
+	fs.StringVar(&f.calls[fsm.B], "calls-b", "", "user calls B's user may make: comma-separated `calls`, or all (default: the shape's)")
 	fs.StringVar(&f.props, "properties", "", "comma-separated `names` of the properties to check (default: all)")
 	return f
 }
@@ -164,6 +167,12 @@ func (f *modelFlags) resolveModel(fs *flag.FlagSet) (model, error) {
 		if fc.OldKinds != nil && !set["old-kinds"] {
 			v.oldKinds = strings.Join(fc.OldKinds, ",")
 		}
+		if fc.CallsA != nil && !set["calls-a"] {
+			v.calls[fsm.A] = strings.Join(fc.CallsA, ",")
+		}
+		if fc.CallsB != nil && !set["calls-b"] {
+			v.calls[fsm.B] = strings.Join(fc.CallsB, ",")
+		}
 		if fc.Properties != nil && !set["properties"] {
 			v.props = strings.Join(fc.Properties, ",")
 		}
@@ -211,6 +220,14 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 	}
 	if m.cfg.OldKinds, err = fsm.ParseOldKinds(v.oldKinds); err != nil {
 		return m, fmt.Errorf("--old-kinds: %w", err)
+	}
+	for side := fsm.A; side <= fsm.B; side++ {
+		if v.calls[side] == "" {
+			continue
+		}
+		if m.cfg.Calls[side], err = fsm.ParseCalls(v.calls[side]); err != nil {
+			return m, fmt.Errorf("--calls-%s: %w", strings.ToLower(side.String()), err)
+		}
 	}
 	if v.seqspace == 0 {
 		m.cfg.SeqBits = m.cfg.MinSeqBits()
