@@ -491,6 +491,9 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		// old or abandoned SYN opened is rightly reset.
 		s.ResetOnClose = true
 	}
+	if timerEvents&(1<<ev.Kind) != 0 {
+		s.TimerExpired = true
+	}
 	if !s.Opened && (timerEvents&(1<<ev.Kind) != 0 || out.Report.IsReset() || ev.Kind == EvClose || ev.Kind == EvAbort) {
 		s.Troubled = true
 	}

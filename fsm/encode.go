@@ -24,7 +24,7 @@ import (
 //	  ISS, IRS, SND.UNA, SND.NXT, RCV.NXT (Config.SeqBits each);
 //	  Ghost.Peer (a serial of the peer), Opens (0..Incarnations), Sent (0..Units[side]),
 //	  Delivered (0..Units[peer]+1), Closes (0..Incarnations), SimOpen, FinPending (1 bit each);
-//	Timed, AnsweredRST, Abrupt, ResetOnClose, Troubled, Opened (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash (0..Config.Faults.*); Net.N (0..Capacity);
+//	Timed, AnsweredRST, Abrupt, ResetOnClose, TimerExpired, Troubled, Opened (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash (0..Config.Faults.*); Net.N (0..Capacity);
 //	Capacity slots: Src (1 bit), Flags (4 bits), SEG.LEN (1 bit: a segment carries at
 //	most one data unit), From, To (serials), SEG.SEQ, SEG.ACK (SeqBits each).
 //
@@ -122,7 +122,7 @@ func newLayout(cfg Config) *layout {
 
 // The widths of Encode's groups: State to Graceful, RCV.NXT to Closes, the budgets and
 // the count, a packet but its SEG.ACK. With 32-bit sequence numbers and the widest
-// budgets validate allows, at most 64, 62, 51 and 50 bits.
+// budgets validate allows, at most 64, 62, 52 and 50 bits.
 func (l *layout) endpoint(side Side) uint8 {
 	return stateBits + 2 + l.retries + 4 + staleBits + l.clock[side] + 2*l.graceful[side]
 }
@@ -130,7 +130,7 @@ func (l *layout) ghost(side Side) uint8 {
 	return l.seq + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side] + 2
 }
 func (l *layout) budgets() uint8 {
-	return 6 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.count
+	return 7 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.count
 }
 func (l *layout) packet() uint8 { return 1 + flagBits + lenBits + 2*l.pkt + l.seq }
 
@@ -178,6 +178,7 @@ const (
 	fAnsweredRST
 	fAbrupt
 	fResetOnClose
+	fTimerExpired
 	fTroubled
 	fOpened
 	fOpenSegs
@@ -201,7 +202,7 @@ var fieldNames = [numFields]string{
 	"Host", "State", "Passive", "Throttled", "Retries", "Ghost.Told", "Ghost.HalfCloseData",
 	"Ghost.StaleRun", "Ghost.Agreed", "Ghost.Stale", "Clock", "Ghost.Graceful", "Ghost.Moved", "ISS", "IRS",
 	"SND.UNA", "SND.NXT", "RCV.NXT", "Ghost.Peer", "Ghost.Opens", "Ghost.Sent",
-	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "FinPending", "Timed", "AnsweredRST", "Abrupt", "ResetOnClose", "Troubled", "Opened", "OpenSegs", "Lost", "Left.Loss", "Left.Dup", "Left.Inject",
+	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "FinPending", "Timed", "AnsweredRST", "Abrupt", "ResetOnClose", "TimerExpired", "Troubled", "Opened", "OpenSegs", "Lost", "Left.Loss", "Left.Dup", "Left.Inject",
 	"Left.Crash", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
 }
 
@@ -254,6 +255,7 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 	visit(fAnsweredRST, b2u(s.AnsweredRST), 1)
 	visit(fAbrupt, b2u(s.Abrupt), 1)
 	visit(fResetOnClose, b2u(s.ResetOnClose), 1)
+	visit(fTimerExpired, b2u(s.TimerExpired), 1)
 	visit(fTroubled, b2u(s.Troubled), 1)
 	visit(fOpened, b2u(s.Opened), 1)
 	visit(fOpenSegs, uint64(s.OpenSegs), openSegsBits)
@@ -404,7 +406,7 @@ func (sys *System) Encode(dst []byte, s SysState) []byte {
 			add(uint64(g.Opens), l.incs).add(uint64(g.Sent), l.sent[side]).
 			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs).bit(g.SimOpen).bit(e.FinPending))
 	}
-	w = w.put(buf, group{}.bit(s.Timed).bit(s.AnsweredRST).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.Troubled).bit(s.Opened).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Lost), lostBits).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
+	w = w.put(buf, group{}.bit(s.Timed).bit(s.AnsweredRST).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.TimerExpired).bit(s.Troubled).bit(s.Opened).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Lost), lostBits).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
 		add(uint64(s.Left.Inject), l.inject).add(uint64(s.Left.Crash), l.crash).add(uint64(s.Net.N), l.count))
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]
@@ -560,6 +562,7 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 	s.AnsweredRST = c.take(1) != 0
 	s.Abrupt = c.take(1) != 0
 	s.ResetOnClose = c.take(1) != 0
+	s.TimerExpired = c.take(1) != 0
 	s.Troubled = c.take(1) != 0
 	s.Opened = c.take(1) != 0
 	s.OpenSegs = uint8(c.take(openSegsBits))

@@ -72,7 +72,7 @@ func TestTheWidestConfigFitsTheGroups(t *testing.T) {
 	l := sys.enc
 	assert.Equal(t, 64, int(l.endpoint(B)), "B's clock, Graceful and Moved the widest")
 	assert.Equal(t, 59, int(l.ghost(A)), "A's Peer the widest")
-	assert.Equal(t, 37, int(l.budgets()))
+	assert.Equal(t, 38, int(l.budgets()))
 	assert.Equal(t, 48, int(l.packet()))
 	assert.Equal(t, 143, sys.EncodedSize())
 }

@@ -207,6 +207,8 @@ type SysState struct {
 	// LostSYN, which only the first open records). Properties ask whether the protocol
 	// recovered from each.
 	Lost LostKinds
+	// TimerExpired is ghost data: some timer has expired in the run (sticky).
+	TimerExpired bool
 	// Troubled is ghost data: before the first connection opened (Opened), a timer
 	// expired, a user was told of a failure (refused, reset, timed out, aborted), or a
 	// user called CLOSE or ABORT (a FIN's ACK would count as one of the open's).

@@ -49,6 +49,7 @@ func All() []Property {
 	return []Property{
 		OpenTakesThree,
 		OpenWithoutTimers,
+		CloseWithoutTimers,
 		OpenRecoversLostSYN,
 		OpenRecoversLostSYNACK,
 		DataRecoversLoss,

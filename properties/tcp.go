@@ -177,6 +177,28 @@ var OpenWithoutTimers = Property{
 	},
 }
 
+// CloseWithoutTimers: data and the close need no timer when nothing goes wrong.
+var CloseWithoutTimers = Property{
+	Name:  "close-without-timers",
+	Claim: "without faults, data and the close need no retransmission",
+	Statement: "Some run that no fault budget, timer (SysState.TimerExpired) or abrupt end has " +
+		"touched delivers the data the users sent and closes the connection gracefully in " +
+		"turn: one side in TIME-WAIT, the other past LAST-ACK (Figure 13's simultaneous close " +
+		"is simultaneous-close's). Each side sends its data, its FIN and its ACKs when they " +
+		"are needed, not when a retransmission timer expires.",
+	Kind:    checker.KindSometimes,
+	Premise: needsData,
+	build: func(sys fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			a, b := &s.Ghost[fsm.A], &s.Ghost[fsm.B]
+			inTurn := (s.Ep[fsm.A].State == fsm.StateTimeWait) != (s.Ep[fsm.B].State == fsm.StateTimeWait)
+			return !s.TimerExpired && !s.Abrupt && s.Left == sys.Config.Faults && s.Connected() && inTurn &&
+				a.Sent+b.Sent > 0 && b.Delivered == a.Sent && a.Delivered == b.Sent &&
+				a.EndedGracefully(fsm.TCB(s.Clock[fsm.A])) && b.EndedGracefully(fsm.TCB(s.Clock[fsm.B]))
+		}
+	},
+}
+
 // OpenRecoversLostSYN: a lost SYN is sent again.
 var OpenRecoversLostSYN = Property{
 	Name:  "open-recovers-lost-syn",
@@ -252,6 +274,11 @@ func needsLossAndData(c fsm.Config) error {
 	if err := needsLoss(c); err != nil {
 		return err
 	}
+	return needsData(c)
+}
+
+// needsData: data needs a user that sends.
+func needsData(c fsm.Config) error {
 	if c.Units == [2]uint8{} || (c.CallsOf(fsm.A)|c.CallsOf(fsm.B))&fsm.CallSend == 0 {
 		return errors.New("no user sends data")
 	}
@@ -279,14 +306,15 @@ var SimultaneousOpen = Property{
 var SimultaneousClose = Property{
 	Name:  "simultaneous-close",
 	Claim: "a simultaneous close completes",
-	Statement: "Some reachable state has both sides in TIME-WAIT with TCBs that handshook with " +
-		"each other: two CLOSEs whose FINs cross each pass through CLOSING (RFC 9293 §3.6 " +
-		"Figure 13); only a simultaneous close puts both sides in TIME-WAIT.",
+	Statement: "Some run that no fault budget or timer has touched has both sides in TIME-WAIT " +
+		"with TCBs that handshook with each other: two CLOSEs whose FINs cross each pass " +
+		"through CLOSING (RFC 9293 §3.6 Figure 13), with no retransmission needed; only a " +
+		"simultaneous close puts both sides in TIME-WAIT.",
 	Kind: checker.KindSometimes,
-	build: func(fsm.System) func(fsm.SysState) bool {
+	build: func(sys fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
 			return s.Ep[fsm.A].State == fsm.StateTimeWait && s.Ep[fsm.B].State == fsm.StateTimeWait &&
-				s.Connected()
+				s.Connected() && !s.TimerExpired && s.Left == sys.Config.Faults
 		}
 	},
 }
