@@ -283,25 +283,30 @@ func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
 			return false
 		}
 		s.Left.Loss--
-		if s.Net.index(a.Pkt) >= 0 || a.Pkt.From == PreRun || !sys.unreceived(s, &a.Pkt) {
+		if sys.Tracks&(GhostOpen|GhostLost) == 0 || s.Net.index(a.Pkt) >= 0 || a.Pkt.From == PreRun || !sys.unreceived(s, &a.Pkt) {
 			// A copy is still in flight, the segment is of the connection before the run,
 			// or its receiver already has what it carries: nothing is lost for good.
 			return true
 		}
 		seg := &a.Pkt.Seg
+		open, lost := sys.Tracks&GhostOpen != 0 && !s.Opened, sys.Tracks&GhostLost != 0
 		switch {
 		case seg.Flags.Has(SYN | ACK):
-			if !s.Opened {
+			if open {
 				s.Lost |= LostSYNACK
 			}
 		case seg.Flags.Has(SYN):
-			if !s.Opened {
+			if open {
 				s.Lost |= LostSYN
 			}
 		case seg.Flags.Has(FIN):
-			s.Lost |= LostFIN
+			if lost {
+				s.Lost |= LostFIN
+			}
 		case seg.Len > 0:
-			s.Lost |= LostData
+			if lost {
+				s.Lost |= LostData
+			}
 		}
 		return true
 	case ActDup:
@@ -481,7 +486,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 			g.Moved |= 1 << s.Clock[side]
 		}
 	}
-	if cause != nil && cause.Seg.Flags.Has(RST) && g.Closes > 0 && before.State != StateTimeWait &&
+	if sys.Tracks&GhostClose != 0 && cause != nil && cause.Seg.Flags.Has(RST) && g.Closes > 0 && before.State != StateTimeWait &&
 		before.State.HasTCB() && (after.State == StateClosed || after.State == StateListen) &&
 		g.Agreed {
 		// A reset ended a TCB whose user had called CLOSE: in LAST-ACK or CLOSING the RFC
@@ -491,18 +496,19 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		// old or abandoned SYN opened is rightly reset.
 		s.ResetOnClose = true
 	}
-	if timerEvents&(1<<ev.Kind) != 0 {
+	if sys.Tracks&GhostTimers != 0 && timerEvents&(1<<ev.Kind) != 0 {
 		s.TimerExpired = true
 	}
-	if !s.Opened && (timerEvents&(1<<ev.Kind) != 0 || out.Report.IsReset() || ev.Kind == EvClose || ev.Kind == EvAbort) {
+	if sys.Tracks&GhostOpen != 0 && !s.Opened && (timerEvents&(1<<ev.Kind) != 0 || out.Report.IsReset() || ev.Kind == EvClose || ev.Kind == EvAbort) {
 		s.Troubled = true
 	}
-	switch ev.Kind {
-	case EvGiveUp, EvUserTimeout, EvAbort, EvCrash:
+	switch {
+	case sys.Tracks&(GhostClose|GhostOpen) == 0:
+	case ev.Kind == EvGiveUp || ev.Kind == EvUserTimeout || ev.Kind == EvAbort || ev.Kind == EvCrash:
 		if before.State.HasTCB() && before.State != after.State {
 			s.Abrupt = true
 		}
-	case EvClose:
+	case ev.Kind == EvClose:
 		// CLOSE in SYN-SENT deletes the TCB without a FIN (RFC 9293 §3.10.4): the user
 		// abandons the open, and a peer that took its SYN has a connection nobody closes.
 		if before.State == StateSynSent && !after.State.HasTCB() {
@@ -526,9 +532,9 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 			}
 		}
 	}
-	opens := !s.Opened && s.openNow()
+	opens := sys.Tracks&GhostOpen != 0 && !s.Opened && s.openNow()
 	for _, seg := range out.Emit.Segments() {
-		if !s.Opened && !opens && s.OpenSegs < maxOpenSegs && seg.Len == 0 && !seg.Flags.Has(FIN) && !seg.Flags.Has(RST) {
+		if sys.Tracks&GhostOpen != 0 && !s.Opened && !opens && s.OpenSegs < maxOpenSegs && seg.Len == 0 && !seg.Flags.Has(FIN) && !seg.Flags.Has(RST) {
 			s.OpenSegs++
 		}
 		p := Packet{Src: side, Seg: seg, From: NoTCB, To: NoTCB}

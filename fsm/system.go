@@ -96,6 +96,28 @@ func (g Ghost) EndedGracefully(t TCB) bool {
 	return t != PreRun && t < maxSerial && g.Graceful&(1<<t) != 0
 }
 
+// GhostParts names the parts of the ghost data that only some properties read. A System
+// keeps the parts in its Tracks and leaves the others zero: each part splits states that
+// are otherwise equal (a sticky bit doubles the states after it is set), so a search that
+// checks no property reading a part should not pay for it.
+type GhostParts uint8
+
+// The parts.
+const (
+	// GhostOpen: the thesis of the open (Troubled, Opened, OpenSegs) and what the open
+	// lost (LostSYN, LostSYNACK).
+	GhostOpen GhostParts = 1 << iota
+	// GhostLost: data and FINs lost for good (LostData, LostFIN).
+	GhostLost
+	// GhostTimers: whether a timer has expired (TimerExpired).
+	GhostTimers
+	// GhostClose: abrupt ends and closes ended by a reset (Abrupt, ResetOnClose). GhostOpen
+	// keeps Abrupt too.
+	GhostClose
+	// AllGhost is every part: what NewSystem keeps.
+	AllGhost = GhostOpen | GhostLost | GhostTimers | GhostClose
+)
+
 // maxOpenSegs bounds SysState.OpenSegs: more than a simultaneous open's four are "too many".
 const maxOpenSegs = 7
 
@@ -300,6 +322,9 @@ func (s *SysState) stale(p *Packet) bool {
 type System struct {
 	Config  Config
 	Machine Machine
+	// Tracks is the ghost data kept beyond what every property may read (GhostParts);
+	// NewSystem keeps all of it, and a checker of fewer properties may narrow it.
+	Tracks GhostParts
 	// old is OldSegments, computed once.
 	old []Packet
 	// enc is the layout of Encode's bits, computed from Config by NewSystem; never
@@ -324,7 +349,7 @@ func NewSystem(cfg Config, variant string) (System, error) {
 	m.R2 = cfg.R2()
 	m.Stride = [2]uint32{cfg.Stride(A), cfg.Stride(B)}
 	m.Throttle = !cfg.Timing.NoThrottle
-	sys := System{Config: cfg, Machine: m, enc: newLayout(cfg)}
+	sys := System{Config: cfg, Machine: m, Tracks: AllGhost, enc: newLayout(cfg)}
 	sys.old = sys.oldSegments()
 	return sys, nil
 }

@@ -17,10 +17,11 @@ func run(t *testing.T, c properties.Claim, variant string, cfg checker.Config) (
 	t.Helper()
 	sys, err := fsm.NewSystem(c.Config, variant)
 	require.NoError(t, err)
-	res, err := checker.Run(context.Background(), properties.Bind(sys, []properties.Property{c.Property}), cfg)
+	m := properties.Bind(sys, []properties.Property{c.Property})
+	res, err := checker.Run(context.Background(), m, cfg)
 	require.NoError(t, err)
 	require.Len(t, res.Verdicts, 1)
-	return sys, res.Verdicts[0]
+	return *m.System, res.Verdicts[0] // the traces replay on the bound system
 }
 
 // replays checks that a trace is a run of the model: each step's action is enabled, has

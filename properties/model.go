@@ -26,6 +26,10 @@ var (
 // Bind returns sys checking exactly props, in order.
 func Bind(sys fsm.System, props []Property) Model {
 	cps := make([]checker.Property[fsm.SysState], len(props))
+	sys.Tracks = 0
+	for _, p := range props {
+		sys.Tracks |= p.Reads
+	}
 	for i, p := range props {
 		cps[i] = p.For(sys)
 	}

@@ -1,6 +1,7 @@
 package properties_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -46,4 +47,50 @@ func TestTheTCBInvariantsPropertyRejectsABrokenTCB(t *testing.T) {
 	s.Ep[fsm.A].SndUna = 3
 	s.Ep[fsm.A].SndNxt = 1 // SND.UNA beyond SND.NXT
 	assert.False(t, inv.Holds(s))
+}
+
+// A bound system keeps only the ghost data its properties read (fsm.System.Tracks), and
+// each property declares what it reads: alone, on a system that keeps only that, it gets
+// the verdict it gets on a system that keeps everything, with the same trace length.
+func TestEachPropertyDeclaresTheGhostDataItReads(t *testing.T) {
+	cfg := fsm.DefaultConfig()
+	cfg.Faults = fsm.Faults{Loss: 1} // a loss for the recovery properties, little else
+	shapes := []fsm.Shape{fsm.ClientServer, fsm.BothActive}
+	if raceEnabled {
+		cfg.Units, shapes = [2]uint8{0, 1}, shapes[:1]
+	}
+	cfg.SeqBits = cfg.MinSeqBits()
+	for _, shape := range shapes {
+		cfg.Shape = shape
+		sys, err := fsm.NewSystem(cfg, fsm.RFC)
+		require.NoError(t, err)
+		assert.Equal(t, fsm.AllGhost, sys.Tracks, "NewSystem keeps every part")
+		for _, p := range properties.All() {
+			if p.Contradicts(cfg) != nil {
+				continue
+			}
+			sliced := properties.Bind(sys, []properties.Property{p})
+			assert.Equal(t, p.Reads, sliced.System.Tracks, p.Name)
+			full := properties.Bind(sys, []properties.Property{p})
+			full.System.Tracks = fsm.AllGhost
+			a, err := checker.Run(context.Background(), sliced, checker.Config{Workers: 2})
+			require.NoError(t, err)
+			b, err := checker.Run(context.Background(), full, checker.Config{Workers: 2})
+			require.NoError(t, err)
+			what := p.Name + " " + shape.String()
+			assert.Equal(t, b.Verdicts[0].Status, a.Verdicts[0].Status, what)
+			if b.Verdicts[0].Trace != nil && a.Verdicts[0].Trace != nil {
+				assert.Equal(t, len(b.Verdicts[0].Trace.Steps), len(a.Verdicts[0].Trace.Steps), what)
+			}
+			assert.LessOrEqual(t, a.States, b.States, what)
+		}
+	}
+	m := properties.Bind(sys0(t), []properties.Property{properties.CloseNotReset, properties.OpenTakesThree})
+	assert.Equal(t, fsm.GhostClose|fsm.GhostOpen, m.System.Tracks)
+}
+
+func sys0(t *testing.T) fsm.System {
+	sys, err := fsm.NewSystem(fsm.DefaultConfig(), fsm.RFC)
+	require.NoError(t, err)
+	return sys
 }

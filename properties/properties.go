@@ -24,7 +24,10 @@ type Property struct {
 	// out. verify sweep reports it as not applicable there, and verify check leaves it out
 	// with a note.
 	Premise func(fsm.Config) error
-	build   func(sys fsm.System) func(fsm.SysState) bool
+	// Reads is the optional ghost data the property reads (fsm.GhostParts): a system
+	// bound to properties keeps only what they read.
+	Reads fsm.GhostParts
+	build func(sys fsm.System) func(fsm.SysState) bool
 }
 
 // Contradicts says why cfg rules out what the property is about (nil when it does not).

@@ -139,7 +139,8 @@ var CloseNotReset = Property{
 		"duplicates or delays (SysState.ResetOnClose). A lost last ACK is what TIME-WAIT " +
 		"answers: the peer's retransmitted FIN finds TIME-WAIT, not a closed port that resets " +
 		"it (RFC 9293 §3.6).",
-	Kind: checker.KindAlways,
+	Reads: fsm.GhostClose,
+	Kind:  checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool { return s.Abrupt || !s.ResetOnClose }
 	},
@@ -158,7 +159,8 @@ var OpenTakesThree = Property{
 		"in which only one SYN met SYN-SENT is neither and is not judged. Data " +
 		"and FINs that ride along are not counted, nor what the opening step itself sends " +
 		"(SysState.OpenSegs).",
-	Kind: checker.KindAlways,
+	Reads: fsm.GhostOpen,
+	Kind:  checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool { return !s.Opened || s.OpenSegs != fsm.OpenInMore }
 	},
@@ -171,7 +173,8 @@ var OpenWithoutTimers = Property{
 	Statement: "Some run that no fault, timer or failure has touched establishes the first " +
 		"connection at both ends in the segments open-takes-three counts: each side sends what " +
 		"the handshake needs when it needs it, not when a retransmission timer expires.",
-	Kind: checker.KindSometimes,
+	Reads: fsm.GhostOpen,
+	Kind:  checker.KindSometimes,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool { return s.Opened && s.OpenSegs == fsm.OpenInThree }
 	},
@@ -186,6 +189,7 @@ var CloseWithoutTimers = Property{
 		"turn: one side in TIME-WAIT, the other past LAST-ACK (Figure 13's simultaneous close " +
 		"is simultaneous-close's). Each side sends its data, its FIN and its ACKs when they " +
 		"are needed, not when a retransmission timer expires.",
+	Reads:   fsm.GhostTimers | fsm.GhostClose,
 	Kind:    checker.KindSometimes,
 	Premise: needsData,
 	build: func(sys fsm.System) func(fsm.SysState) bool {
@@ -207,6 +211,7 @@ var OpenRecoversLostSYN = Property{
 		"only copy in flight of a SYN that its receiver has not taken still opens the " +
 		"connection, with no TCB ended abruptly (SysState.Lost, OpenSegs): the SYN is " +
 		"retransmitted (RFC 9293 §3.8.1, §3.10.8).",
+	Reads:   fsm.GhostOpen,
 	Kind:    checker.KindSometimes,
 	Premise: needsLoss,
 	build: func(fsm.System) func(fsm.SysState) bool {
@@ -219,6 +224,7 @@ var OpenRecoversLostSYNACK = Property{
 	Name:      "open-recovers-lost-syn-ack",
 	Claim:     "the handshake survives a lost SYN,ACK",
 	Statement: "As open-recovers-lost-syn, for a SYN,ACK lost before the first connection opens.",
+	Reads:     fsm.GhostOpen,
 	Kind:      checker.KindSometimes,
 	Premise:   needsLoss,
 	build: func(fsm.System) func(fsm.SysState) bool {
@@ -233,6 +239,7 @@ var DataRecoversLoss = Property{
 	Statement: "Some run in which the network loses the only copy in flight of a data " +
 		"segment delivers all data each user sent to the peer of a connection that " +
 		"handshook: the lost unit is retransmitted (RFC 9293 §3.8.1).",
+	Reads:   fsm.GhostLost,
 	Kind:    checker.KindSometimes,
 	Premise: needsLossAndData,
 	build: func(fsm.System) func(fsm.SysState) bool {
@@ -251,6 +258,7 @@ var CloseRecoversLoss = Property{
 		"both sides' latest TCBs close gracefully all the same (each reaches TIME-WAIT, or " +
 		"leaves LAST-ACK on the ACK of its FIN: Ghost.Graceful): the lost FIN is " +
 		"retransmitted (RFC 9293 §3.8.1, §3.10.8).",
+	Reads:   fsm.GhostLost,
 	Kind:    checker.KindSometimes,
 	Premise: needsLoss,
 	build: func(fsm.System) func(fsm.SysState) bool {
@@ -310,7 +318,8 @@ var SimultaneousClose = Property{
 		"with TCBs that handshook with each other: two CLOSEs whose FINs cross each pass " +
 		"through CLOSING (RFC 9293 §3.6 Figure 13), with no retransmission needed; only a " +
 		"simultaneous close puts both sides in TIME-WAIT.",
-	Kind: checker.KindSometimes,
+	Reads: fsm.GhostTimers,
+	Kind:  checker.KindSometimes,
 	build: func(sys fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
 			return s.Ep[fsm.A].State == fsm.StateTimeWait && s.Ep[fsm.B].State == fsm.StateTimeWait &&

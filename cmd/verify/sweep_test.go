@@ -288,12 +288,11 @@ func TestASharedExplorationDecidesEachRunAsItsOwnRunWould(t *testing.T) {
 				assert.Equal(t, alone.Got, r.Got, what)
 				assert.Equal(t, alone.Steps, r.Steps, what)
 				assert.Equal(t, alone.Loop, r.Loop, what)
-				// A search stops once its properties are decided: the shared one, with
-				// more properties, goes at least as far, and as far when neither stops early.
-				if alone.Complete && r.Complete {
-					assert.Equal(t, alone.States, r.States, what)
-				} else {
-					assert.GreaterOrEqual(t, r.States, alone.States, what)
+				// A search stops once its properties are decided, and keeps only the ghost
+				// data its properties read (fsm.System.Tracks): the shared one, with more
+				// properties, goes at least as far over at least as many states.
+				assert.GreaterOrEqual(t, r.States, alone.States, what)
+				if !(alone.Complete && r.Complete) {
 					assert.NotEqual(t, checker.Unknown, r.Got, what)
 				}
 				e := res.Explorations[r.Exploration]

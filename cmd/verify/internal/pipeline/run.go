@@ -169,7 +169,9 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	verdicts, err := Tell(sys, job.Variant, job.Properties, res.Verdicts, job.Title)
+	// The traces are of the bound system, which keeps only the ghost data its properties
+	// read (fsm.System.Tracks): they replay on it, not on sys.
+	verdicts, err := Tell(*bound.System, job.Variant, job.Properties, res.Verdicts, job.Title)
 	if err != nil {
 		return nil, err
 	}
