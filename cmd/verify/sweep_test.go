@@ -336,8 +336,6 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		"no-time-wait: clean-time-wait",
 		"rfc9293: simultaneous-open",
 		"no-simultaneous-open: simultaneous-open",
-		"rfc9293: close-waits-for-ack",
-		"close-before-ack: close-waits-for-ack",
 		"no-simultaneous-close: simultaneous-close",
 		"no-time-wait: last-ack-lost",
 		"short-time-wait: last-ack-lost",
