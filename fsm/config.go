@@ -2,7 +2,6 @@ package fsm
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -58,30 +57,12 @@ var callNames = []string{"open", "listen", "send", "close", "abort", "user-timeo
 // ParseCalls reads a comma list of user calls (open, listen, send, close, abort,
 // user-timeout) or "all".
 func ParseCalls(text string) (Calls, error) {
-	if text == "all" {
-		return AllCalls, nil
-	}
-	var c Calls
-	for _, name := range strings.Split(text, ",") {
-		i := slices.Index(callNames, strings.TrimSpace(name))
-		if i < 0 {
-			return 0, fmt.Errorf("unknown user call %q (valid: %s, or all)", name, strings.Join(callNames, ", "))
-		}
-		c |= 1 << i
-	}
-	return c, nil
+	c, err := parseNameSet(text, callNames, "user call", true)
+	return Calls(c), err
 }
 
 // Names lists the calls in c by the names ParseCalls reads.
-func (c Calls) Names() []string {
-	var out []string
-	for i, n := range callNames {
-		if c&(1<<i) != 0 {
-			out = append(out, n)
-		}
-	}
-	return out
-}
+func (c Calls) Names() []string { return nameSet(uint8(c), callNames) }
 
 // Config is everything that sizes a system. Budgets bound a run: a complete search is
 // exhaustive for the faults it allows, no more.

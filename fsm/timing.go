@@ -2,7 +2,6 @@ package fsm
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -61,31 +60,15 @@ var oldKindNames = []string{"syn", "syn-ack", "ack", "data", "fin", "rst"}
 
 // ParseOldKinds reads a comma list of kinds (syn, syn-ack, ack, data, fin, rst) or "all".
 func ParseOldKinds(text string) (OldKinds, error) {
-	if text == "all" {
-		return AllOld, nil
-	}
-	var k OldKinds
-	for _, name := range strings.Split(text, ",") {
-		i := slices.Index(oldKindNames, name)
-		if i < 0 {
-			return 0, fmt.Errorf("unknown old segment kind %q (valid: %s, or all)", name, strings.Join(oldKindNames, ", "))
-		}
-		k |= 1 << i
-	}
-	return k, nil
+	k, err := parseNameSet(text, oldKindNames, "old segment kind", false)
+	return OldKinds(k), err
 }
 
 func (k OldKinds) String() string {
 	if k == AllOld {
 		return "all"
 	}
-	var names []string
-	for i, n := range oldKindNames {
-		if k&(1<<i) != 0 {
-			names = append(names, n)
-		}
-	}
-	return strings.Join(names, ",")
+	return strings.Join(nameSet(uint8(k), oldKindNames), ",")
 }
 
 // MaxR2 bounds Timing.R2.
