@@ -120,14 +120,23 @@ func (c Config) R2() uint8 {
 	return min(c.Faults.Loss+1, MaxR2)
 }
 
-// Stride is how far side's ISN clock moves between two of its TCBs: one more number than
-// a connection of that side can use (its SYN, its data units and its FIN) with the ISN
-// clock assumption, one without it (Timing.SlowISNClock).
+// Stride is how far side's ISN clock moves between two of its TCBs: with the ISN clock
+// assumption, one more number than a connection of that side can use (its SYN, its data
+// units and its FIN) plus a window; one without it (Timing.SlowISNClock).
+//
+// The window is in the stride because a stale TCB accepts whatever falls in its receive
+// window, not only the numbers its peer used: were the stride only the numbers used, the
+// next TCB's first segments would lie in the window of a TCB of the previous connection
+// that nothing has reset yet (found at shape=both-active, inject=2, window=4: an old SYN
+// opens a TCB one stride below, and the new connection's data lands in its window). The
+// clock-driven generator of RFC 9293 §3.4.1 is sized for the same reason: the clock must
+// outrun not only the numbers a connection sends but the window its peer may still hold
+// open for them (Tomlinson 1975; Dalal and Sunshine 1977's "forbidden region").
 func (c Config) Stride(side Side) uint32 {
 	if c.Timing.SlowISNClock {
 		return 1
 	}
-	return uint32(c.Units[side]) + 2
+	return uint32(c.Units[side]) + 2 + uint32(c.Window)
 }
 
 // MaxTCBs bounds how many TCBs side creates in a run: one per active OPEN, and, when it

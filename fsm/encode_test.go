@@ -120,13 +120,13 @@ func TestEncodeAppendsToWhatItIsGiven(t *testing.T) {
 func TestEncodedSizeOfTheDefaultConfigAndAReconnectingOne(t *testing.T) {
 	sys, err := NewSystem(DefaultConfig(), RFC)
 	require.NoError(t, err)
-	assert.Equal(t, 25, sys.EncodedSize(), "default config")
+	assert.Equal(t, 27, sys.EncodedSize(), "default config")
 	cfg := DefaultConfig()
 	cfg.Capacity, cfg.Faults.Crash, cfg.Incarnations = 3, 1, 2
 	cfg.SeqBits = cfg.MinSeqBits()
 	sys, err = NewSystem(cfg, RFC)
 	require.NoError(t, err)
-	assert.Equal(t, 31, sys.EncodedSize(), "capacity 3, crash 1, incarnations 2")
+	assert.Equal(t, 33, sys.EncodedSize(), "capacity 3, crash 1, incarnations 2")
 }
 
 func TestEncodeRefusesAValueTooWideForItsField(t *testing.T) {
@@ -137,8 +137,8 @@ func TestEncodeRefusesAValueTooWideForItsField(t *testing.T) {
 		want string
 	}{
 		"a serial past MaxTCBs": {func(s *SysState) { s.Clock[A] = 2 }, "A's Clock is 2, wider than its 1 bits"},
-		"a sequence number outside the space": {func(s *SysState) { s.Ep[B].State = StateSynSent; s.Ep[B].ISS = 64 },
-			"B's ISS is 64, wider than its 6 bits"},
+		"a sequence number outside the space": {func(s *SysState) { s.Ep[B].State = StateSynSent; s.Ep[B].ISS = 128 },
+			"B's ISS is 128, wider than its 7 bits"},
 		"a state past the 16 of 4 bits": {func(s *SysState) { s.Ep[A].State = 16 }, "A's State is 16"},
 		"more retries than R2":          {func(s *SysState) { s.Ep[A].Retries = 4 }, "A's Retries is 4"},
 		"a budget above the config's":   {func(s *SysState) { s.Left.Loss = 2 }, "Left.Loss is 2"},
@@ -175,7 +175,7 @@ func TestDecodeRejectsBytesEncodeDoesNotMake(t *testing.T) {
 	_, err = sys.decode(good)
 	require.NoError(t, err)
 	_, err = sys.decode(good[1:])
-	assert.ErrorContains(t, err, "24 bytes, want 25")
+	assert.ErrorContains(t, err, "26 bytes, want 27")
 	// The state of A is the first 4 bits.
 	bad := bytes.Clone(good)
 	bad[0] |= 0x0f

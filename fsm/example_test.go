@@ -38,7 +38,7 @@ func ExampleSystem_Story() {
 	// Output:
 	// A open (CLOSED -> SYN-SENT)
 	// B deliver <SEQ=1><CTL=SYN> #1>- (LISTEN -> SYN-RECEIVED)
-	// A deliver <SEQ=32><ACK=2><CTL=SYN,ACK> #1>1 (SYN-SENT -> ESTABLISHED)
+	// A deliver <SEQ=64><ACK=2><CTL=SYN,ACK> #1>1 (SYN-SENT -> ESTABLISHED)
 }
 
 func ExampleDescribe() {

@@ -34,7 +34,6 @@ const (
 	RuleSYNSentSYN                           // syn-sent/syn
 	RuleSYNSentOther                         // syn-sent/other
 	RuleSYNReceivedSimultaneousSYNACK        // syn-received/simultaneous-syn-ack
-	RuleSYNReceivedSimultaneousClose         // syn-received/simultaneous-close
 	RuleOtherBadSeqRST                       // other/bad-seq-rst
 	RuleOtherBadSeq                          // other/bad-seq
 	RuleOtherTrim                            // other/trim
@@ -47,7 +46,6 @@ const (
 	RuleSYNReceivedSYNPassive                // syn-received/syn-passive
 	RuleOtherSYN                             // other/syn
 	RuleOtherNoACK                           // other/no-ack
-	RuleSYNReceivedACKClose                  // syn-received/ack-close
 	RuleSYNReceivedACK                       // syn-received/ack
 	RuleSYNReceivedBadACK                    // syn-received/bad-ack
 	RuleTimeWaitACK                          // time-wait/ack
@@ -78,7 +76,9 @@ const (
 	RuleAnyCrash                             // any/crash
 
 	// Rows of variants only.
-	RuleFINWaitTextDiscarded // fin-wait/text-discarded
+	RuleFINWaitTextDiscarded         // fin-wait/text-discarded
+	RuleSYNReceivedSimultaneousClose // syn-received/simultaneous-close
+	RuleSYNReceivedACKClose          // syn-received/ack-close
 	numRuleIDs
 )
 
@@ -111,16 +111,14 @@ var Rules = []Rule{
 	// §3.10.4 CLOSE: "I have no more to send", a half-close; receiving goes on.
 	{ID: RuleListenClose, Name: "listen/close", From: In(StateListen, StateSynSent), On: EvClose,
 		To: StateClosed, Cite: "RFC 9293 §3.10.4 CLOSE, LISTEN and SYN-SENT"},
-	// Deviation: RFC 9293 §3.10.4 sends the FIN at once from SYN-RECEIVED when nothing is
-	// queued, and queues it "after entering ESTABLISHED" otherwise; the model always
-	// queues it, as 4.4BSD and FreeBSD do (tcp_usrclosed: TF_NEEDFIN, the state stays
-	// SYN-RECEIVED). Sent at once, the FIN takes the TCB to FIN-WAIT-1 before the peer has
-	// acknowledged our SYN, where an ACK at or below SND.UNA is a duplicate to ignore and
-	// the segment's data is taken: after an old SYN opened the TCB (its SYN,ACK answered
-	// by nobody), the old connection's data is delivered (variant close-before-ack).
+	// RFC 9293 §3.10.4: with nothing queued to send, CLOSE in SYN-RECEIVED sends the FIN
+	// at once and enters FIN-WAIT-1, before the peer has acknowledged our SYN (Linux does
+	// the same). In the model a user SENDs only once ESTABLISHED, so nothing is ever
+	// queued here. 4.4BSD and FreeBSD instead hold the FIN until the SYN is acknowledged
+	// (variant fin-after-ack); both hold every property across the envelope.
 	{ID: RuleSYNReceivedClose, Name: "syn-received/close", From: In(StateSynReceived), On: EvClose,
-		Guard: not(finPending), Do: []Effect{EffectQueueFIN}, To: Stay,
-		Cite: "RFC 9293 §3.10.4 CLOSE, SYN-RECEIVED: queued until ESTABLISHED (4.4BSD TF_NEEDFIN)"},
+		Do: []Effect{EffectSendNext}, To: StateFinWait1, Emit: EmitFIN,
+		Cite: "RFC 9293 §3.10.4 CLOSE, SYN-RECEIVED: form a FIN segment and send it, and enter FIN-WAIT-1"},
 	{ID: RuleEstablishedClose, Name: "established/close", From: In(StateEstablished), On: EvClose,
 		Do: []Effect{EffectSendNext}, To: StateFinWait1, Emit: EmitFIN,
 		Cite: "RFC 9293 §3.10.4 CLOSE, ESTABLISHED"},
@@ -195,13 +193,9 @@ var Rules = []Rule{
 	// model follows the figure and Linux, not the text; with the text the open takes six
 	// segments instead of the figure's four (open-takes-three finds it).
 	{ID: RuleSYNReceivedSimultaneousSYNACK, Name: "syn-received/simultaneous-syn-ack", From: In(StateSynReceived),
-		On: EvSegment, Phase: PhaseSeq, Guard: all(isSYN, isACK, synAgain, ackAll, not(passive), not(finPending)),
+		On: EvSegment, Phase: PhaseSeq, Guard: all(isSYN, isACK, synAgain, ackAll, not(passive)),
 		Do: []Effect{EffectTakeACK}, To: StateEstablished, Then: Drop,
 		Cite: "RFC 9293 §3.5 Figure 7: SYN,ACK in SYN-RECEIVED completes a simultaneous open (Linux 23e89e8ee7be)"},
-	{ID: RuleSYNReceivedSimultaneousClose, Name: "syn-received/simultaneous-close", From: In(StateSynReceived),
-		On: EvSegment, Phase: PhaseSeq, Guard: all(isSYN, isACK, synAgain, ackAll, not(passive), finPending),
-		Do: []Effect{EffectTakeACK, EffectSendQueuedFIN}, To: StateFinWait1, Emit: EmitFIN, Then: Drop,
-		Cite: "RFC 9293 §3.5 Figure 7 and §3.10.4: the SYN,ACK completes a simultaneous open, and the queued CLOSE sends its FIN"},
 	{ID: RuleOtherBadSeqRST, Name: "other/bad-seq-rst", From: OtherStates, On: EvSegment, Phase: PhaseSeq,
 		Guard: all(seqUnacceptable, isRST), To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 first: unacceptable RST dropped"},
@@ -252,10 +246,6 @@ var Rules = []Rule{
 	// Fifth: ACK.
 	{ID: RuleOtherNoACK, Name: "other/no-ack", From: OtherStates, On: EvSegment, Phase: PhaseACK, Guard: not(isACK),
 		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.4 fifth: ACK off, dropped", Unreached: unreachedNoACK},
-	{ID: RuleSYNReceivedACKClose, Name: "syn-received/ack-close", From: In(StateSynReceived), On: EvSegment,
-		Phase: PhaseACK, Guard: all(ackAcceptable, finPending), Do: []Effect{EffectTakeACK, EffectSendQueuedFIN},
-		To: StateFinWait1, Emit: EmitFIN,
-		Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, acceptable ACK; §3.10.4: the queued CLOSE sends its FIN"},
 	{ID: RuleSYNReceivedACK, Name: "syn-received/ack", From: In(StateSynReceived), On: EvSegment, Phase: PhaseACK,
 		Guard: ackAcceptable, Do: []Effect{EffectTakeACK}, To: StateEstablished,
 		Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, acceptable ACK"},

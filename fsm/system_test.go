@@ -200,7 +200,7 @@ func TestLabelsAndStoriesReadLikeTheRFCFigures(t *testing.T) {
 	assert.Equal(t, "B deliver <SEQ=1><CTL=SYN> #1>-", sys.Label(s, syn), "from A's TCB 1, to no TCB yet")
 	assert.Equal(t, "B deliver <SEQ=1><CTL=SYN> #1>- (LISTEN -> SYN-RECEIVED)", sys.Story(s, syn))
 	old := Action{Kind: ActInject, Side: B, Pkt: sys.OldSegments()[0]}
-	assert.Equal(t, "B inject <SEQ=62><CTL=SYN> old", sys.Label(s, old), "one stride of 3 below A's first ISS, 1")
+	assert.Equal(t, "B inject <SEQ=124><CTL=SYN> old", sys.Label(s, old), "one stride of 5 (a data unit, SYN, FIN and a window of 2) below A's first ISS, 1, in a space of 128")
 	assert.Equal(t, "B deliver SYN", sys.ProjectAction(s, syn))
 	assert.Equal(t, "A=SYN-SENT B=LISTEN", sys.Project(s))
 	assert.Equal(t, "A=SYN-SENT B=LISTEN net=[A->B <SEQ=1><CTL=SYN>#1>-]", s.String())

@@ -165,12 +165,29 @@ var Variants = []Variant{
 	{Name: "no-simultaneous-close",
 		Desc:  "a FIN in FIN-WAIT-1 is ignored until our own FIN is acknowledged: two closes cannot cross (RFC 9293 Figure 13 undone)",
 		Edits: []Edit{remove(RuleFINWait1FIN)}},
-	{Name: "close-before-ack",
-		Desc: "RFC 9293 §3.10.4 to the letter (and Linux): CLOSE in SYN-RECEIVED sends the FIN at once and enters FIN-WAIT-1 before our SYN is acknowledged",
-		Edits: []Edit{change(RuleSYNReceivedClose, func(r *Rule) {
-			r.Guard, r.Do, r.To, r.Emit = Guard{}, []Effect{EffectSendNext}, StateFinWait1, EmitFIN
-			r.Cite = "RFC 9293 §3.10.4 CLOSE, SYN-RECEIVED: form a FIN segment and send it, and enter FIN-WAIT-1"
-		})}},
+	// 4.4BSD and FreeBSD (tcp_usrclosed: TF_NEEDFIN, the state stays SYN-RECEIVED) hold a
+	// CLOSE in SYN-RECEIVED until our SYN is acknowledged, then send the FIN. Not a
+	// refuter: an alternative that holds every property too, kept so that the sweep shows
+	// it (it once looked necessary, against old data taken in FIN-WAIT-1, a hazard that
+	// was the ISN clock's stride falling short of a window).
+	{Name: "fin-after-ack",
+		Desc: "4.4BSD and FreeBSD: CLOSE in SYN-RECEIVED queues the FIN until our SYN is acknowledged (TF_NEEDFIN)",
+		Edits: []Edit{
+			change(RuleSYNReceivedClose, func(r *Rule) {
+				r.Guard, r.Do, r.To, r.Emit = not(finPending), []Effect{EffectQueueFIN}, Stay, EmitNone
+				r.Cite = "RFC 9293 §3.10.4 CLOSE, SYN-RECEIVED: queued until ESTABLISHED (4.4BSD TF_NEEDFIN)"
+			}),
+			{Op: Add, Rule: RuleSYNReceivedSimultaneousSYNACK, New: Rule{
+				ID: RuleSYNReceivedSimultaneousClose, Name: "syn-received/simultaneous-close", From: In(StateSynReceived),
+				On: EvSegment, Phase: PhaseSeq, Guard: all(isSYN, isACK, synAgain, ackAll, not(passive), finPending),
+				Do: []Effect{EffectTakeACK, EffectSendQueuedFIN}, To: StateFinWait1, Emit: EmitFIN, Then: Drop,
+				Cite: "RFC 9293 §3.5 Figure 7 and §3.10.4: the SYN,ACK completes a simultaneous open, and the queued CLOSE sends its FIN"}},
+			{Op: Add, Rule: RuleSYNReceivedACK, New: Rule{
+				ID: RuleSYNReceivedACKClose, Name: "syn-received/ack-close", From: In(StateSynReceived), On: EvSegment,
+				Phase: PhaseACK, Guard: all(ackAcceptable, finPending), Do: []Effect{EffectTakeACK, EffectSendQueuedFIN},
+				To: StateFinWait1, Emit: EmitFIN,
+				Cite: "RFC 9293 §3.10.7.4 fifth: SYN-RECEIVED, acceptable ACK; §3.10.4: the queued CLOSE sends its FIN"}},
+		}},
 	{Name: "short-time-wait",
 		Desc:  "TIME-WAIT's 2MSL may end while the peer still retransmits its FIN (drops time-wait-outlasts-r2)",
 		Drops: []string{"time-wait-outlasts-r2"}},

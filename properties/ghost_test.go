@@ -95,7 +95,7 @@ func TestTheRFCKeepsEveryClaimAndEachVariantBreaksItsOwn(t *testing.T) {
 		"no-simultaneous-open":  {all, nil},
 		"no-simultaneous-close": {all, nil},
 		// A server's user cannot close in SYN-RECEIVED: in client-server it is the RFC.
-		"close-before-ack": {all, nil},
+		"fin-after-ack": {all, nil},
 		// It breaks the thesis property open-takes-three, none of these.
 		"no-third-segment": {all, nil},
 		"short-time-wait":  {all, nil},

@@ -56,7 +56,7 @@ import (
 //
 // The config line's keys are those of Config. Numbers follow the model: A's k-th TCB has
 // ISS 1+(k-1)*stride and B's half the sequence space plus as much, the stride being a
-// side's data units plus 2 (1 with drop=isn-clock); the space is the smallest the
+// side's data units plus 2 plus the window (1 with drop=isn-clock); the space is the smallest the
 // config allows, so budgets and incarnations change it.
 
 // Scenario is one parsed case.

@@ -158,8 +158,8 @@ expect timers=A:rtx,B:rtx
 func TestExpectStaleInflightListsTheOldSegmentsInFlight(t *testing.T) {
 	cases, err := fsmtest.Parse(`config shape=client-server incs=1 loss=0 dup=0 inject=1 crash=0
 open A
-inject B <SEQ=30><CTL=SYN>
-expect inflight=2 staleinflight=<SEQ=30><CTL=SYN>
+inject B <SEQ=60><CTL=SYN>
+expect inflight=2 staleinflight=<SEQ=60><CTL=SYN>
 `)
 	require.NoError(t, err)
 	assert.NoError(t, fsmtest.Run(cases[0]))

@@ -71,6 +71,7 @@ func TestAClaimHoldsOnTheRFCAndIsRefutedByItsVariant(t *testing.T) {
 func TestClaimsRunTogetherGetWhatEachGetsAlone(t *testing.T) {
 	cfg := small()
 	cfg.Units = [2]uint8{1, 1}
+	cfg.SeqBits = cfg.MinSeqBits()
 	claims := []properties.Claim{
 		{Name: "ready", Property: properties.NoHalfOpenAcceptance, Config: cfg},
 		{Name: "isn", Property: properties.ISNAgreement, Config: cfg},
