@@ -214,14 +214,55 @@ func TestGridsListBaseThenSinglesThenPairs(t *testing.T) {
 		names = append(names, p.name)
 	}
 	assert.Equal(t, []string{"base", "loss=2", "dup=2", "inject=2", "crash=1", "capacity=3", "units=2",
-		"incarnations=3", "window=1", "window=4", "shape=both-active", "calls=all"}, names)
+		"incarnations=3", "window=1", "window=4", "shape=both-active", "calls=all",
+		"calls+abort", "calls+user-timeout", "calls+open-listen", "seqspace=4x"}, names)
 	wide, err := gridPoints("wide")
 	require.NoError(t, err)
-	// 11 settings over 10 parameters: 55 pairs less the one pair of two windows.
-	assert.Len(t, wide, len(ci)+54)
+	// 12 ends over 11 parameters: 66 pairs less the one pair of two windows; the parts of
+	// calls=all are not paired.
+	assert.Len(t, wide, len(ci)+65)
 	assert.Equal(t, "loss=2,dup=2", wide[len(ci)].name)
 	for _, p := range wide {
 		assert.NotContains(t, p.name, "window=1,window=4")
+		if len(p.settings) == 2 {
+			assert.NotContains(t, p.name, "calls+", "a part of a parameter's end is not paired")
+		}
+	}
+}
+
+func TestALargerSequenceSpaceGivesTheSameCountsAndVerdicts(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := invokeSweep(t, "--claim", "ready", "--point", "window=4", "--point", "window=4,seqspace=4x",
+		"--grid", "wide", "--out", dir)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	res := readSweep(t, dir)
+	require.Len(t, res.Runs, 4)
+	small, large := res.Runs[0], res.Runs[2]
+	assert.Equal(t, "window=4,seqspace=4x", large.Point)
+	assert.Equal(t, 4*small.SeqSpace, large.SeqSpace)
+	assert.Equal(t, small.States, large.States)
+	assert.Equal(t, small.Got, large.Got)
+	assert.Equal(t, res.Runs[1].Steps, res.Runs[3].Steps, "the refuter's counterexample")
+}
+
+func TestThePartsOfCallsAllAddOneKindOfCallToEachUsersOwn(t *testing.T) {
+	pts, err := gridPoints("ci")
+	require.NoError(t, err)
+	for name, add := range map[string]fsm.Calls{
+		"calls+abort": fsm.CallAbort, "calls+user-timeout": fsm.CallUserTimeout,
+		"calls+open-listen": fsm.CallOpen | fsm.CallListen,
+	} {
+		p, err := lookupPoint(pts, "ci", name)
+		require.NoError(t, err)
+		for _, shape := range []fsm.Shape{fsm.ClientServer, fsm.BothActive} {
+			base := fsm.DefaultConfig()
+			base.Shape = shape
+			cfg, _, refused := configAt(base, p, fsm.RFC)
+			require.NoError(t, refused)
+			for side := fsm.A; side <= fsm.B; side++ {
+				assert.Equal(t, base.CallsOf(side)|add, cfg.CallsOf(side), "%s, %s, side %s", name, shape, side)
+			}
+		}
 	}
 }
 
