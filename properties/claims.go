@@ -78,7 +78,15 @@ func Claims() []Claim {
 	// confusion that ACK throttling (RFC 5961 §7) keeps from becoming an ACK war.
 	confused := cfg
 	confused.Faults.Loss = 2
-	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused} {
+	// Billington and Han's setting (ICATPN 2005): two active opens, so that a user may
+	// CLOSE in SYN-RECEIVED, before the connection is established; no data; a network
+	// that reorders but neither loses nor duplicates, so that only the ordering is at
+	// fault.
+	early := cfg
+	early.Shape = fsm.BothActive
+	early.Units = [2]uint8{0, 0}
+	early.Faults = fsm.Faults{}
+	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused, &early} {
 		c.SeqBits = c.MinSeqBits()
 	}
 	return []Claim{
@@ -102,6 +110,8 @@ func Claims() []Claim {
 			Property: SimultaneousOpen, Refuters: []string{"no-simultaneous-open"}, Config: simultaneous},
 		{Name: "simultaneous-close", Reason: "two closes that cross both complete, through CLOSING to TIME-WAIT (RFC 9293 Figure 13)",
 			Property: SimultaneousClose, Refuters: []string{"no-simultaneous-close"}, Config: cfg},
+		{Name: "early-release", Reason: "a close begun before the handshake completes still completes over a network that only reorders: the FIN that overtook our SYN,ACK and was dropped is retransmitted (Billington and Han, ICATPN 2005)",
+			Property: NoDeadlock, Refuters: []string{"no-retransmission"}, Config: early},
 		{Name: "last-ack-lost", Reason: "TIME-WAIT outlasts the peer's retransmitted FIN: a lost last ACK does not reset the peer (RFC 9293 §3.6)",
 			Property: CloseNotReset, Refuters: []string{"no-time-wait", "short-time-wait"}, Config: cfg},
 		{Name: "half-open-discovered", Reason: "a connection half-open after a crash is discovered and cleared: the survivor's keepalive draws a reset (RFC 9293 §3.5.2, Figures 10-12; RFC 1122 §4.2.3.6)",

@@ -385,6 +385,7 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		"rfc9293: simultaneous-open",
 		"no-simultaneous-open: simultaneous-open",
 		"no-simultaneous-close: simultaneous-close",
+		"rfc9293: early-release", "no-retransmission: early-release",
 		"no-time-wait: last-ack-lost",
 		"short-time-wait: last-ack-lost",
 		"rfc9293: half-open-discovered",
