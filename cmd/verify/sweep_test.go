@@ -215,7 +215,7 @@ func TestGridsListBaseThenSinglesThenPairs(t *testing.T) {
 	}
 	assert.Equal(t, []string{"base", "loss=2", "dup=2", "inject=2", "crash=1", "capacity=3", "units=2",
 		"incarnations=3", "window=1", "window=4", "shape=both-active", "calls=all",
-		"calls+abort", "calls+user-timeout", "calls+open-listen", "seqspace=4x"}, names)
+		"calls+abort", "calls+user-timeout", "calls+listen", "seqspace=4x"}, names)
 	wide, err := gridPoints("wide")
 	require.NoError(t, err)
 	// 12 ends over 11 parameters: 66 pairs less the one pair of two windows; the parts of
@@ -250,7 +250,7 @@ func TestThePartsOfCallsAllAddOneKindOfCallToEachUsersOwn(t *testing.T) {
 	require.NoError(t, err)
 	for name, add := range map[string]fsm.Calls{
 		"calls+abort": fsm.CallAbort, "calls+user-timeout": fsm.CallUserTimeout,
-		"calls+open-listen": fsm.CallOpen | fsm.CallListen,
+		"calls+listen": fsm.CallListen,
 	} {
 		p, err := lookupPoint(pts, "ci", name)
 		require.NoError(t, err)
