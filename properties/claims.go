@@ -68,6 +68,10 @@ func Claims() []Claim {
 	// segment of the connection before the run, no duplication budget (a retransmission
 	// makes one), which keeps two connections' worth of states small.
 	reuse.Faults = fsm.Faults{Loss: 1}
+	// The quiet time (RFC 9293 §3.4.3) matters where a restarted host's numbers may meet
+	// its old segments: the reuse config, with a crash.
+	quiet := reuse
+	quiet.Faults.Crash = 1
 	// Two active OPENs (RFC 9293 Figure 7).
 	simultaneous := cfg
 	simultaneous.Shape = fsm.BothActive
@@ -86,7 +90,7 @@ func Claims() []Claim {
 	early.Shape = fsm.BothActive
 	early.Units = [2]uint8{0, 0}
 	early.Faults = fsm.Faults{}
-	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused, &early} {
+	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused, &early, &quiet} {
 		c.SeqBits = c.MinSeqBits()
 	}
 	return []Claim{
@@ -104,6 +108,8 @@ func Claims() []Claim {
 			Property: NoDataLostOnClose, Refuters: []string{"fin-closes-both", "no-retransmission"}, Config: once},
 		{Name: "clean-time-wait", Reason: "resources are released in order, and the next incarnation is clean",
 			Property: CleanTimeWait, Refuters: []string{"no-time-wait"}, Config: reuse, Premise: reusePremise},
+		{Name: "quiet-time", Reason: "a host that crashed keeps quiet for an MSL before it sends again, so its old segments die before they can pass for a new connection's (RFC 9293 §3.4.3)",
+			Property: CleanTimeWait, Refuters: []string{"no-quiet-time"}, Config: quiet, Premise: reusePremise},
 		{Name: "half-close", Reason: "half-close works: data flows after the peer's FIN",
 			Property: HalfCloseDelivers, Refuters: []string{"fin-closes-both"}, Config: cfg},
 		{Name: "simultaneous-open", Reason: "two active opens that cross make one connection (RFC 9293 Figure 7)",

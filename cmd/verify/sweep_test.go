@@ -381,7 +381,7 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		"fin-closes-both: data-before-close,half-close",
 		"no-retransmission: data-before-close",
 		"rfc9293: clean-time-wait",
-		"no-time-wait: clean-time-wait",
+		"no-time-wait: clean-time-wait", "rfc9293: quiet-time", "no-quiet-time: quiet-time",
 		"rfc9293: simultaneous-open",
 		"no-simultaneous-open: simultaneous-open",
 		"no-simultaneous-close: simultaneous-close",
