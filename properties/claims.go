@@ -108,6 +108,8 @@ func Claims() []Claim {
 			Property: NoDataLostOnClose, Refuters: []string{"fin-closes-both", "no-retransmission"}, Config: once},
 		{Name: "clean-time-wait", Reason: "resources are released in order, and the next incarnation is clean",
 			Property: CleanTimeWait, Refuters: []string{"no-time-wait"}, Config: reuse, Premise: reusePremise},
+		{Name: "no-assassination", Reason: "a reset does not cut TIME-WAIT short: were it to, the reset that answers an old duplicate would end TIME-WAIT and let the old segments it guards against into the next connection (RFC 1337)",
+			Property: CleanTimeWait, Refuters: []string{"time-wait-assassination"}, Config: reuse, Premise: reusePremise},
 		{Name: "quiet-time", Reason: "a host that crashed keeps quiet for an MSL before it sends again, so its old segments die before they can pass for a new connection's (RFC 9293 §3.4.3)",
 			Property: CleanTimeWait, Refuters: []string{"no-quiet-time"}, Config: quiet, Premise: reusePremise},
 		{Name: "half-close", Reason: "half-close works: data flows after the peer's FIN",
