@@ -119,7 +119,7 @@ func Claims() []Claim {
 		{Name: "simultaneous-close", Reason: "two closes that cross both complete, through CLOSING to TIME-WAIT (RFC 9293 Figure 13)",
 			Property: SimultaneousClose, Refuters: []string{"no-simultaneous-close"}, Config: cfg},
 		{Name: "early-release", Reason: "a close begun before the handshake completes still completes over a network that only reorders: the FIN that overtook our SYN,ACK and was dropped is retransmitted (Billington and Han, ICATPN 2005)",
-			Property: NoDeadlock, Refuters: []string{"no-retransmission"}, Config: early},
+			Property: CloseCompletes, Refuters: []string{"no-retransmission"}, Config: early},
 		{Name: "last-ack-lost", Reason: "TIME-WAIT outlasts the peer's retransmitted FIN: a lost last ACK does not reset the peer (RFC 9293 §3.6)",
 			Property: CloseNotReset, Refuters: []string{"no-time-wait", "short-time-wait"}, Config: cfg},
 		{Name: "half-open-discovered", Reason: "a connection half-open after a crash is discovered and cleared: the survivor's keepalive draws a reset (RFC 9293 §3.5.2, Figures 10-12; RFC 1122 §4.2.3.6)",
