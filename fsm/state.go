@@ -166,10 +166,9 @@ type Endpoint struct {
 	// 5961 §7; see EmitThrottledACK).
 	Throttled bool
 	// FinPending: the user called CLOSE in SYN-RECEIVED, and the FIN waits until the peer
-	// acknowledges our SYN (RFC 9293 §3.10.4: "queue for processing after entering
-	// ESTABLISHED state"; 4.4BSD and FreeBSD tcp_usrclosed set TF_NEEDFIN and stay in
-	// SYN-RECEIVED). A TCB that has not had its SYN acknowledged does not know that the
-	// peer's SYN was current, and a TCB in FIN-WAIT-1 takes data with an old ACK.
+	// acknowledges our SYN, as 4.4BSD and FreeBSD do (tcp_usrclosed sets TF_NEEDFIN and
+	// stays in SYN-RECEIVED). Only variant fin-after-ack sets it: RFC 9293 §3.10.4 sends
+	// the FIN at once when nothing is queued to send, and so does the RFC table.
 	FinPending bool
 }
 
