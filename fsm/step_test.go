@@ -249,3 +249,35 @@ func TestTheSmallestSequenceSpaceHoldsEveryTCBOfARun(t *testing.T) {
 	slow.Timing.SlowISNClock = true
 	assert.Less(t, slow.MinSeqBits(), cfg.MinSeqBits(), "a slow clock needs fewer numbers")
 }
+
+// A TCB that nothing has reset accepts whatever falls in its receive window, so the ISN
+// clock's stride must carry the next TCB's numbers past the previous connection's last
+// number and the window a stale TCB of the peer still holds open after it (at
+// shape=both-active, inject=2, window=4 a stride of the numbers used alone let old data
+// in through such a window).
+func TestTheNextTCBStartsBeyondTheWindowAStaleTCBHoldsOpen(t *testing.T) {
+	for window := uint32(1); window <= 4; window++ {
+		for units := uint8(0); units <= 2; units++ {
+			cfg := DefaultConfig()
+			cfg.Window, cfg.Units = window, [2]uint8{units, units}
+			cfg.SeqBits = cfg.MinSeqBits()
+			sys, err := NewSystem(cfg, RFC)
+			require.NoError(t, err)
+			m := sys.Machine
+			for host := uint8(0); host <= 1; host++ {
+				for reading := uint32(0); reading < 2; reading++ {
+					iss := m.ISN(host, reading)
+					// After the FIN the peer's RCV.NXT is ISS + units + 2, and its window
+					// reaches RCV.NXT + window - 1.
+					rcvNxt := m.Space.Add(iss, uint32(units)+2)
+					lastAcceptable := m.Space.Add(rcvNxt, window-1)
+					next := m.ISN(host, reading+1)
+					assert.False(t, m.Space.InWindow(next, rcvNxt, window))
+					assert.True(t, m.Space.Lt(lastAcceptable, next),
+						"window %d, units %d, host %d, reading %d: next ISS %d within the stale window ending at %d",
+						window, units, host, reading, next, lastAcceptable)
+				}
+			}
+		}
+	}
+}
