@@ -10,6 +10,7 @@
 //	verify simulate [flags]    seeded random walks instead of an exhaustive search
 //	verify bench [flags]       states/s and bytes/state, against SPIN and Rumur
 //	verify trace FILE...       check packet captures against the model
+//	verify pkt FILE|DIR...     play packetdrill scripts against one endpoint of the model
 //	verify docs [flags]        regenerate the diagrams and tables in docs/
 //	verify help [command]      flags of a command
 //
@@ -79,6 +80,7 @@ func commands() []command {
 		{"list", "list variants, properties, claims and shapes", runList},
 		{"simulate", "seeded random walks of the model", runSimulate},
 		{"bench", "measure the engine, against SPIN and Rumur on the same state space", runBench},
+		{"pkt", "play packetdrill scripts against one endpoint of the model", runPkt},
 		{"trace", "check packet captures (pcap, pcapng) against the model", runTrace},
 		{"docs", "regenerate the diagrams and tables in docs/", runDocs},
 	}
