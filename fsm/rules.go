@@ -175,6 +175,11 @@ var Rules = []Rule{
 	{ID: RuleSYNSentRST, Name: "syn-sent/rst", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
 		Guard: isRST, To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.3 SYN-SENT, second: RST without ACK dropped"},
+	// Deviation: RFC 9293 goes on to the sixth check when the SYN,ACK has other controls
+	// or text; the row drops them, as Linux does (tcp_rcv_synsent_state_process
+	// acknowledges the SYN,ACK and discards the rest, but for Fast Open). No segment of
+	// the model carries data or a FIN on a SYN (Abstraction: no data on a SYN), so only a
+	// packetdrill script shows it (cmd/verify/internal/pktplay/testdata/deviations).
 	{ID: RuleSYNSentSYNACK, Name: "syn-sent/syn-ack", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
 		Guard: all(isSYN, synSentAckOK), Do: []Effect{EffectFromSYN, EffectTakeACK}, To: StateEstablished,
 		Emit: EmitACK, Then: Drop, Cite: "RFC 9293 §3.10.7.3 SYN-SENT, fourth: SYN acking our SYN"},
@@ -278,6 +283,12 @@ var Rules = []Rule{
 	{ID: RuleSynchronizedDupACK, Name: "synchronized/dup-ack", From: In(StateEstablished, StateFinWait1, StateFinWait2,
 		StateCloseWait), On: EvSegment, Phase: PhaseACK, To: Stay,
 		Cite: "RFC 9293 §3.10.7.4 fifth: duplicate ACK (SEG.ACK =< SND.UNA) ignored"},
+	// Deviation: for LAST-ACK the text has no "otherwise, ignore the segment" (CLOSING
+	// has): a segment that does not acknowledge our FIN goes on, and a FIN at RCV.NXT is
+	// acknowledged at the eighth check. The row drops it in both states. A peer never
+	// sends a second FIN at RCV.NXT (its retransmitted FIN is below RCV.NXT and answered at
+	// the first check), so only a packetdrill script shows the difference
+	// (cmd/verify/internal/pktplay/testdata/deviations).
 	{ID: RuleClosingOtherACK, Name: "closing/other-ack", From: In(StateClosing, StateLastAck), On: EvSegment,
 		Phase: PhaseACK, To: Stay, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 fifth: CLOSING and LAST-ACK ignore other segments"},

@@ -269,8 +269,9 @@ func (p *player) call(r *run, ev *pktscript.Event) *lineError {
 		return e
 	}
 	if !done {
-		if r.blocked != nil {
-			return &lineError{line: ev.Line, text: ev.Text, reason: "a second call blocks while " + r.blocked.call.name + " is blocked", unsupported: true}
+		if b := r.blocked; b != nil {
+			return &lineError{line: b.line, text: b.text, reason: fmt.Sprintf("%s has not returned in the model when line %d calls %s (endpoint %s)",
+				b.call.name, ev.Line, spec.name, r.ep.State)}
 		}
 		r.blocked = &blocked{line: ev.Line, text: ev.Text, call: spec}
 		return nil
@@ -416,15 +417,18 @@ func (p *player) attempt(r *run, line int, text string, s *callSpec, first bool)
 		if !k.listener {
 			return fail("EINVAL")
 		}
-		if r.cur >= 0 && r.conns[r.cur].synced && !r.conns[r.cur].accepted {
+		// The oldest connection that reached ESTABLISHED and was not accepted, even if it
+		// has since been reset: accept returns it, and reading it gives the reset.
+		j := slices.IndexFunc(r.conns, func(c conn) bool { return c.synced && !c.accepted })
+		if j >= 0 {
 			// The script names the new descriptor (packetdrill maps it to the live one); a
 			// script that expects no connection gets the lowest free one, as a kernel does.
 			fd := s.want.val
 			if s.want.any || fd < 0 {
 				fd = r.freeFD()
 			}
-			r.conns[r.cur].accepted = true
-			r.socks = append(r.socks, sock{fd: fd, conn: r.cur})
+			r.conns[j].accepted = true
+			r.socks = append(r.socks, sock{fd: fd, conn: j})
 			return outcome{val: fd}, true, nil
 		}
 		if k.nonblock {
@@ -505,7 +509,7 @@ func (p *player) close(r *run, line, si int) (outcome, bool, *lineError) {
 		if r.ep.State == fsm.StateListen {
 			p.step(r, line, fsm.Close(), false)
 		} else {
-			r.note(line, "the listener closes before accepting its connection: ABORT, as Linux resets connections left in the accept queue")
+			r.note(line, "the listener closes before accepting its connection: ABORT (RFC 9293 §3.10.5); Linux resets an established connection left in the accept queue, but drops one still in SYN-RECEIVED without a word")
 			p.step(r, line, fsm.Abort(), false)
 		}
 		return outcome{}, true, nil
@@ -514,6 +518,7 @@ func (p *player) close(r *run, line, si int) (outcome, bool, *lineError) {
 	if c < 0 || c != r.cur || r.conns[c].over {
 		return outcome{}, true, nil
 	}
+	r.conns[c].closed = true
 	switch {
 	case k.linger0:
 		p.step(r, line, fsm.Abort(), false)
@@ -557,6 +562,9 @@ func (p *player) sends(r *run, line int, n uint64) bool {
 	}
 	r.ep = next
 	r.rtxAt = r.now
+	if !before.Unacked() {
+		r.unaAt = r.now
+	}
 	more := sent{seg: fsm.Segment{Flags: fsm.ACK, Seq: before.SndNxt, Ack: before.RcvNxt, Len: uint32(n - 1)},
 		rel: p.m.Space.Dist(r.iss, before.SndNxt), rule: rule, nxt: p.m.Space.Dist(r.iss, next.SndNxt)}
 	r.push(more)

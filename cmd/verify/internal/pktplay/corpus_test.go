@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,6 +91,35 @@ func TestCorpusScriptsFailAgainstTheVariantsTheyName(t *testing.T) {
 		}
 	}
 	assert.NotZero(t, named, "no script names a variant it must fail against")
+}
+
+// TestTheDeviationScriptsFailWhereTheModelLeavesTheText plays the scripts that follow
+// RFC 9293's text where the model deliberately does not (each marked Deviation: at its
+// row and listed in docs/model.md): each must fail against the RFC table at the line its
+// "// deviates: N" comment names. When one passes, the model changed: update the docs.
+func TestTheDeviationScriptsFailWhereTheModelLeavesTheText(t *testing.T) {
+	paths, err := filepath.Glob("testdata/deviations/*.pkt")
+	require.NoError(t, err)
+	require.NotEmpty(t, paths)
+	for _, path := range paths {
+		t.Run(path, func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			require.NoError(t, err)
+			var line int
+			for _, l := range strings.Split(string(src), "\n") {
+				if rest, ok := strings.CutPrefix(l, "// deviates: "); ok {
+					line, err = strconv.Atoi(strings.TrimSpace(rest))
+					require.NoError(t, err)
+				}
+			}
+			require.NotZero(t, line, "no // deviates: LINE comment")
+			s, err := pktscript.Parse(path, src)
+			require.NoError(t, err)
+			r := Play(s, Options{})
+			assert.Equal(t, Fail, r.Status, "%s", r.Summary())
+			assert.Equal(t, line, r.Line, "%s", r.Summary())
+		})
+	}
 }
 
 // unscriptable are the rows of the RFC table no script can fire, with why: the sockets

@@ -56,6 +56,10 @@ func (p *player) match(r *run, ev *pktscript.Event, pk *pktscript.Packet) *lineE
 	}
 	folded()
 	if i == len(r.out) {
+		if i > 0 {
+			last := r.out[i-1]
+			return fail("the endpoint sent %s (%s) and nothing after it (state %s)", r.render(last), last.rule, r.ep.State)
+		}
 		return fail("the endpoint sent nothing (state %s)", r.ep.State)
 	}
 	head := r.out[i]

@@ -203,7 +203,7 @@ func (p *player) finish(r *run, e *lineError) Result {
 		res.Line, res.Text, res.Reason = e.line, e.text, e.reason
 	}
 	if r != nil {
-		res.Notes = r.notes
+		res.Notes = append(slices.Clip(p.res.Notes), r.notes...)
 		res.Steps = r.steps
 		res.Cover = r.cover
 		for _, i := range r.fired {
@@ -224,6 +224,9 @@ func (p *player) static() *lineError {
 		case ev.Code != nil:
 			p.unjudge(ev.Line, "Python block")
 		case ev.Call != nil:
+			if ev.Call.Blocking {
+				p.unjudge(ev.Line, "the blocking call's end time (timing is not judged)")
+			}
 			spec, why, e := readCall(ev)
 			if e != nil {
 				return e
@@ -318,7 +321,12 @@ func (p *player) hidden(r *run, line int, now float64, any bool) []*run {
 				continue
 			}
 			n := cur.clone()
+			// The timer expires at its deadline (or now, for a "*" line), so that the
+			// timers after it start from there and several may expire before one line.
 			n.now = now
+			if at := p.deadline(cur, k); !any && at < now {
+				n.now = at
+			}
 			n.depth++
 			if !p.step(n, line, fsm.Timeout(k), true) || p.unblock(n, line) != nil {
 				continue
@@ -352,9 +360,25 @@ func (p *player) timerAllowed(r *run, k fsm.EventKind, now float64, any bool) bo
 	case fsm.EvKeepalive:
 		return r.keepalive && since(r.heardAt, r.keepIdle(p.o.Timing))
 	case fsm.EvUserTimeout:
-		return r.userTimeout > 0 && since(r.rtxAt, r.userTimeout)
+		// TCP_USER_TIMEOUT bounds how long sent data stays unacknowledged (RFC 5482).
+		return r.userTimeout > 0 && r.ep.Unacked() && since(r.unaAt, r.userTimeout)
 	}
 	return false
+}
+
+// deadline is when timer k of r's endpoint expires at the earliest.
+func (p *player) deadline(r *run, k fsm.EventKind) float64 {
+	switch k {
+	case fsm.EvRetransmit, fsm.EvGiveUp:
+		return r.rtxAt + p.o.Timing.RTO
+	case fsm.EvTimeWait:
+		return r.twAt + p.o.Timing.TwoMSL
+	case fsm.EvKeepalive:
+		return r.heardAt + r.keepIdle(p.o.Timing)
+	case fsm.EvUserTimeout:
+		return r.unaAt + r.userTimeout
+	}
+	return r.now
 }
 
 // end checks what a run owes once the script is over.
@@ -434,8 +458,28 @@ func (p *player) inbound(r *run, ev *pktscript.Event) *lineError {
 	}
 	r.cover = appendCover(r.cover, Cover{State: r.ep.State.String(), Kind: SegmentKind(seg)})
 	r.heardAt = r.now
+	c := r.cur
+	var unread uint64
+	if c >= 0 {
+		unread = r.conns[c].unread
+	}
+	sentBefore := len(r.out)
 	if !p.step(r, ev.Line, fsm.Arrive(seg, 0), false) {
 		return &lineError{line: ev.Line, text: ev.Text, reason: "no row takes the segment"}
+	}
+	if c >= 0 && c == r.cur && r.conns[c].closed && r.conns[c].unread > unread {
+		// No user will read it: RFC 1122 §4.2.2.13, a host SHOULD reset when data
+		// arrives after CLOSE (Linux does, once close() has shut the receive side).
+		r.note(ev.Line, fmt.Sprintf("%d bytes arrive after close(): ABORT (RFC 1122 §4.2.2.13), and the ACK of the data is not sent", r.conns[c].unread-unread))
+		r.conns[c].unread = 0
+		kept := r.out[:sentBefore:sentBefore]
+		for _, s := range r.out[sentBefore:] {
+			if !s.pureACK() {
+				kept = append(kept, s)
+			}
+		}
+		r.out = kept
+		p.step(r, ev.Line, fsm.Abort(), true)
 	}
 	return p.unblock(r, ev.Line)
 }

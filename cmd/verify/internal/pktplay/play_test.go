@@ -136,6 +136,52 @@ func TestPlayJudgesWhatTheEndpointSendsAndTheCallsReturn(t *testing.T) {
 +0 > S 0:0(0) <...>
 `,
 			status: Fail, line: 2, reason: "never returned"},
+		{name: "the user timeout bounds unacknowledged data, not idleness",
+			src: server + `+0 setsockopt(4, IPPROTO_TCP, TCP_USER_TIMEOUT, [100], 4) = 0
++1 getsockopt(4, SOL_SOCKET, SO_ERROR, [ETIMEDOUT], [4]) = 0
+`,
+			status: Fail, line: 10, reason: "SO_ERROR is 0"},
+		{name: "the user timeout counts from the data sent, not from its retransmissions",
+			src: server + `+0 setsockopt(4, IPPROTO_TCP, TCP_USER_TIMEOUT, [1000], 4) = 0
++0 write(4, ..., 1) = 1
++0 > P. 1:2(1) ack 1
++.6 > P. 1:2(1) ack 1
++.5 getsockopt(4, SOL_SOCKET, SO_ERROR, [ETIMEDOUT], [4]) = 0
+`,
+			status: Pass},
+		{name: "a FIN arriving again restarts TIME-WAIT's 2MSL",
+			src: server + `+0 close(3) = 0
++0 close(4) = 0
++0 > F. 1:1(0) ack 1
++0 < . 1:1(0) ack 2 win 65535
++0 < F. 1:1(0) ack 2 win 65535
++0 > . 2:2(0) ack 2
++40 < F. 1:1(0) ack 2 win 65535
++0 > . 2:2(0) ack 2
++40 < . 2:2(0) ack 2 win 65535
++0 > R 2:2(0)
+`,
+			status: Fail, line: 18, reason: "sent nothing"},
+		{name: "data arriving after close() resets the connection",
+			src: server + `+0 close(4) = 0
++0 > F. 1:1(0) ack 1
++0 < . 1:1(0) ack 2 win 65535
++0 < P. 1:11(10) ack 2 win 65535
++0 > R 2:2(0)
+`,
+			status: Pass, note: "arrive after close()"},
+		{name: "a connection reset before accept is still accepted, and reads the reset",
+			src: `0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 bind(3, ..., ...) = 0
++0 listen(3, 1) = 0
++0 < S 0:0(0) win 65535
++0 > S. 0:0(0) ack 1 <...>
++0 < . 1:1(0) ack 1 win 65535
++0 < R. 1:1(0) ack 1 win 0
++0 accept(3, ..., ...) = 4
++0 read(4, ..., 10) = -1 ECONNRESET (Connection reset by peer)
+`,
+			status: Pass},
 		{name: "a UDP line makes the script unsupported",
 			src: server + "+0 < udp (100)\n", status: Unsupported, line: 9, reason: "UDP"},
 		{name: "data on a SYN makes the script unsupported",

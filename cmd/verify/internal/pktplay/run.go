@@ -22,10 +22,14 @@ type run struct {
 	out []sent
 	// now is the script time of the line being played.
 	now float64
-	// rtxAt is when the retransmission timer (and the user timeout) last started: the
-	// last time something was sent, acknowledged or retransmitted. twAt is when TIME-WAIT
-	// began, heardAt when a segment last arrived.
-	rtxAt, twAt, heardAt float64
+	// rtxAt is when the retransmission timer last started: the last time something was
+	// sent, acknowledged or retransmitted. unaAt is when the oldest unacknowledged item
+	// was sent (SND.UNA last moved, or something was sent with nothing outstanding): the
+	// user timeout counts from there, as RFC 5482 and Linux's TCP_USER_TIMEOUT do.
+	// twAt is when the 2MSL timer last started: TIME-WAIT began, or a FIN arrived again
+	// (RFC 9293 §3.10.7.4 eighth: "restart the 2 MSL time-wait timeout"). heardAt is
+	// when a segment last arrived.
+	rtxAt, unaAt, twAt, heardAt float64
 	// keepalive is SO_KEEPALIVE; idle is TCP_KEEPIDLE in seconds (0: the timing's);
 	// userTimeout is TCP_USER_TIMEOUT in seconds (0: none).
 	keepalive   bool
@@ -68,6 +72,8 @@ type conn struct {
 	synced   bool
 	over     bool
 	accepted bool
+	// closed: the user called close() on it (not shutdown): it reads no more.
+	closed bool
 }
 
 // sent is a segment the endpoint sent.
@@ -115,7 +121,7 @@ func (r *run) clone() *run {
 // key identifies what decides r's future, so that equal runs are kept once.
 func (r *run) key() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v|%d|%d|%v|%v|%v|%v|%v|%v|%v|%d|%d|", r.ep, r.iss, r.clock, r.out, r.rtxAt, r.twAt, r.heardAt,
+	fmt.Fprintf(&b, "%v|%d|%d|%v|%v|%v|%v|%v|%v|%v|%v|%d|%d|", r.ep, r.iss, r.clock, r.out, r.rtxAt, r.unaAt, r.twAt, r.heardAt,
 		r.keepalive, r.idle, r.userTimeout, r.cur, r.listener)
 	fmt.Fprintf(&b, "%v|%v|", r.socks, r.conns)
 	if r.blocked != nil {
@@ -154,7 +160,14 @@ func (r *run) record(m fsm.Machine, line int, ev fsm.Event, hidden bool, before 
 	if ev.Kind == fsm.EvRetransmit || after.SndNxt != before.SndNxt || after.SndUna != before.SndUna {
 		r.rtxAt = r.now
 	}
-	if after.State == fsm.StateTimeWait && before.State != fsm.StateTimeWait {
+	if after.SndUna != before.SndUna || (!before.Unacked() && after.Unacked()) {
+		r.unaAt = r.now
+	}
+	if ev.Kind == fsm.EvKeepalive {
+		r.heardAt = r.now // the next probe waits as long again
+	}
+	if after.State == fsm.StateTimeWait && (before.State != fsm.StateTimeWait ||
+		ev.Kind == fsm.EvSegment && ev.Seg.Flags.Has(fsm.FIN)) {
 		r.twAt = r.now
 	}
 	rule := ""
