@@ -190,6 +190,7 @@ func (sys *System) AppendFiredTo(dst []int, s SysState, a Action, to SysState) [
 	}
 	var ev Event
 	a.event(&s, &ev)
+	ev.Listener = sys.listens(&s, a.Side)
 	var out Outcome
 	sys.Machine.step(&out, &s.Ep[a.Side], &ev)
 	dst = out.Fired.AppendTo(dst)
@@ -438,6 +439,7 @@ func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
 // for what the step emits once leaving packets (1 for the packet delivered, else 0) are
 // off it. It changes nothing in s: commit does.
 func (sys *System) prepare(s *SysState, side Side, ev *Event, leaving int, out *Outcome) bool {
+	ev.Listener = sys.listens(s, side)
 	sys.Machine.step(out, &s.Ep[side], ev)
 	// Abstraction: a full network refuses the action rather than losing the segment;
 	// losses come only from the Loss budget. (Network.add takes a packet while the bag
@@ -459,7 +461,13 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	g := &s.Ghost[side]
 	// Judged before the step changes the side's TCB.
 	stale := cause != nil && s.stale(cause)
-	if !before.State.HasTCB() && after.State.HasTCB() {
+	reopened := before.State == StateTimeWait && after.State == StateSynReceived
+	if reopened {
+		// The listener's new TCB in place of TIME-WAIT (RFC 9293 §3.6.1): the user's next
+		// passive OPEN, which the server would have made once TIME-WAIT ended.
+		g.Opens++
+	}
+	if !before.State.HasTCB() && after.State.HasTCB() || reopened {
 		// A new TCB: the host's ISN clock has ticked (see SysState.Clock), and what the
 		// ghost counts starts again.
 		s.Clock[side]++
@@ -470,7 +478,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		// A TCB an old SYN opened, reset by a TCB of the peer: RFC 9293 §3.5 Figure 8.
 		g.Stale |= StaleCleared
 	}
-	if cause != nil && learnsIRS(before, after) {
+	if cause != nil && (learnsIRS(before, after) || reopened) {
 		g.Peer = cause.From
 		g.SimOpen = before.State == StateSynSent && after.State == StateSynReceived
 	}
@@ -569,6 +577,13 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		}
 		s.Ep[side] = relisten.Next
 	}
+}
+
+// listens reports whether side's host listens on the port, so that a SYN may reopen a
+// connection from TIME-WAIT (Event.Listener): the server, while it would listen again
+// once its connection is CLOSED.
+func (sys *System) listens(s *SysState, side Side) bool {
+	return sys.Config.Shape == ClientServer && side == B && s.Ghost[side].Opens < sys.Config.Incarnations
 }
 
 // closedGracefully reports whether the old packet p belongs to a connection of this run

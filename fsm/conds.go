@@ -34,6 +34,8 @@ const (
 	CondRetriesLeft
 	CondSynAgain
 	CondFinPending
+	CondListener
+	CondSeqAfterRcvNxt
 	numConds
 )
 
@@ -66,6 +68,8 @@ var conds = [numConds]cond{
 	CondRetriesLeft:      {name: "retries-left", text: "retries left", notText: "R2 reached"},
 	CondSynAgain:         {name: "syn-again", text: "the peer's SYN again"},
 	CondFinPending:       {name: "fin-pending", text: "CLOSE pending", notText: "no CLOSE pending"},
+	CondListener:         {name: "listener", text: "a listener"},
+	CondSeqAfterRcvNxt:   {name: "seq>rcv-nxt", text: "a new SEQ"},
 }
 
 // test evaluates condition id on the working state of a step. It is a switch rather than
@@ -136,6 +140,12 @@ func (c *ctx) test(id CondID) bool {
 		return c.m.R2 == 0 || ep.Retries < c.m.R2
 	case CondFinPending:
 		return ep.FinPending
+	case CondListener:
+		return c.ev != nil && c.ev.Listener
+	case CondSeqAfterRcvNxt:
+		// SEG.SEQ > RCV.NXT: a SYN numbered beyond everything of the old connection, as
+		// BSD and Linux require before they reopen from TIME-WAIT.
+		return sp.Lt(ep.RcvNxt, seg.Seq)
 	case CondSynAgain:
 		// A SYN with nothing else that RCV.NXT already counts: SEG.SEQ + 1 = RCV.NXT,
 		// the peer's SYN repeated on its SYN,ACK in a simultaneous open.
@@ -259,6 +269,8 @@ var (
 	retriesLeft     = is(CondRetriesLeft)
 	synAgain        = is(CondSynAgain)
 	finPending      = is(CondFinPending)
+	listener        = is(CondListener)
+	seqAfterRcvNxt  = is(CondSeqAfterRcvNxt)
 )
 
 // Effect identifies a change to the TCB.
@@ -295,6 +307,9 @@ const (
 	EffectQueueFIN
 	// EffectSendQueuedFIN sends the FIN a CLOSE queued: one more sequence number.
 	EffectSendQueuedFIN
+	// EffectReopen replaces the TCB with a new one, as a listener's (TIME-WAIT reopened
+	// by a new SYN, RFC 9293 §3.6.1).
+	EffectReopen
 	numEffects
 )
 
@@ -313,6 +328,7 @@ var effectNames = [numEffects]string{
 	EffectCountRetry:    "retries+=1",
 	EffectQueueFIN:      "fin-pending",
 	EffectSendQueuedFIN: "snd.nxt+=1 (queued FIN)",
+	EffectReopen:        "new TCB",
 }
 
 // do applies effect e to the working state of a step (a switch, like test).
@@ -366,6 +382,8 @@ func (c *ctx) do(e Effect) {
 	case EffectSendQueuedFIN:
 		ep.SndNxt = sp.Add(ep.SndNxt, 1)
 		ep.FinPending = false
+	case EffectReopen:
+		*ep = Endpoint{State: ep.State, Host: ep.Host, Passive: true}
 	default:
 		panic("fsm: unknown effect " + e.String())
 	}

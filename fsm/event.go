@@ -57,6 +57,11 @@ type Event struct {
 	// observed rather than chosen.
 	SetISS bool
 	ISS    Seq
+	// Listener says that the host listens on the endpoint's port, so that a new SYN may
+	// reopen a connection from TIME-WAIT (RFC 9293 §3.6.1 MAY-2): real stacks hand such a
+	// SYN to the listening socket (Linux's TCP_TW_SYN), and without one answer it as
+	// TIME-WAIT does. The system sets it for the server while it would listen again.
+	Listener bool
 }
 
 // Open, Listen, Send, Close, Abort and Arrive build the common events.

@@ -33,6 +33,7 @@ const (
 	RuleSYNSentSYNACK                        // syn-sent/syn-ack
 	RuleSYNSentSYN                           // syn-sent/syn
 	RuleSYNSentOther                         // syn-sent/other
+	RuleTimeWaitReopen                       // time-wait/reopen
 	RuleSYNReceivedSimultaneousSYNACK        // syn-received/simultaneous-syn-ack
 	RuleOtherBadSeqRST                       // other/bad-seq-rst
 	RuleOtherBadSeq                          // other/bad-seq
@@ -188,6 +189,20 @@ var Rules = []Rule{
 		Cite: "RFC 9293 §3.10.7.3 SYN-SENT, fourth: SYN alone, simultaneous open"},
 	{ID: RuleSYNSentOther, Name: "syn-sent/other", From: In(StateSynSent), On: EvSegment, Phase: PhaseState,
 		To: Stay, Then: Drop, Cite: "RFC 9293 §3.10.7.3 SYN-SENT, fifth: neither SYN nor RST"},
+
+	// §3.6.1 MAY-2: a TCP in TIME-WAIT may accept a new SYN and reopen the connection, if
+	// its new ISS is larger than any number the old connection used (the ISN clock's
+	// stride covers a connection and a window, see Config.Stride) and it returns to
+	// TIME-WAIT should the SYN be an old duplicate. As BSD and Linux do, the model takes
+	// only a SYN numbered beyond RCV.NXT (an old duplicate is numbered below it) and only
+	// where a listener would take it (Linux's TCP_TW_SYN goes to the listening socket;
+	// without one TIME-WAIT answers as usual): the reopened TCB is the listener's, passive.
+	// Abstraction: it does not return to TIME-WAIT (Linux does not either: the timewait
+	// socket is gone), which the SEQ test makes unnecessary for segments of this run.
+	{ID: RuleTimeWaitReopen, Name: "time-wait/reopen", From: In(StateTimeWait), On: EvSegment, Phase: PhaseState,
+		Guard: all(isSYN, not(isACK), not(isRST), listener, seqAfterRcvNxt), Do: []Effect{EffectReopen, EffectFromSYN, EffectChooseISS},
+		To: StateSynReceived, Emit: EmitSYNACK, Then: Drop,
+		Cite: "RFC 9293 §3.6.1 MAY-2: a new SYN reopens the connection from TIME-WAIT"},
 
 	// §3.10.7.4 Other states, first: sequence number. The SYN,ACK that completes a
 	// simultaneous open repeats the SYN that RCV.NXT already counts, so the acceptability

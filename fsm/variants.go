@@ -200,6 +200,12 @@ var Variants = []Variant{
 	{Name: "no-throttle",
 		Desc:  "every unacceptable segment is answered with an ACK, without RFC 5961's rate limit (drops throttle)",
 		Drops: []string{"throttle"}},
+	{Name: "reopen-any-syn",
+		Desc: "any SYN reopens TIME-WAIT for a listener, an old duplicate too (RFC 9293 §3.6.1 MAY-2 without its safeguards)",
+		Edits: []Edit{change(RuleTimeWaitReopen, func(r *Rule) {
+			r.Guard = all(isSYN, not(isACK), not(isRST), listener)
+			r.Cite = "RFC 9293 §3.6.1 MAY-2, without SEG.SEQ > RCV.NXT"
+		})}},
 	{Name: "time-wait-assassination",
 		Desc: "RFC 9293 to the letter: a RST ends TIME-WAIT early (the RFC 1337 hazard)",
 		Edits: []Edit{change(RuleTimeWaitRST, func(r *Rule) {

@@ -90,7 +90,14 @@ func Claims() []Claim {
 	early.Shape = fsm.BothActive
 	early.Units = [2]uint8{0, 0}
 	early.Faults = fsm.Faults{}
-	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused, &early, &quiet} {
+	// A new SYN that reaches TIME-WAIT (RFC 9293 §3.6.1 MAY-2): a second connection with
+	// the ISN clock running, so the client's next SYN lies beyond the first connection,
+	// and one old SYN from before the run, which does not. No data and no other fault.
+	reopen := cfg
+	reopen.Incarnations = 2
+	reopen.Units = [2]uint8{0, 0}
+	reopen.Faults = fsm.Faults{Inject: 1}
+	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused, &early, &quiet, &reopen} {
 		c.SeqBits = c.MinSeqBits()
 	}
 	return []Claim{
@@ -112,6 +119,8 @@ func Claims() []Claim {
 			Property: CleanTimeWait, Refuters: []string{"time-wait-assassination"}, Config: reuse, Premise: reusePremise},
 		{Name: "quiet-time", Reason: "a host that crashed keeps quiet for an MSL before it sends again, so its old segments die before they can pass for a new connection's (RFC 9293 §3.4.3)",
 			Property: CleanTimeWait, Refuters: []string{"no-quiet-time"}, Config: quiet, Premise: reusePremise},
+		{Name: "time-wait-reopen", Reason: "a new SYN reopens a connection from TIME-WAIT only when it is numbered beyond the old one: an old duplicate SYN that did would cut TIME-WAIT short for a connection nobody opened (RFC 9293 §3.6.1 MAY-2, as BSD and Linux test SEG.SEQ > RCV.NXT)",
+			Property: NoStaleAcceptance, Refuters: []string{"reopen-any-syn"}, Config: reopen},
 		{Name: "half-close", Reason: "half-close works: data flows after the peer's FIN",
 			Property: HalfCloseDelivers, Refuters: []string{"fin-closes-both"}, Config: cfg},
 		{Name: "simultaneous-open", Reason: "two active opens that cross make one connection (RFC 9293 Figure 7)",

@@ -102,6 +102,8 @@ func TestTheRFCKeepsEveryClaimAndEachVariantBreaksItsOwn(t *testing.T) {
 		"no-quiet-time":    {all, nil},
 		"no-keepalive":     {all, nil},
 		"no-throttle":      {all, nil},
+		// An old SYN from before the run reopens TIME-WAIT: a connection nobody opened.
+		"reopen-any-syn": {fsm.Faults{Inject: 1}, []string{"stale acceptance"}},
 	}
 	require.Len(t, cases, len(fsm.Variants), "a variant is missing from the table")
 	for _, v := range fsm.Variants {
@@ -119,6 +121,10 @@ func TestTheRFCKeepsEveryClaimAndEachVariantBreaksItsOwn(t *testing.T) {
 				// connection that outran the ISN clock.
 				cfg.Incarnations = 2
 				cfg.Timing.SlowISNClock = true
+			}
+			if v.Name == "reopen-any-syn" {
+				// A second connection, so that the server listens while in TIME-WAIT.
+				cfg.Incarnations = 2
 			}
 			if v.Name == "abort-ends-time-wait" {
 				for side := range cfg.Calls {

@@ -382,6 +382,7 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		"no-retransmission: data-before-close",
 		"rfc9293: clean-time-wait,no-assassination",
 		"no-time-wait: clean-time-wait", "time-wait-assassination: no-assassination", "rfc9293: quiet-time", "no-quiet-time: quiet-time",
+		"rfc9293: time-wait-reopen", "reopen-any-syn: time-wait-reopen",
 		"rfc9293: simultaneous-open",
 		"no-simultaneous-open: simultaneous-open",
 		"no-simultaneous-close: simultaneous-close",

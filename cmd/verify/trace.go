@@ -14,13 +14,17 @@ import (
 	"github.com/tcpverify/tcpverify/fsm"
 )
 
-// traceEntry is the verdict on one incarnation of one connection of one file.
+// traceEntry is the verdict on one incarnation of one connection of one file, or, when
+// Joined is set, on all the incarnations of a reused 4-tuple as one run.
 type traceEntry struct {
 	File        string `json:"file"`
 	ClientAddr  string `json:"client_addr"`
 	ServerAddr  string `json:"server_addr"`
 	Incarnation int    `json:"incarnation"`
-	Segments    int    `json:"segments"`
+	// Joined lists the incarnations judged together as one run of the model (the
+	// endpoints carry over from one to the next), for a 4-tuple used more than once.
+	Joined   []int `json:"joined,omitempty"`
+	Segments int   `json:"segments"`
 	trace.Result
 }
 
@@ -136,6 +140,25 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 				rep.Incarnations = append(rep.Incarnations, e)
 				tf.Incarnations++
 			}
+			// A reused 4-tuple is also one run: the next SYN meets what the last
+			// connection left, TIME-WAIT perhaps (RFC 9293 §3.6.1).
+			if len(conn.Incarnations) > 1 && ctx.Err() == nil {
+				if res, ok := trace.CheckJoined(m, conn.Incarnations); ok {
+					first := conn.Incarnations[0]
+					e := traceEntry{File: f, ClientAddr: first.Client.String(), ServerAddr: first.Server.String(),
+						Incarnation: first.Index, Result: res}
+					for _, inc := range conn.Incarnations {
+						e.Joined = append(e.Joined, inc.Index)
+						e.Segments += len(inc.Segments)
+					}
+					if !*showRun {
+						e.Run = nil
+					}
+					rep.Accepted = rep.Accepted && e.Accepted
+					rep.Incarnations = append(rep.Incarnations, e)
+					tf.Incarnations++
+				}
+			}
 		}
 		rep.Files = append(rep.Files, tf)
 	}
@@ -229,8 +252,11 @@ func printTraceEntry(w io.Writer, e traceEntry) {
 	if !e.Accepted {
 		verdict = fmt.Sprintf("rejected at frame %d: %s", e.RejectFrame, e.Reason)
 	}
-	fmt.Fprintf(w, "%s: %s <-> %s, incarnation %d: %s\n", e.File, e.ClientAddr, e.ServerAddr,
-		e.Incarnation, verdict)
+	which := fmt.Sprintf("incarnation %d", e.Incarnation)
+	if len(e.Joined) > 0 {
+		which = fmt.Sprintf("incarnations %d-%d as one run", e.Joined[0], e.Joined[len(e.Joined)-1])
+	}
+	fmt.Fprintf(w, "%s: %s <-> %s, %s: %s\n", e.File, e.ClientAddr, e.ServerAddr, which, verdict)
 	fmt.Fprintf(w, "  client: %s\n", e.Client)
 	fmt.Fprintf(w, "  server: %s\n", e.Server)
 	if len(e.Notes) > 0 {

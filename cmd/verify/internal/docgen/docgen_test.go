@@ -95,6 +95,7 @@ func TestEveryVariantDiagramHighlightsItsEdits(t *testing.T) {
 		"abort-ends-time-wait":    `"TIME-WAIT" -> "CLOSED_end"`,
 		"fin-after-ack":           `"SYN-RECEIVED" -> "SYN-RECEIVED"`,
 		"no-third-segment":        `"SYN-SENT" -> "ESTABLISHED"`,
+		"reopen-any-syn":          `"TIME-WAIT" -> "SYN-RECEIVED"`,
 	}
 	for _, v := range fsm.Variants {
 		if v.Name == fsm.RFC {

@@ -464,7 +464,10 @@ func (p *player) inbound(r *run, ev *pktscript.Event) *lineError {
 		unread = r.conns[c].unread
 	}
 	sentBefore := len(r.out)
-	if !p.step(r, ev.Line, fsm.Arrive(seg, 0), false) {
+	arrive := fsm.Arrive(seg, 0)
+	// A listening socket takes a new SYN that reaches TIME-WAIT (RFC 9293 §3.6.1).
+	arrive.Listener = r.listener >= 0
+	if !p.step(r, ev.Line, arrive, false) {
 		return &lineError{line: ev.Line, text: ev.Text, reason: "no row takes the segment"}
 	}
 	if c >= 0 && c == r.cur && r.conns[c].closed && r.conns[c].unread > unread {

@@ -154,6 +154,10 @@ func (r *run) newConn() {
 func (r *run) record(m fsm.Machine, line int, ev fsm.Event, hidden bool, before fsm.Endpoint, out fsm.Outcome) {
 	after := out.Next
 	r.ep = after
+	if before.State == fsm.StateTimeWait && after.State == fsm.StateSynReceived {
+		// TIME-WAIT reopened by a new SYN: the listener's next connection.
+		r.newConn()
+	}
 	if after.State.HasTCB() && (!before.State.HasTCB() || after.ISS != before.ISS) {
 		r.iss = after.ISS
 	}

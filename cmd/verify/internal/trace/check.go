@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/capture"
@@ -55,14 +56,21 @@ type observed struct {
 	from  int
 	seg   fsm.Segment // raw numbers
 	text  string      // relative numbers, as capture.AbstractSegment.Text prints
+	inc   int         // the incarnation it belongs to (an index of checker.isns)
 }
 
 // checker holds what one Check needs; it is not shared.
 type checker struct {
 	m   fsm.Machine
 	obs []observed
-	isn [2]fsm.Seq
+	// isns holds each incarnation's ISNs, client's and server's; start, the index of each
+	// incarnation's first observed segment.
+	isns  [][2]fsm.Seq
+	start []int
 }
+
+// isn is side's ISN in the incarnation of observed segment i.
+func (c *checker) isn(side, i int) fsm.Seq { return c.isns[c.obs[i].inc][side] }
 
 // nodeKey is a configuration: both endpoints and, for each, the index of the first
 // observed segment of its peer it has not yet received or lost.
@@ -84,19 +92,53 @@ type node struct {
 // Check searches for a run of the model m that sends the segments of inc in the order
 // captured. m should come from NewMachine (32-bit space); any variant may be used.
 func Check(m fsm.Machine, inc capture.Incarnation) Result {
-	ab := capture.Abstract(inc)
 	c := &checker{m: m}
-	c.isn = [2]fsm.Seq{fsm.Seq(ab.ClientISN), fsm.Seq(ab.ServerISN)}
+	ab := c.add(inc, inc.Client)
+	res := c.search(inc.SimultaneousOpen)
+	res.Notes = append(abstractionNotes(ab), res.Notes...)
+	return res
+}
+
+// CheckJoined searches for one run of the model that sends the segments of several
+// incarnations of one 4-tuple, in the order captured: the endpoints carry over from one
+// incarnation to the next instead of starting afresh, so that a new SYN meets whatever
+// the last connection left (TIME-WAIT, which a listener's new SYN may reopen: RFC 9293
+// §3.6.1, row time-wait/reopen). The client is the first incarnation's; ok is false when
+// a later incarnation's client is the other address (a reversed reuse is not joined).
+func CheckJoined(m fsm.Machine, incs []capture.Incarnation) (res Result, ok bool) {
+	if len(incs) == 0 {
+		return Result{}, false
+	}
+	c := &checker{m: m}
+	var notes []string
+	for k, inc := range incs {
+		if inc.Client != incs[0].Client {
+			return Result{}, false
+		}
+		for _, n := range abstractionNotes(c.add(inc, incs[0].Client)) {
+			notes = append(notes, fmt.Sprintf("incarnation %d: %s", k+1, n))
+		}
+	}
+	res = c.search(incs[0].SimultaneousOpen)
+	res.Notes = append(notes, res.Notes...)
+	return res, true
+}
+
+// add appends an incarnation's segments, the client being the endpoint at address
+// clientAddr, and returns its abstraction.
+func (c *checker) add(inc capture.Incarnation, clientAddr netip.AddrPort) capture.Abstraction {
+	ab := capture.Abstract(inc)
+	isn := [2]fsm.Seq{fsm.Seq(ab.ClientISN), fsm.Seq(ab.ServerISN)}
+	c.start = append(c.start, len(c.obs))
+	c.isns = append(c.isns, isn)
 	for k, s := range inc.Segments {
-		o := observed{frame: s.Frame, from: server, seg: modelSegment(s), text: ab.Segments[k].Text()}
-		if inc.FromClient(s) {
+		o := observed{frame: s.Frame, from: server, seg: modelSegment(s), text: ab.Segments[k].Text(), inc: len(c.isns) - 1}
+		if s.Src == clientAddr {
 			o.from = client
 		}
 		c.obs = append(c.obs, o)
 	}
-	res := c.search(inc.SimultaneousOpen)
-	res.Notes = append(abstractionNotes(ab), res.Notes...)
-	return res
+	return ab
 }
 
 // modelSegment reduces a captured segment to the model's fields, raw numbers kept.
@@ -261,9 +303,11 @@ func (c *checker) head(side int, from int32, upto int) int {
 }
 
 // arrive is the event of segment j reaching side. The ISS the side would choose, if the
-// segment is a SYN it answers from LISTEN, is the one it was seen to use.
+// segment is a SYN it answers from LISTEN (or from TIME-WAIT), is the one it was seen to
+// use in that segment's incarnation. The server listens: a new SYN that meets its
+// TIME-WAIT may reopen the connection (RFC 9293 §3.6.1).
 func (c *checker) arrive(side, j int) fsm.Event {
-	return fsm.Event{Kind: fsm.EvSegment, Seg: c.obs[j].seg, SetISS: true, ISS: c.isn[side]}
+	return fsm.Event{Kind: fsm.EvSegment, Seg: c.obs[j].seg, SetISS: true, ISS: c.isn(side, j), Listener: side == server}
 }
 
 // step runs the machine and lists the states passed: the state before, then each state a

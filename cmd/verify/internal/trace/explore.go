@@ -173,12 +173,12 @@ func (c *checker) emitters(side int, l local, i int, found func(success), cand f
 // captured segment: a later OPEN would choose a new ISS (RFC 9293 §3.4.1), and imposing
 // the old one would let a re-OPEN pass for a retransmitted SYN.
 func (c *checker) calls(side, i int, evs ...fsm.Event) []fsm.Event {
-	for j := range i {
+	for j := c.start[c.obs[i].inc]; j < i; j++ {
 		if c.obs[j].from == side {
 			return evs
 		}
 	}
-	open := fsm.Event{Kind: fsm.EvOpen, SetISS: true, ISS: c.isn[side]}
+	open := fsm.Event{Kind: fsm.EvOpen, SetISS: true, ISS: c.isn(side, i)}
 	return append([]fsm.Event{open}, evs...)
 }
 
@@ -295,7 +295,7 @@ func (c *checker) hidden(side int, l local, i int) []local {
 		if res.Emit.Len() > 0 {
 			cost += costUnseen
 			note = fmt.Sprintf("the %s's %s before frame %d sent %s, not in the capture: lost before the capture point",
-				who, ev.Kind, o.frame, c.relText(res.Emit.At(0), side))
+				who, ev.Kind, o.frame, c.relText(res.Emit.At(0), side, i))
 		}
 		out = append(out, l.then(res.Next, l.next, Step{Side: who, Event: ev.Kind.String(), States: states}, note, 1, cost))
 	}
@@ -320,11 +320,12 @@ func (c *checker) gap(ep fsm.Endpoint, o fsm.Segment) (fsm.Endpoint, uint32, boo
 	return ep, n, ok
 }
 
-// relText prints a segment sent by side in relative numbers, as the capture package does.
-func (c *checker) relText(s fsm.Segment, side int) string {
-	text := fmt.Sprintf("<SEQ=%d>", uint32(s.Seq-c.isn[side]))
+// relText prints a segment sent by side in relative numbers, as the capture package does,
+// relative to the ISNs of the incarnation of observed segment i.
+func (c *checker) relText(s fsm.Segment, side, i int) string {
+	text := fmt.Sprintf("<SEQ=%d>", uint32(s.Seq-c.isn(side, i)))
 	if s.Flags.Has(fsm.ACK) {
-		text += fmt.Sprintf("<ACK=%d>", uint32(s.Ack-c.isn[1-side]))
+		text += fmt.Sprintf("<ACK=%d>", uint32(s.Ack-c.isn(1-side, i)))
 	}
 	if s.Flags != 0 {
 		text += fmt.Sprintf("<CTL=%s>", s.Flags)

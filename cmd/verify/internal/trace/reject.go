@@ -47,7 +47,7 @@ func (c *checker) why(layer []node, i int) string {
 	if score < 0 {
 		return msg + "; the model lets it send nothing here"
 	}
-	return msg + "; the closest the model lets it send is " + c.relText(best, side)
+	return msg + "; the closest the model lets it send is " + c.relText(best, side, i)
 }
 
 // defect names what is wrong with o on its face, given the peer's state: an ACK of
@@ -57,7 +57,7 @@ func (c *checker) defect(me, them fsm.Endpoint, o observed) string {
 	side, peer := o.from, 1-o.from
 	s := o.seg
 	if s.Flags.Has(fsm.ACK) && !s.Flags.Has(fsm.RST) {
-		rel := uint32(s.Ack - c.isn[peer])
+		rel := uint32(s.Ack - c.isns[o.inc][peer])
 		if !them.State.HasTCB() {
 			return fmt.Sprintf("ACK=%d acknowledges %s sequence number %d, but the %s has sent nothing",
 				rel, sideNames[peer], rel-1, sideNames[peer])
@@ -72,7 +72,7 @@ func (c *checker) defect(me, them fsm.Endpoint, o observed) string {
 				what = " (its FIN)"
 			}
 			return fmt.Sprintf("ACK=%d acknowledges %s sequence number %d, but the %s has sent only up to %d%s",
-				rel, sideNames[peer], rel-1, sideNames[peer], uint32(last-c.isn[peer]), what)
+				rel, sideNames[peer], rel-1, sideNames[peer], uint32(last-c.isns[o.inc][peer]), what)
 		}
 	}
 	if me.State.Synchronized() && !s.Flags.Has(fsm.ACK) && !s.Flags.Has(fsm.RST) {
