@@ -163,3 +163,44 @@ func TestWriteDOTEscapesAwkwardLabels(t *testing.T) {
 	assert.Equal(t, len(labels), strings.Count(string(plain), "\nnode "), "nodes in\n%s", plain)
 	assert.Equal(t, len(labels), strings.Count(string(plain), "\nedge "), "edges in\n%s", plain)
 }
+
+func TestWriteDOTWithFoldsSelfLoopsIntoTheirNodeAndRanksRows(t *testing.T) {
+	g := &checker.Graph{
+		Nodes: []checker.GraphNode{{Label: "start", Initial: true}, {Label: "middle"}, {Label: "end", Terminal: true}},
+		Edges: []checker.GraphEdge{
+			{From: 0, To: 0, Label: "wait", Count: 3},
+			{From: 0, To: 1, Label: "go", Count: 1},
+			{From: 1, To: 1, Label: "a", Count: 1}, {From: 1, To: 1, Label: "b", Count: 2},
+			{From: 1, To: 1, Label: "c", Count: 1}, {From: 1, To: 1, Label: "d", Count: 1},
+			{From: 1, To: 1, Label: "e", Count: 1},
+			{From: 1, To: 2, Label: "stop", Count: 2},
+		},
+	}
+	groups := map[string]string{"start": "first", "middle": "second", "end": ""}
+	opts := checker.DOTOptions{FoldSelfLoops: true, Group: func(label string) (string, int) {
+		if label == "start" {
+			return groups[label], 0
+		}
+		return groups[label], 1
+	}}
+	var buf bytes.Buffer
+	require.NoError(t, checker.WriteDOTWith(&buf, g, "folded", opts))
+	out := buf.String()
+	assert.Equal(t, 2, strings.Count(out, "->"), "only the edges between nodes are drawn:\n%s", out)
+	assert.Contains(t, out, `label="start\n⟲ 3 in 1 action"`)
+	assert.Contains(t, out, `label="middle\n⟲ 6 in 5 actions"`)
+	assert.Contains(t, out, `tooltip="a (1)\nb (2)\nc (1)\nd (1)\ne (1)"`)
+	assert.Contains(t, out, `"stop (2)"`)
+	// A box per group, in order, each holding its node; a node of group "" stays outside.
+	assert.Equal(t, 2, strings.Count(out, "subgraph cluster"), out)
+	assert.Regexp(t, `(?s)subgraph cluster\w*\s*\{[^}]*label="first"[^}]*label="start`, out)
+	assert.Regexp(t, `(?s)subgraph cluster\w*\s*\{[^}]*label="second"[^}]*label="middle`, out)
+	assert.Less(t, strings.Index(out, `"first"`), strings.Index(out, `"second"`))
+	var again bytes.Buffer
+	require.NoError(t, checker.WriteDOTWith(&again, g, "folded", opts))
+	assert.Equal(t, out, again.String(), "the same bytes every time")
+	// Without options nothing is folded.
+	var plain bytes.Buffer
+	require.NoError(t, checker.WriteDOT(&plain, g, "plain"))
+	assert.Equal(t, len(g.Edges), strings.Count(plain.String(), "->"))
+}

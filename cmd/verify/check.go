@@ -193,13 +193,23 @@ func writeReportDir(dir string, rep *report.Report, charts map[string]*msc.Chart
 	if graph != nil {
 		rep.Graph = "graph.dot"
 		var b strings.Builder
-		if err := checker.WriteDOT(&b, graph, "states"); err != nil {
+		if err := checker.WriteDOTWith(&b, graph, "states", graphOptions); err != nil {
 			return err
 		}
 		if err := writeFile(dir, rep.Graph, b.String()); err != nil {
 			return err
 		}
 		draw = dotErr == nil && drawable(graph)
+		if draw {
+			rep.GraphSVG = "graph.svg"
+		}
+	}
+	if dotErr == nil {
+		for i := range rep.Properties {
+			if t := rep.Properties[i].Trace; t != nil && t.MSC != "" {
+				t.MSCSVG = strings.TrimSuffix(t.MSC, ".dot") + ".svg"
+			}
+		}
 	}
 	if err := writeReports(dir, rep); err != nil {
 		return err
@@ -210,6 +220,34 @@ func writeReportDir(dir string, rep *report.Report, charts map[string]*msc.Chart
 		}
 	}
 	return writeReportDirCharts(dir, charts)
+}
+
+// graphOptions draws the projected graph readably: the transitions that stay in their
+// (A state, B state) pair (most of them: losses, duplicates, retransmissions) are folded
+// into the node's label, and the pairs are boxed by the connection's phase.
+var graphOptions = checker.DOTOptions{FoldSelfLoops: true, Group: phase}
+
+// phase names the phase of a projected node "A=X B=Y", in order: opening (neither side
+// ESTABLISHED or closing), established, closing (a side has sent or received a FIN); ""
+// for a label of another form.
+func phase(label string) (string, int) {
+	a, b, ok := strings.Cut(strings.TrimPrefix(label, "A="), " B=")
+	if !ok || !strings.HasPrefix(label, "A=") {
+		return "", 0
+	}
+	sa, errA := fsm.ParseState(a)
+	sb, errB := fsm.ParseState(b)
+	if errA != nil || errB != nil {
+		return "", 0
+	}
+	closing := func(s fsm.State) bool { return s.FinSent() || s.FinReceived() }
+	switch {
+	case closing(sa) || closing(sb):
+		return "closing", 2
+	case sa == fsm.StateEstablished || sb == fsm.StateEstablished:
+		return "established", 1
+	}
+	return "opening", 0
 }
 
 // graphNote tells the reader of a report what became of the state graph: not kept (no

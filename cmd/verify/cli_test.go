@@ -386,13 +386,49 @@ func TestACheckWithGraphWritesAndDrawsIt(t *testing.T) {
 	code, _, stderr := invoke(t, append([]string{"check", "--out", dir, "--graph"}, small...)...)
 	require.Contains(t, []int{exitOK, exitViolated}, code, "stderr: %s", stderr)
 	assert.FileExists(t, filepath.Join(dir, "graph.dot"))
-	if _, err := exec.LookPath("dot"); err == nil {
-		assert.FileExists(t, filepath.Join(dir, "graph.svg"))
-	}
 	r := readReport(t, dir)
 	assert.Equal(t, "graph.dot", r.Graph)
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	require.NoError(t, err)
+	if _, err := exec.LookPath("dot"); err == nil {
+		assert.FileExists(t, filepath.Join(dir, "graph.svg"))
+		assert.Equal(t, "graph.svg", r.GraphSVG)
+		assert.Contains(t, string(md), "[graph.svg](graph.svg)", "report.md links the drawing")
+	} else {
+		assert.Empty(t, r.GraphSVG)
+	}
 	for _, n := range r.Notes {
 		assert.NotContains(t, n, "state graph", "a drawn graph needs no note")
+	}
+	// The drawing folds each node's self-loops into its label and boxes the nodes by
+	// the connection's phase.
+	g, err := os.ReadFile(filepath.Join(dir, "graph.dot"))
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(g), "\n") {
+		if from, to, ok := strings.Cut(strings.TrimSpace(line), "->"); ok {
+			to, _, _ = strings.Cut(to, "[")
+			assert.NotEqual(t, strings.TrimSpace(from), strings.TrimSpace(to), "a self-loop is drawn: %s", line)
+		}
+	}
+	assert.Contains(t, string(g), "⟲")
+	assert.Contains(t, string(g), `label="opening"`)
+}
+
+func TestPhaseNamesTheConnectionsPhaseOfAProjectedNode(t *testing.T) {
+	for _, tt := range []struct {
+		label, want string
+	}{
+		{"A=CLOSED B=LISTEN", "opening"},
+		{"A=SYN-SENT B=SYN-RECEIVED", "opening"},
+		{"A=ESTABLISHED B=SYN-RECEIVED", "established"},
+		{"A=ESTABLISHED B=CLOSE-WAIT", "closing"},
+		{"A=TIME-WAIT B=CLOSED", "closing"},
+		{"A=CLOSED B=CLOSED", "opening"},
+		{"x=1", ""},
+		{"A=NOWHERE B=LISTEN", ""},
+	} {
+		got, _ := phase(tt.label)
+		assert.Equal(t, tt.want, got, tt.label)
 	}
 }
 

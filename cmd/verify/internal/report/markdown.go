@@ -51,7 +51,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		row("omission bound", fmt.Sprintf("%.3g", r.Result.OmissionBound))
 	}
 	if r.Graph != "" {
-		row("state graph", fmt.Sprintf("[%s](%s)", r.Graph, r.Graph))
+		row("state graph", drawing(r.GraphSVG, r.Graph))
 	}
 
 	b.WriteString("\n## Properties\n\n| property | kind | verdict | trace |\n|---|---|---|---|\n")
@@ -68,7 +68,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "\n### %s: %s\n\n%s\n\n", p.Name, p.Status, p.Description)
 		if p.Trace.MSC != "" {
-			fmt.Fprintf(&b, "Message sequence chart: [%s](%s)\n\n", p.Trace.MSC, p.Trace.MSC)
+			fmt.Fprintf(&b, "Message sequence chart: %s\n\n", drawing(p.Trace.MSCSVG, p.Trace.MSC))
 		}
 		fmt.Fprintf(&b, "```\n0  start  %s\n", p.Trace.Start)
 		for _, s := range p.Trace.Steps {
@@ -117,4 +117,13 @@ func (r *Report) violated() int {
 		}
 	}
 	return n
+}
+
+// drawing links a drawing: its SVG, with the DOT source beside it, or the DOT alone when
+// it was not rendered.
+func drawing(svg, dot string) string {
+	if svg == "" {
+		return fmt.Sprintf("[%s](%s)", dot, dot)
+	}
+	return fmt.Sprintf("[%s](%s) (source: [%s](%s))", svg, svg, dot, dot)
 }

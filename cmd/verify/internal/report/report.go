@@ -25,6 +25,8 @@ type Report struct {
 	Properties []Property `json:"properties"`
 	// Graph is the file name of the projected state graph, if written.
 	Graph string `json:"graph,omitempty"`
+	// GraphSVG is the file name of its drawing, when Graphviz laid it out.
+	GraphSVG string `json:"graph_svg,omitempty"`
 	// Coverage is each row of the variant's rule table, in table order, with how often it
 	// fired in the explored transitions (verify check; absent for other commands).
 	Coverage []RuleCoverage `json:"coverage,omitempty"`
@@ -90,8 +92,10 @@ type Trace struct {
 	Loop  int    `json:"loop"`
 	Start string `json:"start"`
 	Steps []Step `json:"steps"`
-	// MSC is the file name of the message sequence chart (DOT; SVG beside it when rendered).
+	// MSC is the file name of the message sequence chart (DOT).
 	MSC string `json:"msc,omitempty"`
+	// MSCSVG is the file name of its drawing, when Graphviz rendered it.
+	MSCSVG string `json:"msc_svg,omitempty"`
 }
 
 // Step is one transition, told as a story line.
