@@ -120,7 +120,7 @@ func Claims() []Claim {
 		{Name: "quiet-time", Reason: "a host that crashed keeps quiet for an MSL before it sends again, so its old segments die before they can pass for a new connection's (RFC 9293 §3.4.3)",
 			Property: CleanTimeWait, Refuters: []string{"no-quiet-time"}, Config: quiet, Premise: reusePremise},
 		{Name: "time-wait-reopen", Reason: "a new SYN reopens a connection from TIME-WAIT only when it is numbered beyond the old one: an old duplicate SYN that did would cut TIME-WAIT short for a connection nobody opened (RFC 9293 §3.6.1 MAY-2, as BSD and Linux test SEG.SEQ > RCV.NXT)",
-			Property: NoStaleAcceptance, Refuters: []string{"reopen-any-syn"}, Config: reopen},
+			Property: NoStaleAcceptance, Refuters: []string{"reopen-any-syn"}, Config: reopen, Premise: listenerReopens},
 		{Name: "half-close", Reason: "half-close works: data flows after the peer's FIN",
 			Property: HalfCloseDelivers, Refuters: []string{"fin-closes-both"}, Config: cfg},
 		{Name: "simultaneous-open", Reason: "two active opens that cross make one connection (RFC 9293 Figure 7)",
@@ -155,6 +155,15 @@ func reusePremise(c fsm.Config) error {
 // opener's answer to a listener's SYN,ACK (Figure 6). When both sides open actively, the
 // SYN,ACKs cross (Figure 7) and no third segment is sent, or only one SYN meets SYN-SENT
 // and open-takes-three does not judge the open.
+// listenerReopens is claim time-wait-reopen's premise: a new SYN reopens TIME-WAIT only
+// where a listener takes it, and the server listens in client-server only.
+func listenerReopens(c fsm.Config) error {
+	if c.Shape != fsm.ClientServer {
+		return errors.New("no side listens: a SYN reopens TIME-WAIT only for a listener (RFC 9293 §3.6.1)")
+	}
+	return nil
+}
+
 func someoneListens(c fsm.Config) error {
 	if (c.CallsOf(fsm.A)|c.CallsOf(fsm.B))&fsm.CallListen == 0 {
 		return errors.New("no side listens: a simultaneous open has no third segment (RFC 9293 Figure 7)")
