@@ -49,7 +49,10 @@ func parse(fs *flag.FlagSet, args []string, out io.Writer) error {
 
 // modelFlags choose the model: a config file, then flags over it.
 type modelFlags struct {
-	config       string
+	config string
+	// configData, when set, is the config file's contents, already read (the model of a
+	// report.json, for verify explore --trace); config then only names it.
+	configData   []byte
 	shape        string
 	variant      string
 	seqspace     int
@@ -125,7 +128,13 @@ func (f *modelFlags) resolveModel(fs *flag.FlagSet) (model, error) {
 		return m, errors.New("--config \"\": want a config file name")
 	}
 	if f.config != "" {
-		fc, err := readConfig(f.config)
+		var fc *fileConfig
+		var err error
+		if f.configData != nil {
+			fc, err = parseConfig(f.config, f.configData)
+		} else {
+			fc, err = readConfig(f.config)
+		}
 		if err != nil {
 			return m, err
 		}

@@ -11,6 +11,7 @@
 //	verify bench [flags]       states/s and bytes/state, against SPIN and Rumur
 //	verify trace FILE...       check packet captures against the model
 //	verify pkt FILE|DIR...     play packetdrill scripts against one endpoint of the model
+//	verify explore [flags]     step through the model in a web page
 //	verify docs [flags]        regenerate the diagrams and tables in docs/
 //	verify help [command]      flags of a command
 //
@@ -82,6 +83,7 @@ func commands() []command {
 		{"bench", "measure the engine, against SPIN and Rumur on the same state space", runBench},
 		{"pkt", "play packetdrill scripts against one endpoint of the model", runPkt},
 		{"trace", "check packet captures (pcap, pcapng) against the model", runTrace},
+		{"explore", "step through the model in a web page (serves it on loopback)", runExplore},
 		{"docs", "regenerate the diagrams and tables in docs/", runDocs},
 	}
 }
