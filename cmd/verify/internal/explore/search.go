@@ -79,9 +79,9 @@ type SearchResult struct {
 	Path []int `json:"path,omitempty"`
 	// States counts the states the search visited; Complete is set when it visited every
 	// state reachable from the start, so that Found false means there is none.
-	States   int    `json:"states"`
-	Complete bool   `json:"complete"`
-	Stop     string `json:"stop,omitempty"`
+	States   int     `json:"states"`
+	Complete bool    `json:"complete"`
+	Stop     string  `json:"stop,omitempty"`
 	Seconds  float64 `json:"seconds"`
 }
 

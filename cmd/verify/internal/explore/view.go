@@ -154,7 +154,7 @@ func (e *Explorer) rules(s fsm.SysState, a fsm.Action) []RuleRef {
 
 func (e *Explorer) stateView(s fsm.SysState) StateView {
 	v := StateView{A: endpointView(s.Ep[fsm.A]), B: endpointView(s.Ep[fsm.B]), Network: []string{},
-		Left: fmt.Sprintf("loss %d, dup %d, inject %d, crash %d", s.Left.Loss, s.Left.Dup, s.Left.Inject, s.Left.Crash),
+		Left:  fmt.Sprintf("loss %d, dup %d, inject %d, crash %d", s.Left.Loss, s.Left.Dup, s.Left.Inject, s.Left.Crash),
 		Clock: s.Clock, Text: s.String()}
 	for _, p := range s.Net.Packets() {
 		v.Network = append(v.Network, fmt.Sprintf("%s->%s %s", p.Src, p.Dst(), p.Seg))
