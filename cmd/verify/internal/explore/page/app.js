@@ -116,9 +116,9 @@ function renderProperties(v) {
 
 // The RFC 9293 states laid out as Figure 5 draws them, roughly.
 const layout = {
-  "CLOSED": [150, 20], "LISTEN": [150, 60], "SYN-RECEIVED": [40, 100], "SYN-SENT": [260, 100],
-  "ESTABLISHED": [150, 140], "FIN-WAIT-1": [40, 180], "CLOSE-WAIT": [260, 180], "FIN-WAIT-2": [40, 220],
-  "CLOSING": [150, 220], "LAST-ACK": [260, 220], "TIME-WAIT": [150, 270],
+  "CLOSED": [180, 20], "LISTEN": [180, 60], "SYN-RECEIVED": [70, 100], "SYN-SENT": [290, 100],
+  "ESTABLISHED": [180, 140], "FIN-WAIT-1": [70, 180], "CLOSE-WAIT": [290, 180], "FIN-WAIT-2": [70, 220],
+  "CLOSING": [180, 220], "LAST-ACK": [290, 220], "TIME-WAIT": [180, 270],
 };
 
 function svg(tag, attrs, content) {
