@@ -200,10 +200,18 @@ document.addEventListener("keydown", (e) => {
   if (e.altKey && e.key === "ArrowRight") $("forward").click();
 });
 
+// ticking shows how long a search or check has run, every second, until done() is called.
+function ticking(el, what) {
+  const t0 = Date.now();
+  text(el, what + "…");
+  const id = setInterval(() => text(el, `${what}… ${Math.round((Date.now() - t0) / 1000)} s`), 1000);
+  return () => clearInterval(id);
+}
+
 $("search").addEventListener("submit", async (e) => {
   e.preventDefault();
   const out = $("searchout");
-  text(out, "searching…");
+  const done = ticking(out, "searching");
   try {
     const r = await api("/api/search", { path: current.path, pattern: $("pattern").value.trim(), property: $("property").value });
     if (r.found) {
@@ -215,12 +223,16 @@ $("search").addEventListener("submit", async (e) => {
     }
   } catch (err) {
     text(out, "search refused: " + err.message);
+  } finally {
+    done();
   }
 });
 
 $("check").addEventListener("click", async () => {
   const ul = $("checkout");
-  ul.replaceChildren(make("li", "", "checking…"));
+  const status = make("li");
+  ul.replaceChildren(status);
+  const done = ticking(status, "checking");
   try {
     const r = await api("/api/check", { path: current.path });
     ul.replaceChildren(make("li", "", `${r.states} states${r.complete ? "" : " (incomplete: " + r.stop + ")"}`));
@@ -235,6 +247,8 @@ $("check").addEventListener("click", async () => {
     }
   } catch (err) {
     ul.replaceChildren(make("li", "violated", "check refused: " + err.message));
+  } finally {
+    done();
   }
 });
 
