@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +36,7 @@ func runExplore(ctx context.Context, args []string, stdout, stderr io.Writer) (i
 	open := fs.Bool("open", false, "open the page in a browser (xdg-open) when one is there")
 	tracePath := fs.String("trace", "", "a report.json (verify check --out) whose counterexample to open: the model is the report's")
 	traceProp := fs.String("property", "", "with --trace: the property whose trace to open (default: the first with one)")
+	claim := fs.String("claim", "", "open a claim's counterexample: the claim's config and property, under --variant (default: its first refuter; verify list shows the claims)")
 	if err := parse(fs, args, stdout); err != nil {
 		return helpOr(err)
 	}
@@ -48,7 +51,28 @@ func runExplore(ctx context.Context, args []string, stdout, stderr io.Writer) (i
 		props   []properties.Property
 		steps   []explore.TraceStep
 	)
-	if *tracePath != "" {
+	if *claim != "" && *tracePath != "" {
+		return exitBadInput, errors.New("explore: --claim and --trace: give one")
+	}
+	if *claim != "" {
+		c, err := properties.LookupClaim(*claim)
+		if err != nil {
+			return exitBadInput, fmt.Errorf("explore: --claim: %w", err)
+		}
+		for name := range set {
+			if isModelFlag(name) && name != "variant" && name != "claim" {
+				return exitBadInput, fmt.Errorf("explore: --%s: --claim takes the model from the claim (all but --variant)", name)
+			}
+		}
+		variant = c.Refuters[0]
+		if set["variant"] {
+			variant = mf.variant
+			if variant != fsm.RFC && !slices.Contains(c.Refuters, variant) {
+				return exitBadInput, fmt.Errorf("explore: --variant %s: claim %s is checked under %s and %s", variant, c.Name, fsm.RFC, strings.Join(c.Refuters, ", "))
+			}
+		}
+		cfg, props = c.Config, []properties.Property{c.Property}
+	} else if *tracePath != "" {
 		for name := range set {
 			if fs.Lookup(name) != nil && isModelFlag(name) {
 				return exitBadInput, fmt.Errorf("explore: --%s: --trace takes the model from the report", name)
@@ -87,12 +111,22 @@ func runExplore(ctx context.Context, args []string, stdout, stderr io.Writer) (i
 		return exitInternal, err
 	}
 	start := ""
+	if *claim != "" {
+		path, err := e.Counterexample(ctx, explore.Limits{})
+		if err != nil {
+			return exitInternal, fmt.Errorf("explore: --claim %s: %w", *claim, err)
+		}
+		if path == nil {
+			fmt.Fprintf(stderr, "verify: explore: claim %s: %s holds under %s: no trace; starting at the initial state\n", *claim, props[0].Name, variant)
+		}
+		start = pathHash(path)
+	}
 	if steps != nil {
 		path, err := e.Replay(steps)
 		if err != nil {
 			return exitBadInput, fmt.Errorf("explore: --trace %s: %w", *tracePath, err)
 		}
-		start = "#/path/" + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(path)), ","), "[]")
+		start = pathHash(path)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -122,6 +156,18 @@ func runExplore(ctx context.Context, args []string, stdout, stderr io.Writer) (i
 	return exitOK, nil
 }
 
+// pathHash is the page's fragment for a path: "#/path/i,j,k" ("" for none).
+func pathHash(path []int) string {
+	if len(path) == 0 {
+		return ""
+	}
+	parts := make([]string, len(path))
+	for i, n := range path {
+		parts[i] = strconv.Itoa(n)
+	}
+	return "#/path/" + strings.Join(parts, ",")
+}
+
 // checkAddr refuses an address other machines could reach, unless allowed.
 func checkAddr(addr string, allowRemote bool) error {
 	host, _, err := net.SplitHostPort(addr)
@@ -144,7 +190,7 @@ func checkAddr(addr string, allowRemote bool) error {
 // isModelFlag says whether a flag of explore chooses the model.
 func isModelFlag(name string) bool {
 	switch name {
-	case "addr", "allow-remote", "open", "trace", "property":
+	case "addr", "allow-remote", "open", "trace", "property", "claim":
 		return false
 	}
 	return true

@@ -117,6 +117,24 @@ func TestExploreOpensACounterexampleAtItsEnd(t *testing.T) {
 	assert.True(t, v.Properties[0].Violated, "the counterexample ends where the property is violated")
 }
 
+func TestExploreOpensAClaimsCounterexample(t *testing.T) {
+	url := serveExplore(t, "--claim", "isn-agreement", "--variant", "fixed-isn")
+	base, hash, ok := strings.Cut(url, "#/path/")
+	require.True(t, ok, url)
+	var v struct {
+		Path       []int
+		Properties []struct {
+			Name     string
+			Violated bool
+		}
+	}
+	assert.Equal(t, http.StatusOK, getJSON(t, base+"api/state?path="+hash, &v))
+	assert.Len(t, v.Path, 4, "the claims table's 4 steps")
+	require.Len(t, v.Properties, 1)
+	assert.Equal(t, "isn-agreement", v.Properties[0].Name)
+	assert.True(t, v.Properties[0].Violated)
+}
+
 func TestExploreBadInputExitsTwoWithOneLine(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
@@ -130,6 +148,10 @@ func TestExploreBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"model flag with a trace", []string{"--trace", filepath.Join(dir, "none.json"), "--variant", "rfc9293"}, "takes the model from the report"},
 		{"property without a trace", []string{"--property", "isn-agreement"}, "needs --trace"},
 		{"unknown variant", []string{"--variant", "three-way-and-a-half"}, "unknown variant"},
+		{"unknown claim", []string{"--claim", "no-such-claim"}, "unknown claim"},
+		{"claim with a model flag", []string{"--claim", "isn-agreement", "--loss", "2"}, "takes the model from the claim"},
+		{"claim under another variant", []string{"--claim", "isn-agreement", "--variant", "no-time-wait"}, "is checked under"},
+		{"claim and trace", []string{"--claim", "isn-agreement", "--trace", "x.json"}, "give one"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -271,3 +271,19 @@ func (e *Explorer) Check(ctx context.Context, path []int, maxStates int, timeout
 	}
 	return out, nil
 }
+
+// Counterexample checks the model from its initial state and returns the path of the first
+// property's trace (its counterexample, or a sometimes property's example), nil when there
+// is none; a search bounded by limits (zero: the explorer's).
+func (e *Explorer) Counterexample(ctx context.Context, limits Limits) ([]int, error) {
+	res, err := e.Check(ctx, []int{}, limits.MaxSearchStates, limits.MaxSearchTime)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range res.Verdicts {
+		if v.Path != nil {
+			return v.Path, nil
+		}
+	}
+	return nil, nil
+}
