@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -75,7 +74,7 @@ func runPkt(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	variant := fs.String("variant", fsm.RFC, "rule-table variant to play the scripts against (verify list shows them)")
 	showRun := fs.Bool("run", false, "also print each script's run: every model step, hidden timers included")
 	msl := fs.Duration("time-wait", 0, "how long TIME-WAIT lasts before the 2MSL timer may expire (default 60s, Linux's TCP_TIMEWAIT_LEN)")
-	args, err := parsePktArgs(fs, args, stdout)
+	args, err := parseFiles(fs, args, stdout, pktHelp)
 	if err != nil {
 		return helpOr(err)
 	}
@@ -141,29 +140,6 @@ func runPkt(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		return exitIncomplete, nil
 	}
 	return exitOK, nil
-}
-
-// parsePktArgs parses flags and file names in any order; -help prints the usage.
-func parsePktArgs(fs *flag.FlagSet, args []string, out io.Writer) ([]string, error) {
-	var files []string
-	for {
-		err := fs.Parse(args)
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(out, pktHelp)
-			fs.SetOutput(out)
-			fs.PrintDefaults()
-			fs.SetOutput(io.Discard)
-			return nil, errHelp
-		}
-		if err != nil {
-			return nil, fmt.Errorf("pkt: %w", flagError(err))
-		}
-		if fs.NArg() == 0 {
-			return files, nil
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }
 
 // pktFiles expands directories into their *.pkt files, sorted; a path that cannot be

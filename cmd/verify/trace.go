@@ -85,7 +85,7 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	format := fs.String("format", "text", "what to print: text, or json (the same as data)")
 	variant := fs.String("variant", fsm.RFC, "rule-table variant to check the captures against (verify list shows them)")
 	showRun := fs.Bool("run", false, "also print the inferred run: every delivery, user call and timer")
-	files, err := parseFiles(fs, args, stdout)
+	files, err := parseFiles(fs, args, stdout, traceHelp)
 	if err != nil {
 		return helpOr(err)
 	}
@@ -200,21 +200,21 @@ func traceCode(rep traceReport, unreadable, cut bool) int {
 	return exitOK
 }
 
-// parseFiles parses flags and capture file names, which may come in any order (flags
-// after the files too). -help prints the usage to out and returns errHelp.
-func parseFiles(fs *flag.FlagSet, args []string, out io.Writer) ([]string, error) {
+// parseFiles parses flags and file names, which may come in any order (flags after the
+// files too). -help prints help and the flags to out and returns errHelp.
+func parseFiles(fs *flag.FlagSet, args []string, out io.Writer, help string) ([]string, error) {
 	var files []string
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(out, traceHelp)
+			fmt.Fprint(out, help)
 			fs.SetOutput(out)
 			fs.PrintDefaults()
 			fs.SetOutput(io.Discard)
 			return nil, errHelp
 		}
 		if err != nil {
-			return nil, fmt.Errorf("trace: %w", flagError(err))
+			return nil, fmt.Errorf("%s: %w", fs.Name(), flagError(err))
 		}
 		if fs.NArg() == 0 {
 			return files, nil
