@@ -137,3 +137,22 @@ func TestAClaimIsContradictedByItsPremiseAndItsPropertys(t *testing.T) {
 	both.Shape = fsm.BothActive
 	assert.ErrorContains(t, prompt.Contradicts(both), "no side listens")
 }
+
+// TestNoStaleAcceptanceAndCleanTimeWaitTellFaultsApart shows that the two properties say
+// different things, though the TIME-WAIT variants violate both: clean-time-wait is about
+// the old segments of a connection of the run that closed gracefully (what TIME-WAIT keeps
+// from the next one), no-stale-acceptance about any old segment. An old SYN from before the
+// run that reopens TIME-WAIT (variant reopen-any-syn) is the second, not the first.
+func TestNoStaleAcceptanceAndCleanTimeWaitTellFaultsApart(t *testing.T) {
+	c, err := properties.LookupClaim("time-wait-reopen")
+	require.NoError(t, err)
+	sys, err := fsm.NewSystem(c.Config, "reopen-any-syn")
+	require.NoError(t, err)
+	m := properties.Bind(sys, []properties.Property{properties.NoStaleAcceptance, properties.CleanTimeWait})
+	res, err := checker.Run(context.Background(), m, checker.Config{})
+	require.NoError(t, err)
+	require.True(t, res.Complete)
+	require.Len(t, res.Verdicts, 2)
+	assert.Equal(t, checker.Violated, res.Verdicts[0].Status, "no-stale-acceptance")
+	assert.Equal(t, checker.Holds, res.Verdicts[1].Status, "clean-time-wait")
+}
