@@ -35,7 +35,9 @@
 // The model has one endpoint, so a script has one connection at a time: a listening
 // socket and the connection it accepts are the same endpoint (LISTEN, then SYN-RECEIVED,
 // ...), and once that connection is CLOSED while the listener is open, the endpoint
-// listens again (a hidden LISTEN). A second socket that connects or listens while the
+// listens again (a hidden LISTEN); while the listener is open, a new SYN that meets
+// TIME-WAIT may reopen the connection (fsm.Event.Listener, row time-wait/reopen, RFC 9293
+// §3.6.1). A second socket that connects or listens while the
 // endpoint is in use makes the script unsupported; so do UDP and ICMP lines, data on a
 // SYN and urgent data.
 //
