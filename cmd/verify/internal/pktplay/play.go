@@ -323,8 +323,10 @@ func (p *player) hidden(r *run, line int, now float64, any bool) []*run {
 			n := cur.clone()
 			// The timer expires at its deadline (or now, for a "*" line), so that the
 			// timers after it start from there and several may expire before one line.
+			// ... but not before the run's last event (a deadline long past expires just
+			// after it).
 			n.now = now
-			if at := p.deadline(cur, k); !any && at < now {
+			if at := max(p.deadline(cur, k), cur.now); !any && at < now {
 				n.now = at
 			}
 			n.depth++
