@@ -38,6 +38,8 @@ type traceFile struct {
 	// the cut are judged, and Note says where it was cut.
 	Cut  *capture.Cut `json:"cut,omitempty"`
 	Note string       `json:"note,omitempty"`
+	// Joins says which reused 4-tuples could not be judged as one run, and why.
+	Joins []string `json:"joins,omitempty"`
 	// Incarnations counts this file's entries in traceReport.Incarnations.
 	Incarnations int `json:"incarnations"`
 }
@@ -157,6 +159,11 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 					rep.Accepted = rep.Accepted && e.Accepted
 					rep.Incarnations = append(rep.Incarnations, e)
 					tf.Incarnations++
+				} else {
+					// The 4-tuple was reused from the other end: the model's client and
+					// server would swap, which one run cannot do. Said, not dropped.
+					tf.Joins = append(tf.Joins, fmt.Sprintf("%s <-> %s: incarnations not joined into one run: a later one is opened from the other end",
+						conn.Incarnations[0].Client, conn.Incarnations[0].Server))
 				}
 			}
 		}
@@ -236,6 +243,9 @@ func printTraceReport(w io.Writer, rep traceReport) {
 		}
 		for _, e := range rep.Incarnations[next : next+f.Incarnations] {
 			printTraceEntry(w, e)
+		}
+		for _, j := range f.Joins {
+			fmt.Fprintf(w, "%s: %s\n", f.File, j)
 		}
 		next += f.Incarnations
 	}
