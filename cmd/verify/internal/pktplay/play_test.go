@@ -22,6 +22,14 @@ const server = `
 +0  accept(3, ..., ...) = 4
 `
 
+// timeWait follows server: the server closes first and enters TIME-WAIT (lines 9 to 13).
+const timeWait = `+0 close(4) = 0
++0 > F. 1:1(0) ack 1
++0 < . 1:1(0) ack 2 win 65535
++0 < F. 1:1(0) ack 2 win 65535
++0 > . 2:2(0) ack 2
+`
+
 func play(t *testing.T, src string, variant string) Result {
 	t.Helper()
 	s, err := pktscript.Parse("case.pkt", []byte(src))
@@ -91,23 +99,12 @@ func TestPlayJudgesWhatTheEndpointSendsAndTheCallsReturn(t *testing.T) {
 `,
 			status: Pass, note: "only the ACK bit differs"},
 		{name: "TIME-WAIT does not end before 2MSL: a segment 30 s on finds it",
-			src: server + `+0 close(4) = 0
-+0 > F. 1:1(0) ack 1
-+0 < . 1:1(0) ack 2 win 65535
-+0 < F. 1:1(0) ack 2 win 65535
-+0 > . 2:2(0) ack 2
-+30 < . 2:2(0) ack 2 win 65535
+			src: server + timeWait + `+30 < . 2:2(0) ack 2 win 65535
 +0 > R 2:2(0)
 `,
 			status: Fail, line: 15, reason: "sent nothing"},
 		{name: "TIME-WAIT ends after 2MSL: a segment 61 s on meets a closed port",
-			src: server + `+0 close(3) = 0
-+0 close(4) = 0
-+0 > F. 1:1(0) ack 1
-+0 < . 1:1(0) ack 2 win 65535
-+0 < F. 1:1(0) ack 2 win 65535
-+0 > . 2:2(0) ack 2
-+61 < . 2:2(0) ack 2 win 65535
+			src: server + "+0 close(3) = 0\n" + timeWait + `+61 < . 2:2(0) ack 2 win 65535
 +0 > R 2:2(0)
 `,
 			status: Pass},
@@ -150,13 +147,7 @@ func TestPlayJudgesWhatTheEndpointSendsAndTheCallsReturn(t *testing.T) {
 `,
 			status: Pass},
 		{name: "a FIN arriving again restarts TIME-WAIT's 2MSL",
-			src: server + `+0 close(3) = 0
-+0 close(4) = 0
-+0 > F. 1:1(0) ack 1
-+0 < . 1:1(0) ack 2 win 65535
-+0 < F. 1:1(0) ack 2 win 65535
-+0 > . 2:2(0) ack 2
-+40 < F. 1:1(0) ack 2 win 65535
+			src: server + "+0 close(3) = 0\n" + timeWait + `+40 < F. 1:1(0) ack 2 win 65535
 +0 > . 2:2(0) ack 2
 +40 < . 2:2(0) ack 2 win 65535
 +0 > R 2:2(0)
