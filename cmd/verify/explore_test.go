@@ -51,7 +51,8 @@ func serveExplore(t *testing.T, args ...string) string {
 		}
 	})
 	re := regexp.MustCompile(`explore: (http://\S+)`)
-	deadline := time.Now().Add(20 * time.Second)
+	// --claim checks the model before it serves: give the race detector time.
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(stdout.String()); m != nil {
 			return m[1]

@@ -248,7 +248,9 @@ func (e *Explorer) Check(ctx context.Context, path []int, maxStates int, timeout
 	}
 	maxStates, timeout = e.bounds(maxStates, timeout)
 	res, err := checker.Run(ctx, fromHere{Model: e.model, start: states[len(states)-1]},
-		checker.Config{MaxStates: uint64(maxStates), Timeout: timeout, Workers: 1})
+		// Once every property is decided (a violation found) the rest of the space would
+		// change no verdict.
+		checker.Config{MaxStates: uint64(maxStates), Timeout: timeout, Workers: 1, StopWhenDecided: true})
 	if err != nil {
 		return CheckResult{}, fmt.Errorf("check: %w", err)
 	}
