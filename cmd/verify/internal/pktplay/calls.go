@@ -116,10 +116,10 @@ func readCall(ev *pktscript.Event) (spec *callSpec, why string, e *lineError) {
 		s.kind = callSocket
 		t, _ := arg(1)
 		words := wordsOf(t)
-		if !contains(words, "SOCK_STREAM") {
+		if !slices.Contains(words, "SOCK_STREAM") {
 			return nil, "", unsup("socket of type %s: only SOCK_STREAM (TCP) is modeled", strings.Join(words, "|"))
 		}
-		s.nonblock = contains(words, "SOCK_NONBLOCK")
+		s.nonblock = slices.Contains(words, "SOCK_NONBLOCK")
 		if s.want.any || s.want.val < 0 {
 			return nil, "", unsup("socket must return a descriptor")
 		}
@@ -143,7 +143,7 @@ func readCall(ev *pktscript.Event) (spec *callSpec, why string, e *lineError) {
 		s.kind = callShutdown
 		how, _ := arg(1)
 		switch w := wordsOf(how); {
-		case contains(w, "SHUT_WR"), contains(w, "SHUT_RDWR"):
+		case slices.Contains(w, "SHUT_WR"), slices.Contains(w, "SHUT_RDWR"):
 			s.shutWR = true
 		default:
 			return s, "shutdown(SHUT_RD): the model has no receive side to shut", nil
@@ -170,7 +170,7 @@ func readCall(ev *pktscript.Event) (spec *callSpec, why string, e *lineError) {
 		}
 	case "getsockopt":
 		name, _ := arg(2)
-		if w := wordsOf(name); !contains(w, "SO_ERROR") {
+		if w := wordsOf(name); !slices.Contains(w, "SO_ERROR") {
 			return s, fmt.Sprintf("getsockopt(%s)", strings.Join(w, "|")), nil
 		}
 		s.kind = callGetError
@@ -184,12 +184,12 @@ func readCall(ev *pktscript.Event) (spec *callSpec, why string, e *lineError) {
 		}
 	case "fcntl":
 		cmd, _ := arg(1)
-		if !contains(wordsOf(cmd), "F_SETFL") {
+		if !slices.Contains(wordsOf(cmd), "F_SETFL") {
 			return s, "fcntl other than F_SETFL", nil
 		}
 		s.kind = callSetFlags
 		flags, _ := arg(2)
-		s.nonblock = contains(wordsOf(flags), "O_NONBLOCK")
+		s.nonblock = slices.Contains(wordsOf(flags), "O_NONBLOCK")
 	default:
 		return s, c.Name + ": no counterpart in the model", nil
 	}
@@ -247,15 +247,6 @@ func fieldInt(e pktscript.Expr, name string) (int64, bool) {
 		}
 	}
 	return 0, false
-}
-
-func contains(words []string, w string) bool {
-	for _, x := range words {
-		if x == w {
-			return true
-		}
-	}
-	return false
 }
 
 // call plays a system call line on r.
