@@ -28,23 +28,38 @@ import (
 // 256: a candidate keeps its position within the chunk in 8 bits.
 const chunkSize = 256
 
-// frontier holds the encodings of one level's states, in id order.
+// frontier holds the encodings of one level's states, in id order. A FixedSizer model's
+// encodings follow each other every size bytes; other models' need offsets, off[i] being
+// where state i's starts (and off[n] the end), 8 bytes more per state of the widest levels.
 type frontier struct {
 	data []byte
 	off  []int
+	size int // the fixed encoding length, or 0
+	n    int
 	base uint32
 }
 
-func (f *frontier) len() int        { return len(f.off) - 1 }
-func (f *frontier) at(i int) []byte { return f.data[f.off[i]:f.off[i+1]] }
+func (f *frontier) len() int { return f.n }
+func (f *frontier) at(i int) []byte {
+	if f.size > 0 {
+		return f.data[i*f.size : (i+1)*f.size : (i+1)*f.size]
+	}
+	return f.data[f.off[i]:f.off[i+1]]
+}
 func (f *frontier) add(enc []byte) {
 	f.data = append(f.data, enc...)
-	f.off = append(f.off, len(f.data))
+	f.n++
+	if f.size == 0 {
+		f.off = append(f.off, len(f.data))
+	}
 }
 
 // reset empties f for reuse, keeping its buffers.
 func (f *frontier) reset(base uint32) {
-	f.data, f.off, f.base = f.data[:0], append(f.off[:0], 0), base
+	f.data, f.n, f.base = f.data[:0], 0, base
+	if f.size == 0 {
+		f.off = append(f.off[:0], 0)
+	}
 }
 
 // cand is a successor not in the visited set when its chunk was expanded.
@@ -314,7 +329,9 @@ func (s *search[S, A]) numberWindow(chunks []chunk, base uint32, out *frontier) 
 	}
 	kept := int(last - out.base)
 	out.data = growTo(out.data, bytes)
-	out.off = growTo(out.off, kept+1)
+	if out.size == 0 {
+		out.off = growTo(out.off, kept+1)
+	}
 	s.parent.grow(int(last))
 	s.action.grow(int(last))
 	var nextChunk atomic.Int64
@@ -328,8 +345,13 @@ func (s *search[S, A]) numberWindow(chunks []chunk, base uint32, out *frontier) 
 		}
 	})
 	// Keep the states numbered: fewer than counted when the bound cut the window.
-	out.off = out.off[:kept+1]
-	out.data = out.data[:out.off[kept]]
+	out.n = kept
+	if out.size > 0 {
+		out.data = out.data[:kept*out.size]
+	} else {
+		out.off = out.off[:kept+1]
+		out.data = out.data[:out.off[kept]]
+	}
 }
 
 // numberChunk is phase 3 for one chunk: its new states take ids firstID, firstID+1, ... in
@@ -354,7 +376,9 @@ func (s *search[S, A]) numberChunk(c *chunk, base uint32, out *frontier, last ui
 		k := int(id - out.base)
 		copy(out.data[b:], c.arena[cd.off:cd.off+uint32(cd.n)])
 		b += int(cd.n)
-		out.off[k+1] = b
+		if out.size == 0 {
+			out.off[k+1] = b
+		}
 		if s.keepEdges {
 			s.vis.setSlotID(cd.hash, cd.slotIndex(), id)
 		}

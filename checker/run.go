@@ -161,6 +161,7 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 		fixed = fs.EncodedSize()
 	}
 	s.vis = newVisited(cfg.Visited, fixed, s.keepEdges, cfg.ExpectedStates)
+	s.fronts[0].size, s.fronts[1].size = fixed, fixed
 	s.labels.init()
 	s.nodes.init()
 	s.pacts.init()

@@ -295,6 +295,7 @@ func (v *visited) treeGrow(p *partition) {
 	r := &p.root
 	r.init(old.n*3/2, old.lbits, old.rbits)
 	r.zero = old.zero
+	defer v.retire(len(old.b)+4*len(oldIDs), len(r.b)+4*len(p.ids))
 	if v.ids {
 		p.ids = make([]uint32, r.n+1)
 		p.ids[r.n] = oldIDs[old.n]

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/bits"
+	"runtime"
+	"sync/atomic"
 )
 
 // The visited set is an open-addressing hash table of uint64 slots, split into partitions by
@@ -64,6 +66,9 @@ type visited struct {
 	ids     bool
 	tree    *treeShape
 	parts   [partitions]partition
+	// tables is the bytes of the partitions' slot and root tables; retired those that grown
+	// tables left behind since the last collection (see retire).
+	tables, retired atomic.Int64
 }
 
 type partition struct {
@@ -101,6 +106,8 @@ func newVisited(mode Visited, fixed int, ids bool, expected uint64) *visited {
 		} else {
 			v.parts[i].init(size, v.stride, ids)
 		}
+		p := &v.parts[i]
+		v.tables.Add(int64(8*len(p.slots) + 4*len(p.ids) + len(p.root.b)))
 	}
 	return v
 }
@@ -347,6 +354,7 @@ func (v *visited) grow(p *partition) {
 	st := v.stride
 	old, oldIDs := p.slots, p.ids
 	p.init(len(old)/st*2, st, v.ids)
+	defer v.retire(8*len(old)+4*len(oldIDs), 8*len(p.slots)+4*len(p.ids))
 	n := len(p.slots) / st
 	var enc []byte
 	for j := 0; j < len(old)/st; j++ {
@@ -380,6 +388,23 @@ func (v *visited) grow(p *partition) {
 		}
 	}
 }
+
+// retire accounts for a table that grew from old to new bytes, the old one now garbage, and
+// collects once the garbage of grown tables reaches an eighth of the tables. The partitions
+// fill evenly, so they grow in one wave: without collecting, the old tables of the whole
+// wave would stay on the heap beside the new ones until the heap doubled, half as much
+// again as the visited set needs at that moment. Collecting is quick, the heap being
+// mostly arrays without pointers, and is only done for tables worth it (minRetired).
+func (v *visited) retire(old, new int) {
+	total := v.tables.Add(int64(new - old))
+	if r := v.retired.Add(int64(old)); r >= minRetired && r >= total/8 {
+		v.retired.Store(0)
+		runtime.GC()
+	}
+}
+
+// minRetired is the garbage from grown tables below which retire does not collect.
+const minRetired = 16 << 20
 
 // used reports whether a slot of any layout holds a state.
 func (v *visited) used(slot []uint64) bool {
