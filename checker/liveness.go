@@ -91,7 +91,8 @@ const (
 func (s *search[S, A]) liveScratch() *liveScratch {
 	if s.live == nil {
 		n := s.parent.len()
-		sc := &liveScratch{via: make([]uint32, n), finder: newSCCs(&s.edges, n), mark: make([]uint32, n)}
+		sc := &liveScratch{via: make([]uint32, n), order: make([]uint32, 0, n), finder: newSCCs(&s.edges, n),
+			mark: make([]uint32, n)}
 		for i := range sc.via {
 			sc.via[i] = unseen
 		}
@@ -139,18 +140,27 @@ func (s *search[S, A]) reachWhileFalse(holds func(uint32) bool, sc *liveScratch)
 type sccs struct {
 	es    *edgeStore
 	index []int32
-	low   []int32
 	// comp[v] is v's component once tarjan has closed it (trivial for one without a
 	// cycle); -1 before. A visited state whose comp is still -1 is on the stack.
-	comp    []int32
-	touched []uint32
+	comp []int32
+	// tarjan's stacks, kept for the next search.
+	stack []uint32
+	call  []frame
+}
+
+// frame is a state tarjan is visiting: how many of its edges it has been through, and its
+// lowlink, the smallest index it reaches of a state still on the stack. Only the states on
+// the call stack need a lowlink, so it lives here rather than in an array over the states.
+type frame struct {
+	v, done uint32
+	low     int32
 }
 
 // trivial is the component of a state that lies on no cycle of the subgraph.
 const trivial = -2
 
 func newSCCs(es *edgeStore, n int) *sccs {
-	c := &sccs{es: es, index: make([]int32, n), low: make([]int32, n), comp: make([]int32, n)}
+	c := &sccs{es: es, index: make([]int32, n), comp: make([]int32, n)}
 	for i := range c.index {
 		c.index[i], c.comp[i] = -1, -1
 	}
@@ -159,7 +169,8 @@ func newSCCs(es *edgeStore, n int) *sccs {
 
 // groups splits the states of order that satisfy in into strongly connected components,
 // each listed in the order of order, the components by their first member. It leaves out
-// the trivial ones, single states without a loop: no cycle goes through them.
+// the trivial ones, single states without a loop: no cycle goes through them. Every state
+// for which in holds must be in order: that is how groups finds what to reset.
 func (c *sccs) groups(order []uint32, in func(uint32) bool) [][]uint32 {
 	c.tarjan(order, in)
 	index := map[int32]int{}
@@ -176,10 +187,11 @@ func (c *sccs) groups(order []uint32, in func(uint32) bool) [][]uint32 {
 		}
 		groups[g] = append(groups[g], v)
 	}
-	for _, v := range c.touched {
-		c.index[v], c.comp[v] = -1, -1
+	for _, v := range order {
+		if in(v) {
+			c.index[v], c.comp[v] = -1, -1
+		}
 	}
-	c.touched = c.touched[:0]
 	return groups
 }
 
@@ -228,6 +240,12 @@ func (sc *liveScratch) next() uint32 {
 	return sc.gen
 }
 
+// labelTally is componentLabels' count of the members that enable each label, over the
+// labels, kept between calls and cleared where used.
+type labelTally struct {
+	seen, count, used []uint32
+}
+
 // componentLabels is what the edges leaving a component say about its fairness.
 type componentLabels struct {
 	cyclic   bool            // some edge stays inside
@@ -239,14 +257,24 @@ type componentLabels struct {
 // componentLabels reads the edges leaving members; in says which states are members.
 func (s *search[S, A]) componentLabels(members []uint32, in func(uint32) bool) componentLabels {
 	es := &s.edges
-	cl := componentLabels{internal: map[uint32]bool{}, strong: map[uint32]bool{}}
+	cl := componentLabels{internal: map[uint32]bool{}, common: map[uint32]bool{}, strong: map[uint32]bool{}}
+	// A fair label is common when as many members enable it as there are members: seen[l]
+	// is 1 + the last member that counted l, so that a member counts it once.
+	tally := &s.tally
+	if n := len(s.labels.names); len(tally.seen) < n {
+		tally.seen, tally.count = make([]uint32, n), make([]uint32, n)
+	}
+	used := tally.used[:0]
 	for i, u := range members {
-		here := map[uint32]bool{}
 		lo, hi := es.out(u)
 		for e := lo; e < hi; e++ {
 			l := es.label.at(e)
-			if s.labels.fair[l] {
-				here[l] = true
+			if s.labels.fair[l] && tally.seen[l] != uint32(i+1) {
+				if tally.seen[l] == 0 {
+					used = append(used, l)
+				}
+				tally.seen[l] = uint32(i + 1)
+				tally.count[l]++
 				if s.labels.strong[l] {
 					cl.strong[l] = true
 				}
@@ -256,16 +284,14 @@ func (s *search[S, A]) componentLabels(members []uint32, in func(uint32) bool) c
 				cl.internal[l] = true
 			}
 		}
-		if i == 0 {
-			cl.common = here
-		} else {
-			for l := range cl.common {
-				if !here[l] {
-					delete(cl.common, l)
-				}
-			}
-		}
 	}
+	for _, l := range used {
+		if tally.count[l] == uint32(len(members)) {
+			cl.common[l] = true
+		}
+		tally.seen[l], tally.count[l] = 0, 0
+	}
+	tally.used = used
 	return cl
 }
 
@@ -313,24 +339,18 @@ func (s *search[S, A]) withoutEnabled(members []uint32, banned map[uint32]bool) 
 // roots in the given order. It is iterative: components can be as large as the graph.
 func (c *sccs) tarjan(order []uint32, in func(uint32) bool) {
 	es := c.es
-	index, low, comp := c.index, c.low, c.comp
-	var stack []uint32
-	// A frame is a state being visited and how many of its edges it has been through.
-	type frame struct {
-		v    uint32
-		done uint32
-	}
-	var call []frame
+	index, comp := c.index, c.comp
+	stack, call := c.stack[:0], c.call[:0]
+	defer func() { c.stack, c.call = stack[:0], call[:0] }()
 	var next, ncomp int32
 	for _, root := range order {
 		if !in(root) || index[root] >= 0 {
 			continue
 		}
-		index[root], low[root] = next, next
-		next++
-		c.touched = append(c.touched, root)
+		index[root] = next
 		stack = append(stack, root)
-		call = append(call, frame{v: root})
+		call = append(call, frame{v: root, low: next})
+		next++
 		for len(call) > 0 {
 			f := &call[len(call)-1]
 			v := f.v
@@ -343,22 +363,22 @@ func (c *sccs) tarjan(order []uint32, in func(uint32) bool) {
 					continue
 				}
 				if index[w] < 0 {
-					index[w], low[w] = next, next
-					next++
-					c.touched = append(c.touched, w)
+					index[w] = next
 					stack = append(stack, w)
-					call = append(call, frame{v: w})
+					call = append(call, frame{v: w, low: next})
+					next++
 					pushed = true
 					break
 				}
-				if comp[w] == -1 && index[w] < low[v] { // w is on the stack
-					low[v] = index[w]
+				if comp[w] == -1 && index[w] < f.low { // w is on the stack
+					f.low = index[w]
 				}
 			}
 			if pushed {
 				continue
 			}
-			if low[v] == index[v] {
+			low := f.low
+			if low == index[v] {
 				if stack[len(stack)-1] == v && !c.selfLoop(v) {
 					stack = stack[:len(stack)-1]
 					comp[v] = trivial
@@ -376,10 +396,8 @@ func (c *sccs) tarjan(order []uint32, in func(uint32) bool) {
 			}
 			call = call[:len(call)-1]
 			if len(call) > 0 {
-				p := call[len(call)-1].v
-				if low[v] < low[p] {
-					low[p] = low[v]
-				}
+				p := &call[len(call)-1]
+				p.low = min(p.low, low)
 			}
 		}
 	}

@@ -79,6 +79,7 @@ type search[S, A any] struct {
 	nodeOf []uint32
 	labels interner // action labels (fairness identity)
 	live   *liveScratch
+	tally  labelTally
 	nodes  interner // projected node labels
 	pacts  interner // projected action labels
 
@@ -156,11 +157,17 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 		s.visitor = tv
 		tv.StartVisit(s.workers)
 	}
-	fixed := 0
+	fixed, bits := 0, 0
 	if fs, ok := m.(FixedSizer); ok {
 		fixed = fs.EncodedSize()
+		if bs, ok := m.(BitSizer); ok {
+			bits = bs.EncodedBits()
+			if bits <= 0 || bits > 8*fixed {
+				return nil, fmt.Errorf("checker: the model's EncodedBits is %d, not within its EncodedSize of %d bytes", bits, fixed)
+			}
+		}
 	}
-	s.vis = newVisited(cfg.Visited, fixed, s.keepEdges, cfg.ExpectedStates)
+	s.vis = newVisited(cfg.Visited, fixed, bits, s.keepEdges, cfg.ExpectedStates)
 	s.fronts[0].size, s.fronts[1].size = fixed, fixed
 	s.labels.init()
 	s.nodes.init()

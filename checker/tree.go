@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"sort"
+	"unsafe"
 )
 
 // The tree layout (TreeCompression) follows Laarman, van de Pol and Weber, "Parallel
@@ -175,7 +176,13 @@ func (v *visited) treeKey(p *partition, enc []byte, add bool) (key uint64, ok bo
 	for k, op := range t.ops[:last] {
 		key = uint64(vals[op.left])<<32 | uint64(vals[op.right])
 		if add {
-			node[k] = p.tables[k].put(key)
+			tb := &p.tables[k]
+			if tb.full() {
+				before := tb.bytes()
+				tb.grow()
+				v.retire(before, tb.bytes())
+			}
+			node[k] = tb.put(key)
 		} else if node[k], ok = p.tables[k].find(key); !ok {
 			return 0, false
 		}
@@ -419,7 +426,7 @@ func (t *nodeTable) find(key uint64) (uint32, bool) {
 
 // put returns the index of key, adding it if absent.
 func (t *nodeTable) put(key uint64) uint32 {
-	if (t.n+1)*16 > len(t.slots)*treeMaxLoad {
+	if t.full() {
 		t.grow()
 	}
 	n := len(t.slots)
@@ -441,6 +448,12 @@ func (t *nodeTable) put(key uint64) uint32 {
 		}
 	}
 }
+
+// full reports whether one more pair would take the table past its load.
+func (t *nodeTable) full() bool { return (t.n+1)*16 > len(t.slots)*treeMaxLoad }
+
+// bytes is the size of the table's slots.
+func (t *nodeTable) bytes() int { return len(t.slots) * int(unsafe.Sizeof(nodeSlot{})) }
 
 // grow enlarges the table by half (to nodeMinSlots at first) and moves each pair where its
 // hash now puts it, with its index.

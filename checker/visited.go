@@ -17,10 +17,11 @@ import (
 //
 // Four layouts:
 //   - inline (Exact, for a FixedSizer model with encodings of at most maxInline bytes): a
-//     slot is the encoding itself followed by one tag byte (8 bits of the hash with the low
-//     bit set, so an occupied slot is never all zeros), zero-padded to whole words. One
-//     cache line per lookup, and nothing stored but the state: an 8-byte state takes two
-//     words, a 7-byte one a single word.
+//     slot is the encoding itself followed by a tag (up to 8 bits of the hash with the low
+//     bit set, so an occupied slot is never all zeros), zero-padded to whole words. The tag
+//     takes a byte of its own, or, for a BitSizer whose last word has bits to spare, those
+//     bits. One cache line per lookup, and nothing stored but the state: an 8-byte state
+//     takes two words, a 7-byte one a single word, and so does an 8-byte one of 63 bits.
 //   - records (Exact, any other model): a slot is tag<<40 | (ref+1), where ref locates the
 //     encoding in the partition's store and tag is 24 more bits of the hash that spare most
 //     byte comparisons.
@@ -58,11 +59,12 @@ const (
 type visited struct {
 	layout layout
 	// size is the fixed encoding length (inline layout); stride the words per slot; the tag
-	// byte sits in word tagWord at bit tagBit.
+	// sits in word tagWord at bit tagBit, tagMask wide.
 	size    int
 	stride  int
 	tagWord int
 	tagBit  uint
+	tagMask uint64
 	ids     bool
 	tree    *treeShape
 	parts   [partitions]partition
@@ -83,8 +85,8 @@ type partition struct {
 }
 
 // newVisited sizes the table for about expected states. fixed is the encoding length of a
-// FixedSizer model, or 0.
-func newVisited(mode Visited, fixed int, ids bool, expected uint64) *visited {
+// FixedSizer model, or 0; bits how many of its bits a BitSizer uses, or 0.
+func newVisited(mode Visited, fixed, bits int, ids bool, expected uint64) *visited {
 	v := &visited{ids: ids, stride: 1}
 	switch {
 	case mode == HashCompaction:
@@ -93,7 +95,13 @@ func newVisited(mode Visited, fixed int, ids bool, expected uint64) *visited {
 		v.layout, v.size, v.tree = layoutTree, fixed, newTreeShape(fixed)
 	case fixed > 0 && fixed <= maxInline:
 		v.layout, v.size, v.stride = layoutInline, fixed, (fixed+1+7)/8
-		v.tagWord, v.tagBit = fixed/8, uint(8*(fixed%8))
+		v.tagWord, v.tagBit, v.tagMask = fixed/8, uint(8*(fixed%8)), 0xff
+		if words := (fixed + 7) / 8; bits > 0 && bits < 64*words {
+			// The tag fits in the spare bits, which all lie in the last word: the encoding
+			// reaches past the word before, or it would have fewer words.
+			v.stride, v.tagWord, v.tagBit = words, words-1, uint(bits-64*(words-1))
+			v.tagMask = 1<<min(8, 64-v.tagBit) - 1
+		}
 	default:
 		v.layout = layoutRecords
 	}
@@ -195,19 +203,26 @@ func (v *visited) pack(h uint64, enc []byte, k *key) {
 		}
 		k[w] = x
 	}
-	k[v.tagWord] |= uint64(byte(h)|1) << v.tagBit
+	if k[v.tagWord]>>v.tagBit != 0 {
+		panic(fmt.Sprintf("checker: the model's encoding uses bits past its EncodedBits, %d", 64*v.tagWord+int(v.tagBit)))
+	}
+	k[v.tagWord] |= (h&v.tagMask | 1) << v.tagBit
 }
 
-// occupied reports whether an inline slot holds a state: its tag byte is never zero.
+// occupied reports whether an inline slot holds a state: its tag is never zero.
 func (v *visited) occupied(slot []uint64) bool {
-	return slot[v.tagWord]>>v.tagBit&0xff != 0
+	return slot[v.tagWord]>>v.tagBit&v.tagMask != 0
 }
 
 // unpack recovers an inline slot's encoding, to rehash it.
 func (v *visited) unpack(slot []uint64, dst []byte) []byte {
 	dst = dst[:0]
 	for i := 0; i < v.size; i++ {
-		dst = append(dst, byte(slot[i/8]>>(8*(i%8))))
+		w := slot[i/8]
+		if i/8 == v.tagWord {
+			w &^= v.tagMask << v.tagBit // the tag may share the encoding's last byte
+		}
+		dst = append(dst, byte(w>>(8*(i%8))))
 	}
 	return dst
 }
@@ -404,7 +419,7 @@ func (v *visited) retire(old, new int) {
 }
 
 // minRetired is the garbage from grown tables below which retire does not collect.
-const minRetired = 16 << 20
+const minRetired = 4 << 20
 
 // used reports whether a slot of any layout holds a state.
 func (v *visited) used(slot []uint64) bool {

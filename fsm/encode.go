@@ -11,8 +11,8 @@ import (
 // The encoding packs a SysState into a fixed number of bits, least significant first, each
 // field in the width its range under the System's Config needs. The widths are computed
 // once, by NewSystem (newLayout), so every state of one System encodes to EncodedSize
-// bytes: 23 for DefaultConfig, so that the checker's inline visited set keeps a state and its
-// tag byte in three words.
+// bytes: 24 for DefaultConfig, of which 190 bits are used (EncodedBits), so that the
+// checker's inline visited set keeps a state and its tag in three words.
 //
 // The fields, in order (eachField is the definition; Encode and Decode spell it out faster,
 // and the tests hold them to it):
@@ -23,7 +23,7 @@ import (
 //	  Clock[side] (0..MaxTCBs(side));
 //	  Ghost.Graceful, Ghost.Moved (bits 1..MaxTCBs(side) each: bit 0, PreRun's, is never set);
 //	  ISS, IRS (Config.SeqBits each);
-//	  SND.UNA - ISS, SND.NXT - ISS (0..Units[side]+2 each), RCV.NXT - IRS (0..Units[peer]+2);
+//	  SND.UNA - ISS, SND.NXT - ISS (0..Units[side]+2 each), RCV.NXT (Config.SeqBits);
 //	  Ghost.Peer (a serial of the peer), Opens (0..Incarnations), Sent (0..Units[side]),
 //	  Delivered (0..Units[peer]+1), Closes (0..Incarnations), SimOpen, FinPending (1 bit each);
 //	Timed, AnsweredRST, Abrupt, ResetOnClose, TimerExpired, Troubled, Opened (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash (0..Config.Faults.*); Net.N (0..Capacity);
@@ -41,18 +41,22 @@ import (
 // the bag kept sorted, equal states give equal bytes. Host is implied by the side and not
 // written.
 //
-// The send and receive variables are written as their distances from ISS and IRS (modulo
-// the space), which is what an endpoint's own numbers span: a SYN, the data units and a FIN.
-// That takes 2 bits each instead of SeqBits at one unit per side, and decoding adds ISS or
-// IRS back, so the code stays one-to-one. (A segment's numbers stay absolute: an old
-// segment's are not near anything of the TCB it meets.)
+// The send variables are written as their distances from ISS (modulo the space), which is
+// what an endpoint's own numbers span: a SYN, the data units and a FIN, since only the
+// endpoint's own sending moves SND.NXT (SEND while units are left, CLOSE's FIN) and SND.UNA
+// stays between ISS and SND.NXT (an ACK is acceptable only up to SND.NXT, RFC 9293 §3.10.7.4).
+// That takes 2 bits each instead of SeqBits at one unit per side, and decoding adds ISS
+// back, so the code stays one-to-one. RCV.NXT stays absolute: what moves it is the peer's
+// segments, and where the ISN clock is dropped (a claim's premise) an old TCB may accept
+// another incarnation's, carrying RCV.NXT past IRS by more than the peer's units. A
+// segment's numbers stay absolute too: an old segment's are not near anything of the TCB
+// it meets.
 //
 // Some bounds follow from the rules: Retries from R2, Opens from the incarnations, Sent
 // from the units (SEND only transmits, and only while units are left), the budgets and
 // the count from the Config, SEG.LEN from the segments the rules emit, sequence numbers
 // from the space. Others are the TCB invariants Check holds every state to: Clock and the
-// serials from MaxTCBs, SND.UNA - ISS =< SND.NXT - ISS =< the units + 2, Delivered and
-// RCV.NXT - IRS =< the peer's units + 2, Closes from
+// serials from MaxTCBs, Delivered from RCV.NXT - IRS =< the peer's units + 2, Closes from
 // one CLOSE per OPEN (CLOSE leaves every state it is allowed in for CLOSED or one that has
 // sent its FIN). A value too wide for its field is never truncated, since that would merge
 // states and make verdicts wrong: Encode panics naming the field, and the checker reports
@@ -71,7 +75,6 @@ type layout struct {
 	sent      [2]uint8
 	delivered [2]uint8
 	snd       [2]uint8 // SND.UNA - ISS and SND.NXT - ISS
-	rcv       [2]uint8 // RCV.NXT - IRS
 	peer      [2]uint8 // Ghost[side].Peer, a serial of side's peer
 	graceful  [2]uint8
 	clock     [2]uint8
@@ -116,7 +119,6 @@ func newLayout(cfg Config) *layout {
 		l.sent[side] = width(int(cfg.Units[side]))
 		l.delivered[side] = width(min(int(cfg.Units[side.Peer()])+1, math.MaxUint8))
 		l.snd[side] = width(int(cfg.Units[side]) + 2)
-		l.rcv[side] = width(int(cfg.Units[side.Peer()]) + 2)
 		l.peer[side] = width(maxTCBs[side.Peer()] + 1)
 		l.graceful[side] = uint8(maxTCBs[side])
 		l.clock[side] = width(maxTCBs[side])
@@ -133,14 +135,14 @@ func newLayout(cfg Config) *layout {
 	return &l
 }
 
-// The widths of Encode's groups: State to Graceful, RCV.NXT - IRS to Closes, the budgets
-// and the count, a packet but its SEG.ACK. With 32-bit sequence numbers and the widest
-// budgets validate allows, at most 64, 39, 52 and 50 bits.
+// The widths of Encode's groups: State to Graceful, RCV.NXT to Closes, the budgets and
+// the count, a packet but its SEG.ACK. With 32-bit sequence numbers and the widest
+// budgets validate allows, at most 64, 62, 52 and 50 bits.
 func (l *layout) endpoint(side Side) uint8 {
 	return stateBits + 2 + l.retries + 4 + staleBits + l.clock[side] + 2*l.graceful[side]
 }
 func (l *layout) ghost(side Side) uint8 {
-	return l.rcv[side] + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side] + 2
+	return l.seq + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side] + 2
 }
 func (l *layout) budgets() uint8 {
 	return 7 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.count
@@ -155,6 +157,15 @@ func (sys *System) EncodedSize() int {
 		return 0
 	}
 	return int(sys.enc.size)
+}
+
+// EncodedBits is how many bits of the EncodedSize bytes an encoding uses, least significant
+// first: the bits past it are zero. A model checker may keep its own marks there.
+func (sys *System) EncodedBits() int {
+	if sys.enc == nil {
+		return 0
+	}
+	return int(sys.enc.bits)
 }
 
 // field names a field of the encoding, for the panic of a value too wide for it: the low
@@ -214,7 +225,7 @@ const (
 var fieldNames = [numFields]string{
 	"Host", "State", "Passive", "Throttled", "Retries", "Ghost.Told", "Ghost.HalfCloseData",
 	"Ghost.StaleRun", "Ghost.Agreed", "Ghost.Stale", "Clock", "Ghost.Graceful", "Ghost.Moved", "ISS", "IRS",
-	"SND.UNA - ISS", "SND.NXT - ISS", "RCV.NXT - IRS", "Ghost.Peer", "Ghost.Opens", "Ghost.Sent",
+	"SND.UNA - ISS", "SND.NXT - ISS", "RCV.NXT", "Ghost.Peer", "Ghost.Opens", "Ghost.Sent",
 	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "FinPending", "Timed", "AnsweredRST", "Abrupt", "ResetOnClose", "TimerExpired", "Troubled", "Opened", "OpenSegs", "Lost", "Left.Loss", "Left.Dup", "Left.Inject",
 	"Left.Crash", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
 }
@@ -256,7 +267,7 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 		visit(fIRS|at, uint64(e.IRS), l.seq)
 		visit(fSndUna|at, uint64((e.SndUna-e.ISS)&mask), l.snd[side])
 		visit(fSndNxt|at, uint64((e.SndNxt-e.ISS)&mask), l.snd[side])
-		visit(fRcvNxt|at, uint64((e.RcvNxt-e.IRS)&mask), l.rcv[side])
+		visit(fRcvNxt|at, uint64(e.RcvNxt), l.seq)
 		visit(fPeer|at, serial(g.Peer, l.peer[side]), l.peer[side])
 		visit(fOpens|at, uint64(g.Opens), l.incs)
 		visit(fSent|at, uint64(g.Sent), l.sent[side])
@@ -417,7 +428,7 @@ func (sys *System) Encode(dst []byte, s SysState) []byte {
 			add(graceful(g.Graceful), l.graceful[side]).add(graceful(g.Moved), l.graceful[side]))
 		w = w.put(buf, group{}.add(uint64(e.ISS), sb).add(uint64(e.IRS), sb))
 		w = w.put(buf, group{}.add(uint64((e.SndUna-e.ISS)&mask), l.snd[side]).add(uint64((e.SndNxt-e.ISS)&mask), l.snd[side]))
-		w = w.put(buf, group{}.add(uint64((e.RcvNxt-e.IRS)&mask), l.rcv[side]).tcb(g.Peer, l.peer[side]).
+		w = w.put(buf, group{}.add(uint64(e.RcvNxt), sb).tcb(g.Peer, l.peer[side]).
 			add(uint64(g.Opens), l.incs).add(uint64(g.Sent), l.sent[side]).
 			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs).bit(g.SimOpen).bit(e.FinPending))
 	}
@@ -566,7 +577,7 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 		e.SndUna = (e.ISS + Seq(c.take(l.snd[side]))) & mask
 		e.SndNxt = (e.ISS + Seq(c.v)) & mask
 		c = cut{r.get(l.ghost(side))}
-		e.RcvNxt = (e.IRS + Seq(c.take(l.rcv[side]))) & mask
+		e.RcvNxt = Seq(c.take(sb))
 		g.Peer = tcb(c.take(l.peer[side]), l.peer[side])
 		g.Opens = uint8(c.take(l.incs))
 		g.Sent = uint8(c.take(l.sent[side]))
