@@ -134,7 +134,7 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	for _, name := range []string{"timeout", "max-memory", "max-states", "max-depth"} {
 		fs.Lookup(name).Usage += ", for each run"
 	}
-	grid := fs.String("grid", "ci", "ci (each claim's config, then each parameter at its envelope maximum alone, both shapes) or wide (and every pair); its capacity=3, incarnations=3 and calls=all points reach 200 M states and more, over 20 GiB with the exact visited set: bound them with --max-memory or --visited tree")
+	grid := fs.String("grid", "ci", "ci (each claim's config, then each parameter at its envelope maximum alone, both shapes) or wide (and every pair); its capacity=3, incarnations=3 and calls=all points explore 200 M states and more each, in runs of tens of millions (two at once took over 20 GiB with the exact visited set): bound them with --max-memory, or use --visited tree")
 	only := fs.String("claim", "", "sweep only this claim (verify list shows them)")
 	var onlyPoints []string
 	fs.Func("point", "sweep only this point of the grid, e.g. base, loss=2 or loss=2,dup=2; repeat it for several, swept in grid order", func(v string) error {
