@@ -30,7 +30,9 @@
 //
 // # Memory
 //
-// The visited set stores either every state's encoding (Exact), a 64-bit fingerprint
+// The visited set stores either every state's encoding (Exact: a FixedSizer's inline in its
+// hash-table slot, with a tag of the hash in a BitSizer's spare bits, or in a byte of its
+// own), a 64-bit fingerprint
 // (HashCompaction, with Result.OmissionBound the chance of having missed a state), or, for
 // a FixedSizer model, every state exactly as a tree of hash tables over its 32-bit words
 // whose shared parts are stored once (TreeCompression: about 8 bytes per state and load
@@ -43,7 +45,9 @@
 // When the model has Eventually properties, or Config.Graph is set, the transitions are kept
 // too: per state, 4 bytes for where its transitions start; per transition, 4 bytes for its
 // target, and for liveness 2 bytes for its action's label (4 past 65,536 distinct labels);
-// per state and Eventually property, a bit. A model that is an ActionKeyer names actions by
+// per state and Eventually property, a bit. The verdicts add 20 bytes per state: the
+// search of the states where p is false (parent and queue) and Tarjan's (index and
+// component; lowlinks live on its call stack), allocated once for all the properties. A model that is an ActionKeyer names actions by
 // number, so that labels are built per distinct action rather than per transition. Eventually p is then decided on the complete graph: a violation is a path from an
 // initial state on which p never holds and that either stops in a state with no successor
 // (for a model that is a Stutterer: with no fair action enabled) or ends in a fair cycle
