@@ -47,7 +47,8 @@
 // target, and for liveness 2 bytes for its action's label (4 past 65,536 distinct labels);
 // per state and Eventually property, a bit. The verdicts add 20 bytes per state: the
 // search of the states where p is false (parent and queue) and Tarjan's (index and
-// component; lowlinks live on its call stack), allocated once for all the properties. A model that is an ActionKeyer names actions by
+// component; lowlinks live on its call stack), and a mark for the strong-fairness refinement,
+// allocated once for all the properties. A model that is an ActionKeyer names actions by
 // number, so that labels are built per distinct action rather than per transition. Eventually p is then decided on the complete graph: a violation is a path from an
 // initial state on which p never holds and that either stops in a state with no successor
 // (for a model that is a Stutterer: with no fair action enabled) or ends in a fair cycle
