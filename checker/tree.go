@@ -424,11 +424,9 @@ func (t *nodeTable) find(key uint64) (uint32, bool) {
 	}
 }
 
-// put returns the index of key, adding it if absent.
+// put returns the index of key, adding it if absent. Its caller grows a full table first
+// (treeKey, which accounts for the old slots), so there is always an empty slot.
 func (t *nodeTable) put(key uint64) uint32 {
-	if t.full() {
-		t.grow()
-	}
 	n := len(t.slots)
 	for i := treeHome(key, n); ; i = step(i, n) {
 		s := &t.slots[i]
