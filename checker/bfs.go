@@ -105,8 +105,10 @@ type chunk struct {
 	firstByte   int
 	transitions uint64
 	// first[k] is the frontier position of the first state in the chunk that decides
-	// property k, or -1.
+	// property k, or -1; for a KindStep property, the state the rejected step leaves, whose
+	// action index is firstAct[k].
 	first      []int
+	firstAct   []int
 	unexplored bool
 }
 
@@ -119,11 +121,11 @@ func (c *chunk) reset(lo, hi, nprops int) {
 	c.newCount, c.newBytes = [partitions]uint32{}, [partitions]uint32{}
 	c.transitions, c.unexplored = 0, false
 	if cap(c.first) < nprops {
-		c.first = make([]int, nprops)
+		c.first, c.firstAct = make([]int, nprops), make([]int, nprops)
 	}
-	c.first = c.first[:nprops]
+	c.first, c.firstAct = c.first[:nprops], c.firstAct[:nprops]
 	for k := range c.first {
-		c.first[k] = -1
+		c.first[k], c.firstAct[k] = -1, -1
 	}
 }
 
@@ -244,7 +246,7 @@ func (s *search[S, A]) recordExpanded(chunks []chunk, base uint32, expand bool) 
 		s.transitions += c.transitions
 		for k, pos := range c.first {
 			if pos >= 0 && s.found[k] == noStateID {
-				s.found[k] = base + uint32(pos)
+				s.found[k], s.foundAct[k] = base+uint32(pos), c.firstAct[k]
 			}
 		}
 		if c.unexplored && !expand {
@@ -432,6 +434,13 @@ func (s *search[S, A]) expandChunk(w *worker[A], front *frontier, c *chunk, expa
 				continue
 			}
 			n++
+			for _, k := range s.stepProps {
+				// States and actions are taken in key order, so the first rejected step
+				// of a chunk is its smallest (position, action index).
+				if c.first[k] < 0 && !s.props[k].Holds(nx) {
+					c.first[k], c.firstAct[k] = pos, i
+				}
+			}
 			if s.visitor != nil {
 				s.visitor.VisitTransition(w.id, st, a, nx)
 			}

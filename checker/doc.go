@@ -5,8 +5,10 @@
 // as Stateright's actions are: the engine computes each one's successor once, and an action
 // whose Next fails is not a transition), the state an action leads to, and a canonical byte
 // encoding of states; it names its properties with Always
-// (invariants), Sometimes (reachability), Eventually (liveness under weak fairness of the
-// actions it marks fair) and NoDeadlock. Run explores every reachable state breadth-first and
+// (invariants), AlwaysStep (invariants of the transitions, judged on each successor as Next
+// returns it, so they may read what the step did and the encoding leaves out), Sometimes
+// (reachability), Eventually (liveness under weak fairness of the actions it marks fair) and
+// NoDeadlock. Run explores every reachable state breadth-first and
 // returns a Result with each property's verdict:
 //
 //	res, err := checker.Run(ctx, model, checker.Config{Workers: 2, MaxStates: 1e7})

@@ -7,7 +7,16 @@ import "fmt"
 
 // pathTo is the breadth-first tree path from an initial state to id: a shortest path.
 func (s *search[S, A]) pathTo(id uint32) *Trace[S] {
+	return s.pathThrough(id, -1)
+}
+
+// pathThrough is pathTo(id) followed by id's action act (none when act < 0): the shortest
+// path whose last step is that one.
+func (s *search[S, A]) pathThrough(id uint32, act int) *Trace[S] {
 	var steps []int
+	if act >= 0 {
+		steps = append(steps, act)
+	}
 	cur := id
 	for s.parent.at(cur) != noStateID {
 		steps = append(steps, int(s.action.at(cur)))

@@ -19,6 +19,12 @@ const (
 	// KindDeadlock is freedom from deadlock: every reachable state with no enabled action is
 	// Terminal. It has no predicate.
 	KindDeadlock
+	// KindStep is an invariant of the transitions, as TLA+'s [][A]_vars is: the predicate
+	// holds of every successor as Next returns it, from every reachable state. It may so
+	// read what Next records about the step that made the state and the encoding leaves
+	// out (which is zero in a decoded state): a segment answered, a TCB a reset ended. A
+	// violation is a shortest path whose last step is one the predicate rejects.
+	KindStep
 )
 
 func (k Kind) String() string {
@@ -31,12 +37,14 @@ func (k Kind) String() string {
 		return "eventually"
 	case KindDeadlock:
 		return "deadlock"
+	case KindStep:
+		return "step"
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
-// Property is a named claim about a model. Build one with Always, Sometimes, Eventually or
-// NoDeadlock; names should be unique within a model, since reports are keyed by them.
+// Property is a named claim about a model. Build one with Always, AlwaysStep, Sometimes,
+// Eventually or NoDeadlock; names should be unique within a model, since reports are keyed by them.
 type Property[S any] struct {
 	Name string
 	Kind Kind
@@ -57,6 +65,12 @@ func Sometimes[S any](name string, pred func(S) bool) Property[S] {
 // Eventually is liveness: pred holds at some point of every maximal weakly-fair path.
 func Eventually[S any](name string, pred func(S) bool) Property[S] {
 	return Property[S]{Name: name, Kind: KindEventually, Holds: pred}
+}
+
+// AlwaysStep is an invariant of the transitions: pred holds of every state as a step from a
+// reachable state makes it (KindStep).
+func AlwaysStep[S any](name string, pred func(S) bool) Property[S] {
+	return Property[S]{Name: name, Kind: KindStep, Holds: pred}
 }
 
 // NoDeadlock is violated by a reachable, non-terminal state with no enabled action.

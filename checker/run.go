@@ -84,8 +84,12 @@ type search[S, A any] struct {
 	pacts  interner // projected action labels
 
 	// found[k] is the id of the first state that decides property k (a violation of an
-	// Always or deadlock, an example of a Sometimes), or noStateID.
-	found []uint32
+	// Always or deadlock, an example of a Sometimes, the source of a step a KindStep
+	// property rejects), or noStateID; foundAct[k] is that step's action index.
+	found    []uint32
+	foundAct []int
+	// stepProps are the indexes of the KindStep properties, judged on every successor.
+	stepProps []int
 
 	// sinks keep phase 2's touched words alive, one per partition (its owner writes it).
 	sinks       [partitions]uint64
@@ -123,7 +127,7 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 		}
 		names[p.Name] = true
 		switch p.Kind {
-		case KindAlways, KindSometimes, KindEventually:
+		case KindAlways, KindSometimes, KindEventually, KindStep:
 			if p.Holds == nil {
 				return nil, fmt.Errorf("checker: property %q has no predicate", p.Name)
 			}
@@ -134,8 +138,11 @@ func newSearch[S, A any](m Model[S, A], cfg Config) (*search[S, A], error) {
 		if p.Kind == KindEventually {
 			s.evProps = append(s.evProps, i)
 		}
+		if p.Kind == KindStep {
+			s.stepProps = append(s.stepProps, i)
+		}
 	}
-	s.found = make([]uint32, len(s.props))
+	s.found, s.foundAct = make([]uint32, len(s.props)), make([]int, len(s.props))
 	for i := range s.found {
 		s.found[i] = noStateID
 	}
@@ -385,6 +392,12 @@ func (s *search[S, A]) result() *Result[S] {
 		case KindAlways, KindDeadlock:
 			if id != noStateID {
 				v.Status, v.Trace = Violated, s.pathTo(id)
+			} else if res.Complete {
+				v.Status = Holds
+			}
+		case KindStep:
+			if id != noStateID {
+				v.Status, v.Trace = Violated, s.pathThrough(id, s.foundAct[k])
 			} else if res.Complete {
 				v.Status = Holds
 			}

@@ -51,7 +51,7 @@ type SimResult[S any] struct {
 
 // Simulate runs seeded random walks from the initial states, for models too large to
 // exhaust. Each walk picks uniformly among the enabled transitions and checks the Always and
-// deadlock properties on every state it visits; it stops at Depth or when no transition is
+// deadlock properties on every state it visits and the KindStep ones on every step it takes; it stops at Depth or when no transition is
 // enabled.
 //
 // Memory does not grow with Walks: walks are streamed to the workers and only the path of
@@ -248,5 +248,10 @@ func walk[S, A any](m Model[S, A], props []Property[S], inits []S, cfg SimConfig
 		o.path = append(o.path, sc.succ[pick])
 		st = sc.states[pick]
 		o.steps++
+		for k, p := range props {
+			if p.Kind == KindStep && !p.Holds(st) {
+				o.violate[k], o.violates = true, true
+			}
+		}
 	}
 }

@@ -132,13 +132,13 @@ func TestActionKeysGiveWayToLabelsForWideFields(t *testing.T) {
 		name string
 		a    Action
 	}{
-		{"unknown kind", Action{Kind: ActCrash + 1, Pkt: pkt}},
+		{"unknown kind", Action{Kind: ActPartition + 1, Pkt: pkt}},
 		{"no kind", Action{Pkt: pkt}},
 	}
 	for _, f := range []func(p *Packet){
 		func(p *Packet) { p.Seg.Seq = 1 << 16 },
 		func(p *Packet) { p.Seg.Ack = 1 << 16 },
-		func(p *Packet) { p.Seg.Len = 1 << 8 },
+		func(p *Packet) { p.Seg.Len = 1 << 7 },
 		func(p *Packet) { p.Seg.Flags |= 1 << 4 },
 	} {
 		p := pkt

@@ -6,7 +6,7 @@ import "fmt"
 type ActionKind uint8
 
 // Action kinds. Call, Timer and Crash feed an event to Side's endpoint; Deliver feeds
-// it Pkt; Lose, Dup and Inject are network faults.
+// it Pkt; Lose, Dup, Inject and Partition are network faults.
 const (
 	ActCall ActionKind = iota + 1
 	ActTimer
@@ -15,6 +15,8 @@ const (
 	ActDup
 	ActInject
 	ActCrash
+	// ActPartition fails the path between the hosts for good (Faults.Partition).
+	ActPartition
 )
 
 // Action is one transition of the system.
@@ -94,7 +96,8 @@ func (sys *System) Actions(s SysState, dst []Action) []Action {
 	if s.Left.Loss > 0 {
 		eachDistinct(ActLose)
 	}
-	room := int(s.Net.N) < cfg.Capacity
+	// Across a failed path nothing arrives to be duplicated, and no old segment either.
+	room := int(s.Net.N) < cfg.Capacity && !sys.partitioned(&s)
 	if s.Left.Dup > 0 && room {
 		eachDistinct(ActDup)
 	}
@@ -107,6 +110,9 @@ func (sys *System) Actions(s SysState, dst []Action) []Action {
 		if handled[side]&(1<<EvCrash) != 0 {
 			dst = append(dst, Action{Kind: ActCrash, Side: side})
 		}
+	}
+	if s.Left.Partition > 0 {
+		dst = append(dst, Action{Kind: ActPartition})
 	}
 	return dst
 }
@@ -163,6 +169,7 @@ func (sys *System) oldSegments() []Packet {
 // Next returns the state a leads to; ok is false when a is not enabled in s, and next is
 // then s unchanged.
 func (sys *System) Next(s SysState, a Action) (next SysState, ok bool) {
+	s.Step = 0
 	ok = sys.apply(&s, a, nil)
 	return s, ok
 }
@@ -311,7 +318,7 @@ func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
 		}
 		return true
 	case ActDup:
-		if s.Left.Dup == 0 || s.Net.index(a.Pkt) < 0 {
+		if s.Left.Dup == 0 || s.Net.index(a.Pkt) < 0 || sys.partitioned(s) {
 			return false
 		}
 		if !s.Net.add(a.Pkt, cfg.Capacity) {
@@ -320,13 +327,22 @@ func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
 		s.Left.Dup--
 		return true
 	case ActInject:
-		if s.Left.Inject == 0 || a.Pkt.From != PreRun {
+		if s.Left.Inject == 0 || a.Pkt.From != PreRun || sys.partitioned(s) {
 			return false
 		}
 		if !s.Net.add(a.Pkt, cfg.Capacity) {
 			return false
 		}
 		s.Left.Inject--
+		return true
+	case ActPartition:
+		if s.Left.Partition == 0 || a.Side != A {
+			return false
+		}
+		// Fault, partition: every segment in flight dies with the path, and commit
+		// drops every later one.
+		s.Left.Partition--
+		s.Net = Network{}
 		return true
 	case ActCrash:
 		if s.Left.Crash == 0 {
@@ -533,14 +549,19 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		g.Graceful |= 1 << s.Clock[side]
 	}
 	s.Ep[side] = after
-	if cause != nil && cause.Seg.Flags.Has(RST) {
-		for i := range out.Emit.Len() {
-			if out.Emit.At(i).Flags.Has(RST) {
-				s.AnsweredRST = true
-			}
-		}
+	if cause != nil {
+		s.Step |= sys.segmentFacts(&before, &after, &cause.Seg, out)
+	}
+	if ev.Kind == EvRetransmit || ev.Kind == EvGiveUp {
+		s.Step |= sys.timerFacts(ev.Kind, &before, &after)
+	}
+	if before.Passive && (before.State == StateListen || before.State == StateSynReceived) &&
+		(after.State == StateClosed || after.State == StateSynSent) &&
+		(ev.Kind == EvSegment || timerEvents&(1<<ev.Kind) != 0 && ev.Kind != EvUserTimeout) {
+		s.Step |= StepListenerLost
 	}
 	opens := sys.Tracks&GhostOpen != 0 && !s.Opened && s.openNow()
+	partitioned := sys.partitioned(s)
 	for _, seg := range out.Emit.Segments() {
 		if sys.Tracks&GhostOpen != 0 && !s.Opened && !opens && s.OpenSegs < maxOpenSegs && seg.Len == 0 && !seg.Flags.Has(FIN) && !seg.Flags.Has(RST) {
 			s.OpenSegs++
@@ -552,6 +573,9 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		if seg.Flags.Has(RST) && cause != nil {
 			// A reset answering a segment is meant for the TCB that sent it.
 			p.To = cause.From
+		}
+		if partitioned {
+			continue // lost on the failed path
 		}
 		if !s.Net.add(p, sys.Config.Capacity) {
 			panic("fsm: the network refused a segment prepare made room for")
@@ -577,6 +601,11 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		}
 		s.Ep[side] = relisten.Next
 	}
+}
+
+// partitioned reports whether the path between the hosts has failed (Faults.Partition).
+func (sys *System) partitioned(s *SysState) bool {
+	return s.Left.Partition < sys.Config.Faults.Partition
 }
 
 // listens reports whether side's host listens on the port, so that a SYN may reopen a
@@ -706,6 +735,8 @@ func (sys *System) Label(s SysState, a Action) string {
 		return fmt.Sprintf("%s timeout %s", a.Side, a.Event)
 	case ActCrash:
 		return fmt.Sprintf("%s crash", a.Side)
+	case ActPartition:
+		return "network partition"
 	}
 	// The TCBs the packet is between tell apart equal segments of different connections.
 	old := fmt.Sprintf(" #%s>%s", a.Pkt.From, a.Pkt.To)
@@ -724,7 +755,7 @@ func (sys *System) Story(s SysState, a Action) string {
 		return label + " (not enabled)"
 	}
 	from, to := s.Ep[a.Side].State, next.Ep[a.Side].State
-	if from == to || a.Kind == ActLose || a.Kind == ActDup || a.Kind == ActInject {
+	if from == to || a.Kind == ActLose || a.Kind == ActDup || a.Kind == ActInject || a.Kind == ActPartition {
 		return label
 	}
 	return fmt.Sprintf("%s (%s -> %s)", label, from, to)
@@ -758,7 +789,7 @@ func (sys *System) Project(s SysState) string {
 // ProjectAction draws an action without numbers, e.g. "B deliver SYN,ACK".
 func (sys *System) ProjectAction(s SysState, a Action) string {
 	switch a.Kind {
-	case ActCall, ActTimer, ActCrash:
+	case ActCall, ActTimer, ActCrash, ActPartition:
 		return sys.Label(s, a)
 	}
 	return fmt.Sprintf("%s %s %s", a.Side, a.Kind.verb(), a.Pkt.Seg.Flags)
@@ -780,6 +811,8 @@ func (k ActionKind) verb() string {
 		return "inject"
 	case ActCrash:
 		return "crash"
+	case ActPartition:
+		return "partition"
 	}
 	return "action?"
 }

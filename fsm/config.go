@@ -221,6 +221,9 @@ func (c Config) validate() error {
 			return fmt.Errorf("%s may make %d TCBs: want fewer than %d (fewer incarnations, duplications or injections)", side, n, maxSerial)
 		}
 	}
+	if c.Faults.Partition > 1 {
+		return fmt.Errorf("partition %d: want 0 or 1 (the path fails once, for good)", c.Faults.Partition)
+	}
 	if c.Timing.R2 > MaxR2 {
 		return fmt.Errorf("R2 %d: want 1 to %d retransmissions before giving up (0: one more than the losses)", c.Timing.R2, MaxR2)
 	}

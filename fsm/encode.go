@@ -26,7 +26,7 @@ import (
 //	  SND.UNA - ISS, SND.NXT - ISS (0..Units[side]+2 each), RCV.NXT (Config.SeqBits);
 //	  Ghost.Peer (a serial of the peer), Opens (0..Incarnations), Sent (0..Units[side]),
 //	  Delivered (0..Units[peer]+1), Closes (0..Incarnations), SimOpen, FinPending (1 bit each);
-//	Timed, AnsweredRST, Abrupt, ResetOnClose, TimerExpired, Troubled, Opened (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash (0..Config.Faults.*); Net.N (0..Capacity);
+//	Timed, Abrupt, ResetOnClose, TimerExpired, Troubled, Opened (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash, Partition (0..Config.Faults.*); Net.N (0..Capacity);
 //	Capacity slots: Src (1 bit), Flags (4 bits), SEG.LEN (1 bit: a segment carries at
 //	most one data unit), From, To (serials), SEG.SEQ, SEG.ACK (SeqBits each).
 //
@@ -83,6 +83,7 @@ type layout struct {
 	dup       uint8
 	inject    uint8
 	crash     uint8
+	part      uint8 // Left.Partition
 	count     uint8
 	cap       uint8
 }
@@ -112,6 +113,7 @@ func newLayout(cfg Config) *layout {
 		dup:     width(int(cfg.Faults.Dup)),
 		inject:  width(int(cfg.Faults.Inject)),
 		crash:   width(int(cfg.Faults.Crash)),
+		part:    width(int(cfg.Faults.Partition)),
 		count:   width(cfg.Capacity),
 		cap:     uint8(cfg.Capacity),
 	}
@@ -145,7 +147,7 @@ func (l *layout) ghost(side Side) uint8 {
 	return l.seq + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side] + 2
 }
 func (l *layout) budgets() uint8 {
-	return 7 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.count
+	return 6 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.part + l.count
 }
 func (l *layout) packet() uint8 { return 1 + flagBits + lenBits + 2*l.pkt + l.seq }
 
@@ -199,7 +201,6 @@ const (
 	fSimOpen
 	fFinPending
 	fTimed
-	fAnsweredRST
 	fAbrupt
 	fResetOnClose
 	fTimerExpired
@@ -211,6 +212,7 @@ const (
 	fDup
 	fInject
 	fCrash
+	fPartition
 	fCount
 	fSrc
 	fFlags
@@ -226,8 +228,8 @@ var fieldNames = [numFields]string{
 	"Host", "State", "Passive", "Throttled", "Retries", "Ghost.Told", "Ghost.HalfCloseData",
 	"Ghost.StaleRun", "Ghost.Agreed", "Ghost.Stale", "Clock", "Ghost.Graceful", "Ghost.Moved", "ISS", "IRS",
 	"SND.UNA - ISS", "SND.NXT - ISS", "RCV.NXT", "Ghost.Peer", "Ghost.Opens", "Ghost.Sent",
-	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "FinPending", "Timed", "AnsweredRST", "Abrupt", "ResetOnClose", "TimerExpired", "Troubled", "Opened", "OpenSegs", "Lost", "Left.Loss", "Left.Dup", "Left.Inject",
-	"Left.Crash", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
+	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "FinPending", "Timed", "Abrupt", "ResetOnClose", "TimerExpired", "Troubled", "Opened", "OpenSegs", "Lost", "Left.Loss", "Left.Dup", "Left.Inject",
+	"Left.Crash", "Left.Partition", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
 }
 
 func (f field) String() string {
@@ -277,7 +279,6 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 		visit(fFinPending|at, b2u(e.FinPending), 1)
 	}
 	visit(fTimed, b2u(s.Timed), 1)
-	visit(fAnsweredRST, b2u(s.AnsweredRST), 1)
 	visit(fAbrupt, b2u(s.Abrupt), 1)
 	visit(fResetOnClose, b2u(s.ResetOnClose), 1)
 	visit(fTimerExpired, b2u(s.TimerExpired), 1)
@@ -289,6 +290,7 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 	visit(fDup, uint64(s.Left.Dup), l.dup)
 	visit(fInject, uint64(s.Left.Inject), l.inject)
 	visit(fCrash, uint64(s.Left.Crash), l.crash)
+	visit(fPartition, uint64(s.Left.Partition), l.part)
 	visit(fCount, uint64(s.Net.N), l.count)
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]
@@ -432,8 +434,8 @@ func (sys *System) Encode(dst []byte, s SysState) []byte {
 			add(uint64(g.Opens), l.incs).add(uint64(g.Sent), l.sent[side]).
 			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs).bit(g.SimOpen).bit(e.FinPending))
 	}
-	w = w.put(buf, group{}.bit(s.Timed).bit(s.AnsweredRST).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.TimerExpired).bit(s.Troubled).bit(s.Opened).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Lost), lostBits).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
-		add(uint64(s.Left.Inject), l.inject).add(uint64(s.Left.Crash), l.crash).add(uint64(s.Net.N), l.count))
+	w = w.put(buf, group{}.bit(s.Timed).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.TimerExpired).bit(s.Troubled).bit(s.Opened).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Lost), lostBits).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
+		add(uint64(s.Left.Inject), l.inject).add(uint64(s.Left.Crash), l.crash).add(uint64(s.Left.Partition), l.part).add(uint64(s.Net.N), l.count))
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]
 		w = w.put(buf, group{}.add(uint64(p.Src), 1).add(uint64(p.Seg.Flags), flagBits).add(uint64(p.Seg.Len), lenBits).
@@ -588,7 +590,6 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 	}
 	c := cut{r.get(l.budgets())}
 	s.Timed = c.take(1) != 0
-	s.AnsweredRST = c.take(1) != 0
 	s.Abrupt = c.take(1) != 0
 	s.ResetOnClose = c.take(1) != 0
 	s.TimerExpired = c.take(1) != 0
@@ -600,6 +601,7 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 	s.Left.Dup = uint8(c.take(l.dup))
 	s.Left.Inject = uint8(c.take(l.inject))
 	s.Left.Crash = uint8(c.take(l.crash))
+	s.Left.Partition = uint8(c.take(l.part))
 	s.Net.N = uint8(c.v)
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]

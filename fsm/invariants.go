@@ -39,7 +39,7 @@ func (sys *System) Check(s SysState) error {
 		return fmt.Errorf("network holds %d packets, capacity %d", s.Net.Len(), sys.Config.Capacity)
 	}
 	f := sys.Config.Faults
-	if s.Left.Loss > f.Loss || s.Left.Dup > f.Dup || s.Left.Inject > f.Inject || s.Left.Crash > f.Crash {
+	if s.Left.Loss > f.Loss || s.Left.Dup > f.Dup || s.Left.Inject > f.Inject || s.Left.Crash > f.Crash || s.Left.Partition > f.Partition {
 		return fmt.Errorf("budgets left %+v exceed configured %+v", s.Left, f)
 	}
 	return nil

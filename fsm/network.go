@@ -103,9 +103,15 @@ func (p Packet) less(q Packet) bool {
 const MaxCapacity = 8
 
 // Faults are fault budgets: how many losses, duplications and old-segment injections a run
-// may still make, and how many host crashes. What is left is part of the state.
+// may still make, how many host crashes, and whether the path between the hosts may fail
+// for good (Partition, 0 or 1). What is left is part of the state.
 type Faults struct {
 	Loss, Dup, Inject, Crash uint8
+	// Partition: the path fails and stays down for longer than R2's retransmissions: every
+	// segment in flight and every later one is lost. It is the fault RFC 9293 §3.8.3's R2
+	// (and the keepalive, §3.8.4) exist for: a peer that will never answer. A run has
+	// partitioned once its budget is spent (Left.Partition < Faults.Partition).
+	Partition uint8
 }
 
 // Network is an unordered bag of packets in flight: any packet may arrive next, so

@@ -217,10 +217,10 @@ type SysState struct {
 	// one. It is also set once a side is past ESTABLISHED after that: only the handshake is
 	// asked about. Tracking it only after an old SYN keeps other states from splitting.
 	Timed bool
-	// AnsweredRST is ghost data: some side sent a reset in answer to a segment that
-	// carried one, which RFC 9293 §3.5.2 forbids ("in no case does receipt of a segment
-	// containing RST give rise to a RST in response"). Sticky.
-	AnsweredRST bool
+	// Step is what the step that made this state did that the state does not keep (see
+	// StepFacts): not part of the state, so Encode leaves it out, Decode gives none, and
+	// every step starts with none. Properties of kind step (checker.KindStep) judge it.
+	Step StepFacts
 	// Abrupt is ghost data: some TCB ended without the exchange of FINs: R2's give-up, the
 	// user timeout, an ABORT, a crash, or a CLOSE in SYN-SENT (which deletes the TCB,
 	// RFC 9293 §3.10.4). Sticky.
@@ -251,6 +251,74 @@ type SysState struct {
 	// close ended in a reset, not its handshake. Sticky.
 	ResetOnClose bool
 }
+
+// StepFacts records what one step did that a property may judge and the state does not keep:
+// how a side answered the segment it took, what a reset did. A fact is an observation, not a
+// verdict: the RFC table gives rise to none of them, and each names the rule of RFC 9293 a
+// table that does would break. Recording them per step rather than as sticky ghost bits
+// costs the encoding nothing.
+type StepFacts uint16
+
+// The facts.
+const (
+	// StepResetIgnored: a reset the side had to honour left its TCB in place: in
+	// SYN-RECEIVED or a synchronized state but TIME-WAIT, one whose SEG.SEQ is exactly
+	// RCV.NXT (RFC 9293 §3.10.7.4, second check, as RFC 5961 §3.2 amends it); in SYN-SENT,
+	// one whose ACK acknowledges our SYN (§3.10.7.3).
+	StepResetIgnored StepFacts = 1 << iota
+	// StepResetGuessed: a reset whose SEG.SEQ is not exactly RCV.NXT ended a TCB in
+	// SYN-RECEIVED or a synchronized state: a blind attacker that hits the window, or an
+	// old reset, would end the connection (RFC 5961 §3.2; in TIME-WAIT, RFC 1337).
+	StepResetGuessed
+	// StepResetAnswered: a segment that carried RST drew an answer: any, when it was
+	// outside the receive window, exactly RCV.NXT, or reached a side in CLOSED, LISTEN or
+	// SYN-SENT; anything but one challenge ACK when it fell in the window without being
+	// exact. RFC 9293 §3.5.2: "in no case does receipt of a segment containing RST give
+	// rise to a RST in response"; §3.10.7.4 first check: "unless the RST bit is set, if so
+	// drop the segment and return"; RFC 5961 §3.2 for the challenge ACK.
+	StepResetAnswered
+	// StepListenerLost: a TCB that a passive OPEN made, in LISTEN or in SYN-RECEIVED from
+	// LISTEN, went to CLOSED or SYN-SENT on a segment or a timer, not on its user's call
+	// or a crash: RFC 9293 returns such a connection to LISTEN (§3.10.7.4, second and
+	// fourth checks; §3.10.7.2 ignores a RST in LISTEN), and so must R2's give-up.
+	StepListenerLost
+	// StepNotAcked: the side took something that occupies sequence space (a SYN, a data
+	// unit or a FIN, in order) and sent nothing that acknowledges it in the same step
+	// (RFC 9293 §3.10.7.3 fourth check, §3.10.7.4 seventh and eighth: "send an
+	// acknowledgment"; the model has no delayed ACK, docs/model.md).
+	StepNotAcked
+	// StepUnanswered: a segment without RST reached a side in SYN-RECEIVED or a
+	// synchronized state whose rate limiter was open, was not taken, and drew no ACK of
+	// RCV.NXT: one the receive window does not accept (RFC 9293 §3.10.7.4 first check; RFC
+	// 5961 §7), or, in ESTABLISHED, FIN-WAIT-1 or FIN-WAIT-2, one that occupies sequence
+	// space beyond RCV.NXT (an immediate duplicate ACK, RFC 5681 §4.2). That ACK is what repairs a lost ACK,
+	// tells the sender what is missing, and tells a restarted peer it is half-open.
+	StepUnanswered
+	// StepNoReset: a segment for no connection drew no reset its sender would accept: in
+	// CLOSED any segment without RST, in LISTEN one with ACK (RFC 9293 §3.10.7.1,
+	// §3.10.7.2), answered <SEQ=SEG.ACK><CTL=RST> when it carries ACK and
+	// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> when not.
+	StepNoReset
+	// StepAckIgnored: a side in SYN-RECEIVED or a synchronized state took an acceptable
+	// segment whose ACK acknowledges something new (SND.UNA < SEG.ACK =< SND.NXT) and kept
+	// its TCB with SND.UNA short of SEG.ACK (RFC 9293 §3.10.7.4 fifth check: "set SND.UNA
+	// <- SEG.ACK").
+	StepAckIgnored
+	// StepAckedAck: an acceptable segment that occupies no sequence space, with an ACK in
+	// range, drew a segment that occupies none either: an ACK answering an ACK, which two
+	// endpoints could echo for ever (RFC 9293 §3.10.7.4 fifth check processes the ACK and
+	// sends nothing).
+	StepAckedAck
+	// StepIRSNotFromSYN: a segment gave a TCB an IRS (a new one, or a changed one) that is
+	// not the sequence number of a SYN it carried (RFC 9293 §3.3.1: IRS is the SYN's
+	// sequence number; §3.10.7.2, §3.10.7.3).
+	StepIRSNotFromSYN
+	// StepR2Broken: a retransmission timeout did not count toward R2, or retransmitted an
+	// item R2 times retransmitted already; or R2's give-up came before R2 retransmissions,
+	// or left the TCB where it was (RFC 9293 §3.8.3; RFC 1122 §4.2.3.5). R2 is what
+	// releases a TCB whose peer will never answer.
+	StepR2Broken
+)
 
 // String is compact: the two states and the packets in flight.
 func (s SysState) String() string {

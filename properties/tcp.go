@@ -114,16 +114,172 @@ var OldSYNRecoveredPromptly = Property{
 	},
 }
 
-// NoRSTForRST: a reset never draws a reset.
+// NoRSTForRST: a reset never draws a reset, nor anything but a challenge ACK.
 var NoRSTForRST = Property{
 	Name:  "no-rst-for-rst",
 	Claim: "a reset is never answered by a reset, so two endpoints cannot trade resets",
-	Statement: "No side ever sends a reset in answer to a segment that carries RST, whatever " +
-		"the faults (RFC 9293 §3.5.2: \"in no case does receipt of a segment containing RST " +
-		"give rise to a RST in response\"; SysState.AnsweredRST).",
-	Kind: checker.KindAlways,
+	Statement: "No step answers a segment that carries RST with a reset, nor with anything " +
+		"but one challenge ACK when the reset falls in the receive window without being " +
+		"exactly RCV.NXT (RFC 9293 §3.5.2: \"in no case does receipt of a segment containing " +
+		"RST give rise to a RST in response\"; §3.10.7.4 first check: an unacceptable RST is " +
+		"dropped; RFC 5961 §3.2), whatever the faults (fsm.StepResetAnswered).",
+	Kind: checker.KindStep,
 	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return !s.AnsweredRST }
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepResetAnswered == 0 }
+	},
+}
+
+// ResetObeyed: a reset the RFC says to act on ends the TCB.
+var ResetObeyed = Property{
+	Name:  "reset-obeyed",
+	Claim: "a reset from the peer ends the connection at once",
+	Statement: "No step leaves a TCB in place after a reset it must act on: in SYN-RECEIVED or " +
+		"a synchronized state but TIME-WAIT, one whose SEG.SEQ is exactly RCV.NXT (RFC 9293 " +
+		"§3.10.7.4 second check, with RFC 5961 §3.2); in SYN-SENT, one whose ACK acknowledges " +
+		"our SYN (§3.10.7.3). A peer that has given the connection up is believed at once, not " +
+		"after R2's retransmissions (fsm.StepResetIgnored).",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepResetIgnored == 0 }
+	},
+}
+
+// ResetNotGuessed: only an exact reset ends a connection, and none ends TIME-WAIT.
+var ResetNotGuessed = Property{
+	Name:  "reset-not-guessed",
+	Claim: "a reset must carry the exact sequence number to end a connection",
+	Statement: "No step ends a TCB in SYN-RECEIVED or a synchronized state on a reset whose " +
+		"SEG.SEQ is not exactly RCV.NXT, or one in SYN-SENT on a reset that does not acknowledge " +
+		"its SYN, or TIME-WAIT on any reset: a blind attacker must guess the one number (RFC " +
+		"5961 §3.2), and an old reset cannot cut TIME-WAIT short (RFC 1337) " +
+		"(fsm.StepResetGuessed).",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepResetGuessed == 0 }
+	},
+}
+
+// ListenerKeepsListening: a passive OPEN's half-made connection falls back to LISTEN.
+var ListenerKeepsListening = Property{
+	Name:  "listener-keeps-listening",
+	Claim: "a server keeps listening when a half-made connection fails",
+	Statement: "No step takes a TCB that a passive OPEN made, in LISTEN or in SYN-RECEIVED " +
+		"from LISTEN, to CLOSED or SYN-SENT on a segment or a timer (only its user's call or " +
+		"a crash may): a reset or a duplicate SYN returns it to LISTEN (RFC 9293 §3.10.7.4 " +
+		"second and fourth checks), LISTEN ignores a reset (§3.10.7.2), and R2's give-up in " +
+		"SYN-RECEIVED returns it to LISTEN as Linux's tcp_synack_retries does " +
+		"(fsm.StepListenerLost). An old SYN or a vanished client does not cost the server its " +
+		"listener.",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepListenerLost == 0 }
+	},
+}
+
+// AcksAtOnce: what occupies sequence space is acknowledged when it is taken.
+var AcksAtOnce = Property{
+	Name:  "acks-at-once",
+	Claim: "every SYN, data unit and FIN is acknowledged as it arrives",
+	Statement: "No step takes a SYN, a data unit or a FIN in order without sending, in the " +
+		"same step, a segment whose ACK is the new RCV.NXT (RFC 9293 §3.10.7.3 fourth check, " +
+		"§3.10.7.4 seventh and eighth: \"send an acknowledgment\"; the model has no delayed " +
+		"ACK, docs/model.md) (fsm.StepNotAcked). Without it the sender learns only by " +
+		"retransmitting.",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepNotAcked == 0 }
+	},
+}
+
+// UnacceptableAcked: a segment outside the window draws an ACK.
+var UnacceptableAcked = Property{
+	Name:  "unacceptable-acked",
+	Claim: "a segment that is not taken is answered with an ACK, which repairs a lost ACK",
+	Statement: "No step drops, at a side in SYN-RECEIVED or a synchronized state whose rate " +
+		"limiter is open, a segment without RST that the receive window does not accept, or " +
+		"(in ESTABLISHED, FIN-WAIT-1 or FIN-WAIT-2) one that occupies sequence space beyond " +
+		"RCV.NXT, without " +
+		"sending an ACK of RCV.NXT (RFC 9293 §3.10.7.4 first check; RFC 5961 §7; the immediate " +
+		"duplicate ACK of RFC 5681 §4.2) (fsm.StepUnanswered). The peer's retransmission after " +
+		"a lost ACK is such a segment, and so is a restarted peer's SYN: the ACK is what tells " +
+		"each where the other is.",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepUnanswered == 0 }
+	},
+}
+
+// ClosedPortResets: a segment for no connection draws a reset.
+var ClosedPortResets = Property{
+	Name:  "closed-port-resets",
+	Claim: "a segment for a connection that does not exist is answered by a reset",
+	Statement: "No step leaves a segment for no connection without a reset its sender " +
+		"would accept: in CLOSED every segment but a reset, in LISTEN every one that carries " +
+		"ACK, is answered <SEQ=SEG.ACK><CTL=RST>, or <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> " +
+		"when it carries no ACK (RFC 9293 §3.10.7.1, §3.10.7.2) (fsm.StepNoReset). The reset " +
+		"is how a side learns that its connection was refused or is half-open, before R2.",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepNoReset == 0 }
+	},
+}
+
+// AckAdvancesSndUna: an acceptable ACK is taken.
+var AckAdvancesSndUna = Property{
+	Name:  "ack-advances-snd-una",
+	Claim: "a sender learns from each ACK what has arrived",
+	Statement: "No step takes an acceptable segment whose ACK acknowledges something new " +
+		"(SND.UNA < SEG.ACK =< SND.NXT) and keeps the TCB with SND.UNA short of SEG.ACK (RFC " +
+		"9293 §3.10.7.4 fifth check: \"set SND.UNA <- SEG.ACK\") (fsm.StepAckIgnored). A " +
+		"sender that forgets an ACK retransmits what arrived, and may give up on a connection " +
+		"that works.",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepAckIgnored == 0 }
+	},
+}
+
+// NoAckForAck: ACKs are not acknowledged.
+var NoAckForAck = Property{
+	Name:  "no-ack-for-ack",
+	Claim: "an ACK is not acknowledged, so two endpoints cannot echo ACKs for ever",
+	Statement: "No step answers an acceptable segment that occupies no sequence space and " +
+		"carries an ACK in range with a segment that occupies none either (RFC 9293 §3.10.7.4 " +
+		"fifth check processes such an ACK and sends nothing) (fsm.StepAckedAck). Only an " +
+		"unacceptable segment or an ACK of something not yet sent draws an ACK.",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepAckedAck == 0 }
+	},
+}
+
+// IRSFromSYN: the IRS is the peer's SYN's sequence number.
+var IRSFromSYN = Property{
+	Name:  "irs-from-syn",
+	Claim: "each side learns the other's ISN from its SYN, and only from it",
+	Statement: "No step gives a TCB an IRS that is not the sequence number of a SYN the " +
+		"segment carried (RFC 9293 §3.3.1, §3.10.7.2, §3.10.7.3) (fsm.StepIRSNotFromSYN): " +
+		"an IRS taken from any other segment is a number the peer never chose, and " +
+		"isn-agreement fails as soon as such a connection is established.",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepIRSNotFromSYN == 0 }
+	},
+}
+
+// R2Honoured: retransmissions count toward R2, and R2 ends the connection.
+var R2Honoured = Property{
+	Name:  "r2-honoured",
+	Claim: "a sender gives up after R2 retransmissions, neither sooner nor never",
+	Statement: "Every retransmission timeout counts toward R2 and none retransmits an item " +
+		"already retransmitted R2 times; R2's give-up comes only after R2 retransmissions and " +
+		"ends the TCB (RFC 9293 §3.8.3, RFC 1122 §4.2.3.5) (fsm.StepR2Broken). R2 is what " +
+		"releases a TCB whose peer will never answer: a table that forgets to count " +
+		"retransmits for ever to a dead peer, and one that gives up sooner drops connections " +
+		"that R2 retransmissions would have saved.",
+	Kind: checker.KindStep,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fsm.StepR2Broken == 0 }
 	},
 }
 
@@ -441,11 +597,14 @@ var OpenCompletes = Property{
 	Claim: "after both open, the handshake finishes",
 	Statement: "On every fair run, eventually both sides are synchronized (ESTABLISHED or later) " +
 		"with TCBs that handshook with each other, or a user has been told of a failure (reset, " +
-		"refusal, timeout), or a user has called CLOSE.",
-	Kind: checker.KindEventually,
+		"refusal, timeout), or some TCB ended abruptly (a CLOSE in SYN-SENT, which abandons the " +
+		"open, an ABORT, the user timeout, R2's give-up or a crash: SysState.Abrupt). A CLOSE " +
+		"once a side is past SYN-SENT abandons nothing: the open must still complete.",
+	Reads: fsm.GhostClose,
+	Kind:  checker.KindEventually,
 	build: func(fsm.System) func(fsm.SysState) bool {
 		return func(s fsm.SysState) bool {
-			if told(&s) || s.Ghost[fsm.A].Closes > 0 || s.Ghost[fsm.B].Closes > 0 {
+			if told(&s) || s.Abrupt {
 				return true
 			}
 			return s.Ep[fsm.A].State.Synchronized() && s.Ep[fsm.B].State.Synchronized() &&

@@ -159,6 +159,11 @@ func configJSON(c fsm.Config) fileConfig {
 		n := int(c.Timing.R2)
 		r2 = &n
 	}
+	var part *int // written only when the path may fail, as older reports are
+	if c.Faults.Partition > 0 {
+		n := int(c.Faults.Partition)
+		part = &n
+	}
 	drop := append([]string{}, c.Timing.Dropped()...) // [] when every assumption is kept
 	var kinds []string
 	for k := fsm.OldKinds(1); k != 0 && k <= fsm.AllOld; k <<= 1 {
@@ -169,7 +174,7 @@ func configJSON(c fsm.Config) fileConfig {
 	return fileConfig{
 		Shape: &shape, SeqSpace: &seq, Window: &win, Capacity: &capa,
 		Units: []int{int(c.Units[0]), int(c.Units[1])}, Incarnations: &inc,
-		Faults: &faults{Loss: &l, Dup: &d, Inject: &i, Crash: &cr},
+		Faults: &faults{Loss: &l, Dup: &d, Inject: &i, Crash: &cr, Partition: part},
 		R2:     r2, Drop: drop, OldFrom: sideNames(c.OldFrom), OldKinds: kinds,
 		CallsA: c.CallsOf(fsm.A).Names(), CallsB: c.CallsOf(fsm.B).Names(),
 	}

@@ -140,7 +140,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"config unknown property", []string{"check", "--config", unknownProp}, `properties: unknown property "nope"`},
 		{"config fault not a number", []string{"check", "--config", lossString}, "faults.loss: want a whole number from 0 to 100"},
 		{"config fault key in another case", []string{"check", "--config", faultCase}, `faults.Dup: unknown key: keys are case-sensitive, want "dup"`},
-		{"config unknown fault", []string{"check", "--config", faultUnknown}, "faults.colour: unknown key (valid: loss, dup, inject, crash)"},
+		{"config unknown fault", []string{"check", "--config", faultUnknown}, "faults.colour: unknown key (valid: loss, dup, inject, crash, partition)"},
 		{"config faults null", []string{"check", "--config", faultsNull}, "faults: want a JSON object"},
 		{"config key twice", []string{"check", "--config", twice}, "seqspace: given twice"},
 		{"config empty", []string{"check", "--config", empty}, "empty.json: empty: want a JSON object"},
@@ -601,6 +601,7 @@ func TestTheHelpStatesTheRangesTheErrorsAskFor(t *testing.T) {
 	}{
 		{"incarnations", "99", incarnationsSpec}, {"capacity", "99", capacitySpec}, {"seqspace", "6", seqspaceSpec},
 		{"window", "0", windowSpec}, {"loss", "-1", faultSpec}, {"workers", "0", workersSpec}, {"r2", "9", r2Spec},
+		{"partition", "2", partitionSpec},
 	} {
 		assert.Contains(t, help, tc.s.Range()+")", tc.flag)
 		_, _, stderr := invoke(t, "check", "--"+tc.flag, tc.bad, "--out", filepath.Join(t.TempDir(), "r"))

@@ -46,13 +46,15 @@ type faults struct {
 	Dup    *int `json:"dup,omitempty"`
 	Inject *int `json:"inject,omitempty"`
 	Crash  *int `json:"crash,omitempty"`
+	// Partition is 0 or 1.
+	Partition *int `json:"partition,omitempty"`
 }
 
 // The keys of a config file, exactly as they must be written.
 var (
 	configKeys = []string{"shape", "variant", "seqspace", "window", "capacity", "units", "incarnations", "faults",
 		"r2", "drop", "old_from", "old_kinds", "calls_a", "calls_b", "properties"}
-	faultKeys = []string{"loss", "dup", "inject", "crash"}
+	faultKeys = []string{"loss", "dup", "inject", "crash", "partition"}
 )
 
 func readConfig(path string) (*fileConfig, error) {
@@ -294,7 +296,11 @@ func faultsField(path string, kv keyValue) (*faults, error) {
 	}
 	f := &faults{}
 	for _, m := range members {
-		n, err := whole(path, m, faultSpec)
+		spec := faultSpec
+		if m.key == "partition" {
+			spec = partitionSpec
+		}
+		n, err := whole(path, m, spec)
 		if err != nil {
 			return nil, err
 		}
@@ -307,6 +313,8 @@ func faultsField(path string, kv keyValue) (*faults, error) {
 			f.Inject = n
 		case "crash":
 			f.Crash = n
+		case "partition":
+			f.Partition = n
 		}
 	}
 	return f, nil

@@ -63,6 +63,7 @@ type modelFlags struct {
 	loss, dup    int
 	inject       int
 	crash        int
+	partition    int
 	r2           int
 	drop         string
 	oldFrom      string
@@ -86,6 +87,7 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	intFlag(fs, &f.dup, "dup", int(d.Faults.Dup), faultSpec, "segments the network may duplicate")
 	intFlag(fs, &f.inject, "inject", int(d.Faults.Inject), faultSpec, "old segments of an earlier incarnation the network may inject")
 	intFlag(fs, &f.crash, "crash", int(d.Faults.Crash), faultSpec, "host crashes")
+	intFlag(fs, &f.partition, "partition", int(d.Faults.Partition), partitionSpec, "whether the path between the hosts may fail for good, losing every segment from then on")
 	intFlag(fs, &f.r2, "r2", 0, r2Spec, "retransmissions of one item before an endpoint gives up (RFC 1122 R2; default: one more than --loss, at most 3)")
 	fs.StringVar(&f.drop, "drop", "", "comma-separated timing `assumptions` to drop: "+strings.Join(fsm.AssumptionNames(), ", ")+" (docs/model.md, Time)")
 	fs.StringVar(&f.oldFrom, "old-from", strings.Join(sideNames(d.OldFrom), ","), "whose old segments an injection adds: `A`, B or A,B")
@@ -165,6 +167,7 @@ func (f *modelFlags) resolveModel(fs *flag.FlagSet) (model, error) {
 			apply("dup", &v.dup, fc.Faults.Dup)
 			apply("inject", &v.inject, fc.Faults.Inject)
 			apply("crash", &v.crash, fc.Faults.Crash)
+			apply("partition", &v.partition, fc.Faults.Partition)
 		}
 		apply("r2", &v.r2, fc.R2)
 		if fc.Drop != nil && !set["drop"] {
@@ -211,6 +214,7 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 	m.cfg.Incarnations = uint8(v.incarnations)
 	m.cfg.Faults.Loss, m.cfg.Faults.Dup = uint8(v.loss), uint8(v.dup)
 	m.cfg.Faults.Inject, m.cfg.Faults.Crash = uint8(v.inject), uint8(v.crash)
+	m.cfg.Faults.Partition = uint8(v.partition)
 	m.cfg.Timing.R2 = uint8(v.r2)
 	if v.drop != "" {
 		for _, name := range strings.Split(v.drop, ",") {

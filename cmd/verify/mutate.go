@@ -160,7 +160,7 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	for _, name := range []string{"timeout", "max-memory", "max-states", "max-depth"} {
 		fs.Lookup(name).Usage += ", for each search"
 	}
-	grid := fs.String("grid", "ci", "ci or wide: the grid of verify sweep whose points the mutants are checked at, on the default config; model flags such as --capacity or --config check them at that one config instead")
+	grid := fs.String("grid", "ci", "ci or wide: the grid of verify sweep whose points the mutants are checked at, on the default config; model flags such as --capacity or --config check them at that one config instead, or, with --grid or --point, at the grid's points applied to it")
 	var onlyPoints []string
 	fs.Func("point", "check only at this `point` of the grid, e.g. base or loss=2; repeat it for several", func(v string) error {
 		onlyPoints = append(onlyPoints, v)
@@ -215,9 +215,13 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		}
 		return exitOK, nil
 	}
-	single := slices.ContainsFunc(configFlags, func(n string) bool { return set[n] })
-	if single && (set["grid"] || set["point"]) {
-		return exitBadInput, errors.New("mutate: --grid and --point choose points of a grid, model flags such as --capacity one config: give one or the other")
+	// Model flags give the config; alone they are the one point, and with --grid or --point
+	// the grid's points are applied to it instead of to the default config.
+	flagged := slices.ContainsFunc(configFlags, func(n string) bool { return set[n] })
+	single := flagged && !set["grid"] && !set["point"]
+	onto := fsm.DefaultConfig()
+	if flagged {
+		onto = m.cfg
 	}
 	res := &mutateResult{Variant: base.Name, Grid: *grid}
 	if single {
@@ -229,7 +233,7 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 			return exitBadInput, fmt.Errorf("mutate: %w", err)
 		}
 		for _, p := range pts {
-			cfg, raised, refused := configAt(fsm.DefaultConfig(), p, base.Name)
+			cfg, raised, refused := configAt(onto, p, base.Name)
 			var settings []string
 			for _, s := range p.settings {
 				settings = append(settings, s.name)

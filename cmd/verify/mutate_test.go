@@ -85,6 +85,36 @@ func TestMutateClassifiesKilledEquivalentAndSurvivingMutants(t *testing.T) {
 	assert.Contains(t, string(md), "| `"+twoWay+"` | retarget | killed | no-half-open-acceptance (2 steps) at config |")
 }
 
+// Model flags with --point: the grid's points are applied to the flags' config, and a
+// mutant is killed when it is killed at one of them.
+func TestMutatePointsApplyToTheFlagsConfig(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "m")
+	code, out, stderr := invokeMutate(t, context.Background(),
+		append(mutantsOf(twoWay, unreached), "--point", "base", "--point", "crash=1", "--out", dir)...)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	res, _ := readMutate(t, dir)
+	require.Len(t, res.Points, 2)
+	assert.Equal(t, "base", res.Points[0].Name)
+	assert.Equal(t, "crash=1", res.Points[1].Name)
+	assert.Equal(t, []string{"crash=1"}, res.Points[1].Settings)
+	// base is the flags' config itself: the same states as the one point of a run
+	// without --point; crash=1 adds crashes to it.
+	one := filepath.Join(t.TempDir(), "one")
+	code, _, stderr = invokeMutate(t, context.Background(), append(mutantsOf(twoWay), "--out", one)...)
+	require.Equal(t, exitOK, code, stderr)
+	single, _ := readMutate(t, one)
+	require.Len(t, single.Points, 1)
+	assert.Equal(t, single.Points[0].States, res.Points[0].States)
+	assert.Greater(t, res.Points[1].States, res.Points[0].States)
+	byName := map[string]mutantResult{}
+	for _, m := range res.Mutants {
+		byName[m.Name] = m
+	}
+	assert.Equal(t, classKilled, byName[twoWay].Class)
+	assert.Equal(t, "base", byName[twoWay].Point, "killed at the first point")
+	assert.Contains(t, out, "at 2 points")
+}
+
 func TestMutateExitsOneBelowTheMinimumScore(t *testing.T) {
 	tests := []struct {
 		min  string
@@ -168,7 +198,7 @@ func TestBadMutateFlagsExitTwoWithOneLine(t *testing.T) {
 		{[]string{"--kind", "stay", "--mutant", twoWay}, "verify: mutate: no mutant has the kinds and names asked for"},
 		{[]string{"--min-score", "101"}, "verify: mutate: --min-score 101: want a percentage from 0 to 100"},
 		{[]string{"--min-score", "NaN"}, "verify: mutate: --min-score NaN: want a percentage from 0 to 100"},
-		{[]string{"--point", "base"}, "verify: mutate: --grid and --point choose points of a grid, model flags such as --capacity one config: give one or the other"},
+		{[]string{"--point", "crash=9"}, `verify: mutate: --point: unknown point "crash=9" in grid ci`},
 		{[]string{"--variant", "nope"}, `verify: mutate: --variant: unknown variant "nope"`},
 		{[]string{"--out", "x.json"}, "verify: --out names a directory, not a json file: x.json"},
 	}

@@ -32,6 +32,7 @@ var (
 	unitsSpec        = spec{lo: 0, hi: 100}
 	incarnationsSpec = spec{lo: 1, hi: fsm.MaxIncarnations}
 	faultSpec        = spec{lo: 0, hi: 100}
+	partitionSpec    = spec{lo: 0, hi: 1}
 	workersSpec      = spec{lo: 1, hi: 1024}
 	maxStatesSpec    = spec{lo: 0, hi: math.MaxInt64, open: true, zero: "no bound"}
 	maxDepthSpec     = spec{lo: 0, hi: math.MaxInt32, open: true, zero: "no bound"}

@@ -92,6 +92,9 @@ func run(sc Scenario, fix func(Step, [][2]string)) error {
 }
 
 func scenarioAction(sys fsm.System, s fsm.SysState, st Step) (fsm.Action, error) {
+	if st.Cmd == "partition" {
+		return fsm.Action{Kind: fsm.ActPartition}, nil
+	}
 	side, err := fsm.ParseSide(st.Args[0])
 	if err != nil {
 		return fsm.Action{}, err

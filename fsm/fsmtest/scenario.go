@@ -28,7 +28,7 @@ import (
 //
 // Commands name the side acted on: open, listen, send, close, abort, crash X; timeout X
 // rtx|give-up|2msl|keepalive|user; deliver, lose, dup X <segment>; inject X <segment> (one of the
-// system's OldSegments, going to X). A command the system does not offer in the current
+// system's OldSegments, going to X); partition, alone, fails the path for good. A command the system does not offer in the current
 // state fails the case.
 //
 // deliver, lose and dup take the packet to X carrying that segment; when copies from
@@ -119,7 +119,7 @@ func Parse(text string) ([]Scenario, error) {
 
 var scenarioArity = map[string]int{
 	"config": 0, "expect": 0, "open": 1, "listen": 1, "send": 1, "close": 1, "abort": 1,
-	"crash": 1, "timeout": 2, "deliver": 2, "lose": 2, "dup": 2, "inject": 2,
+	"crash": 1, "partition": 0, "timeout": 2, "deliver": 2, "lose": 2, "dup": 2, "inject": 2,
 }
 
 func checkStep(st Step) error {
@@ -144,7 +144,7 @@ func checkStep(st Step) error {
 }
 
 // Config builds the config and variant of a config line. Keys: shape, seqbits,
-// window, cap, units (a,b), incs, loss, dup, inject, crash, oldfrom (A, B or A,B),
+// window, cap, units (a,b), incs, loss, dup, inject, crash, partition, oldfrom (A, B or A,B),
 // oldkinds (a comma list of syn, syn-ack, ack, data, fin, rst, or all), callsA and callsB
 // (comma lists of open, listen, send, close, abort, user-timeout), r2, drop (a comma list
 // of the timing assumptions dropped, fsm.Assumptions), variant. Budgets default to
@@ -210,6 +210,8 @@ func config(st Step) (fsm.Config, string, error) {
 			cfg.Faults.Inject = uint8(num())
 		case "crash":
 			cfg.Faults.Crash = uint8(num())
+		case "partition":
+			cfg.Faults.Partition = uint8(num())
 		case "units":
 			a, b, ok := strings.Cut(v, ",")
 			ua, ea := strconv.ParseUint(a, 10, 8)

@@ -161,9 +161,13 @@ func ClaimsTable(runs *Runs) string {
 
 // configText describes a configuration in one line.
 func configText(c fsm.Config) string {
-	return fmt.Sprintf("%s, sequence space %d, window %d, capacity %d, data units %d/%d, incarnations %d, "+
+	s := fmt.Sprintf("%s, sequence space %d, window %d, capacity %d, data units %d/%d, incarnations %d, "+
 		"faults: loss %d, dup %d, inject %d, crash %d", c.Shape, 1<<c.SeqBits, c.Window, c.Capacity,
 		c.Units[0], c.Units[1], c.Incarnations, c.Faults.Loss, c.Faults.Dup, c.Faults.Inject, c.Faults.Crash)
+	if c.Faults.Partition > 0 {
+		s += ", partition"
+	}
+	return s
 }
 
 // configDiff says how a claim's configuration differs from the default.
@@ -189,7 +193,11 @@ func configDiff(c fsm.Config) string {
 		parts = append(parts, fmt.Sprintf("%d incarnation(s)", c.Incarnations))
 	}
 	if c.Faults != d.Faults {
-		parts = append(parts, fmt.Sprintf("faults %+v", c.Faults))
+		f := fmt.Sprintf("faults {Loss:%d Dup:%d Inject:%d Crash:%d", c.Faults.Loss, c.Faults.Dup, c.Faults.Inject, c.Faults.Crash)
+		if c.Faults.Partition > 0 {
+			f += fmt.Sprintf(" Partition:%d", c.Faults.Partition)
+		}
+		parts = append(parts, f+"}")
 	}
 	if c.Calls != d.Calls {
 		parts = append(parts, "users only "+callsText(c.Calls[0])+" / "+callsText(c.Calls[1]))

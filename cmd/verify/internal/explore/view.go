@@ -132,7 +132,7 @@ func (e *Explorer) View(path []int) (View, error) {
 		from, to := states[k], states[k+1]
 		st := StepView{N: k + 1, Index: path[k], Actor: actor(a), Kind: kind(a), Label: e.sys.Label(from, a),
 			Story: e.sys.Story(from, a), To: e.sys.Project(to)}
-		if a.Kind != fsm.ActCall && a.Kind != fsm.ActTimer && a.Kind != fsm.ActCrash {
+		if a.Kind != fsm.ActCall && a.Kind != fsm.ActTimer && a.Kind != fsm.ActCrash && a.Kind != fsm.ActPartition {
 			st.Segment = a.Pkt.Seg.String()
 		}
 		for _, p := range to.Net.Minus(from.Net) {
@@ -154,7 +154,7 @@ func (e *Explorer) rules(s fsm.SysState, a fsm.Action) []RuleRef {
 
 func (e *Explorer) stateView(s fsm.SysState) StateView {
 	v := StateView{A: endpointView(s.Ep[fsm.A]), B: endpointView(s.Ep[fsm.B]), Network: []string{},
-		Left:  fmt.Sprintf("loss %d, dup %d, inject %d, crash %d", s.Left.Loss, s.Left.Dup, s.Left.Inject, s.Left.Crash),
+		Left:  fmt.Sprintf("loss %d, dup %d, inject %d, crash %d, partition %d", s.Left.Loss, s.Left.Dup, s.Left.Inject, s.Left.Crash, s.Left.Partition),
 		Clock: s.Clock, Text: s.String()}
 	for _, p := range s.Net.Packets() {
 		v.Network = append(v.Network, fmt.Sprintf("%s->%s %s", p.Src, p.Dst(), p.Seg))
@@ -215,7 +215,7 @@ func actor(a fsm.Action) string {
 	switch a.Kind {
 	case fsm.ActLose, fsm.ActDup:
 		return "net"
-	case fsm.ActInject:
+	case fsm.ActInject, fsm.ActPartition:
 		return "net"
 	}
 	return a.Side.String()
@@ -237,6 +237,8 @@ func kind(a fsm.Action) string {
 		return "inject"
 	case fsm.ActCrash:
 		return "crash"
+	case fsm.ActPartition:
+		return "partition"
 	}
 	return "?"
 }

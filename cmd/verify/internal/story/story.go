@@ -80,6 +80,17 @@ func Tell(sys fsm.System, tr *checker.Trace[fsm.SysState], title, role string) (
 			}
 		case fsm.ActDup, fsm.ActInject:
 			actor = "net"
+		case fsm.ActPartition:
+			// The path fails: everything in flight is lost with it. What the sides send
+			// afterwards never enters the network, so the chart draws no arrow for it;
+			// the step's story still says what was sent.
+			actor = "net"
+			for _, p := range prev.Net.Packets() {
+				remaining[p]--
+				if m := take(p); m >= 0 {
+					st.Chart.Messages[m].Lost = row
+				}
+			}
 		}
 		after := counts(next.Net)
 		for _, p := range next.Net.Distinct() { // canonical order, so charts are reproducible

@@ -1,0 +1,149 @@
+package fsm
+
+// segmentFacts is what a side's step on seg did that StepFacts records, before being the
+// endpoint the segment reached and after what the step made of it. It reads only the
+// segment as sent (untrimmed), the two endpoints and what the step emitted, never the rule
+// that fired: the facts must see a table's mistakes, not restate its rows.
+func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outcome) (f StepFacts) {
+	sp, w := sys.Machine.Space, sys.Machine.Window
+	answered, acked, challenged := out.Emit.Len() > 0, false, out.Emit.Len() == 1
+	for i := range out.Emit.Len() {
+		e := out.Emit.At(i)
+		if e.Flags.Has(ACK) && !e.Flags.Has(RST) && e.Ack == after.RcvNxt {
+			acked = true
+		}
+		if e.Flags != ACK || e.Len > 0 {
+			challenged = false
+		}
+	}
+	synchronized := before.State.HasTCB() && before.State != StateSynSent
+	kept := after.State == before.State && after.ISS == before.ISS
+	if seg.Flags.Has(RST) {
+		ended := after.State == StateClosed || after.State == StateListen
+		switch {
+		case before.State == StateSynSent:
+			// §3.10.7.3: a RST is acceptable when its ACK acknowledges our SYN.
+			acksSYN := seg.Flags.Has(ACK) && sp.InRange(seg.Ack, before.ISS, before.SndNxt)
+			if acksSYN && !ended {
+				f |= StepResetIgnored
+			}
+			if !acksSYN && ended {
+				f |= StepResetGuessed
+			}
+			if answered {
+				f |= StepResetAnswered
+			}
+		case before.State == StateTimeWait:
+			// RFC 1337: TIME-WAIT ignores resets; it answers none.
+			if ended {
+				f |= StepResetGuessed
+			}
+			if answered && !(challenged && sp.InWindow(seg.Seq, before.RcvNxt, w)) {
+				f |= StepResetAnswered
+			}
+		case synchronized:
+			exact := seg.Seq == before.RcvNxt
+			if exact && !ended {
+				f |= StepResetIgnored
+			}
+			if !exact && ended {
+				f |= StepResetGuessed
+			}
+			// An exact reset is obeyed silently, one in the window draws a challenge ACK
+			// at most, and one outside it nothing (RFC 5961 §3.2).
+			if answered && (exact || !challenged || !sp.InWindow(seg.Seq, before.RcvNxt, w)) {
+				f |= StepResetAnswered
+			}
+		default:
+			// CLOSED and LISTEN drop a reset (§3.10.7.1, §3.10.7.2).
+			if answered {
+				f |= StepResetAnswered
+			}
+		}
+		return f
+	}
+	if !before.State.HasTCB() {
+		// A segment for no connection is answered by a reset its sender would accept.
+		form := Segment{Flags: RST, Seq: seg.Ack}
+		if !seg.Flags.Has(ACK) {
+			form = Segment{Flags: RST | ACK, Ack: sp.Add(seg.Seq, seg.SegLen())}
+		}
+		if (before.State == StateClosed || seg.Flags.Has(ACK)) && (out.Emit.Len() != 1 || out.Emit.At(0) != form) {
+			f |= StepNoReset
+		}
+	}
+	newIRS := after.State.HasTCB() && after.State != StateSynSent &&
+		(!synchronized || after.ISS != before.ISS || after.IRS != before.IRS)
+	if newIRS && (!seg.Flags.Has(SYN) || after.IRS != seg.Seq) {
+		f |= StepIRSNotFromSYN
+	}
+	// Sequence space taken: the peer's SYN (a new IRS), or data or a FIN in order.
+	took := after.State.HasTCB() && after.State != StateSynSent &&
+		(!synchronized || after.ISS != before.ISS || after.RcvNxt != before.RcvNxt)
+	if took && !acked {
+		f |= StepNotAcked
+	}
+	if !synchronized {
+		return f
+	}
+	bad := sys.unacceptable(before, seg)
+	sameTCB := after.State.HasTCB() && after.ISS == before.ISS
+	if !bad && sameTCB && !seg.Flags.Has(SYN) && seg.Flags.Has(ACK) &&
+		sp.InRange(seg.Ack, before.SndUna, before.SndNxt) && after.SndUna != seg.Ack {
+		f |= StepAckIgnored
+	}
+	if !kept || after.RcvNxt != before.RcvNxt {
+		return f
+	}
+	// Beyond RCV.NXT: acceptable, not yet in order (no segment of the model straddles it),
+	// at ESTABLISHED, FIN-WAIT-1 or FIN-WAIT-2, where any ACK it carries draws an ACK too
+	// (SYN-RECEIVED answers a bad ACK with a reset, §3.10.7.4 fifth check).
+	early := seg.SegLen() > 0 && sp.Lt(before.RcvNxt, seg.Seq) && before.State.Synchronized() &&
+		!before.State.FinReceived()
+	if (bad || early) && !before.Throttled && !acked {
+		f |= StepUnanswered
+	}
+	if bad || seg.Flags.Has(SYN) || !seg.Flags.Has(ACK) {
+		return f
+	}
+	inRange := sp.InWindow(seg.Ack, sp.Add(before.SndUna, -w), w+sp.Dist(before.SndUna, before.SndNxt)+1)
+	if seg.SegLen() == 0 && inRange {
+		for i := range out.Emit.Len() {
+			if e := out.Emit.At(i); e.SegLen() == 0 && !e.Flags.Has(RST) {
+				f |= StepAckedAck
+			}
+		}
+	}
+	return f
+}
+
+// timerFacts is what a retransmission timeout or R2's give-up did that StepFacts records:
+// whether it kept R2's count (RFC 9293 §3.8.3).
+func (sys *System) timerFacts(ev EventKind, before, after *Endpoint) StepFacts {
+	r2 := sys.Machine.R2
+	if r2 == 0 {
+		return 0 // no bound: a variant that never gives up
+	}
+	same := after.State.HasTCB() && after.ISS == before.ISS
+	switch ev {
+	case EvRetransmit:
+		if before.Retries >= r2 || same && after.Retries != before.Retries+1 {
+			return StepR2Broken
+		}
+	case EvGiveUp:
+		if before.Retries < r2 || same && after.State == before.State {
+			return StepR2Broken
+		}
+	}
+	return 0
+}
+
+// unacceptable is RFC 9293 §3.10.7.4's four-case acceptability test of seg, as sent, against
+// ep's RCV.NXT and the fixed receive window.
+func (sys *System) unacceptable(ep *Endpoint, seg *Segment) bool {
+	sp, w, n := sys.Machine.Space, sys.Machine.Window, seg.SegLen()
+	if n == 0 {
+		return !sp.InWindow(seg.Seq, ep.RcvNxt, w)
+	}
+	return !sp.InWindow(seg.Seq, ep.RcvNxt, w) && !sp.InWindow(sp.Add(seg.Seq, n-1), ep.RcvNxt, w)
+}
