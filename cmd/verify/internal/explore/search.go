@@ -87,14 +87,15 @@ type SearchResult struct {
 
 // Search finds the shortest path from the state that path names to a state that
 // matches pattern, or, when property is set, that violates it (an always property false,
-// a deadlock) or exemplifies it (a sometimes property true). It visits at most maxStates
+// a deadlock, a step a step property rejects) or exemplifies it (a sometimes property
+// true). It visits at most maxStates
 // states (0: the limit) for at most timeout (0: the limit).
 func (e *Explorer) Search(ctx context.Context, path []int, pattern, property string, maxStates int, timeout time.Duration) (SearchResult, error) {
 	states, _, err := e.walk(path)
 	if err != nil {
 		return SearchResult{}, err
 	}
-	goal, err := e.goal(pattern, property)
+	goal, onStep, err := e.goal(pattern, property)
 	if err != nil {
 		return SearchResult{}, err
 	}
@@ -134,7 +135,9 @@ func (e *Explorer) Search(ctx context.Context, path []int, pattern, property str
 				continue
 			}
 			buf = e.sys.Encode(buf[:0], next)
-			if seen[string(buf)] {
+			// A step property judges the step, which a state seen before by another
+			// path may not have come by: such a step is queued all the same.
+			if seen[string(buf)] && !(onStep && goal(next)) {
 				continue
 			}
 			if len(seen) >= maxStates {
@@ -154,17 +157,18 @@ func (e *Explorer) Search(ctx context.Context, path []int, pattern, property str
 	return res, nil
 }
 
-// goal is the predicate a search looks for.
-func (e *Explorer) goal(pattern, property string) (func(fsm.SysState) bool, error) {
+// goal is the predicate a search looks for; onStep says it judges the step into a state
+// (a step property), not the state.
+func (e *Explorer) goal(pattern, property string) (goal func(fsm.SysState) bool, onStep bool, err error) {
 	switch {
 	case pattern != "" && property != "":
-		return nil, fmt.Errorf("%w: give a pattern or a property, not both", ErrRequest)
+		return nil, false, fmt.Errorf("%w: give a pattern or a property, not both", ErrRequest)
 	case pattern != "":
 		p, err := ParsePattern(pattern)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return p.Match, nil
+		return p.Match, false, nil
 	case property != "":
 		for _, p := range e.props {
 			if p.Name != property {
@@ -172,22 +176,24 @@ func (e *Explorer) goal(pattern, property string) (func(fsm.SysState) bool, erro
 			}
 			switch p.Kind {
 			case checker.KindAlways:
-				return func(s fsm.SysState) bool { return !p.Holds(s) }, nil
+				return func(s fsm.SysState) bool { return !p.Holds(s) }, false, nil
+			case checker.KindStep:
+				return func(s fsm.SysState) bool { return !p.Holds(s) }, true, nil
 			case checker.KindSometimes:
-				return p.Holds, nil
+				return p.Holds, false, nil
 			case checker.KindDeadlock:
-				return e.deadlocked, nil
+				return e.deadlocked, false, nil
 			default:
-				return nil, fmt.Errorf("%w: property %s is a liveness property: a violation is a cycle, not a state (use check)", ErrRequest, property)
+				return nil, false, fmt.Errorf("%w: property %s is a liveness property: a violation is a cycle, not a state (use check)", ErrRequest, property)
 			}
 		}
 		var names []string
 		for _, p := range e.props {
 			names = append(names, p.Name)
 		}
-		return nil, fmt.Errorf("%w: unknown property %q (valid: %s)", ErrRequest, property, strings.Join(names, ", "))
+		return nil, false, fmt.Errorf("%w: unknown property %q (valid: %s)", ErrRequest, property, strings.Join(names, ", "))
 	}
-	return nil, fmt.Errorf("%w: give a pattern (e.g. A=TIME-WAIT B=LISTEN) or a property", ErrRequest)
+	return nil, false, fmt.Errorf("%w: give a pattern (e.g. A=TIME-WAIT B=LISTEN) or a property", ErrRequest)
 }
 
 func (e *Explorer) deadlocked(s fsm.SysState) bool {

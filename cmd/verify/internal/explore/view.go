@@ -124,7 +124,8 @@ func (e *Explorer) View(path []int) (View, error) {
 			pv.Holds = !pv.Violated
 		default:
 			pv.Holds = p.Holds(s)
-			pv.Violated = p.Kind == checker.KindAlways && !pv.Holds
+			// A step property judges the step into s, the last of the path.
+			pv.Violated = (p.Kind == checker.KindAlways || p.Kind == checker.KindStep) && !pv.Holds
 		}
 		v.Properties = append(v.Properties, pv)
 	}
