@@ -555,6 +555,9 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	if ev.Kind == EvRetransmit || ev.Kind == EvGiveUp {
 		s.Step |= sys.timerFacts(ev.Kind, &before, &after)
 	}
+	if sys.Tracks&GhostHalfOpen != 0 && sys.Config.Faults.Crash > 0 {
+		sys.trackHalfOpen(s, side, ev, cause, &before, &after)
+	}
 	if before.Passive && (before.State == StateListen || before.State == StateSynReceived) &&
 		(after.State == StateClosed || after.State == StateSynSent) &&
 		(ev.Kind == EvSegment || timerEvents&(1<<ev.Kind) != 0 && ev.Kind != EvUserTimeout) {

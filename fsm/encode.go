@@ -26,7 +26,7 @@ import (
 //	  SND.UNA - ISS, SND.NXT - ISS (0..Units[side]+2 each), RCV.NXT (Config.SeqBits);
 //	  Ghost.Peer (a serial of the peer), Opens (0..Incarnations), Sent (0..Units[side]),
 //	  Delivered (0..Units[peer]+1), Closes (0..Incarnations), SimOpen, FinPending (1 bit each);
-//	Timed, Abrupt, ResetOnClose, TimerExpired, Troubled, Opened (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash, Partition (0..Config.Faults.*); Net.N (0..Capacity);
+//	Timed, Abrupt, ResetOnClose, TimerExpired, Troubled, Opened (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash, Partition (0..Config.Faults.*); HalfOpen (2 bits, only with crashes); Net.N (0..Capacity);
 //	Capacity slots: Src (1 bit), Flags (4 bits), SEG.LEN (1 bit: a segment carries at
 //	most one data unit), From, To (serials), SEG.SEQ, SEG.ACK (SeqBits each).
 //
@@ -84,6 +84,7 @@ type layout struct {
 	inject    uint8
 	crash     uint8
 	part      uint8 // Left.Partition
+	half      uint8 // HalfOpen: 2 bits when crashes are allowed
 	count     uint8
 	cap       uint8
 }
@@ -114,6 +115,7 @@ func newLayout(cfg Config) *layout {
 		inject:  width(int(cfg.Faults.Inject)),
 		crash:   width(int(cfg.Faults.Crash)),
 		part:    width(int(cfg.Faults.Partition)),
+		half:    2 * width(min(int(cfg.Faults.Crash), 1)),
 		count:   width(cfg.Capacity),
 		cap:     uint8(cfg.Capacity),
 	}
@@ -147,7 +149,7 @@ func (l *layout) ghost(side Side) uint8 {
 	return l.seq + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side] + 2
 }
 func (l *layout) budgets() uint8 {
-	return 6 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.part + l.count
+	return 6 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.part + l.half + l.count
 }
 func (l *layout) packet() uint8 { return 1 + flagBits + lenBits + 2*l.pkt + l.seq }
 
@@ -213,6 +215,7 @@ const (
 	fInject
 	fCrash
 	fPartition
+	fHalfOpen
 	fCount
 	fSrc
 	fFlags
@@ -229,7 +232,7 @@ var fieldNames = [numFields]string{
 	"Ghost.StaleRun", "Ghost.Agreed", "Ghost.Stale", "Clock", "Ghost.Graceful", "Ghost.Moved", "ISS", "IRS",
 	"SND.UNA - ISS", "SND.NXT - ISS", "RCV.NXT", "Ghost.Peer", "Ghost.Opens", "Ghost.Sent",
 	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "FinPending", "Timed", "Abrupt", "ResetOnClose", "TimerExpired", "Troubled", "Opened", "OpenSegs", "Lost", "Left.Loss", "Left.Dup", "Left.Inject",
-	"Left.Crash", "Left.Partition", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
+	"Left.Crash", "Left.Partition", "HalfOpen", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
 }
 
 func (f field) String() string {
@@ -291,6 +294,7 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 	visit(fInject, uint64(s.Left.Inject), l.inject)
 	visit(fCrash, uint64(s.Left.Crash), l.crash)
 	visit(fPartition, uint64(s.Left.Partition), l.part)
+	visit(fHalfOpen, uint64(s.HalfOpen), l.half)
 	visit(fCount, uint64(s.Net.N), l.count)
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]
@@ -435,7 +439,7 @@ func (sys *System) Encode(dst []byte, s SysState) []byte {
 			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs).bit(g.SimOpen).bit(e.FinPending))
 	}
 	w = w.put(buf, group{}.bit(s.Timed).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.TimerExpired).bit(s.Troubled).bit(s.Opened).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Lost), lostBits).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
-		add(uint64(s.Left.Inject), l.inject).add(uint64(s.Left.Crash), l.crash).add(uint64(s.Left.Partition), l.part).add(uint64(s.Net.N), l.count))
+		add(uint64(s.Left.Inject), l.inject).add(uint64(s.Left.Crash), l.crash).add(uint64(s.Left.Partition), l.part).add(uint64(s.HalfOpen), l.half).add(uint64(s.Net.N), l.count))
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]
 		w = w.put(buf, group{}.add(uint64(p.Src), 1).add(uint64(p.Seg.Flags), flagBits).add(uint64(p.Seg.Len), lenBits).
@@ -602,6 +606,7 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 	s.Left.Inject = uint8(c.take(l.inject))
 	s.Left.Crash = uint8(c.take(l.crash))
 	s.Left.Partition = uint8(c.take(l.part))
+	s.HalfOpen = uint8(c.take(l.half))
 	s.Net.N = uint8(c.v)
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]

@@ -117,6 +117,21 @@ func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outc
 	return f
 }
 
+// trackHalfOpen keeps SysState.HalfOpen: a crash of side while its peer is synchronized
+// (not yet in TIME-WAIT) leaves the peer half-open (RFC 9293 §3.5.2); a reset that then
+// ends the survivor's TCB clears it, as in Figures 10 to 12.
+func (sys *System) trackHalfOpen(s *SysState, side Side, ev *Event, cause *Packet, before, after *Endpoint) {
+	peer := s.Ep[side.Peer()].State
+	switch {
+	case ev.Kind == EvCrash && s.HalfOpen == HalfOpenNone && before.State.HasTCB() &&
+		peer.Synchronized() && peer != StateTimeWait:
+		s.HalfOpen = HalfOpenA + uint8(side.Peer())
+	case s.HalfOpen == HalfOpenA+uint8(side) && cause != nil && cause.Seg.Flags.Has(RST) &&
+		before.State.Synchronized() && !after.State.HasTCB():
+		s.HalfOpen = HalfOpenCleared
+	}
+}
+
 // timerFacts is what a retransmission timeout or R2's give-up did that StepFacts records:
 // whether it kept R2's count (RFC 9293 §3.8.3).
 func (sys *System) timerFacts(ev EventKind, before, after *Endpoint) StepFacts {

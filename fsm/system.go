@@ -114,8 +114,11 @@ const (
 	// GhostClose: abrupt ends and closes ended by a reset (Abrupt, ResetOnClose). GhostOpen
 	// keeps Abrupt too.
 	GhostClose
+	// GhostHalfOpen: half-open connections made by a crash and cleared by a reset
+	// (HalfOpen).
+	GhostHalfOpen
 	// AllGhost is every part: what NewSystem keeps.
-	AllGhost = GhostOpen | GhostLost | GhostTimers | GhostClose
+	AllGhost = GhostOpen | GhostLost | GhostTimers | GhostClose | GhostHalfOpen
 )
 
 // maxOpenSegs bounds SysState.OpenSegs: more than a simultaneous open's four are "too many".
@@ -217,6 +220,11 @@ type SysState struct {
 	// one. It is also set once a side is past ESTABLISHED after that: only the handshake is
 	// asked about. Tracking it only after an old SYN keeps other states from splitting.
 	Timed bool
+	// HalfOpen is ghost data on RFC 9293 §3.5.2's half-open connections (Figures 10-12),
+	// kept only when crashes are allowed: HalfOpenA or HalfOpenB once a host crashed while
+	// its peer (A or B, the survivor) held a synchronized TCB, HalfOpenCleared once a reset
+	// then ended the survivor's TCB. Sticky.
+	HalfOpen uint8
 	// Step is what the step that made this state did that the state does not keep (see
 	// StepFacts): not part of the state, so Encode leaves it out, Decode gives none, and
 	// every step starts with none. Properties of kind step (checker.KindStep) judge it.
@@ -251,6 +259,14 @@ type SysState struct {
 	// close ended in a reset, not its handshake. Sticky.
 	ResetOnClose bool
 }
+
+// The values of SysState.HalfOpen.
+const (
+	HalfOpenNone uint8 = iota
+	HalfOpenA
+	HalfOpenB
+	HalfOpenCleared
+)
 
 // StepFacts records what one step did that a property may judge and the state does not keep:
 // how a side answered the segment it took, what a reset did. A fact is an observation, not a

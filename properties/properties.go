@@ -78,6 +78,7 @@ func All() []Property {
 		CloseNotReset,
 		SimultaneousOpen,
 		SimultaneousClose,
+		HalfOpenReset,
 		NoDeadlock,
 		OpenCompletes,
 		CloseCompletes,

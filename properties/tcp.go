@@ -123,10 +123,8 @@ var NoRSTForRST = Property{
 		"exactly RCV.NXT (RFC 9293 §3.5.2: \"in no case does receipt of a segment containing " +
 		"RST give rise to a RST in response\"; §3.10.7.4 first check: an unacceptable RST is " +
 		"dropped; RFC 5961 §3.2), whatever the faults (fsm.StepResetAnswered).",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepResetAnswered == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepResetAnswered),
 }
 
 // ResetObeyed: a reset the RFC says to act on ends the TCB.
@@ -138,10 +136,8 @@ var ResetObeyed = Property{
 		"§3.10.7.4 second check, with RFC 5961 §3.2); in SYN-SENT, one whose ACK acknowledges " +
 		"our SYN (§3.10.7.3). A peer that has given the connection up is believed at once, not " +
 		"after R2's retransmissions (fsm.StepResetIgnored).",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepResetIgnored == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepResetIgnored),
 }
 
 // ResetNotGuessed: only an exact reset ends a connection, and none ends TIME-WAIT.
@@ -153,10 +149,8 @@ var ResetNotGuessed = Property{
 		"its SYN, or TIME-WAIT on any reset: a blind attacker must guess the one number (RFC " +
 		"5961 §3.2), and an old reset cannot cut TIME-WAIT short (RFC 1337) " +
 		"(fsm.StepResetGuessed).",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepResetGuessed == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepResetGuessed),
 }
 
 // ListenerKeepsListening: a passive OPEN's half-made connection falls back to LISTEN.
@@ -170,10 +164,8 @@ var ListenerKeepsListening = Property{
 		"SYN-RECEIVED returns it to LISTEN as Linux's tcp_synack_retries does " +
 		"(fsm.StepListenerLost). An old SYN or a vanished client does not cost the server its " +
 		"listener.",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepListenerLost == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepListenerLost),
 }
 
 // AcksAtOnce: what occupies sequence space is acknowledged when it is taken.
@@ -185,10 +177,8 @@ var AcksAtOnce = Property{
 		"§3.10.7.4 seventh and eighth: \"send an acknowledgment\"; the model has no delayed " +
 		"ACK, docs/model.md) (fsm.StepNotAcked). Without it the sender learns only by " +
 		"retransmitting.",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepNotAcked == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepNotAcked),
 }
 
 // UnacceptableAcked: a segment outside the window draws an ACK.
@@ -203,10 +193,8 @@ var UnacceptableAcked = Property{
 		"duplicate ACK of RFC 5681 §4.2) (fsm.StepUnanswered). The peer's retransmission after " +
 		"a lost ACK is such a segment, and so is a restarted peer's SYN: the ACK is what tells " +
 		"each where the other is.",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepUnanswered == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepUnanswered),
 }
 
 // ClosedPortResets: a segment for no connection draws a reset.
@@ -218,10 +206,8 @@ var ClosedPortResets = Property{
 		"ACK, is answered <SEQ=SEG.ACK><CTL=RST>, or <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> " +
 		"when it carries no ACK (RFC 9293 §3.10.7.1, §3.10.7.2) (fsm.StepNoReset). The reset " +
 		"is how a side learns that its connection was refused or is half-open, before R2.",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepNoReset == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepNoReset),
 }
 
 // AckAdvancesSndUna: an acceptable ACK is taken.
@@ -233,10 +219,8 @@ var AckAdvancesSndUna = Property{
 		"9293 §3.10.7.4 fifth check: \"set SND.UNA <- SEG.ACK\") (fsm.StepAckIgnored). A " +
 		"sender that forgets an ACK retransmits what arrived, and may give up on a connection " +
 		"that works.",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepAckIgnored == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepAckIgnored),
 }
 
 // NoAckForAck: ACKs are not acknowledged.
@@ -247,10 +231,15 @@ var NoAckForAck = Property{
 		"carries an ACK in range with a segment that occupies none either (RFC 9293 §3.10.7.4 " +
 		"fifth check processes such an ACK and sends nothing) (fsm.StepAckedAck). Only an " +
 		"unacceptable segment or an ACK of something not yet sent draws an ACK.",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepAckedAck == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepAckedAck),
+}
+
+// noStep builds a step property's predicate: the step did not give rise to fact.
+func noStep(fact fsm.StepFacts) func(fsm.System) func(fsm.SysState) bool {
+	return func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { return s.Step&fact == 0 }
+	}
 }
 
 // IRSFromSYN: the IRS is the peer's SYN's sequence number.
@@ -261,10 +250,8 @@ var IRSFromSYN = Property{
 		"segment carried (RFC 9293 §3.3.1, §3.10.7.2, §3.10.7.3) (fsm.StepIRSNotFromSYN): " +
 		"an IRS taken from any other segment is a number the peer never chose, and " +
 		"isn-agreement fails as soon as such a connection is established.",
-	Kind: checker.KindStep,
-	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepIRSNotFromSYN == 0 }
-	},
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepIRSNotFromSYN),
 }
 
 // R2Honoured: retransmissions count toward R2, and R2 ends the connection.
@@ -277,10 +264,33 @@ var R2Honoured = Property{
 		"releases a TCB whose peer will never answer: a table that forgets to count " +
 		"retransmits for ever to a dead peer, and one that gives up sooner drops connections " +
 		"that R2 retransmissions would have saved.",
-	Kind: checker.KindStep,
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepR2Broken),
+}
+
+// HalfOpenReset: a half-open connection is reset by the restarted host.
+var HalfOpenReset = Property{
+	Name:  "half-open-reset",
+	Claim: "a connection left half-open by a crash is discovered and reset",
+	Statement: "Some run in which a host crashes while its peer is synchronized (short of " +
+		"TIME-WAIT) reaches a state where a reset has ended the survivor's TCB: the restarted " +
+		"host, which no longer knows the connection, answers the survivor's next segment with " +
+		"a reset (RFC 9293 §3.5.2, Figures 10 to 12; SysState.HalfOpen). Not applicable " +
+		"without crashes.",
+	Reads:   fsm.GhostHalfOpen,
+	Kind:    checker.KindSometimes,
+	Premise: needsCrash,
 	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Step&fsm.StepR2Broken == 0 }
+		return func(s fsm.SysState) bool { return s.HalfOpen == fsm.HalfOpenCleared }
 	},
+}
+
+// needsCrash: a half-open connection needs a crash (RFC 9293 §3.5.2).
+func needsCrash(cfg fsm.Config) error {
+	if cfg.Faults.Crash == 0 {
+		return errors.New("no host crashes: a half-open connection needs one (RFC 9293 §3.5.2)")
+	}
+	return nil
 }
 
 // CloseNotReset: a close both users started ends without a reset.

@@ -104,6 +104,9 @@ type model struct {
 	cfg     fsm.Config
 	variant string
 	props   []properties.Property
+	// chosen is props before those the config contradicts were left out: what a command
+	// that checks other configs too (mutate's grid points) judges at each.
+	chosen []properties.Property
 	// skipped are the properties left out because the config contradicts their premise
 	// (Property.Premise), each with why: checked there, they would fail for the config's
 	// sake, not the protocol's.
@@ -280,7 +283,7 @@ func (v modelFlags) build(propsSet bool) (model, error) {
 	if len(kept) == 0 {
 		return m, errors.New("no property applies to this config")
 	}
-	m.props = kept
+	m.chosen, m.props = m.props, kept
 	m.sys = properties.Bind(sys, m.props)
 	return m, nil
 }

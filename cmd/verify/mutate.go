@@ -94,6 +94,9 @@ type mutatePoint struct {
 type mutateVerdict struct {
 	Property string         `json:"property"`
 	Verdict  checker.Status `json:"verdict"`
+	// NotApplicable says why the point's config contradicts the property's premise; its
+	// verdict there is then unknown, and it kills no mutant there.
+	NotApplicable string `json:"not_applicable,omitempty"`
 }
 
 // mutantResult is one mutant's class and what decided it.
@@ -241,7 +244,14 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 			res.Points = append(res.Points, pointOf(p.name, settings, cfg, raised, refused))
 		}
 	}
-	for _, p := range m.props {
+	// At the grid's points every chosen property is checked: one whose premise a point
+	// contradicts (half-open-reset without crashes) fails there on the unmutated table too,
+	// so it kills nothing there, and it counts where the point has what it is about.
+	props := m.props
+	if !single {
+		props = m.chosen
+	}
+	for _, p := range props {
 		res.Properties = append(res.Properties, p.Name)
 	}
 	dir, err := outdir.Prepare(*out, mutateFile)
@@ -254,7 +264,7 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	}
 	bar := newProgress(stderr, sf.progress)
 	start := time.Now()
-	err = mutate(ctx, res, base, m.props, mutants, ccfg, jobs, bar.labelled)
+	err = mutate(ctx, res, base, props, mutants, ccfg, jobs, bar.labelled)
 	bar.Done()
 	if err != nil {
 		return exitInternal, err
@@ -425,9 +435,13 @@ func checkBase(ctx context.Context, p *mutatePoint, base fsm.Variant, props []pr
 		return fmt.Errorf("point %s: %s: %w", p.Name, base.Name, err)
 	}
 	p.States, p.Complete, p.Stop = r.States, r.Complete, stopText(ctx, r.Stop)
-	for _, v := range r.Verdicts {
-		p.Verdicts = append(p.Verdicts, mutateVerdict{Property: v.Name, Verdict: v.Status})
-		p.base = append(p.base, v.Status)
+	for i, v := range r.Verdicts {
+		mv := mutateVerdict{Property: v.Name, Verdict: v.Status}
+		if why := props[i].Contradicts(p.cfg); why != nil {
+			mv.Verdict, mv.NotApplicable = checker.Unknown, why.Error()
+		}
+		p.Verdicts = append(p.Verdicts, mv)
+		p.base = append(p.base, mv.Verdict)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tcpverify/tcpverify/checker"
 )
 
 // tinyFlags choose tinyConfig on the command line: no data, one incarnation, no faults.
@@ -106,6 +107,21 @@ func TestMutatePointsApplyToTheFlagsConfig(t *testing.T) {
 	require.Len(t, single.Points, 1)
 	assert.Equal(t, single.Points[0].States, res.Points[0].States)
 	assert.Greater(t, res.Points[1].States, res.Points[0].States)
+	// half-open-reset needs a crash: not applicable at base, which has none, and judged at
+	// crash=1.
+	verdict := func(p mutatePoint, name string) mutateVerdict {
+		for _, v := range p.Verdicts {
+			if v.Property == name {
+				return v
+			}
+		}
+		t.Fatalf("point %s has no verdict for %s", p.Name, name)
+		return mutateVerdict{}
+	}
+	assert.Equal(t, checker.Unknown, verdict(res.Points[0], "half-open-reset").Verdict)
+	assert.Contains(t, verdict(res.Points[0], "half-open-reset").NotApplicable, "no host crashes")
+	assert.Equal(t, checker.Holds, verdict(res.Points[1], "half-open-reset").Verdict)
+	assert.Empty(t, verdict(res.Points[1], "half-open-reset").NotApplicable)
 	byName := map[string]mutantResult{}
 	for _, m := range res.Mutants {
 		byName[m.Name] = m
