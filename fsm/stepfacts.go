@@ -1,7 +1,7 @@
 package fsm
 
-// segmentFacts is what a side's step on seg did that StepFacts records, before being the
-// endpoint the segment reached and after what the step made of it. It reads only the
+// segmentFacts is what a side's step on seg did that StepFacts records: before is the
+// endpoint the segment reached, after what the step made of it. It reads only the
 // segment as sent (untrimmed), the two endpoints and what the step emitted, never the rule
 // that fired: the facts must see a table's mistakes, not restate its rows.
 func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outcome) (f StepFacts) {
@@ -34,7 +34,8 @@ func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outc
 				f |= StepResetAnswered
 			}
 		case before.State == StateTimeWait:
-			// RFC 1337: TIME-WAIT ignores resets; it answers none.
+			// RFC 1337: TIME-WAIT ignores resets; one in the window but not exact may
+			// draw a challenge ACK (RFC 5961 §3.2), nothing else.
 			if ended {
 				f |= StepResetGuessed
 			}
