@@ -556,11 +556,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	if sys.Tracks&GhostHalfOpen != 0 && sys.Config.Faults.Crash > 0 {
 		sys.trackHalfOpen(s, side, ev, cause, &before, &after)
 	}
-	if before.Passive && (before.State == StateListen || before.State == StateSynReceived) &&
-		(after.State == StateClosed || after.State == StateSynSent) &&
-		(ev.Kind == EvSegment || timerEvents&(1<<ev.Kind) != 0 && ev.Kind != EvUserTimeout) {
-		s.Step |= StepListenerLost
-	}
+	s.Step |= listenerFacts(ev.Kind, &before, &after)
 	opens := sys.Tracks&GhostOpen != 0 && !s.Opened && s.openNow()
 	partitioned := sys.partitioned(s)
 	for _, seg := range out.Emit.Segments() {

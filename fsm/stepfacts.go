@@ -133,6 +133,18 @@ func (sys *System) trackHalfOpen(s *SysState, side Side, ev *Event, cause *Packe
 	}
 }
 
+// listenerFacts is StepListenerLost: a TCB a passive OPEN made, in LISTEN or in
+// SYN-RECEIVED, went to CLOSED or SYN-SENT on a segment or a timer (not its user's call, the
+// user timeout or a crash).
+func listenerFacts(ev EventKind, before, after *Endpoint) StepFacts {
+	if before.Passive && (before.State == StateListen || before.State == StateSynReceived) &&
+		(after.State == StateClosed || after.State == StateSynSent) &&
+		(ev == EvSegment || timerEvents&(1<<ev) != 0 && ev != EvUserTimeout) {
+		return StepListenerLost
+	}
+	return 0
+}
+
 // timerFacts is what a retransmission timeout or R2's give-up did that StepFacts records:
 // whether it kept R2's count (RFC 9293 §3.8.3).
 func (sys *System) timerFacts(ev EventKind, before, after *Endpoint) StepFacts {
