@@ -34,13 +34,19 @@ var callOrder = []struct {
 }{{EvOpen, CallOpen}, {EvListen, CallListen}, {EvSend, CallSend}, {EvClose, CallClose},
 	{EvAbort, CallAbort}}
 
-var timerOrder = []EventKind{EvRetransmit, EvGiveUp, EvTimeWait, EvKeepalive, EvUserTimeout}
+var timerOrder = []EventKind{EvRetransmit, EvGiveUp, EvTimeWait, EvKeepalive, EvUserTimeout, EvDelayedAck}
 
 // callEvents and timerEvents are the events of ActCall and ActTimer, as bit sets: Next
 // refuses an action of one kind carrying an event of another.
 const (
 	callEvents  = 1<<EvOpen | 1<<EvListen | 1<<EvSend | 1<<EvClose | 1<<EvAbort
-	timerEvents = 1<<EvRetransmit | 1<<EvGiveUp | 1<<EvTimeWait | 1<<EvKeepalive | 1<<EvUserTimeout
+	timerEvents = 1<<EvRetransmit | 1<<EvGiveUp | 1<<EvTimeWait | 1<<EvKeepalive | 1<<EvUserTimeout | 1<<EvDelayedAck
+	// slowTimers are the timers whose expiry means that more time has passed than RFC
+	// 5961's rate limiter waits (500 ms in Linux) and than a delayed ACK may be held: all
+	// but the delayed-ACK timer, which ends within 500 ms (RFC 1122 §4.2.3.2; Linux's
+	// TCP_DELACK_MAX is 200 ms). A property that asks whether "a timer" touched a run
+	// means these: the delayed ACK is how a receiver acknowledges, not a recovery.
+	slowTimers = timerEvents &^ (1 << EvDelayedAck)
 )
 
 // Actions appends the actions that may be enabled in s, in a fixed order: per side its
@@ -261,8 +267,10 @@ func (sys *System) apply(s *SysState, a Action, fired *[]int) bool {
 		}
 		peer := s.Ghost[a.Side].Peer // newerThan reads it from before the step
 		sys.commit(s, a.Side, &ev, nil, &out, fired)
-		s.limiterIntervalPassed()
-		s.Timed = s.Timed || s.oldSYNOpened()
+		if slowTimers&(1<<a.Event) != 0 {
+			s.limiterIntervalPassed()
+			s.Timed = s.Timed || s.oldSYNOpened()
+		}
 		if a.Event == EvTimeWait && !cfg.Timing.NoMSL {
 			s.Net = s.Net.Keep(newerThan(a.Side, peer))
 		}
@@ -518,10 +526,10 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		// old or abandoned SYN opened is rightly reset.
 		s.ResetOnClose = true
 	}
-	if sys.Tracks&GhostTimers != 0 && timerEvents&(1<<ev.Kind) != 0 {
+	if sys.Tracks&GhostTimers != 0 && slowTimers&(1<<ev.Kind) != 0 {
 		s.TimerExpired = true
 	}
-	if sys.Tracks&GhostOpen != 0 && !s.Opened && (timerEvents&(1<<ev.Kind) != 0 || out.Report.IsReset() || ev.Kind == EvClose || ev.Kind == EvAbort) {
+	if sys.Tracks&GhostOpen != 0 && !s.Opened && (slowTimers&(1<<ev.Kind) != 0 || out.Report.IsReset() || ev.Kind == EvClose || ev.Kind == EvAbort) {
 		s.Troubled = true
 	}
 	switch {
@@ -557,11 +565,17 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		sys.trackHalfOpen(s, side, ev, cause, &before, &after)
 	}
 	s.Step |= listenerFacts(ev.Kind, &before, &after)
+	s.Step |= heldAckFacts(ev.Kind, &before, &after, out)
 	opens := sys.Tracks&GhostOpen != 0 && !s.Opened && s.openNow()
 	partitioned := sys.partitioned(s)
+	closes := sys.Tracks&ghostCloseCount == ghostCloseCount && s.Opened && !opens
 	for _, seg := range out.Emit.Segments() {
 		if sys.Tracks&GhostOpen != 0 && !s.Opened && !opens && s.OpenSegs < maxOpenSegs && seg.Len == 0 && !seg.Flags.Has(FIN) && !seg.Flags.Has(RST) {
 			s.OpenSegs++
+		}
+		if closes {
+			answer := cause != nil && sys.unacceptable(&before, &cause.Seg)
+			s.countClose(side, &before, &after, &seg, answer, !s.TimerExpired && !s.Abrupt && s.Left == sys.Config.Faults)
 		}
 		p := Packet{Src: side, Seg: seg, From: NoTCB, To: NoTCB}
 		if before.State.HasTCB() || after.State.HasTCB() {
@@ -583,6 +597,9 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	}
 	if opens {
 		s.open(!s.Troubled && !s.Abrupt && s.Left == sys.Config.Faults)
+	}
+	if closes && s.Closing && s.OpenSegs < CloseUntested && closeDone(&before, &after, &s.Ep[side.Peer()]) {
+		s.judgeClose(!s.TimerExpired && !s.Abrupt && s.Left == sys.Config.Faults)
 	}
 	// A server keeps listening: when the passive side's connection ends, it is back in
 	// LISTEN at once while it has incarnations left (folding the user's next passive OPEN

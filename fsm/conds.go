@@ -36,6 +36,7 @@ const (
 	CondFinPending
 	CondListener
 	CondSeqAfterRcvNxt
+	CondAckPending
 	numConds
 )
 
@@ -68,6 +69,7 @@ var conds = [numConds]cond{
 	CondRetriesLeft:      {name: "retries-left", text: "retries left", notText: "R2 reached"},
 	CondSynAgain:         {name: "syn-again", text: "the peer's SYN again"},
 	CondFinPending:       {name: "fin-pending", text: "CLOSE pending", notText: "no CLOSE pending"},
+	CondAckPending:       {name: "ack-pending", text: "ACK held", notText: "no ACK held"},
 	CondListener:         {name: "listener", text: "a listener"},
 	CondSeqAfterRcvNxt:   {name: "seq>rcv-nxt", text: "a new SEQ"},
 }
@@ -140,6 +142,8 @@ func (c *ctx) test(id CondID) bool {
 		return c.m.R2 == 0 || ep.Retries < c.m.R2
 	case CondFinPending:
 		return ep.FinPending
+	case CondAckPending:
+		return ep.AckPending
 	case CondListener:
 		return c.ev != nil && c.ev.Listener
 	case CondSeqAfterRcvNxt:
@@ -271,6 +275,7 @@ var (
 	finPending      = is(CondFinPending)
 	listener        = is(CondListener)
 	seqAfterRcvNxt  = is(CondSeqAfterRcvNxt)
+	ackPending      = is(CondAckPending)
 )
 
 // Effect identifies a change to the TCB.
@@ -310,6 +315,8 @@ const (
 	// EffectReopen replaces the TCB with a new one, as a listener's (TIME-WAIT reopened
 	// by a new SYN, RFC 9293 §3.6.1).
 	EffectReopen
+	// EffectHoldACK holds back the ACK of what the step took (AckPending): a delayed ACK.
+	EffectHoldACK
 	numEffects
 )
 
@@ -329,6 +336,7 @@ var effectNames = [numEffects]string{
 	EffectQueueFIN:      "fin-pending",
 	EffectSendQueuedFIN: "snd.nxt+=1 (queued FIN)",
 	EffectReopen:        "new TCB",
+	EffectHoldACK:       "ack-pending",
 }
 
 // do applies effect e to the working state of a step (a switch, like test).
@@ -384,6 +392,9 @@ func (c *ctx) do(e Effect) {
 		ep.FinPending = false
 	case EffectReopen:
 		*ep = Endpoint{State: ep.State, Host: ep.Host, Passive: true}
+	case EffectHoldACK:
+		ep.AckPending = true
+		c.ackNow = false
 	default:
 		panic("fsm: unknown effect " + e.String())
 	}

@@ -25,8 +25,9 @@ import (
 //	  ISS, IRS (Config.SeqBits each);
 //	  SND.UNA - ISS, SND.NXT - ISS (0..Units[side]+2 each), RCV.NXT (Config.SeqBits);
 //	  Ghost.Peer (a serial of the peer), Opens (0..Incarnations), Sent (0..Units[side]),
-//	  Delivered (0..Units[peer]+1), Closes (0..Incarnations), SimOpen, FinPending (1 bit each);
-//	Timed, Abrupt, ResetOnClose, TimerExpired, Troubled, Opened (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash, Partition (0..Config.Faults.*); HalfOpen (2 bits, only with crashes); Net.N (0..Capacity);
+//	  Delivered (0..Units[peer]+1), Closes (0..Incarnations), SimOpen, Pending (1 bit each: AckPending in
+//	  CLOSE-WAIT, the only state that holds it, FinPending in the others);
+//	Timed, Abrupt, ResetOnClose, TimerExpired, Troubled, Opened, Closing (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash, Partition (0..Config.Faults.*); HalfOpen (2 bits, only with crashes); Net.N (0..Capacity);
 //	Capacity slots: Src (1 bit), Flags (4 bits), SEG.LEN (1 bit: a segment carries at
 //	most one data unit), From, To (serials), SEG.SEQ, SEG.ACK (SeqBits each).
 //
@@ -99,6 +100,23 @@ const (
 	openSegsBits = 3
 )
 
+// pending is the code of the endpoint's Pending bit: AckPending in CLOSE-WAIT, the only
+// state that holds it (a FIN taken in ESTABLISHED sets it, and every segment we send
+// clears it), FinPending in any other (variant fin-after-ack sets it in SYN-RECEIVED). One
+// bit serves both, read by the state, which keeps the default state in three words with a
+// tag's bits to spare. A flag in the other's state, or both, is too wide (2): a table that
+// breaks the invariant is an error of the model, not a state merged with another.
+func pending(e *Endpoint) uint64 {
+	inCloseWait := e.State == StateCloseWait
+	switch {
+	case !e.FinPending && !e.AckPending:
+		return 0
+	case e.AckPending && !e.FinPending && inCloseWait, e.FinPending && !e.AckPending && !inCloseWait:
+		return 1
+	}
+	return 2
+}
+
 // width is the number of bits that hold 0..max.
 func width(max int) uint8 { return uint8(bits.Len(uint(max))) }
 
@@ -141,7 +159,7 @@ func newLayout(cfg Config) *layout {
 
 // The widths of Encode's groups: State to Graceful, RCV.NXT to Closes, the budgets and
 // the count, a packet but its SEG.ACK. With 32-bit sequence numbers and the widest
-// budgets validate allows, at most 64, 62, 52 and 50 bits.
+// budgets validate allows, at most 64, 62, 53 and 50 bits.
 func (l *layout) endpoint(side Side) uint8 {
 	return stateBits + 2 + l.retries + 4 + staleBits + l.clock[side] + 2*l.graceful[side]
 }
@@ -149,7 +167,7 @@ func (l *layout) ghost(side Side) uint8 {
 	return l.seq + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side] + 2
 }
 func (l *layout) budgets() uint8 {
-	return 6 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.part + l.half + l.count
+	return 7 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.part + l.half + l.count
 }
 func (l *layout) packet() uint8 { return 1 + flagBits + lenBits + 2*l.pkt + l.seq }
 
@@ -201,13 +219,14 @@ const (
 	fDelivered
 	fCloses
 	fSimOpen
-	fFinPending
+	fPending
 	fTimed
 	fAbrupt
 	fResetOnClose
 	fTimerExpired
 	fTroubled
 	fOpened
+	fClosing
 	fOpenSegs
 	fLost
 	fLoss
@@ -231,7 +250,7 @@ var fieldNames = [numFields]string{
 	"Host", "State", "Passive", "Throttled", "Retries", "Ghost.Told", "Ghost.HalfCloseData",
 	"Ghost.StaleRun", "Ghost.Agreed", "Ghost.Stale", "Clock", "Ghost.Graceful", "Ghost.Moved", "ISS", "IRS",
 	"SND.UNA - ISS", "SND.NXT - ISS", "RCV.NXT", "Ghost.Peer", "Ghost.Opens", "Ghost.Sent",
-	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "FinPending", "Timed", "Abrupt", "ResetOnClose", "TimerExpired", "Troubled", "Opened", "OpenSegs", "Lost", "Left.Loss", "Left.Dup", "Left.Inject",
+	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "Pending (FinPending or AckPending)", "Timed", "Abrupt", "ResetOnClose", "TimerExpired", "Troubled", "Opened", "Closing", "OpenSegs", "Lost", "Left.Loss", "Left.Dup", "Left.Inject",
 	"Left.Crash", "Left.Partition", "HalfOpen", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
 }
 
@@ -279,7 +298,7 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 		visit(fDelivered|at, uint64(g.Delivered), l.delivered[side])
 		visit(fCloses|at, uint64(g.Closes), l.incs)
 		visit(fSimOpen|at, b2u(g.SimOpen), 1)
-		visit(fFinPending|at, b2u(e.FinPending), 1)
+		visit(fPending|at, pending(e), 1)
 	}
 	visit(fTimed, b2u(s.Timed), 1)
 	visit(fAbrupt, b2u(s.Abrupt), 1)
@@ -287,6 +306,7 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 	visit(fTimerExpired, b2u(s.TimerExpired), 1)
 	visit(fTroubled, b2u(s.Troubled), 1)
 	visit(fOpened, b2u(s.Opened), 1)
+	visit(fClosing, b2u(s.Closing), 1)
 	visit(fOpenSegs, uint64(s.OpenSegs), openSegsBits)
 	visit(fLost, uint64(s.Lost), lostBits)
 	visit(fLoss, uint64(s.Left.Loss), l.loss)
@@ -436,9 +456,9 @@ func (sys *System) Encode(dst []byte, s SysState) []byte {
 		w = w.put(buf, group{}.add(uint64((e.SndUna-e.ISS)&mask), l.snd[side]).add(uint64((e.SndNxt-e.ISS)&mask), l.snd[side]))
 		w = w.put(buf, group{}.add(uint64(e.RcvNxt), sb).tcb(g.Peer, l.peer[side]).
 			add(uint64(g.Opens), l.incs).add(uint64(g.Sent), l.sent[side]).
-			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs).bit(g.SimOpen).bit(e.FinPending))
+			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs).bit(g.SimOpen).add(pending(e), 1))
 	}
-	w = w.put(buf, group{}.bit(s.Timed).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.TimerExpired).bit(s.Troubled).bit(s.Opened).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Lost), lostBits).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
+	w = w.put(buf, group{}.bit(s.Timed).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.TimerExpired).bit(s.Troubled).bit(s.Opened).bit(s.Closing).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Lost), lostBits).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
 		add(uint64(s.Left.Inject), l.inject).add(uint64(s.Left.Crash), l.crash).add(uint64(s.Left.Partition), l.part).add(uint64(s.HalfOpen), l.half).add(uint64(s.Net.N), l.count))
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]
@@ -590,7 +610,8 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 		g.Delivered = uint8(c.take(l.delivered[side]))
 		g.Closes = uint8(c.take(l.incs))
 		g.SimOpen = c.take(1) != 0
-		e.FinPending = c.v != 0
+		e.AckPending = c.v != 0 && e.State == StateCloseWait
+		e.FinPending = c.v != 0 && e.State != StateCloseWait
 	}
 	c := cut{r.get(l.budgets())}
 	s.Timed = c.take(1) != 0
@@ -599,6 +620,7 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 	s.TimerExpired = c.take(1) != 0
 	s.Troubled = c.take(1) != 0
 	s.Opened = c.take(1) != 0
+	s.Closing = c.take(1) != 0
 	s.OpenSegs = uint8(c.take(openSegsBits))
 	s.Lost = LostKinds(c.take(lostBits))
 	s.Left.Loss = uint8(c.take(l.loss))

@@ -20,13 +20,14 @@ const (
 	EvTimeWait                         // 2MSL timeout in TIME-WAIT
 	EvKeepalive                        // keepalive timeout (RFC 1122 §4.2.3.6)
 	EvUserTimeout                      // user timeout
+	EvDelayedAck                       // delayed-ACK timeout (RFC 1122 §4.2.3.2)
 	EvCrash                            // host crash and reboot: the TCB is lost
 	numEventKinds
 )
 
 var eventNames = [numEventKinds]string{
 	"", "open", "listen", "send", "close", "abort", "segment", "retransmit", "give-up", "2msl",
-	"keepalive", "user-timeout", "crash",
+	"keepalive", "user-timeout", "delayed-ack", "crash",
 }
 
 func (k EventKind) String() string {

@@ -73,6 +73,7 @@ const (
 	RuleSynchronizedRtxFIN                   // synchronized/rtx-fin
 	RuleTimeWait2MSL                         // time-wait/2msl
 	RuleSynchronizedKeepalive                // synchronized/keepalive
+	RuleCloseWaitDelayedACK                  // close-wait/delayed-ack
 	RuleAnyUserTimeout                       // any/user-timeout
 	RuleAnyCrash                             // any/crash
 
@@ -324,9 +325,16 @@ var Rules = []Rule{
 	{ID: RuleOtherFINOutOfOrder, Name: "other/fin-out-of-order", From: OtherStates, On: EvSegment, Phase: PhaseFIN,
 		Guard: all(isFIN, not(finInOrder)), To: Stay, Emit: EmitACK, Then: Drop,
 		Cite: "RFC 9293 §3.10.7.4 eighth: FIN not yet in sequence"},
+	// The ACK of a FIN taken in ESTABLISHED is delayed (RFC 9293 §3.8.6.3, RFC 1122
+	// §4.2.3.2 allow it, up to 0.5 s), as Linux does (tcp_fin: pingpong mode, delayed ACK):
+	// the user, told the peer has closed, may CLOSE at once, and our FIN then carries the
+	// ACK: a close in three segments. Otherwise the delayed-ACK timer sends it alone
+	// (close-wait/delayed-ack). FreeBSD acknowledges a FIN at once (tcp_input: TF_ACKNOW),
+	// the variant no-delayed-ack. Abstraction: only this ACK is delayed. (A FIN reaches this
+	// check in SYN-RECEIVED only with an ACK that moved the TCB to ESTABLISHED.)
 	{ID: RuleEstablishedFIN, Name: "established/fin", From: In(StateSynReceived, StateEstablished), On: EvSegment,
-		Phase: PhaseFIN, Guard: isFIN, Do: []Effect{EffectTakeFIN}, To: StateCloseWait, Emit: EmitACK,
-		Report: ReportClosing, Cite: "RFC 9293 §3.10.7.4 eighth: SYN-RECEIVED, ESTABLISHED"},
+		Phase: PhaseFIN, Guard: isFIN, Do: []Effect{EffectTakeFIN, EffectHoldACK}, To: StateCloseWait,
+		Report: ReportClosing, Cite: "RFC 9293 §3.10.7.4 eighth: SYN-RECEIVED, ESTABLISHED; the ACK delayed (§3.8.6.3, RFC 1122 §4.2.3.2)"},
 	{ID: RuleFINWait1FIN, Name: "fin-wait-1/fin", From: In(StateFinWait1), On: EvSegment, Phase: PhaseFIN,
 		Guard: isFIN, Do: []Effect{EffectTakeFIN}, To: StateClosing, Emit: EmitACK,
 		Report: ReportClosing, Cite: "RFC 9293 §3.10.7.4 eighth: FIN-WAIT-1, FIN not acked"},
@@ -374,6 +382,12 @@ var Rules = []Rule{
 	{ID: RuleSynchronizedKeepalive, Name: "synchronized/keepalive", From: In(StateEstablished, StateFinWait2, StateCloseWait),
 		On: EvKeepalive, Guard: not(unacked), To: Stay, Emit: EmitKeepalive,
 		Cite: "RFC 9293 §3.8.4 keep-alives (RFC 1122 §4.2.3.6)"},
+	// The delayed ACK leaves alone when nothing we send carries it first (RFC 1122
+	// §4.2.3.2: within 0.5 s). The timer is not one that marks time passing for the
+	// other timing assumptions (slowTimers).
+	{ID: RuleCloseWaitDelayedACK, Name: "close-wait/delayed-ack", From: In(StateCloseWait), On: EvDelayedAck,
+		Guard: ackPending, To: Stay, Emit: EmitACK,
+		Cite: "RFC 9293 §3.8.6.3 delayed acknowledgments (RFC 1122 §4.2.3.2)"},
 	{ID: RuleAnyUserTimeout, Name: "any/user-timeout", From: In(StateSynSent, StateSynReceived, StateEstablished,
 		StateFinWait1, StateFinWait2, StateCloseWait, StateClosing, StateLastAck),
 		On: EvUserTimeout, To: StateClosed, Report: ReportTimeout,

@@ -170,6 +170,15 @@ type Endpoint struct {
 	// stays in SYN-RECEIVED). Only variant fin-after-ack sets it: RFC 9293 §3.10.4 sends
 	// the FIN at once when nothing is queued to send, and so does the RFC table.
 	FinPending bool
+	// AckPending: the peer's FIN has been taken in ESTABLISHED and its acknowledgment is
+	// held back, to ride on the next segment we send (our FIN, if the user closes first)
+	// or to leave alone when the delayed-ACK timer expires (RFC 9293 §3.8.6.3, RFC 1122
+	// §4.2.3.2: an ACK may be delayed, up to 0.5 s). Linux delays it so (tcp_fin enters
+	// pingpong mode), which is why its closes often take three segments; FreeBSD sends it
+	// at once (TF_ACKNOW), the variant no-delayed-ack. Any segment the endpoint sends with
+	// ACK carries it and clears the bit (Machine.step). Abstraction: no other ACK is
+	// delayed; the one of a FIN is the ACK a FIN can ride on.
+	AckPending bool
 }
 
 // String is a compact rendering, e.g. "ESTABLISHED iss=1 una=2 nxt=2 irs=4 rcv=5".
@@ -184,6 +193,9 @@ func (e Endpoint) String() string {
 	}
 	if e.Throttled {
 		s += " throttled"
+	}
+	if e.AckPending {
+		s += " ack-pending"
 	}
 	return s
 }

@@ -221,6 +221,14 @@ func (m *Machine) step(out *Outcome, ep *Endpoint, ev *Event) {
 		}
 	}
 	c.flushACK()
+	if c.ep.AckPending {
+		for i := range out.Emit.Len() {
+			if f := out.Emit.At(i).Flags; f.Has(ACK) && !f.Has(RST) {
+				// The held ACK rides on this segment (RFC 9293 §3.10.7.4: "piggybacked").
+				c.ep.AckPending = false
+			}
+		}
+	}
 	// A segment is always consumed, even when no row acts on it.
 	out.OK = ev.Kind == EvSegment || out.Fired.Len() > 0
 	out.Next = c.ep

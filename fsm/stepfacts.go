@@ -81,7 +81,12 @@ func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outc
 	// Sequence space taken: the peer's SYN (a new IRS), or data or a FIN in order.
 	took := after.State.HasTCB() && after.State != StateSynSent &&
 		(!synchronized || after.ISS != before.ISS || after.RcvNxt != before.RcvNxt)
-	if took && !acked {
+	// A delayed ACK: a FIN taken in ESTABLISHED (perhaps entered by the ACK the FIN
+	// carries, from SYN-RECEIVED), and nothing but it, may wait for the next segment or the
+	// delayed-ACK timer (RFC 1122 §4.2.3.2).
+	held := after.AckPending && (before.State == StateEstablished || before.State == StateSynReceived) && seg.Flags.Has(FIN) &&
+		after.RcvNxt == sp.Add(before.RcvNxt, 1) && after.ISS == before.ISS
+	if took && !acked && !held {
 		f |= StepNotAcked
 	}
 	if !synchronized {
@@ -116,6 +121,26 @@ func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outc
 		}
 	}
 	return f
+}
+
+// heldAckFacts is StepNotAcked for an ACK held back (Endpoint.AckPending): one let go,
+// the TCB still open, with no segment that acknowledges RCV.NXT, or a delayed-ACK timer
+// that expired without sending one. It reads every step, whatever its event.
+func heldAckFacts(ev EventKind, before, after *Endpoint, out *Outcome) StepFacts {
+	if !before.AckPending {
+		return 0
+	}
+	acked := false
+	for i := range out.Emit.Len() {
+		if e := out.Emit.At(i); e.Flags.Has(ACK) && !e.Flags.Has(RST) && e.Ack == after.RcvNxt {
+			acked = true
+		}
+	}
+	let := !after.AckPending && after.State.HasTCB() && after.ISS == before.ISS
+	if !acked && (let || ev == EvDelayedAck) {
+		return StepNotAcked
+	}
+	return 0
 }
 
 // trackHalfOpen keeps SysState.HalfOpen: a crash of side while its peer is synchronized

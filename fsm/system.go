@@ -117,8 +117,14 @@ const (
 	// GhostHalfOpen: half-open connections made by a crash and cleared by a reset
 	// (HalfOpen).
 	GhostHalfOpen
+	// GhostCloseSegs: the thesis of the close (Closing, and OpenSegs once Closing is
+	// set). It needs GhostOpen, which says when the first connection opened, and
+	// GhostTimers, which says whether a timer touched its close.
+	GhostCloseSegs
 	// AllGhost is every part: what NewSystem keeps.
-	AllGhost = GhostOpen | GhostLost | GhostTimers | GhostClose | GhostHalfOpen
+	AllGhost = GhostOpen | GhostLost | GhostTimers | GhostClose | GhostHalfOpen | GhostCloseSegs
+
+	ghostCloseCount = GhostOpen | GhostTimers | GhostCloseSegs
 )
 
 // maxOpenSegs bounds SysState.OpenSegs: more than a simultaneous open's four are "too many".
@@ -140,6 +146,106 @@ const (
 	OpenRecoveredSYN
 	OpenRecoveredSYNACK
 )
+
+// The values SysState.OpenSegs holds once Closing is set: 0 to 3 while the close is
+// counted (one to four segments so far), then the verdict on it.
+const (
+	// CloseUntested: a fault, a timer (but the delayed-ACK timer) or an abrupt end touched
+	// the run before the close ended: its count says nothing.
+	CloseUntested uint8 = 4 + iota
+	// CloseInThree: an untouched close took three segments: the second FIN rode on the
+	// ACK of the first (a delayed ACK, Endpoint.AckPending), both users having called
+	// CLOSE.
+	CloseInThree
+	// CloseInFour: an untouched close took four segments: FIN, ACK, FIN, ACK (RFC 9293
+	// Figure 13), or the two FINs crossed and each was acknowledged (Figure 14).
+	CloseInFour
+	// CloseInMore: an untouched close took another number of segments, or a FIN left
+	// that its user had not asked for with a CLOSE.
+	CloseInMore
+	// closeCounted is the largest count: four segments so far.
+	closeCounted = 3
+)
+
+// countClose counts seg, sent by side in a step from before to after, when it is one of
+// the close's: a FIN, a pure ACK from a side that has taken the peer's FIN, unless it
+// answers a segment the receive window did not accept (answer: an old or overtaken segment
+// draws an ACK, RFC 9293 §3.10.7.4 first check, and the network reorders without a fault
+// budget), or a data unit carrying an ACK that was held (the ACK of the peer's FIN riding
+// on data). The count starts
+// at the first FIN sent after the first connection opened, while the two sides still hold
+// that connection; a FIN sent before (a CLOSE during the open) leaves the close unjudged.
+//
+// A fifth segment gives the verdict at once: CloseInMore when the run is untouched (clean)
+// so far, else CloseUntested.
+func (s *SysState) countClose(side Side, before, after *Endpoint, seg *Segment, answer, clean bool) {
+	fin := seg.Flags.Has(FIN)
+	if !s.Closing {
+		if fin && s.Connected() && !before.State.FinSent() && !before.State.FinReceived() &&
+			!s.Ep[side.Peer()].State.FinSent() {
+			s.Closing, s.OpenSegs = true, 0
+		}
+		return
+	}
+	if s.OpenSegs >= CloseUntested {
+		return
+	}
+	pureACK := seg.Flags == ACK && seg.Len == 0 && after.State.FinReceived() && !answer
+	if !fin && !pureACK && !(before.AckPending && seg.Len > 0) {
+		return
+	}
+	if s.OpenSegs == closeCounted {
+		s.OpenSegs = CloseUntested
+		if clean {
+			s.OpenSegs = CloseInMore
+		}
+		return
+	}
+	s.OpenSegs++
+}
+
+// closeDone reports whether both FINs are now acknowledged: the stepping side's from
+// before to after, the peer's as peer holds it. A side's FIN is acknowledged in FIN-WAIT-2
+// and TIME-WAIT, and when the ACK of it ends LAST-ACK.
+func closeDone(before, after, peer *Endpoint) bool {
+	acked := func(st State) bool { return st == StateFinWait2 || st == StateTimeWait }
+	self := acked(after.State) || before.State == StateLastAck && !after.State.HasTCB()
+	return self && acked(peer.State)
+}
+
+// judgeClose gives the verdict on the first connection's close, which has just ended,
+// given whether the run was untouched (clean).
+func (s *SysState) judgeClose(clean bool) {
+	n := s.OpenSegs + 1
+	asked := s.Ghost[A].Closes > 0 && s.Ghost[B].Closes > 0
+	switch {
+	case !clean:
+		s.OpenSegs = CloseUntested
+	case !asked:
+		s.OpenSegs = CloseInMore
+	case n == 4:
+		s.OpenSegs = CloseInFour
+	case n == 3:
+		s.OpenSegs = CloseInThree
+	default:
+		s.OpenSegs = CloseInMore
+	}
+}
+
+// OpenVerdict is the verdict on how the first connection opened (OpenUntested, OpenInThree,
+// OpenInMore, OpenRecoveredSYN, OpenRecoveredSYNACK), and whether it is known: the open has
+// been judged and its close has not begun to be counted in the same field.
+func (s *SysState) OpenVerdict() (uint8, bool) { return s.OpenSegs, s.Opened && !s.Closing }
+
+// CloseVerdict is the verdict on how the first connection closed (CloseUntested,
+// CloseInThree, CloseInFour, CloseInMore), and whether it is known. A close that took
+// more than four segments is known at once: a fifth was sent.
+func (s *SysState) CloseVerdict() (uint8, bool) {
+	if !s.Closing || s.OpenSegs < CloseUntested {
+		return 0, false
+	}
+	return s.OpenSegs, true
+}
 
 // synAcked reports whether e holds a TCB whose SYN the peer has acknowledged.
 func synAcked(e *Endpoint) bool {
@@ -252,7 +358,14 @@ type SysState struct {
 	// itself sends (an ACK of data that rode on the third segment, say). When the
 	// connection opens, OpenSegs becomes the verdict on it (OpenUntested, OpenInThree,
 	// OpenInMore) and Troubled is cleared: later states need only the verdict.
+	//
+	// Once the first FIN after the open leaves (Closing, kept only with GhostCloseSegs), the
+	// open's verdict has been seen by every property that reads it, and OpenSegs counts the
+	// close's segments instead, then holds the verdict on the close (see countClose,
+	// judgeClose): OpenVerdict and CloseVerdict read the field by its phase. Sharing it
+	// keeps the default state in 24 bytes.
 	Opened   bool
+	Closing  bool
 	OpenSegs uint8
 	// ResetOnClose is ghost data: a RST ended a TCB of a connection established at both
 	// ends (Ghost.Agreed) whose user had called CLOSE, before it reached TIME-WAIT: the
@@ -301,7 +414,10 @@ const (
 	// StepNotAcked: the side took something that occupies sequence space (a SYN, a data
 	// unit or a FIN, in order) and sent nothing that acknowledges it in the same step
 	// (RFC 9293 §3.10.7.3 fourth check, §3.10.7.4 seventh and eighth: "send an
-	// acknowledgment"; the model has no delayed ACK, docs/model.md).
+	// acknowledgment"), but for a FIN taken in ESTABLISHED whose ACK it holds
+	// (Endpoint.AckPending: a delayed ACK, RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2); or it
+	// let a held ACK go, its TCB still open, without sending a segment that carries it;
+	// or its delayed-ACK timer expired and sent no ACK.
 	StepNotAcked
 	// StepUnanswered: a segment without RST reached a side in SYN-RECEIVED or a
 	// synchronized state whose rate limiter was open, was not taken, and drew no ACK of

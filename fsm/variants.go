@@ -140,6 +140,20 @@ var Variants = []Variant{
 				Do: []Effect{EffectDiscard}, To: Stay, Emit: EmitACK,
 				Cite: "RFC 9293 §3.6.1 half-closed connections (violated on purpose)"}},
 		}},
+	// FreeBSD acknowledges a FIN at once (tcp_input sets TF_ACKNOW): every close takes
+	// four segments. Not a hazard: it refutes only that a FIN may ride on an ACK.
+	{Name: "no-delayed-ack",
+		Desc: "the ACK of a FIN is sent at once, as FreeBSD does (TF_ACKNOW): a FIN never rides on the ACK of the peer's FIN",
+		Edits: []Edit{change(RuleEstablishedFIN, func(r *Rule) {
+			r.Do, r.Emit = []Effect{EffectTakeFIN}, EmitACK
+			r.Cite = "RFC 9293 §3.10.7.4 eighth: SYN-RECEIVED, ESTABLISHED, acknowledged at once (FreeBSD TF_ACKNOW)"
+		})}},
+	{Name: "fin-answers-fin",
+		Desc: "a FIN is answered at once by our own FIN on its ACK, as if it closed both directions: every close takes three segments, whatever the user still had to send",
+		Edits: []Edit{change(RuleEstablishedFIN, func(r *Rule) {
+			r.Do, r.To, r.Emit = []Effect{EffectTakeFIN, EffectSendNext}, StateLastAck, EmitFIN
+			r.Cite = "RFC 9293 §3.6.1 half-closed connections (violated on purpose: the FIN closes both directions)"
+		})}},
 	{Name: "fixed-isn",
 		Desc: "every incarnation uses the same ISN, the one of the incarnation before the run",
 		Edits: []Edit{

@@ -52,6 +52,8 @@ func All() []Property {
 	return []Property{
 		OpenTakesThree,
 		OpenWithoutTimers,
+		CloseTakesFour,
+		FinRidesOnAck,
 		CloseWithoutTimers,
 		OpenRecoversLostSYN,
 		OpenRecoversLostSYNACK,

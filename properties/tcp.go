@@ -174,9 +174,11 @@ var AcksAtOnce = Property{
 	Claim: "every SYN, data unit and FIN is acknowledged as it arrives",
 	Statement: "No step takes a SYN, a data unit or a FIN in order without sending, in the " +
 		"same step, a segment whose ACK is the new RCV.NXT (RFC 9293 §3.10.7.3 fourth check, " +
-		"§3.10.7.4 seventh and eighth: \"send an acknowledgment\"; the model has no delayed " +
-		"ACK, docs/model.md) (fsm.StepNotAcked). Without it the sender learns only by " +
-		"retransmitting.",
+		"§3.10.7.4 seventh and eighth: \"send an acknowledgment\"), but a FIN taken in " +
+		"ESTABLISHED, whose ACK may be held (a delayed ACK, §3.8.6.3, RFC 1122 §4.2.3.2); and " +
+		"no step lets a held ACK go, the TCB still open, or lets the delayed-ACK timer expire, " +
+		"without sending a segment that carries it (fsm.StepNotAcked). Without it the sender " +
+		"learns only by retransmitting.",
 	Kind:  checker.KindStep,
 	build: noStep(fsm.StepNotAcked),
 }
@@ -328,7 +330,42 @@ var OpenTakesThree = Property{
 	Reads: fsm.GhostOpen,
 	Kind:  checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return !s.Opened || s.OpenSegs != fsm.OpenInMore }
+		return func(s fsm.SysState) bool { v, ok := s.OpenVerdict(); return !ok || v != fsm.OpenInMore }
+	},
+}
+
+// CloseTakesFour: the thesis of the close, counted.
+var CloseTakesFour = Property{
+	Name:  "close-takes-four",
+	Claim: "four segments close a connection, three when a FIN rides on the ACK of the peer's FIN",
+	Statement: "In a run that no fault, timer (but the delayed-ACK timer) or abrupt end has " +
+		"touched, once both FINs of the first connection are acknowledged its close took " +
+		"exactly four segments, FIN, ACK, FIN, ACK (RFC 9293 §3.6 Figure 12; crossing FINs, " +
+		"Figure 13, also four), or three when the second FIN carried the ACK of the first, " +
+		"and either only when both users had called CLOSE: a FIN is how a user says it has " +
+		"nothing more to send (§3.10.4), so the second FIN may ride on the ACK of the first " +
+		"only when its user has nothing left to send. Counted from the first FIN: the FINs, " +
+		"the pure ACKs of a side that has taken the peer's FIN, and a data unit that carries " +
+		"the held ACK of the peer's FIN (SysState.CloseVerdict). A fifth segment fails at once.",
+	Reads: fsm.GhostOpen | fsm.GhostTimers | fsm.GhostCloseSegs,
+	Kind:  checker.KindAlways,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { v, ok := s.CloseVerdict(); return !ok || v != fsm.CloseInMore }
+	},
+}
+
+// FinRidesOnAck: a close in three segments happens.
+var FinRidesOnAck = Property{
+	Name:  "fin-rides-on-ack",
+	Claim: "a FIN may ride on the ACK of the peer's FIN: a close in three segments",
+	Statement: "Some run that no fault or timer but the delayed-ACK timer has touched closes " +
+		"the first connection in the three segments close-takes-four counts: the side that " +
+		"takes the first FIN holds its ACK (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2), its user " +
+		"closes, and its FIN carries that ACK.",
+	Reads: fsm.GhostOpen | fsm.GhostTimers | fsm.GhostCloseSegs,
+	Kind:  checker.KindSometimes,
+	build: func(fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool { v, ok := s.CloseVerdict(); return ok && v == fsm.CloseInThree }
 	},
 }
 
@@ -342,7 +379,7 @@ var OpenWithoutTimers = Property{
 	Reads: fsm.GhostOpen,
 	Kind:  checker.KindSometimes,
 	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Opened && s.OpenSegs == fsm.OpenInThree }
+		return func(s fsm.SysState) bool { v, ok := s.OpenVerdict(); return ok && v == fsm.OpenInThree }
 	},
 }
 
@@ -381,7 +418,7 @@ var OpenRecoversLostSYN = Property{
 	Kind:    checker.KindSometimes,
 	Premise: needsLoss,
 	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Opened && s.OpenSegs == fsm.OpenRecoveredSYN }
+		return func(s fsm.SysState) bool { v, ok := s.OpenVerdict(); return ok && v == fsm.OpenRecoveredSYN }
 	},
 }
 
@@ -394,7 +431,7 @@ var OpenRecoversLostSYNACK = Property{
 	Kind:      checker.KindSometimes,
 	Premise:   needsLoss,
 	build: func(fsm.System) func(fsm.SysState) bool {
-		return func(s fsm.SysState) bool { return s.Opened && s.OpenSegs == fsm.OpenRecoveredSYNACK }
+		return func(s fsm.SysState) bool { v, ok := s.OpenVerdict(); return ok && v == fsm.OpenRecoveredSYNACK }
 	},
 }
 

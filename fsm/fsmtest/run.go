@@ -206,7 +206,8 @@ type timerName struct {
 
 // timerNames lists the timers in the order fsm.System.Actions offers them.
 var timerNames = []timerName{{"rtx", fsm.EvRetransmit}, {"give-up", fsm.EvGiveUp},
-	{"2msl", fsm.EvTimeWait}, {"keepalive", fsm.EvKeepalive}, {"user", fsm.EvUserTimeout}}
+	{"2msl", fsm.EvTimeWait}, {"keepalive", fsm.EvKeepalive}, {"user", fsm.EvUserTimeout},
+	{"delack", fsm.EvDelayedAck}}
 
 // timers lists the timers that may expire now on each side, e.g. "A:rtx,B:none": what
 // the rows and the timing assumptions allow.
