@@ -569,13 +569,20 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	opens := sys.Tracks&GhostOpen != 0 && !s.Opened && s.openNow()
 	partitioned := sys.partitioned(s)
 	closes := sys.Tracks&ghostCloseCount == ghostCloseCount && s.Opened && !opens
+	if closes && !(!s.TimerExpired && !s.Abrupt && s.Left == sys.Config.Faults) {
+		// A touched run's close is not judged: its count would only split states.
+		closes = false
+		if s.Closing && s.CloseSegs < CloseUntested {
+			s.CloseSegs = CloseUntested
+		}
+	}
 	for _, seg := range out.Emit.Segments() {
 		if sys.Tracks&GhostOpen != 0 && !s.Opened && !opens && s.OpenSegs < maxOpenSegs && seg.Len == 0 && !seg.Flags.Has(FIN) && !seg.Flags.Has(RST) {
 			s.OpenSegs++
 		}
 		if closes {
 			answer := cause != nil && sys.unacceptable(&before, &cause.Seg)
-			s.countClose(side, &before, &after, &seg, answer, !s.TimerExpired && !s.Abrupt && s.Left == sys.Config.Faults)
+			s.countClose(side, &before, &after, &seg, answer)
 		}
 		p := Packet{Src: side, Seg: seg, From: NoTCB, To: NoTCB}
 		if before.State.HasTCB() || after.State.HasTCB() {
@@ -598,8 +605,8 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	if opens {
 		s.open(!s.Troubled && !s.Abrupt && s.Left == sys.Config.Faults)
 	}
-	if closes && s.Closing && s.OpenSegs < CloseUntested && closeDone(&before, &after, &s.Ep[side.Peer()]) {
-		s.judgeClose(!s.TimerExpired && !s.Abrupt && s.Left == sys.Config.Faults)
+	if closes && s.Closing && s.CloseSegs < CloseUntested && closeDone(&before, &after, &s.Ep[side.Peer()]) {
+		s.judgeClose()
 	}
 	// A server keeps listening: when the passive side's connection ends, it is back in
 	// LISTEN at once while it has incarnations left (folding the user's next passive OPEN

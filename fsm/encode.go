@@ -27,7 +27,8 @@ import (
 //	  Ghost.Peer (a serial of the peer), Opens (0..Incarnations), Sent (0..Units[side]),
 //	  Delivered (0..Units[peer]+1), Closes (0..Incarnations), SimOpen, Pending (1 bit each: AckPending in
 //	  CLOSE-WAIT, the only state that holds it, FinPending in the others);
-//	Timed, Abrupt, ResetOnClose, TimerExpired, Troubled, Opened, Closing (1 bit each), OpenSegs (3 bits), Lost (5 bits); Left.Loss, Dup, Inject, Crash, Partition (0..Config.Faults.*); HalfOpen (2 bits, only with crashes); Net.N (0..Capacity);
+//	Timed, Abrupt, ResetOnClose, TimerExpired, Opened, Closing (1 bit each); before the open Troubled
+//	(1 bit) and Lost's SYN and SYN,ACK (2 bits), after it CloseSegs (3 bits); OpenSegs (3 bits), Lost's data and FIN (2 bits); Left.Loss, Dup, Inject, Crash, Partition (0..Config.Faults.*); HalfOpen (2 bits, only with crashes); Net.N (0..Capacity);
 //	Capacity slots: Src (1 bit), Flags (4 bits), SEG.LEN (1 bit: a segment carries at
 //	most one data unit), From, To (serials), SEG.SEQ, SEG.ACK (SeqBits each).
 //
@@ -117,6 +118,24 @@ func pending(e *Endpoint) uint64 {
 	return 2
 }
 
+// overlap is the code of three bits that serve two phases of the first connection:
+// before it opens, Troubled and the losses of the open (LostSYN, LostSYNACK), which the
+// open clears and nothing sets again; after it, the close's count (CloseSegs), which
+// nothing sets before. Sharing them keeps the default state in three words. A field set
+// outside its phase is too wide: the code is then wider than the three bits.
+func overlap(s *SysState) uint64 {
+	if s.Opened {
+		if s.Troubled || s.Lost&lostEarly != 0 {
+			return 1 << openSegsBits
+		}
+		return uint64(s.CloseSegs)
+	}
+	if s.CloseSegs != 0 {
+		return 1 << openSegsBits
+	}
+	return b2u(s.Troubled) | uint64(s.Lost&lostEarly)<<1
+}
+
 // width is the number of bits that hold 0..max.
 func width(max int) uint8 { return uint8(bits.Len(uint(max))) }
 
@@ -167,7 +186,7 @@ func (l *layout) ghost(side Side) uint8 {
 	return l.seq + l.peer[side] + 2*l.incs + l.sent[side] + l.delivered[side] + 2
 }
 func (l *layout) budgets() uint8 {
-	return 7 + openSegsBits + lostBits + l.loss + l.dup + l.inject + l.crash + l.part + l.half + l.count
+	return 6 + 2*openSegsBits + lostBits - 2 + l.loss + l.dup + l.inject + l.crash + l.part + l.half + l.count
 }
 func (l *layout) packet() uint8 { return 1 + flagBits + lenBits + 2*l.pkt + l.seq }
 
@@ -224,9 +243,11 @@ const (
 	fAbrupt
 	fResetOnClose
 	fTimerExpired
-	fTroubled
 	fOpened
 	fClosing
+	fTroubled
+	fLostEarly
+	fCloseSegs
 	fOpenSegs
 	fLost
 	fLoss
@@ -250,7 +271,7 @@ var fieldNames = [numFields]string{
 	"Host", "State", "Passive", "Throttled", "Retries", "Ghost.Told", "Ghost.HalfCloseData",
 	"Ghost.StaleRun", "Ghost.Agreed", "Ghost.Stale", "Clock", "Ghost.Graceful", "Ghost.Moved", "ISS", "IRS",
 	"SND.UNA - ISS", "SND.NXT - ISS", "RCV.NXT", "Ghost.Peer", "Ghost.Opens", "Ghost.Sent",
-	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "Pending (FinPending or AckPending)", "Timed", "Abrupt", "ResetOnClose", "TimerExpired", "Troubled", "Opened", "Closing", "OpenSegs", "Lost", "Left.Loss", "Left.Dup", "Left.Inject",
+	"Ghost.Delivered", "Ghost.Closes", "Ghost.SimOpen", "Pending (FinPending or AckPending)", "Timed", "Abrupt", "ResetOnClose", "TimerExpired", "Opened", "Closing", "Troubled", "Lost (SYN, SYN,ACK)", "CloseSegs", "OpenSegs", "Lost (data, FIN)", "Left.Loss", "Left.Dup", "Left.Inject",
 	"Left.Crash", "Left.Partition", "HalfOpen", "Net.N", "Src", "Flags", "SEG.LEN", "From", "To", "SEG.SEQ", "SEG.ACK",
 }
 
@@ -304,11 +325,19 @@ func (l *layout) eachField(s *SysState, visit func(f field, v uint64, width uint
 	visit(fAbrupt, b2u(s.Abrupt), 1)
 	visit(fResetOnClose, b2u(s.ResetOnClose), 1)
 	visit(fTimerExpired, b2u(s.TimerExpired), 1)
-	visit(fTroubled, b2u(s.Troubled), 1)
 	visit(fOpened, b2u(s.Opened), 1)
 	visit(fClosing, b2u(s.Closing), 1)
+	// Before the open, Troubled and the open's losses; after it, the close's count
+	// (see overlap).
+	early := uint8(1)
+	if s.Opened {
+		early = 0
+	}
+	visit(fTroubled, b2u(s.Troubled), early)
+	visit(fLostEarly, uint64(s.Lost&lostEarly), 2*early)
+	visit(fCloseSegs, uint64(s.CloseSegs), openSegsBits*(1-early))
 	visit(fOpenSegs, uint64(s.OpenSegs), openSegsBits)
-	visit(fLost, uint64(s.Lost), lostBits)
+	visit(fLost, uint64(s.Lost>>2), lostBits-2)
 	visit(fLoss, uint64(s.Left.Loss), l.loss)
 	visit(fDup, uint64(s.Left.Dup), l.dup)
 	visit(fInject, uint64(s.Left.Inject), l.inject)
@@ -458,7 +487,7 @@ func (sys *System) Encode(dst []byte, s SysState) []byte {
 			add(uint64(g.Opens), l.incs).add(uint64(g.Sent), l.sent[side]).
 			add(uint64(g.Delivered), l.delivered[side]).add(uint64(g.Closes), l.incs).bit(g.SimOpen).add(pending(e), 1))
 	}
-	w = w.put(buf, group{}.bit(s.Timed).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.TimerExpired).bit(s.Troubled).bit(s.Opened).bit(s.Closing).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Lost), lostBits).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
+	w = w.put(buf, group{}.bit(s.Timed).bit(s.Abrupt).bit(s.ResetOnClose).bit(s.TimerExpired).bit(s.Opened).bit(s.Closing).add(overlap(&s), openSegsBits).add(uint64(s.OpenSegs), openSegsBits).add(uint64(s.Lost>>2), lostBits-2).add(uint64(s.Left.Loss), l.loss).add(uint64(s.Left.Dup), l.dup).
 		add(uint64(s.Left.Inject), l.inject).add(uint64(s.Left.Crash), l.crash).add(uint64(s.Left.Partition), l.part).add(uint64(s.HalfOpen), l.half).add(uint64(s.Net.N), l.count))
 	for i := range int(l.cap) {
 		p := &s.Net.Slots[i]
@@ -618,11 +647,15 @@ func (sys *System) decodeFields(s *SysState, b []byte) {
 	s.Abrupt = c.take(1) != 0
 	s.ResetOnClose = c.take(1) != 0
 	s.TimerExpired = c.take(1) != 0
-	s.Troubled = c.take(1) != 0
 	s.Opened = c.take(1) != 0
 	s.Closing = c.take(1) != 0
+	if o := c.take(openSegsBits); s.Opened {
+		s.CloseSegs = uint8(o)
+	} else {
+		s.Troubled, s.Lost = o&1 != 0, LostKinds(o>>1)
+	}
 	s.OpenSegs = uint8(c.take(openSegsBits))
-	s.Lost = LostKinds(c.take(lostBits))
+	s.Lost |= LostKinds(c.take(lostBits-2)) << 2
 	s.Left.Loss = uint8(c.take(l.loss))
 	s.Left.Dup = uint8(c.take(l.dup))
 	s.Left.Inject = uint8(c.take(l.inject))

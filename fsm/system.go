@@ -117,8 +117,7 @@ const (
 	// GhostHalfOpen: half-open connections made by a crash and cleared by a reset
 	// (HalfOpen).
 	GhostHalfOpen
-	// GhostCloseSegs: the thesis of the close (Closing, and OpenSegs once Closing is
-	// set). It needs GhostOpen, which says when the first connection opened, and
+	// GhostCloseSegs: the thesis of the close (Closing, CloseSegs). It needs GhostOpen, which says when the first connection opened, and
 	// GhostTimers, which says whether a timer touched its close.
 	GhostCloseSegs
 	// AllGhost is every part: what NewSystem keeps.
@@ -147,7 +146,7 @@ const (
 	OpenRecoveredSYNACK
 )
 
-// The values SysState.OpenSegs holds once Closing is set: 0 to 3 while the close is
+// The values SysState.CloseSegs holds once Closing is set: 0 to 3 while the close is
 // counted (one to four segments so far), then the verdict on it.
 const (
 	// CloseUntested: a fault, a timer (but the delayed-ACK timer) or an abrupt end touched
@@ -167,41 +166,37 @@ const (
 	closeCounted = 3
 )
 
-// countClose counts seg, sent by side in a step from before to after, when it is one of
-// the close's: a FIN, a pure ACK from a side that has taken the peer's FIN, unless it
-// answers a segment the receive window did not accept (answer: an old or overtaken segment
-// draws an ACK, RFC 9293 §3.10.7.4 first check, and the network reorders without a fault
-// budget), or a data unit carrying an ACK that was held (the ACK of the peer's FIN riding
-// on data). The count starts
-// at the first FIN sent after the first connection opened, while the two sides still hold
-// that connection; a FIN sent before (a CLOSE during the open) leaves the close unjudged.
-//
-// A fifth segment gives the verdict at once: CloseInMore when the run is untouched (clean)
-// so far, else CloseUntested.
-func (s *SysState) countClose(side Side, before, after *Endpoint, seg *Segment, answer, clean bool) {
+// countClose counts seg, sent by side in a step from before to after of a run no fault,
+// timer (but the delayed-ACK timer) or abrupt end has touched, when it is one of the
+// close's: a FIN, a pure ACK from a side that has taken the peer's FIN, unless it answers a
+// segment the receive window did not accept (answer: an old or overtaken segment draws an
+// ACK, RFC 9293 §3.10.7.4 first check, and the network reorders without a fault budget),
+// or a data unit carrying an ACK that was held (the ACK of the peer's FIN riding on data).
+// The count starts at the first FIN sent after the first connection opened, while the two
+// sides still hold that connection; a FIN sent before (a CLOSE during the open) leaves the
+// close unjudged. A fifth segment gives the verdict at once, CloseInMore. (Once the run is
+// touched, commit makes the count CloseUntested and stops it.)
+func (s *SysState) countClose(side Side, before, after *Endpoint, seg *Segment, answer bool) {
 	fin := seg.Flags.Has(FIN)
 	if !s.Closing {
 		if fin && s.Connected() && !before.State.FinSent() && !before.State.FinReceived() &&
 			!s.Ep[side.Peer()].State.FinSent() {
-			s.Closing, s.OpenSegs = true, 0
+			s.Closing, s.CloseSegs = true, 0
 		}
 		return
 	}
-	if s.OpenSegs >= CloseUntested {
+	if s.CloseSegs >= CloseUntested {
 		return
 	}
 	pureACK := seg.Flags == ACK && seg.Len == 0 && after.State.FinReceived() && !answer
 	if !fin && !pureACK && !(before.AckPending && seg.Len > 0) {
 		return
 	}
-	if s.OpenSegs == closeCounted {
-		s.OpenSegs = CloseUntested
-		if clean {
-			s.OpenSegs = CloseInMore
-		}
+	if s.CloseSegs == closeCounted {
+		s.CloseSegs = CloseInMore
 		return
 	}
-	s.OpenSegs++
+	s.CloseSegs++
 }
 
 // closeDone reports whether both FINs are now acknowledged: the stepping side's from
@@ -213,38 +208,36 @@ func closeDone(before, after, peer *Endpoint) bool {
 	return self && acked(peer.State)
 }
 
-// judgeClose gives the verdict on the first connection's close, which has just ended,
-// given whether the run was untouched (clean).
-func (s *SysState) judgeClose(clean bool) {
-	n := s.OpenSegs + 1
+// judgeClose gives the verdict on the first connection's close, which has just ended in a
+// run nothing has touched.
+func (s *SysState) judgeClose() {
+	n := s.CloseSegs + 1
 	asked := s.Ghost[A].Closes > 0 && s.Ghost[B].Closes > 0
 	switch {
-	case !clean:
-		s.OpenSegs = CloseUntested
 	case !asked:
-		s.OpenSegs = CloseInMore
+		s.CloseSegs = CloseInMore
 	case n == 4:
-		s.OpenSegs = CloseInFour
+		s.CloseSegs = CloseInFour
 	case n == 3:
-		s.OpenSegs = CloseInThree
+		s.CloseSegs = CloseInThree
 	default:
-		s.OpenSegs = CloseInMore
+		s.CloseSegs = CloseInMore
 	}
 }
 
 // OpenVerdict is the verdict on how the first connection opened (OpenUntested, OpenInThree,
 // OpenInMore, OpenRecoveredSYN, OpenRecoveredSYNACK), and whether it is known: the open has
-// been judged and its close has not begun to be counted in the same field.
-func (s *SysState) OpenVerdict() (uint8, bool) { return s.OpenSegs, s.Opened && !s.Closing }
+// been judged.
+func (s *SysState) OpenVerdict() (uint8, bool) { return s.OpenSegs, s.Opened }
 
 // CloseVerdict is the verdict on how the first connection closed (CloseUntested,
 // CloseInThree, CloseInFour, CloseInMore), and whether it is known. A close that took
 // more than four segments is known at once: a fifth was sent.
 func (s *SysState) CloseVerdict() (uint8, bool) {
-	if !s.Closing || s.OpenSegs < CloseUntested {
+	if !s.Closing || s.CloseSegs < CloseUntested {
 		return 0, false
 	}
-	return s.OpenSegs, true
+	return s.CloseSegs, true
 }
 
 // synAcked reports whether e holds a TCB whose SYN the peer has acknowledged.
@@ -297,6 +290,8 @@ const (
 	LostData
 	LostFIN
 	lostBits = 4
+	// lostEarly are the kinds only the first open records, and clears.
+	lostEarly = LostSYN | LostSYNACK
 )
 
 // maxSerial bounds TCB serials so that Ghost.Graceful and Ghost.Moved hold one bit per
@@ -358,15 +353,16 @@ type SysState struct {
 	// itself sends (an ACK of data that rode on the third segment, say). When the
 	// connection opens, OpenSegs becomes the verdict on it (OpenUntested, OpenInThree,
 	// OpenInMore) and Troubled is cleared: later states need only the verdict.
-	//
-	// Once the first FIN after the open leaves (Closing, kept only with GhostCloseSegs), the
-	// open's verdict has been seen by every property that reads it, and OpenSegs counts the
-	// close's segments instead, then holds the verdict on the close (see countClose,
-	// judgeClose): OpenVerdict and CloseVerdict read the field by its phase. Sharing it
-	// keeps the default state in 24 bytes.
 	Opened   bool
-	Closing  bool
 	OpenSegs uint8
+	// Closing is ghost data on the thesis of the close, kept only with GhostCloseSegs: the
+	// first FIN after the first connection opened has left. CloseSegs then counts the
+	// close's segments, 0 to 3 for one to four, and holds the verdict on the close once both
+	// FINs are acknowledged (CloseUntested, CloseInThree, CloseInFour, CloseInMore; see
+	// countClose, judgeClose, CloseVerdict). The encoding keeps CloseSegs in the bits of
+	// Troubled and the open's losses, which are clear once the connection has opened.
+	Closing   bool
+	CloseSegs uint8
 	// ResetOnClose is ghost data: a RST ended a TCB of a connection established at both
 	// ends (Ghost.Agreed) whose user had called CLOSE, before it reached TIME-WAIT: the
 	// close ended in a reset, not its handshake. Sticky.

@@ -66,7 +66,7 @@ func TestStepPropertiesCatchWhatTheStatePropertiesMiss(t *testing.T) {
 		{properties.ResetObeyed, "stay closing/rst", state},
 		{properties.ResetNotGuessed, "retarget other/bad-seq-rst -> CLOSED", state},
 		{properties.ListenerKeepsListening, "retarget syn-received/rst-passive -> CLOSED", state},
-		{properties.AcksAtOnce, "no-emit established/fin", state},
+		{properties.AcksAtOnce, "no-emit close-wait/delayed-ack", state},
 		{properties.UnacceptableAcked, "no-emit other/bad-seq", state},
 		{properties.ClosedPortResets, "no-emit listen/ack", state},
 		{properties.AckAdvancesSndUna, "no-effect synchronized/new-ack snd.una=seg.ack", state},

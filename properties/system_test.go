@@ -69,6 +69,7 @@ func TestTheDefaultConfigIsModestAndKeepsEveryClaim(t *testing.T) {
 		res.Transitions, res.MaxDepth, res.Elapsed)
 	// Modest: seconds on one core. The ghost data of the thesis and loss-recovery
 	// properties took the default from 775,283 states to 2,023,518; issue 14's ghost
-	// slicing would keep only what the checked properties read.
-	assert.Less(t, res.States, uint64(2_500_000))
+	// slicing would keep only what the checked properties read. The delayed ACK of a FIN
+	// (Endpoint.AckPending) and the close's count took it to 2,892,631.
+	assert.Less(t, res.States, uint64(3_500_000))
 }

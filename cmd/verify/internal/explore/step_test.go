@@ -22,7 +22,7 @@ func TestSearchFindsAStepPropertysViolation(t *testing.T) {
 	require.NoError(t, err)
 	var mut fsm.Variant
 	for _, m := range all {
-		if m.Name == "no-emit established/fin" {
+		if m.Name == "no-emit close-wait/delayed-ack" {
 			mut = m.Of(rfc)
 		}
 	}

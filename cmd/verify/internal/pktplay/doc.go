@@ -46,14 +46,17 @@
 // Script time orders events and gates timers: before a line, the endpoint's timers may
 // expire as hidden steps when the script's clock has moved on by at least the timer's
 // duration since it started (Timing: retransmission after 200 ms, 2MSL after 60 s,
-// keepalive after the idle time when SO_KEEPALIVE is on, the user timeout once set).
+// keepalive after the idle time when SO_KEEPALIVE is on, the user timeout once set), and
+// a held ACK of a FIN (fsm.Endpoint.AckPending) at any time, since Linux sends it at once
+// in quickack mode and within 200 ms otherwise.
 // Runs branch on these choices; the runs that cannot match a line end, and the script
 // passes when one run matches every line and owes nothing at the end (no call still
 // blocked, no segment sent that the script does not show, but pure ACKs: see below).
 //
 // # Where the model and a real stack differ
 //
-// The model acknowledges every segment at once; a real receiver may delay an ACK and fold
+// The model acknowledges every segment at once but a FIN taken in ESTABLISHED, whose ACK
+// it may hold (above); a real receiver may delay any ACK and fold
 // it into the next segment (RFC 1122 §4.2.3.2). A pure ACK the script does not show is
 // passed over when a later ">" line acknowledges at least as much, and noted. The model
 // retransmits one unit where a stack resends a segment: a retransmission shown larger is

@@ -346,7 +346,8 @@ func (p *player) hidden(r *run, line int, now float64, any bool) []*run {
 }
 
 // timerKinds are the timers that may expire as hidden steps, in the order they are tried.
-var timerKinds = []fsm.EventKind{fsm.EvRetransmit, fsm.EvGiveUp, fsm.EvTimeWait, fsm.EvKeepalive, fsm.EvUserTimeout}
+var timerKinds = []fsm.EventKind{fsm.EvRetransmit, fsm.EvGiveUp, fsm.EvTimeWait, fsm.EvKeepalive, fsm.EvUserTimeout,
+	fsm.EvDelayedAck}
 
 // timerAllowed says whether timer k of r's endpoint may expire by now.
 func (p *player) timerAllowed(r *run, k fsm.EventKind, now float64, any bool) bool {
@@ -364,6 +365,10 @@ func (p *player) timerAllowed(r *run, k fsm.EventKind, now float64, any bool) bo
 	case fsm.EvUserTimeout:
 		// TCP_USER_TIMEOUT bounds how long sent data stays unacknowledged (RFC 5482).
 		return r.userTimeout > 0 && r.ep.Unacked() && since(r.unaAt, r.userTimeout)
+	case fsm.EvDelayedAck:
+		// A held ACK of a FIN may leave at once: Linux acknowledges at once in quickack
+		// mode (early in a connection) and within TCP_DELACK_MAX, 200 ms, otherwise.
+		return true
 	}
 	return false
 }
