@@ -686,8 +686,8 @@ func (sys *System) unreceived(s *SysState, p *Packet) bool {
 		sys.Machine.Space.InWindow(p.Seg.Seq, dst.RcvNxt, sys.Machine.Window)
 }
 
-// limiterIntervalPassed clears both rate limiters (Endpoint.Throttled). Timing: a timer's
-// expiry means at least an RTO (1 s, RFC 6298 §2.4) has passed, more than the interval in
+// limiterIntervalPassed clears both rate limiters (Endpoint.Throttled). Timing: a slow timer's
+// (slowTimers) expiry means at least an RTO (1 s, RFC 6298 §2.4) has passed, more than the interval in
 // which an endpoint answers one unacceptable segment (Linux's tcp_invalid_ratelimit,
 // 500 ms); so does a crash's quiet time.
 func (s *SysState) limiterIntervalPassed() {

@@ -154,8 +154,8 @@ const (
 	// EmitThrottledACK is EmitACK answering an unacceptable segment, through a rate
 	// limiter (RFC 5961 §7; Linux's tcp_invalid_ratelimit, 500 ms): an endpoint answers
 	// one such segment, then none until a timer expires (Endpoint.Throttled; the system
-	// clears it, since a timer's expiry means more time has passed than the limiter's
-	// interval). Machine.Throttle off makes it EmitACK.
+	// clears it, since a timer's expiry, but the delayed-ACK timer's, means more time has
+	// passed than the limiter's interval). Machine.Throttle off makes it EmitACK.
 	EmitThrottledACK
 	EmitKeepalive // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, a keepalive probe (RFC 1122 §4.2.3.6)
 	numEmits

@@ -21,7 +21,7 @@ const (
 	twoWay      = "retarget listen/syn -> ESTABLISHED" // the two-way handshake: killed
 	noOpen      = "delete closed/open"                 // A never opens: killed
 	unreached   = "delete listen/other"                // a row no run fires: equivalent
-	silentClose = "no-emit close-wait/close"           // the FIN's retransmission masks it: survives
+	silentClose = "delete close-wait/delayed-ack"      // the held ACK rides on the FIN: survives
 )
 
 // invokeMutate runs verify mutate in-process at tinyConfig with the given flags.
@@ -74,12 +74,12 @@ func TestMutateClassifiesKilledEquivalentAndSurvivingMutants(t *testing.T) {
 		Steps: -1, Loop: -1, DiffersSteps: -1}, eq)
 	surv := byName[silentClose]
 	assert.Equal(t, classSurvived, surv.Class)
-	assert.Equal(t, 5, surv.DiffersSteps, "B's CLOSE in CLOSE-WAIT is the first to differ")
+	assert.Equal(t, 5, surv.DiffersSteps, "B's delayed-ACK timer is the first to differ")
 	assert.Equal(t, mutateCount{Kind: "total", Mutants: 4, Killed: 2, Equivalent: 1, Survived: 1}, res.Total)
 	assert.InDelta(t, 66.7, res.Score, 1e-9)
 	assert.True(t, res.Complete)
 	assert.Contains(t, out, "score 66.7%: 2 of 3 non-equivalent mutants killed, 1 equivalent left out")
-	assert.Contains(t, out, "survivors (1):\n  no-emit    no-emit close-wait/close: differs after 5 steps")
+	assert.Contains(t, out, "survivors (1):\n  delete     delete close-wait/delayed-ack: differs after 5 steps")
 	md, err := os.ReadFile(filepath.Join(dir, "mutate.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "## Survivors (1)")

@@ -361,8 +361,8 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 	require.Len(t, cells, runCount(claims))
 	// The RFC model on the default config (which data-before-close's once config equals now
 	// that the default has one incarnation), on the patient users of old-syn-recovery and on
-	// clean-time-wait's reconnects; two-way-handshake, fixed-isn and fin-closes-both on the
-	// default; no-rst-on-bad-ack on patient users, no-time-wait on reconnects.
+	// clean-time-wait's reconnects; two-way-handshake, fixed-isn, fin-closes-both,
+	// fin-answers-fin and no-delayed-ack on the default; no-rst-on-bad-ack on patient users, no-time-wait on reconnects.
 	var got []string
 	for _, e := range exps {
 		var names []string
@@ -372,7 +372,7 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		got = append(got, e.variant+": "+strings.Join(names, ","))
 	}
 	assert.Equal(t, []string{
-		"rfc9293: open-in-three,ready-before-data,isn-agreement,old-syn-rejected,data-before-close,half-close,simultaneous-close,last-ack-lost",
+		"rfc9293: open-in-three,ready-before-data,isn-agreement,old-syn-rejected,data-before-close,close-in-four,fin-rides,half-close,simultaneous-close,last-ack-lost",
 		"no-third-segment: open-in-three",
 		"two-way-handshake: ready-before-data,isn-agreement,old-syn-rejected",
 		"fixed-isn: isn-agreement",
@@ -383,6 +383,7 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		"rfc9293: clean-time-wait,no-assassination",
 		"no-time-wait: clean-time-wait", "time-wait-assassination: no-assassination", "rfc9293: quiet-time", "no-quiet-time: quiet-time",
 		"rfc9293: time-wait-reopen", "reopen-any-syn: time-wait-reopen",
+		"fin-answers-fin: close-in-four", "no-delayed-ack: fin-rides",
 		"rfc9293: simultaneous-open",
 		"no-simultaneous-open: simultaneous-open",
 		"no-simultaneous-close: simultaneous-close",

@@ -96,6 +96,8 @@ func TestEveryVariantDiagramHighlightsItsEdits(t *testing.T) {
 		"fin-after-ack":           `"SYN-RECEIVED" -> "SYN-RECEIVED"`,
 		"no-third-segment":        `"SYN-SENT" -> "ESTABLISHED"`,
 		"reopen-any-syn":          `"TIME-WAIT" -> "SYN-RECEIVED"`,
+		"no-delayed-ack":          `"ESTABLISHED" -> "CLOSE-WAIT"`,
+		"fin-answers-fin":         `"ESTABLISHED" -> "LAST-ACK"`,
 	}
 	for _, v := range fsm.Variants {
 		if v.Name == fsm.RFC {
