@@ -145,13 +145,20 @@ func (sys *System) OldSegments() []Packet { return append([]Packet(nil), sys.old
 // oldSegments computes OldSegments once, for NewSystem.
 func (sys *System) oldSegments() []Packet {
 	m := sys.Machine
+	// The connection before the run read the ISN clock one stride before the first TCB
+	// (reading 0), or, when the clock's cycle is shorter than the MSL, a whole cycle
+	// before it: the first TCB's numbers (Timing.ShortISNCycle).
+	reading := uint32(0)
+	if sys.Config.Timing.ShortISNCycle {
+		reading = 1
+	}
 	var out []Packet
 	for src := A; src <= B; src++ {
 		if !sys.Config.OldFrom[src] {
 			continue
 		}
-		iss := m.ISN(uint8(src), 0)
-		peer := m.ISN(uint8(src.Peer()), 0)
+		iss := m.ISN(uint8(src), reading)
+		peer := m.ISN(uint8(src.Peer()), reading)
 		ack := m.Space.Add(peer, 1)
 		next := m.Space.Add(iss, 1)
 		for i, seg := range []Segment{
@@ -446,6 +453,9 @@ func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
 	if !sys.prepare(s, side, &e, 0, &out) {
 		return false
 	}
+	if ev == EvOpen && out.Next.DataSent(sys.Machine.Space) > uint32(cfg.Units[side]) {
+		return false // an OPEN that sends data (variant syn-data) spends a unit
+	}
 	switch {
 	case newIncarnation:
 		g.Opens++
@@ -453,6 +463,10 @@ func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
 		g.Sent++
 	}
 	sys.commit(s, side, &e, nil, &out, fired)
+	if ev == EvOpen {
+		// The data unit an OPEN sends with its SYN is the user's (variant syn-data).
+		s.Ghost[side].Sent += uint8(s.Ep[side].DataSent(sys.Machine.Space))
+	}
 	return true
 }
 
@@ -489,7 +503,11 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 		// passive OPEN, which the server would have made once TIME-WAIT ended.
 		g.Opens++
 	}
-	if !before.State.HasTCB() && after.State.HasTCB() || reopened {
+	newTCB := !before.State.HasTCB() && after.State.HasTCB() || reopened
+	if newTCB {
+		s.Step |= twiceFacts(g, cause, out) // before the ghost of the previous TCB goes
+	}
+	if newTCB {
 		// A new TCB: the host's ISN clock has ticked (see SysState.Clock), and what the
 		// ghost counts starts again.
 		s.Clock[side]++

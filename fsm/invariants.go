@@ -75,8 +75,9 @@ func checkEndpoint(sp Space, e Endpoint, units, peerUnits uint32) error {
 	if e.State.FinSent() && used < 2 {
 		return fmt.Errorf("%s but no number used for the FIN: %v", e.State, e)
 	}
-	if e.State == StateSynSent && (e.SndUna != e.ISS || used != 1 || e.RcvNxt != 0 || e.IRS != 0) {
-		return fmt.Errorf("SYN-SENT with more than its SYN: %v", e)
+	// SYN-SENT has sent its SYN and, when data rides on it (variant syn-data), one unit.
+	if e.State == StateSynSent && (e.SndUna != e.ISS || used > 2 || e.RcvNxt != 0 || e.IRS != 0) {
+		return fmt.Errorf("SYN-SENT with more than its SYN and a data unit: %v", e)
 	}
 	if e.State != StateSynSent {
 		got := sp.Dist(e.IRS, e.RcvNxt)

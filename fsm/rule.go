@@ -142,7 +142,7 @@ type Emit uint8
 // Emit kinds.
 const (
 	EmitNone      Emit = iota
-	EmitSYN            // <SEQ=ISS><CTL=SYN>
+	EmitSYN            // <SEQ=ISS><CTL=SYN>, with the data unit OPEN sent, if any (variant syn-data)
 	EmitSYNACK         // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
 	EmitACK            // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, one per segment processed
 	EmitData           // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK><DATA>: a new unit

@@ -335,6 +335,11 @@ func (c *ctx) emit(e Emit) {
 		return
 	case EmitSYN:
 		s = Segment{Flags: SYN, Seq: ep.ISS}
+		if ep.SndUna == ep.ISS && sp.Dist(ep.ISS, ep.SndNxt) > 1 {
+			// Data sent with the SYN and not yet acknowledged rides on it, retransmitted
+			// SYN too (variant syn-data; the RFC table sends none before ESTABLISHED).
+			s.Len = 1
+		}
 	case EmitSYNACK:
 		s = Segment{Flags: SYN | ACK, Seq: ep.ISS, Ack: ep.RcvNxt}
 	case EmitData:

@@ -143,6 +143,16 @@ func heldAckFacts(ev EventKind, before, after *Endpoint, out *Outcome) StepFacts
 	return 0
 }
 
+// twiceFacts is StepDeliveredTwice for a step that made a new TCB of a side whose previous
+// TCB's ghost is prev: the new TCB delivered data that the peer TCB prev handshook with
+// sent, and prev's TCB had delivered that TCB's data already.
+func twiceFacts(prev *Ghost, cause *Packet, out *Outcome) StepFacts {
+	if cause != nil && out.Delivered > 0 && prev.Delivered > 0 && prev.Peer != NoTCB && prev.Peer == cause.From {
+		return StepDeliveredTwice
+	}
+	return 0
+}
+
 // trackHalfOpen keeps SysState.HalfOpen: a crash of side while its peer is synchronized
 // (not yet in TIME-WAIT) leaves the peer half-open (RFC 9293 §3.5.2); a reset that then
 // ends the survivor's TCB clears it, as in Figures 10 to 12.

@@ -446,6 +446,11 @@ const (
 	// or left the TCB where it was (RFC 9293 §3.8.3; RFC 1122 §4.2.3.5). R2 is what
 	// releases a TCB whose peer will never answer.
 	StepR2Broken
+	// StepDeliveredTwice: a side's new TCB delivered data sent by the peer TCB whose data
+	// the side's previous TCB had already delivered: a duplicate of a segment that carried
+	// data opened a connection and handed the same data to the user again (a request served
+	// twice: RFC 7413 §6.3.1, RFC 1644). Only the previous TCB is remembered.
+	StepDeliveredTwice
 )
 
 // String is compact: the two states and the packets in flight.

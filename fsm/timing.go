@@ -23,6 +23,13 @@ type Timing struct {
 	// TIME-WAIT exists for. With the assumption, a new TCB's ISS lies beyond every number
 	// the host's earlier TCBs used.
 	SlowISNClock bool
+	// ShortISNCycle drops the assumption that the ISN clock's cycle outlasts the maximum
+	// segment lifetime (RFC 9293 §3.4.1: a 32-bit clock ticking every 4 microseconds cycles
+	// in 4.55 hours, an MSL is 2 minutes): with a sequence space too small for the segment
+	// lifetime the clock comes round within an MSL, and the connection before the run,
+	// a whole cycle earlier, used the numbers the run's first connection uses, while its
+	// segments are still alive. With the assumption it used the numbers one stride below.
+	ShortISNCycle bool
 	// NoMSL drops the maximum segment lifetime (RFC 9293 §3.4.1, §3.6): segments then never
 	// die, not even when TIME-WAIT's 2MSL ends.
 	NoMSL bool
@@ -87,6 +94,7 @@ type Assumption struct {
 // Assumptions lists the droppable timing assumptions.
 var Assumptions = []Assumption{
 	{"isn-clock", "RFC 9293 §3.4.1", func(t *Timing) { t.SlowISNClock = true }, func(t Timing) bool { return !t.SlowISNClock }},
+	{"isn-cycle", "RFC 9293 §3.4.1", func(t *Timing) { t.ShortISNCycle = true }, func(t Timing) bool { return !t.ShortISNCycle }},
 	{"msl", "RFC 9293 §3.4.1, §3.6", func(t *Timing) { t.NoMSL = true }, func(t Timing) bool { return !t.NoMSL }},
 	{"quiet-time", "RFC 9293 §3.4.3", func(t *Timing) { t.NoQuietTime = true }, func(t Timing) bool { return !t.NoQuietTime }},
 	{"time-wait-outlasts-r2", "RFC 9293 §3.6, RFC 1122 §4.2.3.5", func(t *Timing) { t.ShortTimeWait = true }, func(t Timing) bool { return !t.ShortTimeWait }},

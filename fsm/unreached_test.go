@@ -9,10 +9,14 @@ import (
 // The rows marked Unreached are there for segments the model never makes. This checks the
 // invariants their reasons name, on random runs of random systems (every variant, shape and
 // budget): every segment in flight but a SYN or a RST carries ACK, and none occupies more
-// than one sequence number; and no transition fires a row marked Unreached.
+// than one sequence number; and no transition fires a row marked Unreached. Variant
+// syn-data is the exception to the second and so to row other/trim: its SYN carries a data
+// unit, which a TCB that took the SYN alone (a simultaneous open, a reopened TIME-WAIT)
+// may see straddle RCV.NXT.
 func TestTheSegmentsOfARunAreOnesTheRFCSends(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		sys := drawSystem(t, wideRanges)
+		synData := sys.Machine.Variant == "syn-data"
 		var fired []int
 		walkSteps(t, sys, 80, func(from SysState, a *Action, to SysState) {
 			for _, p := range to.Net.Packets() {
@@ -20,7 +24,7 @@ func TestTheSegmentsOfARunAreOnesTheRFCSends(t *testing.T) {
 				if !f.Has(ACK) && !f.Has(SYN) && !f.Has(RST) {
 					t.Fatalf("%s in flight has no ACK, SYN or RST: %s", p.Seg, to.Detail())
 				}
-				if p.Seg.SegLen() > 1 {
+				if p.Seg.SegLen() > 1 && !(synData && f.Has(SYN) && p.Seg.SegLen() == 2) {
 					t.Fatalf("%s in flight occupies %d numbers: %s", p.Seg, p.Seg.SegLen(), to.Detail())
 				}
 			}
@@ -29,7 +33,7 @@ func TestTheSegmentsOfARunAreOnesTheRFCSends(t *testing.T) {
 			}
 			fired = sys.AppendFiredTo(fired[:0], from, *a, to)
 			for _, i := range fired {
-				if r := sys.Machine.Rules[i]; r.Unreached != "" {
+				if r := sys.Machine.Rules[i]; r.Unreached != "" && !(synData && r.ID == RuleOtherTrim) {
 					t.Fatalf("%s fired row %s, marked unreached (%s), in %s", sys.Label(from, *a), r.Name, r.Unreached, from.Detail())
 				}
 			}

@@ -154,6 +154,22 @@ var Variants = []Variant{
 			r.Do, r.To, r.Emit = []Effect{EffectTakeFIN, EffectSendNext}, StateLastAck, EmitFIN
 			r.Cite = "RFC 9293 §3.6.1 half-closed connections (violated on purpose: the FIN closes both directions)"
 		})}},
+	// TCP Fast Open (RFC 7413) sends data on the SYN and has the server deliver it before
+	// the handshake completes, which is safe only with its cookie and an idempotent
+	// request (§6.3.1); T/TCP (RFC 1644) needed its TAO test. Without either, nothing tells
+	// a duplicate of the SYN from the original.
+	{Name: "syn-data",
+		Desc: "data on the SYN without a cookie (TCP Fast Open without its cookie, T/TCP without TAO): the client's first data unit rides on its SYN and the server delivers it on the SYN",
+		Edits: []Edit{
+			change(RuleClosedOpen, func(r *Rule) {
+				r.Do = append(r.Do, EffectSendNext)
+				r.Cite = "RFC 9293 §3.10.1 OPEN, CLOSED, active, with data on the SYN (RFC 7413 §3, TCP Fast Open without its cookie)"
+			}),
+			change(RuleListenSYN, func(r *Rule) {
+				r.Do = append(r.Do, EffectDeliver)
+				r.Cite = "RFC 9293 §3.10.7.2 LISTEN, third: SYN, its data delivered at once (RFC 7413 §3 without the cookie check of §4.1.3)"
+			}),
+		}},
 	{Name: "fixed-isn",
 		Desc: "every incarnation uses the same ISN, the one of the incarnation before the run",
 		Edits: []Edit{
@@ -205,6 +221,9 @@ var Variants = []Variant{
 	{Name: "short-time-wait",
 		Desc:  "TIME-WAIT's 2MSL may end while the peer still retransmits its FIN (drops time-wait-outlasts-r2)",
 		Drops: []string{"time-wait-outlasts-r2"}},
+	{Name: "short-isn-cycle",
+		Desc:  "the ISN clock's cycle is shorter than the MSL, as in a sequence space too small for the segment lifetime: a connection a cycle earlier used the same numbers (drops isn-cycle)",
+		Drops: []string{"isn-cycle"}},
 	{Name: "no-quiet-time",
 		Desc:  "a host that crashes may restart while its old segments are still in flight (drops quiet-time)",
 		Drops: []string{"quiet-time"}},

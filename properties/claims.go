@@ -111,6 +111,8 @@ func Claims() []Claim {
 			Property: NoStaleAcceptance, Refuters: []string{"two-way-handshake"}, Config: cfg},
 		{Name: "old-syn-recovery", Reason: "the handshake recovers from a delayed old SYN: the reset clears it without waiting for a timeout",
 			Property: OldSYNRecoveredPromptly, Refuters: []string{"no-rst-on-bad-ack"}, Config: prompt},
+		{Name: "data-after-handshake", Reason: "a server takes data only once the handshake has shown the SYN to be current: data delivered on a SYN without a cookie is delivered again by a duplicate of the SYN, a request served twice (RFC 7413 §6.3.1, RFC 1644)",
+			Property: NoDataTwice, Refuters: []string{"syn-data"}, Config: cfg, Premise: needsData},
 		{Name: "data-before-close", Reason: "all data arrives before the connection is gone",
 			Property: NoDataLostOnClose, Refuters: []string{"fin-closes-both", "no-retransmission"}, Config: once},
 		{Name: "clean-time-wait", Reason: "resources are released in order, and the next incarnation is clean",
@@ -119,6 +121,8 @@ func Claims() []Claim {
 			Property: CleanTimeWait, Refuters: []string{"time-wait-assassination"}, Config: reuse, Premise: reusePremise},
 		{Name: "quiet-time", Reason: "a host that crashed keeps quiet for an MSL before it sends again, so its old segments die before they can pass for a new connection's (RFC 9293 §3.4.3)",
 			Property: CleanTimeWait, Refuters: []string{"no-quiet-time"}, Config: quiet, Premise: reusePremise},
+		{Name: "isn-cycle", Reason: "the ISN clock's cycle outlasts the maximum segment lifetime: in a sequence space too small for it the clock comes round while a connection's segments are alive, and an old segment passes for the new connection's (RFC 9293 §3.4.1)",
+			Property: NoStaleAcceptance, Refuters: []string{"short-isn-cycle"}, Config: cfg, Premise: needsOldSegments},
 		{Name: "time-wait-reopen", Reason: "a new SYN reopens a connection from TIME-WAIT only when it is numbered beyond the old one: an old duplicate SYN that did would cut TIME-WAIT short for a connection nobody opened (RFC 9293 §3.6.1 MAY-2, as BSD and Linux test SEG.SEQ > RCV.NXT)",
 			Property: NoStaleAcceptance, Refuters: []string{"reopen-any-syn"}, Config: reopen, Premise: listenerReopens},
 		{Name: "close-in-four", Reason: "four segments close a connection, three when a FIN rides on the ACK of the peer's FIN, and a FIN rides only when its user has nothing left to send: each direction is closed by its own user's CLOSE (RFC 9293 §3.6, §3.10.4)",
@@ -151,6 +155,15 @@ func Claims() []Claim {
 func reusePremise(c fsm.Config) error {
 	if c.Timing.SlowISNClock && c.Faults.Inject > 0 {
 		return errors.New("with the ISN clock dropped, old segments of the connection before the run are not TIME-WAIT's to keep out (RFC 9293 §3.4.1)")
+	}
+	return nil
+}
+
+// needsOldSegments is claim isn-cycle's premise: the connection before the run, whose
+// numbers the clock's cycle decides, must have segments in the network.
+func needsOldSegments(c fsm.Config) error {
+	if c.Faults.Inject == 0 || !c.OldFrom[fsm.A] && !c.OldFrom[fsm.B] {
+		return errors.New("no old segments of the connection before the run: nothing for the ISN clock's cycle to keep out (RFC 9293 §3.4.1)")
 	}
 	return nil
 }

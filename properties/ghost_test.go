@@ -104,6 +104,10 @@ func TestTheRFCKeepsEveryClaimAndEachVariantBreaksItsOwn(t *testing.T) {
 		"fin-answers-fin": {all, nil},
 		"short-time-wait": {all, nil},
 		"no-quiet-time":   {all, nil},
+		// A duplicate of the SYN delivers its data again.
+		"syn-data": {fsm.Faults{Dup: 1}, []string{"stale acceptance"}},
+		// An old data unit of the connection a clock cycle earlier is delivered.
+		"short-isn-cycle": {fsm.Faults{Inject: 1}, []string{"stale acceptance"}},
 		"no-keepalive":    {all, nil},
 		"no-throttle":     {all, nil},
 		// An old SYN from before the run reopens TIME-WAIT: a connection nobody opened.

@@ -62,6 +62,7 @@ func All() []Property {
 		NoHalfOpenAcceptance,
 		ISNAgreement,
 		NoStaleAcceptance,
+		NoDataTwice,
 		OldSYNRecoveredPromptly,
 		NoDataLostOnClose,
 		CleanTimeWait,

@@ -89,3 +89,28 @@ func TestStepPropertiesCatchWhatTheStatePropertiesMiss(t *testing.T) {
 		})
 	}
 }
+
+// no-data-twice and no-stale-acceptance both fail on data carried by a SYN without a cookie
+// (variant syn-data), and they say different things: the shortest counterexample of the
+// second is a SYN its sender abandoned delivering its data once, which the first lets
+// pass, and that of the first ends in the same data delivered again.
+func TestNoDataTwiceIsNotNoStaleAcceptance(t *testing.T) {
+	cfg := fsm.DefaultConfig()
+	cfg.SeqBits = cfg.MinSeqBits()
+	v, err := fsm.LookupVariant("syn-data")
+	require.NoError(t, err)
+	got := verdicts(t, cfg, v, properties.NoDataTwice, properties.NoStaleAcceptance)
+	twice, stale := got[0], got[1]
+	require.Equal(t, checker.Violated, twice.Status)
+	require.Equal(t, checker.Violated, stale.Status)
+	assert.Less(t, len(stale.Trace.Steps), len(twice.Trace.Steps))
+	for _, s := range stale.Trace.States {
+		assert.Zero(t, s.Step&fsm.StepDeliveredTwice, "the stale run delivers the data once")
+	}
+	last := twice.Trace.States[len(twice.Trace.States)-1]
+	assert.NotZero(t, last.Step&fsm.StepDeliveredTwice)
+	assert.Equal(t, uint8(1), last.Ghost[fsm.B].Delivered, "the new TCB delivered the unit again")
+	for _, p := range []properties.Property{properties.NoDataTwice, properties.NoStaleAcceptance} {
+		assert.Equal(t, checker.Holds, verdicts(t, cfg, rfcVariant(t), p)[0].Status, "the RFC table, %s", p.Name)
+	}
+}

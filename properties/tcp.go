@@ -168,6 +168,20 @@ var ListenerKeepsListening = Property{
 	build: noStep(fsm.StepListenerLost),
 }
 
+// NoDataTwice: no data reaches a user twice.
+var NoDataTwice = Property{
+	Name:  "no-data-twice",
+	Claim: "no data is delivered to a user twice",
+	Statement: "No step hands a user data that its side's previous TCB already delivered: a " +
+		"new TCB takes data from the peer TCB whose data the side's previous TCB took " +
+		"(fsm.StepDeliveredTwice). A duplicate of a segment that carries data must not open " +
+		"a connection and deliver it again: a request would be served twice (RFC 7413 §6.3.1, " +
+		"RFC 1644). The three-way handshake delivers nothing before the peer has shown the " +
+		"SYN to be current.",
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepDeliveredTwice),
+}
+
 // AcksAtOnce: what occupies sequence space is acknowledged when it is taken.
 var AcksAtOnce = Property{
 	Name:  "acks-at-once",

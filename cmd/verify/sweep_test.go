@@ -372,16 +372,18 @@ func TestSweepPlanSharesAnExplorationPerConfigAndVariant(t *testing.T) {
 		got = append(got, e.variant+": "+strings.Join(names, ","))
 	}
 	assert.Equal(t, []string{
-		"rfc9293: open-in-three,ready-before-data,isn-agreement,old-syn-rejected,data-before-close,close-in-four,fin-rides,half-close,simultaneous-close,last-ack-lost",
+		"rfc9293: open-in-three,ready-before-data,isn-agreement,old-syn-rejected,data-after-handshake,data-before-close,isn-cycle,close-in-four,fin-rides,half-close,simultaneous-close,last-ack-lost",
 		"no-third-segment: open-in-three",
 		"two-way-handshake: ready-before-data,isn-agreement,old-syn-rejected",
 		"fixed-isn: isn-agreement",
 		"rfc9293: old-syn-recovery",
 		"no-rst-on-bad-ack: old-syn-recovery",
+		"syn-data: data-after-handshake",
 		"fin-closes-both: data-before-close,half-close",
 		"no-retransmission: data-before-close",
 		"rfc9293: clean-time-wait,no-assassination",
 		"no-time-wait: clean-time-wait", "time-wait-assassination: no-assassination", "rfc9293: quiet-time", "no-quiet-time: quiet-time",
+		"short-isn-cycle: isn-cycle",
 		"rfc9293: time-wait-reopen", "reopen-any-syn: time-wait-reopen",
 		"fin-answers-fin: close-in-four", "no-delayed-ack: fin-rides",
 		"rfc9293: simultaneous-open",

@@ -98,6 +98,7 @@ func TestEveryVariantDiagramHighlightsItsEdits(t *testing.T) {
 		"reopen-any-syn":          `"TIME-WAIT" -> "SYN-RECEIVED"`,
 		"no-delayed-ack":          `"ESTABLISHED" -> "CLOSE-WAIT"`,
 		"fin-answers-fin":         `"ESTABLISHED" -> "LAST-ACK"`,
+		"syn-data":                `"LISTEN" -> "SYN-RECEIVED"`,
 	}
 	for _, v := range fsm.Variants {
 		if v.Name == fsm.RFC {
