@@ -209,6 +209,7 @@ func (sys *System) AppendFiredTo(dst []int, s SysState, a Action, to SysState) [
 	var ev Event
 	a.event(&s, &ev)
 	ev.Listener = sys.listens(&s, a.Side)
+	ev.HasData = sys.hasData(&s, a.Side)
 	var out Outcome
 	sys.Machine.step(&out, &s.Ep[a.Side], &ev)
 	dst = out.Fired.AppendTo(dst)
@@ -453,9 +454,6 @@ func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
 	if !sys.prepare(s, side, &e, 0, &out) {
 		return false
 	}
-	if ev == EvOpen && out.Next.DataSent(sys.Machine.Space) > uint32(cfg.Units[side]) {
-		return false // an OPEN that sends data (variant syn-data) spends a unit
-	}
 	switch {
 	case newIncarnation:
 		g.Opens++
@@ -476,6 +474,7 @@ func (sys *System) call(s *SysState, a Action, fired *[]int) bool {
 // off it. It changes nothing in s: commit does.
 func (sys *System) prepare(s *SysState, side Side, ev *Event, leaving int, out *Outcome) bool {
 	ev.Listener = sys.listens(s, side)
+	ev.HasData = sys.hasData(s, side)
 	sys.Machine.step(out, &s.Ep[side], ev)
 	// Abstraction: a full network refuses the action rather than losing the segment;
 	// losses come only from the Loss budget. (Network.add takes a packet while the bag
@@ -507,6 +506,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	if newTCB {
 		s.Step |= twiceFacts(g, cause, out) // before the ghost of the previous TCB goes
 	}
+	s.Step |= strangerFacts(&before, g.Peer, cause, stale)
 	if newTCB {
 		// A new TCB: the host's ISN clock has ticked (see SysState.Clock), and what the
 		// ghost counts starts again.
@@ -645,6 +645,12 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 // partitioned reports whether the path between the hosts has failed (Faults.Partition).
 func (sys *System) partitioned(s *SysState) bool {
 	return s.Left.Partition < sys.Config.Faults.Partition
+}
+
+// hasData reports whether side's user has data units left to send on a new connection
+// (Event.HasData): its SEND budget (Config.Units) for one incarnation.
+func (sys *System) hasData(s *SysState, side Side) bool {
+	return sys.Config.Units[side] > 0 && sys.Config.calls(side)&CallSend != 0
 }
 
 // listens reports whether side's host listens on the port, so that a SYN may reopen a

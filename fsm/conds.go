@@ -37,6 +37,7 @@ const (
 	CondListener
 	CondSeqAfterRcvNxt
 	CondAckPending
+	CondHasData
 	numConds
 )
 
@@ -70,6 +71,7 @@ var conds = [numConds]cond{
 	CondSynAgain:         {name: "syn-again", text: "the peer's SYN again"},
 	CondFinPending:       {name: "fin-pending", text: "CLOSE pending", notText: "no CLOSE pending"},
 	CondAckPending:       {name: "ack-pending", text: "ACK held", notText: "no ACK held"},
+	CondHasData:          {name: "has-data", text: "with data", notText: "without data"},
 	CondListener:         {name: "listener", text: "a listener"},
 	CondSeqAfterRcvNxt:   {name: "seq>rcv-nxt", text: "a new SEQ"},
 }
@@ -144,6 +146,8 @@ func (c *ctx) test(id CondID) bool {
 		return ep.FinPending
 	case CondAckPending:
 		return ep.AckPending
+	case CondHasData:
+		return c.ev != nil && c.ev.HasData
 	case CondListener:
 		return c.ev != nil && c.ev.Listener
 	case CondSeqAfterRcvNxt:
@@ -276,6 +280,7 @@ var (
 	listener        = is(CondListener)
 	seqAfterRcvNxt  = is(CondSeqAfterRcvNxt)
 	ackPending      = is(CondAckPending)
+	hasData         = is(CondHasData)
 )
 
 // Effect identifies a change to the TCB.

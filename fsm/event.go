@@ -63,6 +63,9 @@ type Event struct {
 	// SYN to the listening socket (Linux's TCP_TW_SYN), and without one answer it as
 	// TIME-WAIT does. The system sets it for the server while it would listen again.
 	Listener bool
+	// HasData says that the user of an OPEN has data it has not sent yet (units left), which
+	// an OPEN may send with its SYN (variant syn-data, RFC 7413). The system sets it.
+	HasData bool
 }
 
 // Open, Listen, Send, Close, Abort and Arrive build the common events.

@@ -81,6 +81,7 @@ const (
 	RuleFINWaitTextDiscarded         // fin-wait/text-discarded
 	RuleSYNReceivedSimultaneousClose // syn-received/simultaneous-close
 	RuleSYNReceivedACKClose          // syn-received/ack-close
+	RuleClosedOpenData               // closed/open-data
 	numRuleIDs
 )
 

@@ -153,6 +153,21 @@ func twiceFacts(prev *Ghost, cause *Packet, out *Outcome) StepFacts {
 	return 0
 }
 
+// strangerFacts is StepDataToStranger: cause, a current segment (not stale) that carries
+// data and no SYN, reached a side whose TCB before the step had not taken the sending TCB's
+// SYN (peer is the ghost's Peer then): no TCB, LISTEN, SYN-SENT, or one that learned its
+// IRS from another TCB of the peer.
+func strangerFacts(before *Endpoint, peer TCB, cause *Packet, stale bool) StepFacts {
+	if cause == nil || stale || cause.Seg.Len == 0 || cause.Seg.Flags.Has(SYN) {
+		return 0
+	}
+	learned := before.State.HasTCB() && before.State != StateSynSent && peer == cause.From
+	if !learned {
+		return StepDataToStranger
+	}
+	return 0
+}
+
 // trackHalfOpen keeps SysState.HalfOpen: a crash of side while its peer is synchronized
 // (not yet in TIME-WAIT) leaves the peer half-open (RFC 9293 §3.5.2); a reset that then
 // ends the survivor's TCB clears it, as in Figures 10 to 12.

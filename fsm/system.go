@@ -451,6 +451,13 @@ const (
 	// data opened a connection and handed the same data to the user again (a request served
 	// twice: RFC 7413 §6.3.1, RFC 1644). Only the previous TCB is remembered.
 	StepDeliveredTwice
+	// StepDataToStranger: data sent on a connection reached the peer before the peer had
+	// learned the connection: a current segment (not an old one) carrying data, and no SYN,
+	// arrived at a side whose TCB had not taken the sending TCB's SYN (CLOSED, LISTEN,
+	// SYN-SENT, or a TCB whose IRS came from another TCB). The sender's user was told its
+	// connection is open while the peer knew nothing of it (RFC 9293 §3.5: a TCB sends data
+	// only once both ISNs are known and acknowledged).
+	StepDataToStranger
 )
 
 // String is compact: the two states and the packets in flight.

@@ -161,10 +161,10 @@ var Variants = []Variant{
 	{Name: "syn-data",
 		Desc: "data on the SYN without a cookie (TCP Fast Open without its cookie, T/TCP without TAO): the client's first data unit rides on its SYN and the server delivers it on the SYN",
 		Edits: []Edit{
-			change(RuleClosedOpen, func(r *Rule) {
-				r.Do = append(r.Do, EffectSendNext)
-				r.Cite = "RFC 9293 §3.10.1 OPEN, CLOSED, active, with data on the SYN (RFC 7413 §3, TCP Fast Open without its cookie)"
-			}),
+			{Op: Add, Rule: RuleClosedOpen, New: Rule{
+				ID: RuleClosedOpenData, Name: "closed/open-data", From: In(StateClosed), On: EvOpen, Guard: hasData,
+				Do: []Effect{EffectChooseISS, EffectSetActive, EffectSendNext}, To: StateSynSent, Emit: EmitSYN,
+				Cite: "RFC 9293 §3.10.1 OPEN, CLOSED, active, with data on the SYN (RFC 7413 §3, TCP Fast Open without its cookie)"}},
 			change(RuleListenSYN, func(r *Rule) {
 				r.Do = append(r.Do, EffectDeliver)
 				r.Cite = "RFC 9293 §3.10.7.2 LISTEN, third: SYN, its data delivered at once (RFC 7413 §3 without the cookie check of §4.1.3)"

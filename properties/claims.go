@@ -97,14 +97,19 @@ func Claims() []Claim {
 	reopen.Incarnations = 2
 	reopen.Units = [2]uint8{0, 0}
 	reopen.Faults = fsm.Faults{Inject: 1}
-	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused, &early, &quiet, &reopen} {
+	// The thesis of the close is judged on runs that no fault has touched, and a config
+	// without faults has every such run of one with them: the same verdicts, on a fraction
+	// of the states (what a refuting variant of a sometimes property must explore whole).
+	untouched := cfg
+	untouched.Faults = fsm.Faults{}
+	for _, c := range []*fsm.Config{&once, &patient, &prompt, &reuse, &simultaneous, &crash, &confused, &early, &quiet, &reopen, &untouched} {
 		c.SeqBits = c.MinSeqBits()
 	}
 	return []Claim{
 		{Name: "open-in-three", Reason: "three segments open a connection: SYN, SYN,ACK and the ACK that tells the server its SYN arrived (RFC 9293 §3.5 Figure 6)",
 			Property: OpenTakesThree, Refuters: []string{"no-third-segment"}, Config: cfg, Premise: someoneListens},
-		{Name: "ready-before-data", Reason: "both sides are ready before data flows",
-			Property: NoHalfOpenAcceptance, Refuters: []string{"two-way-handshake"}, Config: cfg},
+		{Name: "ready-before-data", Reason: "both sides are ready before data flows: with two segments the server sends data to a client that has not yet learned the connection",
+			Property: NoDataToStranger, Refuters: []string{"two-way-handshake"}, Config: cfg, Premise: needsData},
 		{Name: "isn-agreement", Reason: "both sides agree on both ISNs",
 			Property: ISNAgreement, Refuters: []string{"two-way-handshake", "fixed-isn"}, Config: cfg},
 		{Name: "old-syn-rejected", Reason: "a delayed old SYN does not open a connection",
@@ -126,9 +131,9 @@ func Claims() []Claim {
 		{Name: "time-wait-reopen", Reason: "a new SYN reopens a connection from TIME-WAIT only when it is numbered beyond the old one: an old duplicate SYN that did would cut TIME-WAIT short for a connection nobody opened (RFC 9293 §3.6.1 MAY-2, as BSD and Linux test SEG.SEQ > RCV.NXT)",
 			Property: NoStaleAcceptance, Refuters: []string{"reopen-any-syn"}, Config: reopen, Premise: listenerReopens},
 		{Name: "close-in-four", Reason: "four segments close a connection, three when a FIN rides on the ACK of the peer's FIN, and a FIN rides only when its user has nothing left to send: each direction is closed by its own user's CLOSE (RFC 9293 §3.6, §3.10.4)",
-			Property: CloseTakesFour, Refuters: []string{"fin-answers-fin"}, Config: cfg},
+			Property: CloseTakesFour, Refuters: []string{"fin-answers-fin"}, Config: untouched},
 		{Name: "fin-rides", Reason: "a FIN may ride on the ACK of the peer's FIN when that ACK is delayed: a close in three segments (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2; Linux)",
-			Property: FinRidesOnAck, Refuters: []string{"no-delayed-ack"}, Config: cfg},
+			Property: FinRidesOnAck, Refuters: []string{"no-delayed-ack"}, Config: untouched},
 		{Name: "half-close", Reason: "half-close works: data flows after the peer's FIN",
 			Property: HalfCloseDelivers, Refuters: []string{"fin-closes-both"}, Config: cfg},
 		{Name: "simultaneous-open", Reason: "two active opens that cross make one connection (RFC 9293 Figure 7)",

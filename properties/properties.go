@@ -60,6 +60,7 @@ func All() []Property {
 		DataRecoversLoss,
 		CloseRecoversLoss,
 		NoHalfOpenAcceptance,
+		NoDataToStranger,
 		ISNAgreement,
 		NoStaleAcceptance,
 		NoDataTwice,

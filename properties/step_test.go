@@ -114,3 +114,29 @@ func TestNoDataTwiceIsNotNoStaleAcceptance(t *testing.T) {
 		assert.Equal(t, checker.Holds, verdicts(t, cfg, rfcVariant(t), p)[0].Status, "the RFC table, %s", p.Name)
 	}
 }
+
+// no-data-to-stranger and no-half-open-acceptance both fail on the two-way handshake, and
+// they say different things: without data, a side ESTABLISHED on the peer's SYN alone
+// breaks the second (a state the handshake should never reach) and not the first (no data
+// has reached a peer that does not know the connection).
+func TestNoDataToStrangerIsNotNoHalfOpenAcceptance(t *testing.T) {
+	v, err := fsm.LookupVariant("two-way-handshake")
+	require.NoError(t, err)
+	for _, units := range [][2]uint8{{0, 1}, {0, 0}} {
+		cfg := fsm.DefaultConfig()
+		cfg.Units = units
+		cfg.SeqBits = cfg.MinSeqBits()
+		got := verdicts(t, cfg, v, properties.NoDataToStranger, properties.NoHalfOpenAcceptance)
+		assert.Equal(t, checker.Violated, got[1].Status, "units %v: half-open acceptance", units)
+		if units[1] == 0 {
+			assert.Equal(t, checker.Holds, got[0].Status, "no data, no stranger gets any")
+			continue
+		}
+		require.Equal(t, checker.Violated, got[0].Status)
+		last := got[0].Trace.States[len(got[0].Trace.States)-1]
+		assert.Equal(t, fsm.StateSynSent, last.Ep[fsm.A].State, "B's data reaches A still in SYN-SENT")
+	}
+	cfg := fsm.DefaultConfig()
+	cfg.SeqBits = cfg.MinSeqBits()
+	assert.Equal(t, checker.Holds, verdicts(t, cfg, rfcVariant(t), properties.NoDataToStranger)[0].Status, "the RFC table")
+}

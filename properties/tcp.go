@@ -168,6 +168,20 @@ var ListenerKeepsListening = Property{
 	build: noStep(fsm.StepListenerLost),
 }
 
+// NoDataToStranger: data flows only to a peer that has learned the connection.
+var NoDataToStranger = Property{
+	Name:  "no-data-to-stranger",
+	Claim: "data reaches only a peer that knows the connection",
+	Statement: "No step delivers to a side a current segment (not an old one) carrying data " +
+		"from a TCB of its peer whose SYN the side's TCB has not taken: the side is CLOSED, " +
+		"LISTEN or SYN-SENT, or its TCB learned its IRS from another TCB " +
+		"(fsm.StepDataToStranger). A user that sends has been told its connection is open; " +
+		"the handshake's third segment is what tells the server that the client knows its " +
+		"ISN, so that neither sends before the other is ready (RFC 9293 §3.5).",
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepDataToStranger),
+}
+
 // NoDataTwice: no data reaches a user twice.
 var NoDataTwice = Property{
 	Name:  "no-data-twice",

@@ -156,7 +156,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"config cut short", []string{"check", "--config", cut}, "cut.json: not valid JSON: the file ends inside a value"},
 		{"config below the minimum", []string{"check", "--config", tooSmall}, "check: model does not fit: sequence space 4 is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + fmt.Sprint(1<<threeUnits.MinSeqBits()) + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
 		{"config does not fit", []string{"check", "--config", notFit}, "check: model does not fit: sequence space " + halfSlow + " is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + slowSpace + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
-		{"config drops an unknown assumption", []string{"check", "--config", dropUnknown}, "dropunknown.json: drop: unknown timing assumption \"gravity\" (valid: isn-clock, msl, quiet-time, time-wait-outlasts-r2, keepalive, throttle)"},
+		{"config drops an unknown assumption", []string{"check", "--config", dropUnknown}, "dropunknown.json: drop: unknown timing assumption \"gravity\" (valid: isn-clock, isn-cycle, msl, quiet-time, time-wait-outlasts-r2, keepalive, throttle)"},
 		{"config drop not a list", []string{"check", "--config", dropString}, "dropstring.json: drop: want a list of timing assumption names"},
 		{"config drop twice", []string{"check", "--config", dropTwice}, "droptwice.json: drop: \"msl\" given twice"},
 		{"config r2 zero", []string{"check", "--config", r2File}, "r2.json: r2: want a whole number from 1 to " + maxR2},
@@ -228,7 +228,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"too many TCBs", []string{"check", "--dup", "40"}, "check: model does not fit: B may make 44 TCBs: want fewer than 22 (fewer incarnations, duplications or injections)"},
 		{"seqspace two", []string{"check", "--seqspace", "2"}, "check: model does not fit: sequence space 2 is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + defaultMin},
 		{"window too small for data", []string{"check", "--drop", "isn-clock", "--seqspace", halfSlow, "--units", "10"}, "check: model does not fit: sequence space " + halfSlow + " is too small: a run's numbers must lie within half the space, so that comparisons order them (RFC 9293 §3.4) and the ISN clock never wraps into numbers still alive (§3.4.1); this config needs at least " + slowSpace + " (want a larger seqspace, or leave seqspace unset for the smallest that fits)"},
-		{"drop an unknown assumption", []string{"check", "--drop", "msl,gravity"}, `check: --drop: unknown timing assumption "gravity" (valid: isn-clock, msl, quiet-time, time-wait-outlasts-r2, keepalive, throttle)`},
+		{"drop an unknown assumption", []string{"check", "--drop", "msl,gravity"}, `check: --drop: unknown timing assumption "gravity" (valid: isn-clock, isn-cycle, msl, quiet-time, time-wait-outlasts-r2, keepalive, throttle)`},
 		{"drop an empty name", []string{"check", "--drop", "msl,"}, `check: --drop: unknown timing assumption ""`},
 		{"r2 zero", []string{"check", "--r2", "0"}, "check: --r2 0: want a whole number from 1 to " + maxR2},
 		{"r2 too large", []string{"check", "--r2", "4"}, "check: --r2 4: want a whole number from 1 to " + maxR2},
@@ -364,6 +364,23 @@ func TestCheckWritesAValidReport(t *testing.T) {
 			assert.NoError(t, err, "the chart of %s", p.Name)
 		}
 	}
+}
+
+// A property decided in the initial state has a counterexample of no steps: its steps are
+// an empty list in report.json, which the schema requires (they were null once).
+func TestACounterexampleOfNoStepsIsAValidReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "report")
+	code, _, stderr := invoke(t, "check", "--out", dir, "--shape", "both-active", "--calls-a", "send", "--calls-b", "send")
+	require.Equal(t, exitViolated, code, "stderr: %s", stderr)
+	r := readReport(t, dir)
+	zero := 0
+	for _, p := range r.Properties {
+		if p.Trace != nil && len(p.Trace.Steps) == 0 {
+			require.NotNil(t, p.Trace.Steps, p.Name)
+			zero++
+		}
+	}
+	assert.Positive(t, zero, "no user opens: the liveness properties fail at once")
 }
 
 func TestACheckWithoutGraphWritesNoGraphAndSaysSo(t *testing.T) {

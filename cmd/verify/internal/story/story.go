@@ -30,7 +30,9 @@ func Tell(sys fsm.System, tr *checker.Trace[fsm.SysState], title, role string) (
 	}
 	start := tr.States[0]
 	st := &Story{
-		Trace: report.Trace{Role: role, Loop: tr.Loop, Start: start.String()},
+		// Steps is never nil: a trace of no steps (a property decided in the initial state)
+		// is an empty list in report.json, as its schema says.
+		Trace: report.Trace{Role: role, Loop: tr.Loop, Start: start.String(), Steps: []report.Step{}},
 		Chart: &msc.Chart{
 			Title: title,
 			Lifelines: []msc.Lifeline{
