@@ -117,7 +117,7 @@ func Claims() []Claim {
 		{Name: "old-syn-recovery", Reason: "the handshake recovers from a delayed old SYN: the reset clears it without waiting for a timeout",
 			Property: OldSYNRecoveredPromptly, Refuters: []string{"no-rst-on-bad-ack"}, Config: prompt},
 		{Name: "data-after-handshake", Reason: "a server takes data only once the handshake has shown the SYN to be current: data delivered on a SYN without a cookie is delivered again by a duplicate of the SYN, a request served twice (RFC 7413 §6.3.1, RFC 1644)",
-			Property: NoDataTwice, Refuters: []string{"syn-data"}, Config: cfg, Premise: needsData},
+			Property: NoDataTwice, Refuters: []string{"syn-data"}, Config: cfg, Premise: listenerTakesData},
 		{Name: "data-before-close", Reason: "all data arrives before the connection is gone",
 			Property: NoDataLostOnClose, Refuters: []string{"fin-closes-both", "no-retransmission"}, Config: once},
 		{Name: "clean-time-wait", Reason: "resources are released in order, and the next incarnation is clean",
@@ -162,6 +162,16 @@ func reusePremise(c fsm.Config) error {
 		return errors.New("with the ISN clock dropped, old segments of the connection before the run are not TIME-WAIT's to keep out (RFC 9293 §3.4.1)")
 	}
 	return nil
+}
+
+// listenerTakesData is claim data-after-handshake's premise: a client's data on its SYN is
+// delivered early by a listener (RFC 7413 §3); with no data, or no side that listens (two
+// active opens meet in SYN-SENT), there is nothing to deliver twice.
+func listenerTakesData(c fsm.Config) error {
+	if err := needsData(c); err != nil {
+		return err
+	}
+	return needsListener(c)
 }
 
 // needsOldSegments is claim isn-cycle's premise: the connection before the run, whose

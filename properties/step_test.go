@@ -96,6 +96,7 @@ func TestStepPropertiesCatchWhatTheStatePropertiesMiss(t *testing.T) {
 // pass, and that of the first ends in the same data delivered again.
 func TestNoDataTwiceIsNotNoStaleAcceptance(t *testing.T) {
 	cfg := fsm.DefaultConfig()
+	cfg.Faults = fsm.Faults{Dup: 1} // the duplicate is all either run needs
 	cfg.SeqBits = cfg.MinSeqBits()
 	v, err := fsm.LookupVariant("syn-data")
 	require.NoError(t, err)
@@ -125,6 +126,7 @@ func TestNoDataToStrangerIsNotNoHalfOpenAcceptance(t *testing.T) {
 	for _, units := range [][2]uint8{{0, 1}, {0, 0}} {
 		cfg := fsm.DefaultConfig()
 		cfg.Units = units
+		cfg.Faults = fsm.Faults{} // the harm needs no fault
 		cfg.SeqBits = cfg.MinSeqBits()
 		got := verdicts(t, cfg, v, properties.NoDataToStranger, properties.NoHalfOpenAcceptance)
 		assert.Equal(t, checker.Violated, got[1].Status, "units %v: half-open acceptance", units)
@@ -137,6 +139,7 @@ func TestNoDataToStrangerIsNotNoHalfOpenAcceptance(t *testing.T) {
 		assert.Equal(t, fsm.StateSynSent, last.Ep[fsm.A].State, "B's data reaches A still in SYN-SENT")
 	}
 	cfg := fsm.DefaultConfig()
+	cfg.Faults = fsm.Faults{Loss: 1, Dup: 1} // the default's faults but old segments
 	cfg.SeqBits = cfg.MinSeqBits()
 	assert.Equal(t, checker.Holds, verdicts(t, cfg, rfcVariant(t), properties.NoDataToStranger)[0].Status, "the RFC table")
 }
