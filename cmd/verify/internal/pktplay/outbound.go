@@ -12,7 +12,8 @@ import (
 //
 // Two abstractions of the model meet a real stack here, and each match that relies on one
 // is noted:
-//   - the model acknowledges every segment at once, where a real receiver may delay an
+//   - the model acknowledges every segment at once (but a FIN taken in ESTABLISHED,
+//     whose ACK it may hold), where a real receiver may delay an
 //     ACK and fold it into a later segment (RFC 1122 §4.2.3.2): a pure ACK the script
 //     does not show is passed over when the line acknowledges at least as much;
 //   - the model's retransmission sends one unit, where a real stack resends the segment

@@ -78,8 +78,9 @@
 //     accepted when the model's retransmission timer sends its first unit and everything
 //     it covers was sent before;
 //   - a pure ACK carrying the current SND.NXT and RCV.NXT may be sent at any time in a
-//     synchronized state (a delayed ACK, a window update): the model only ACKs in answer
-//     to an arrival;
+//     synchronized state (a delayed ACK, a window update): the model ACKs only in answer
+//     to an arrival, or by its delayed-ACK timer for a FIN it took in ESTABLISHED (which
+//     the checker tries first, without a note);
 //   - a RST that also carries ACK (Linux's ABORT and answers) matches the model's bare RST
 //     with the same SEQ.
 package trace

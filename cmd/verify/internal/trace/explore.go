@@ -131,8 +131,8 @@ func (c *checker) emitters(side int, l local, i int, found func(success), cand f
 		}
 	}
 
-	// A user call or the retransmission timer.
-	for _, ev := range c.calls(side, i, fsm.Close(), fsm.Abort(), fsm.Timeout(fsm.EvRetransmit)) {
+	// A user call, the retransmission timer, or the delayed-ACK timer (a held ACK of a FIN).
+	for _, ev := range c.calls(side, i, fsm.Close(), fsm.Abort(), fsm.Timeout(fsm.EvRetransmit), fsm.Timeout(fsm.EvDelayedAck)) {
 		out, states := c.step(l.ep, ev)
 		if !out.OK {
 			continue
