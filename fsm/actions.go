@@ -587,19 +587,21 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	opens := sys.Tracks&GhostOpen != 0 && !s.Opened && s.openNow()
 	partitioned := sys.partitioned(s)
 	closes := sys.Tracks&ghostCloseCount == ghostCloseCount && s.Opened && !opens
-	if closes && !(!s.TimerExpired && !s.Abrupt && s.Left == sys.Config.Faults) {
+	if closes && (s.TimerExpired || s.Abrupt || s.Left != sys.Config.Faults) {
 		// A touched run's close is not judged: its count would only split states.
 		closes = false
 		if s.Closing && s.CloseSegs < CloseUntested {
 			s.CloseSegs = CloseUntested
 		}
 	}
+	// What this step sends answers a segment the window did not take (an old or overtaken
+	// one), and so is not the close's (countClose).
+	answer := closes && cause != nil && sys.unacceptable(&before, &cause.Seg)
 	for _, seg := range out.Emit.Segments() {
 		if sys.Tracks&GhostOpen != 0 && !s.Opened && !opens && s.OpenSegs < maxOpenSegs && seg.Len == 0 && !seg.Flags.Has(FIN) && !seg.Flags.Has(RST) {
 			s.OpenSegs++
 		}
 		if closes {
-			answer := cause != nil && sys.unacceptable(&before, &cause.Seg)
 			s.countClose(side, &before, &after, &seg, answer)
 		}
 		p := Packet{Src: side, Seg: seg, From: NoTCB, To: NoTCB}
