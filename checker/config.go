@@ -71,6 +71,13 @@ type Config struct {
 	// first, so the counts, like the traces, do not depend on the number of workers. The
 	// result is then not Complete and its Stop wraps ErrDecided; the verdicts are final.
 	StopWhenDecided bool
+	// StopAtViolation ends the search once some Always, step or deadlock property is
+	// violated, for a caller that needs only one (mutation testing: any violation kills a
+	// mutant). The level in which the first was found is finished first, so the counts, the
+	// violations found and their traces do not depend on the number of workers. The result
+	// is then not Complete and its Stop wraps ErrViolationFound; the violations are final,
+	// and every property without a trace is Unknown.
+	StopAtViolation bool
 }
 
 // Progress is a snapshot of a running search.

@@ -71,3 +71,63 @@ func TestStopWhenDecidedKeepsVerdictsAndTraces(t *testing.T) {
 		t.Errorf("%d searches stopped early, %d did not; want some of each", early.Load(), whole.Load())
 	}
 }
+
+// StopAtViolation may only save work too: a search that stops has a violation of an
+// Always, step or deadlock property whose trace is the whole search's (the shortest, the
+// same one), every other verdict is that of the whole search or Unknown, and the counts do
+// not depend on the workers or the visited set.
+func TestStopAtViolationKeepsTheFirstViolationsAndTheirTraces(t *testing.T) {
+	var early, whole atomic.Int64
+	rapid.Check(t, func(t *rapid.T) {
+		g, _ := drawDigraph(t, maxRandomNodes)
+		full, err := mustRun(g, checker.Config{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first *checker.Result[vertex]
+		for _, cfg := range configs(checker.Config{StopAtViolation: true}) {
+			res, err := mustRun(g, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = res
+			} else if d := sameOutcome(first, res); d != "" {
+				t.Fatalf("workers 1, exact versus workers %d, %v:\n%s\nmodel: %v", cfg.Workers, cfg.Visited, d, g)
+			}
+			if res.Complete {
+				if !reflect.DeepEqual(full.Verdicts, res.Verdicts) || res.States != full.States {
+					t.Fatalf("a complete search differs from the whole one: %+v versus %+v", res.Verdicts, full.Verdicts)
+				}
+				continue
+			}
+			if !errors.Is(res.Stop, checker.ErrViolationFound) {
+				t.Fatalf("stopped by %v, want %v", res.Stop, checker.ErrViolationFound)
+			}
+			violations := 0
+			for k, v := range res.Verdicts {
+				switch {
+				case v.Status == checker.Unknown:
+				case !reflect.DeepEqual(v, full.Verdicts[k]):
+					t.Fatalf("%s %s: %+v, the whole search's %+v", v.Kind, v.Name, v, full.Verdicts[k])
+				case v.Status == checker.Violated && v.Kind != checker.KindSometimes && v.Kind != checker.KindEventually:
+					violations++
+				}
+			}
+			if violations == 0 {
+				t.Fatalf("stopped early without a violation: %+v", res.Verdicts)
+			}
+			if res.States > full.States {
+				t.Fatalf("stopped early after %d states; the whole space has %d", res.States, full.States)
+			}
+		}
+		if first.Complete {
+			whole.Add(1)
+		} else {
+			early.Add(1)
+		}
+	})
+	if early.Load() == 0 || whole.Load() == 0 {
+		t.Errorf("%d searches stopped early, %d did not; want some of each", early.Load(), whole.Load())
+	}
+}

@@ -17,6 +17,9 @@ var (
 	// ErrDecided is not a bound: Config.StopWhenDecided ended the search because every
 	// property had its final verdict.
 	ErrDecided = errors.New("stopped: every property decided")
+	// ErrViolationFound is not a bound either: Config.StopAtViolation ended the search at a
+	// violation.
+	ErrViolationFound = errors.New("stopped: a violation found")
 )
 
 // Status is a property's verdict.

@@ -280,6 +280,10 @@ func (s *search[S, A]) explore(ctx context.Context) error {
 			s.stop(ErrDecided)
 			break
 		}
+		if s.cfg.StopAtViolation && out.len() > 0 && s.violated() {
+			s.stop(ErrViolationFound)
+			break
+		}
 		front, out = out, front
 	}
 	return nil
@@ -299,6 +303,19 @@ func (s *search[S, A]) decided() bool {
 		}
 	}
 	return true
+}
+
+// violated reports whether some Always, step or deadlock property has a violation.
+func (s *search[S, A]) violated() bool {
+	for k, p := range s.props {
+		switch p.Kind {
+		case KindAlways, KindStep, KindDeadlock:
+			if s.found[k] != noStateID {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkBounds stops the search when the context is done or memory is over budget.

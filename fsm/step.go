@@ -30,6 +30,9 @@ type Machine struct {
 	// index lists, per phase, event and state, the rows that may handle them (see
 	// ruleIndex); match scans the whole table when it belongs to other rules.
 	index *ruleIndex
+	// consult, when not nil, gets every row lookup recorded (System.Consult); only a
+	// private copy of a machine has it set, so the shared one stays read-only.
+	consult *Consulted
 }
 
 // ruleIndex holds the rows of one table by phase, event kind and state, in table order, so
@@ -280,6 +283,9 @@ type EventSet uint16
 // match finds the first row of phase p that handles the event in the endpoint's state,
 // and returns its index.
 func (m *Machine) match(c *ctx, p Phase) (int, bool) {
+	if m.consult != nil {
+		return m.consult.match(m, c, p)
+	}
 	if x := m.index.of(m.Rules); x != nil && c.ep.State < numStates {
 		k := indexKey(p, c.kind, c.ep.State)
 		for _, i := range x.rows[x.start[k]:x.start[k+1]] {

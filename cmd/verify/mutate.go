@@ -35,11 +35,16 @@ import (
 //     property can tell them apart, so it does not count in the score;
 //   - survived otherwise; incomplete when a bound or a signal left that undecided.
 //
-// At each point the mutant is compared first (a search of the variant's space that stops
-// at the first state where the two differ), then, unless equivalent there, checked in two
-// searches: the safety properties (always, sometimes, deadlock), which stop once every one
-// is decided, then, unless one killed it, the eventually properties, which need the whole
-// space. The first point that kills it ends its checks.
+// At each point the mutant is compared first, in the search of the unmutated variant that
+// finds its verdicts there (screen: the states the mutant's change may show in, one search
+// for all mutants); where it differs, a search of the variant's space that stops at the
+// first such state finds the shortest run to it (at the first point only). Then, unless
+// equivalent there, one search of the mutant checks the properties the variant satisfies
+// there, and stops at the level of the first violation of an always, step or deadlock
+// property (checker.Config.StopAtViolation): the killing property reported is the first,
+// in property order, of those violated at the least depth. A mutant that no such
+// violation kills is searched whole, for its sometimes and eventually properties. The
+// first point that kills it ends its checks.
 
 // Mutant classes.
 const (
@@ -89,6 +94,9 @@ type mutatePoint struct {
 	cfg      fsm.Config
 	sys      *fsm.System
 	base     []checker.Status
+	// differs says, by mutant, whether it has other successors than the variant in some
+	// state the variant reaches at the point (screen).
+	differs []bool
 }
 
 type mutateVerdict struct {
@@ -356,14 +364,14 @@ func mutateFile(name string) bool { return name == "mutate.md" || name == "mutat
 func mutate(ctx context.Context, res *mutateResult, base fsm.Variant, props []properties.Property, mutants []fsm.Mutant, search checker.Config, jobs int, watch func(string) pipeline.Watcher) error {
 	search.Progress = nil
 	err := parallel(ctx, len(res.Points), jobs, func(i int) error {
-		return checkBase(ctx, &res.Points[i], base, props, search, watch)
+		return checkBase(ctx, &res.Points[i], base, props, mutants, search, watch)
 	})
 	if err != nil {
 		return err
 	}
 	res.Mutants = make([]mutantResult, len(mutants))
 	err = parallel(ctx, len(mutants), jobs, func(i int) error {
-		res.Mutants[i] = judge(ctx, res.Points, base, props, mutants[i], search, watch)
+		res.Mutants[i] = judge(ctx, res.Points, base, props, i, mutants[i], search, watch)
 		return nil
 	})
 	if err != nil {
@@ -420,8 +428,9 @@ func checkerProps(sys fsm.System, props []properties.Property) []checker.Propert
 }
 
 // checkBase checks every property on the unmutated variant at p: the verdicts a mutant's
-// are compared with.
-func checkBase(ctx context.Context, p *mutatePoint, base fsm.Variant, props []properties.Property, search checker.Config, watch func(string) pipeline.Watcher) error {
+// are compared with. The same search screens the mutants: which differ from the variant
+// at p.
+func checkBase(ctx context.Context, p *mutatePoint, base fsm.Variant, props []properties.Property, mutants []fsm.Mutant, search checker.Config, watch func(string) pipeline.Watcher) error {
 	if p.Refused != "" {
 		return nil
 	}
@@ -430,12 +439,17 @@ func checkBase(ctx context.Context, p *mutatePoint, base fsm.Variant, props []pr
 		return fmt.Errorf("point %s: %w", p.Name, err)
 	}
 	p.sys = &sys
-	r, err := runSearch(ctx, sys, checkerProps(sys, props), search, p.Name+" "+base.Name, watch)
+	sc := newScreen(&sys, p.cfg, base, mutants)
+	r, err := runSearch(ctx, sys, append(checkerProps(sys, props), sc.property()), search, p.Name+" "+base.Name, watch)
 	if err != nil {
 		return fmt.Errorf("point %s: %s: %w", p.Name, base.Name, err)
 	}
 	p.States, p.Complete, p.Stop = r.States, r.Complete, stopText(ctx, r.Stop)
-	for i, v := range r.Verdicts {
+	p.differs = make([]bool, len(mutants))
+	for i := range p.differs {
+		p.differs[i] = sc.differs[i].Load()
+	}
+	for i, v := range r.Verdicts[:len(props)] {
 		mv := mutateVerdict{Property: v.Name, Verdict: v.Status}
 		if why := props[i].Contradicts(p.cfg); why != nil {
 			mv.Verdict, mv.NotApplicable = checker.Unknown, why.Error()
@@ -446,37 +460,9 @@ func checkBase(ctx context.Context, p *mutatePoint, base fsm.Variant, props []pr
 	return nil
 }
 
-// scratch holds the candidate actions of SameSuccessors, one slice per goroutine at a time.
-var scratch = sync.Pool{New: func() any { return new([]fsm.Action) }}
-
-// sameAs is the property that orig has mut's successors in every state; a mutant that
-// panics in a state differs there.
-func sameAs(orig, mut *fsm.System) checker.Property[fsm.SysState] {
-	return checker.Always("same successors", func(s fsm.SysState) (same bool) {
-		buf := scratch.Get().(*[]fsm.Action)
-		defer func() {
-			if recover() != nil {
-				same = false
-			}
-			scratch.Put(buf)
-		}()
-		same, *buf = orig.SameSuccessors(mut, s, *buf)
-		return same
-	})
-}
-
 // judge checks mutant mu at each point in turn, until one kills it.
-func judge(ctx context.Context, pts []mutatePoint, base fsm.Variant, props []properties.Property, mu fsm.Mutant, search checker.Config, watch func(string) pipeline.Watcher) mutantResult {
+func judge(ctx context.Context, pts []mutatePoint, base fsm.Variant, props []properties.Property, at int, mu fsm.Mutant, search checker.Config, watch func(string) pipeline.Watcher) mutantResult {
 	r := mutantResult{Name: mu.Name, Kind: mu.Kind.String(), Rule: mu.Rule, Steps: -1, Loop: -1, DiffersSteps: -1}
-	var safety, liveness []properties.Property
-	var safetyAt, livenessAt []int // indices in props
-	for i, p := range props {
-		if p.Kind == checker.KindEventually {
-			liveness, livenessAt = append(liveness, p), append(livenessAt, i)
-		} else {
-			safety, safetyAt = append(safety, p), append(safetyAt, i)
-		}
-	}
 	v := mu.Of(base)
 	differs, equivalent, undecided := false, true, ""
 	undecide := func(why string) {
@@ -499,50 +485,51 @@ func judge(ctx context.Context, pts []mutatePoint, base fsm.Variant, props []pro
 		if err != nil {
 			return r.brokeModel(p.Name, err)
 		}
+		if !p.differs[at] {
+			continue // equivalent at p: no property can tell them apart here
+		}
 		label := p.Name + " " + mu.Name
-		eq, err := runSearch(ctx, *p.sys, []checker.Property[fsm.SysState]{sameAs(p.sys, &sys)},
-			withStop(search), label+" (same?)", watch)
-		if err != nil {
-			return r.brokeModel(p.Name, err)
-		}
-		switch eq.Verdicts[0].Status {
-		case checker.Holds:
-			if eq.Complete {
-				continue // equivalent at p: no property can tell them apart here
-			}
-			undecide(fmt.Sprintf("point %s: %s", p.Name, stopText(ctx, eq.Stop)))
-			equivalent = false
-		case checker.Violated:
-			if !differs {
-				tr := eq.Verdicts[0].Trace
-				r.DiffersPoint, r.DiffersSteps, r.DiffersAt = p.Name, len(tr.Steps), tr.States[len(tr.States)-1].String()
-			}
-			differs, equivalent = true, false
-		default:
-			undecide(fmt.Sprintf("point %s: %s", p.Name, stopText(ctx, eq.Stop)))
-			equivalent = false
-		}
-		for stage, ps := range [][]properties.Property{safety, liveness} {
-			if len(ps) == 0 {
-				continue
-			}
-			at := [][]int{safetyAt, livenessAt}[stage]
-			res, err := runSearch(ctx, sys, checkerProps(sys, ps), withStop(search), label, watch)
+		if !differs {
+			// The first point where it differs: the shortest run to where it does.
+			eq, err := runSearch(ctx, *p.sys, []checker.Property[fsm.SysState]{sameAs(p.sys, &sys)},
+				withStop(search), label+" (where?)", watch)
 			if err != nil {
 				return r.brokeModel(p.Name, err)
 			}
-			for k, vd := range res.Verdicts {
-				if p.base[at[k]] == checker.Holds && vd.Status == checker.Violated {
-					r.Class, r.Point, r.Property = classKilled, p.Name, vd.Name
-					if vd.Trace != nil {
-						r.Steps, r.Loop = len(vd.Trace.Steps), vd.Trace.Loop
-					}
-					return r
+			if tr := eq.Verdicts[0].Trace; eq.Verdicts[0].Status == checker.Violated && tr != nil {
+				r.DiffersPoint, r.DiffersSteps, r.DiffersAt = p.Name, len(tr.Steps), tr.States[len(tr.States)-1].String()
+			}
+		}
+		differs, equivalent = true, false
+		// Only a property the variant satisfies at p can kill; one search checks them all,
+		// and stops at the level of the first violation of an always, step or deadlock
+		// property (the rest need the whole space).
+		var ps []properties.Property
+		for i, prop := range props {
+			if p.base[i] == checker.Holds {
+				ps = append(ps, prop)
+			}
+		}
+		if len(ps) == 0 {
+			continue
+		}
+		killSearch := search
+		killSearch.StopAtViolation = true
+		res, err := runSearch(ctx, sys, checkerProps(sys, ps), killSearch, label, watch)
+		if err != nil {
+			return r.brokeModel(p.Name, err)
+		}
+		for _, vd := range res.Verdicts {
+			if vd.Status == checker.Violated {
+				r.Class, r.Point, r.Property = classKilled, p.Name, vd.Name
+				if vd.Trace != nil {
+					r.Steps, r.Loop = len(vd.Trace.Steps), vd.Trace.Loop
 				}
+				return r
 			}
-			if !res.Complete && !errors.Is(res.Stop, checker.ErrDecided) {
-				undecide(fmt.Sprintf("point %s: %s", p.Name, stopText(ctx, res.Stop)))
-			}
+		}
+		if !res.Complete {
+			undecide(fmt.Sprintf("point %s: %s", p.Name, stopText(ctx, res.Stop)))
 		}
 	}
 	switch {

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"math/bits"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/fsm"
+)
+
+// screen compares every mutant with the unmutated variant in every state the variant's
+// search at a point visits, in that same search, instead of one search of the variant's
+// space per mutant: a state is compared only for the mutants whose changed row its
+// successors read as the mutant changes it (fsm.System.Consult, fsm.Sensitivity), and a
+// mutant is no longer compared once it differs somewhere. Whether a mutant differs in some
+// reachable state does not depend on the order the workers visit the states in, so the
+// outcome is deterministic; the shortest run to a difference is left to a search of its
+// own (judge), for the mutants that differ.
+type screen struct {
+	orig *fsm.System
+	// byRow lists, per row of the variant's table, the mutants whose change shows in
+	// lookups of that row; anywhere lists those that may differ in any state.
+	byRow    [][]int
+	anywhere []int
+	sense    []fsm.Sensitivity
+	muts     []*fsm.System // nil when the mutant's system cannot be built (judge kills it)
+	differs  []atomic.Bool
+}
+
+func newScreen(orig *fsm.System, cfg fsm.Config, base fsm.Variant, mutants []fsm.Mutant) *screen {
+	table := orig.Machine.Rules
+	sc := &screen{orig: orig, byRow: make([][]int, len(table)), sense: make([]fsm.Sensitivity, len(mutants)),
+		muts: make([]*fsm.System, len(mutants)), differs: make([]atomic.Bool, len(mutants))}
+	for i, mu := range mutants {
+		sys, err := fsm.NewSystemOf(cfg, mu.Of(base))
+		if err != nil {
+			continue
+		}
+		sc.muts[i] = &sys
+		sc.sense[i] = mu.SensitivityIn(table)
+		if r := sc.sense[i].Row; r >= 0 {
+			sc.byRow[r] = append(sc.byRow[r], i)
+		} else {
+			sc.anywhere = append(sc.anywhere, i)
+		}
+	}
+	return sc
+}
+
+// property compares the mutants in each state it is given, and always holds.
+func (sc *screen) property() checker.Property[fsm.SysState] {
+	return checker.Always("mutants compared", func(s fsm.SysState) bool {
+		buf := scratch.Get().(*[]fsm.Action)
+		defer scratch.Put(buf)
+		var c fsm.Consulted
+		*buf = sc.orig.Consult(s, &c, *buf)
+		for _, i := range sc.anywhere {
+			sc.compare(i, s, &c, buf)
+		}
+		for w, word := range c.Candidate {
+			for ; word != 0; word &= word - 1 {
+				for _, i := range sc.byRow[w*64+bits.TrailingZeros64(word)] {
+					sc.compare(i, s, &c, buf)
+				}
+			}
+		}
+		return true
+	})
+}
+
+func (sc *screen) compare(i int, s fsm.SysState, c *fsm.Consulted, buf *[]fsm.Action) {
+	if sc.muts[i] == nil || sc.differs[i].Load() || !sc.sense[i].MayDiffer(c) {
+		return
+	}
+	if !sameSuccessors(sc.orig, sc.muts[i], s, buf) {
+		sc.differs[i].Store(true)
+	}
+}
+
+// scratch holds the candidate actions of SameSuccessors, one slice per goroutine at a time.
+var scratch = sync.Pool{New: func() any { return new([]fsm.Action) }}
+
+// sameSuccessors is orig.SameSuccessors(mut, s); a mutant that panics in s differs there.
+func sameSuccessors(orig, mut *fsm.System, s fsm.SysState, buf *[]fsm.Action) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	same, *buf = orig.SameSuccessors(mut, s, *buf)
+	return same
+}
+
+// sameAs is the property that orig has mut's successors in every state.
+func sameAs(orig, mut *fsm.System) checker.Property[fsm.SysState] {
+	return checker.Always("same successors", func(s fsm.SysState) bool {
+		buf := scratch.Get().(*[]fsm.Action)
+		defer scratch.Put(buf)
+		return sameSuccessors(orig, mut, s, buf)
+	})
+}
