@@ -69,23 +69,7 @@ func printMutate(w io.Writer, res *mutateResult) {
 	fmt.Fprintf(w, "mutate %s: %s at %s (%s), %s\n\n", res.Variant, plural(len(res.Mutants), "mutant"),
 		plural(len(res.Points), "point"), res.pointNames(), plural(len(res.Properties), "property"))
 	header, rows := res.table()
-	widths := make([]int, len(header))
-	for _, row := range append([][]string{header}, rows...) {
-		for i, c := range row {
-			widths[i] = max(widths[i], len(c))
-		}
-	}
-	for _, row := range append([][]string{header}, rows...) {
-		var line strings.Builder
-		for i, c := range row {
-			if i == 0 {
-				fmt.Fprintf(&line, "%-*s", widths[i], c)
-			} else {
-				fmt.Fprintf(&line, "  %*s", widths[i], c)
-			}
-		}
-		fmt.Fprintln(w, line.String())
-	}
+	printTable(w, header, rows, func(col, _ int) bool { return col > 0 })
 	fmt.Fprintf(w, "\n%s\n", res.scoreLine())
 	for _, class := range []string{classSurvived, classIncomplete} {
 		var ms []mutantResult

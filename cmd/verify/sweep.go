@@ -606,25 +606,7 @@ func (r sweepRun) trace() string {
 func printSweep(w io.Writer, res *sweepResult) {
 	fmt.Fprintf(w, "sweep %s: %d points x %d claims, %d runs in %d explorations\n\n", res.Grid, len(res.Points), len(res.Claims), len(res.Runs), len(res.Explorations))
 	header, rows := res.matrix()
-	widths := make([]int, len(header))
-	for _, row := range append([][]string{header}, rows...) {
-		for i, c := range row {
-			widths[i] = max(widths[i], len(c))
-		}
-	}
-	for _, row := range append([][]string{header}, rows...) {
-		var line strings.Builder
-		for i, c := range row {
-			if i == len(row)-1 {
-				fmt.Fprintf(&line, "%*s", widths[i], c)
-			} else if i >= len(row)-2 {
-				fmt.Fprintf(&line, "%*s  ", widths[i], c)
-			} else {
-				fmt.Fprintf(&line, "%-*s  ", widths[i], c)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(line.String(), " "))
-	}
+	printTable(w, header, rows, func(col, cols int) bool { return col >= cols-2 })
 	var failed, undecided, na []sweepRun
 	for _, r := range res.Runs {
 		switch {
