@@ -52,8 +52,14 @@ func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outc
 			}
 			// An exact reset is obeyed silently, one in the window draws a challenge ACK
 			// at most, and one outside it nothing (RFC 5961 §3.2).
-			if answered && (exact || !challenged || !sp.InWindow(seg.Seq, before.RcvNxt, w)) {
+			inWindow := sp.InWindow(seg.Seq, before.RcvNxt, w)
+			if answered && (exact || !challenged || !inWindow) {
 				f |= StepResetAnswered
+			}
+			// One in the window but not exact draws its challenge ACK, unless the rate
+			// limiter is closed (RFC 5961 §3.2: "the receiver MUST send an ACK"; §7).
+			if !exact && inWindow && !ended && !before.Throttled && !(challenged && acked) {
+				f |= StepUnanswered
 			}
 		default:
 			// CLOSED and LISTEN drop a reset (§3.10.7.1, §3.10.7.2).
@@ -97,6 +103,18 @@ func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outc
 	if !bad && sameTCB && !seg.Flags.Has(SYN) && seg.Flags.Has(ACK) &&
 		sp.InRange(seg.Ack, before.SndUna, before.SndNxt) && after.SndUna != seg.Ack {
 		f |= StepAckIgnored
+	}
+	// An ACK out of range, in the states that share ESTABLISHED's ACK processing (RFC 9293
+	// §3.10.7.4 fifth check, with RFC 5961 §5's lower bound): "send an ACK, drop the
+	// segment, and return": nothing of it is taken, and an ACK of RCV.NXT goes back unless
+	// the rate limiter is closed.
+	switch before.State {
+	case StateEstablished, StateFinWait1, StateFinWait2, StateCloseWait, StateClosing:
+		inRange := sp.InWindow(seg.Ack, sp.Add(before.SndUna, -w), w+sp.Dist(before.SndUna, before.SndNxt)+1)
+		if !bad && !seg.Flags.Has(SYN) && seg.Flags.Has(ACK) && !inRange &&
+			(!kept || after.RcvNxt != before.RcvNxt || after.SndUna != before.SndUna || !acked && !before.Throttled) {
+			f |= StepUnanswered
+		}
 	}
 	if !kept || after.RcvNxt != before.RcvNxt {
 		return f
@@ -193,6 +211,56 @@ func listenerFacts(ev EventKind, before, after *Endpoint) StepFacts {
 		return StepListenerLost
 	}
 	return 0
+}
+
+// callFacts is StepCallNotAsSpecified: what a user's call did, against RFC 9293 §3.10.
+func callFacts(ev EventKind, before, after *Endpoint, out *Outcome) StepFacts {
+	var syns, fins, rsts, segs int
+	var rst Segment
+	for _, seg := range out.Emit.Segments() {
+		segs++
+		switch {
+		case seg.Flags.Has(RST):
+			rsts++
+			rst = seg
+		case seg.Flags.Has(SYN):
+			if !seg.Flags.Has(ACK) && seg.Seq == after.ISS {
+				syns++
+			}
+		case seg.Flags.Has(FIN):
+			fins++
+		}
+	}
+	ok := true
+	switch ev {
+	case EvOpen: // §3.10.1, from CLOSED or LISTEN
+		ok = after.State == StateSynSent && syns == 1 && segs == 1 && !after.Passive
+	case EvListen: // §3.10.1, passive, from CLOSED
+		ok = after.State == StateListen && segs == 0 && after.Passive
+	case EvClose: // §3.10.4
+		switch before.State {
+		case StateSynSent:
+			ok = after.State == StateClosed && segs == 0
+		case StateSynReceived:
+			ok = after.State == StateFinWait1 && fins == 1 && rsts == 0 ||
+				after.State == StateSynReceived && after.FinPending && segs == 0
+		case StateEstablished:
+			ok = after.State == StateFinWait1 && fins == 1 && rsts == 0
+		case StateCloseWait:
+			ok = after.State == StateLastAck && fins == 1 && rsts == 0
+		}
+	case EvAbort: // §3.10.5
+		switch before.State {
+		case StateSynReceived, StateEstablished, StateFinWait1, StateFinWait2, StateCloseWait:
+			ok = after.State == StateClosed && segs == 1 && rsts == 1 && rst.Seq == before.SndNxt && !rst.Flags.Has(ACK)
+		default:
+			ok = after.State == StateClosed && segs == 0
+		}
+	}
+	if ok {
+		return 0
+	}
+	return StepCallNotAsSpecified
 }
 
 // timerFacts is what a retransmission timeout or R2's give-up did that StepFacts records:

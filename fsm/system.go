@@ -415,12 +415,17 @@ const (
 	// let a held ACK go, its TCB still open, without sending a segment that carries it;
 	// or its delayed-ACK timer expired and sent no ACK.
 	StepNotAcked
-	// StepUnanswered: a segment without RST reached a side in SYN-RECEIVED or a
-	// synchronized state whose rate limiter was open, was not taken, and drew no ACK of
-	// RCV.NXT: one the receive window does not accept (RFC 9293 §3.10.7.4 first check; RFC
-	// 5961 §7), or, in ESTABLISHED, FIN-WAIT-1 or FIN-WAIT-2, one that occupies sequence
-	// space beyond RCV.NXT (an immediate duplicate ACK, RFC 5681 §4.2). That ACK is what repairs a lost ACK,
-	// tells the sender what is missing, and tells a restarted peer it is half-open.
+	// StepUnanswered: a segment reached a side in SYN-RECEIVED or a synchronized state whose
+	// rate limiter was open, was not taken, and drew no ACK of RCV.NXT: one without RST the
+	// receive window does not accept (RFC 9293 §3.10.7.4 first check; RFC 5961 §7); in
+	// ESTABLISHED, FIN-WAIT-1 or FIN-WAIT-2, one that occupies sequence space beyond RCV.NXT
+	// (an immediate duplicate ACK, RFC 5681 §4.2); a reset in the window but not exact,
+	// outside TIME-WAIT (its challenge ACK, RFC 5961 §3.2); in ESTABLISHED, FIN-WAIT-1,
+	// FIN-WAIT-2, CLOSE-WAIT or CLOSING, an acceptable one whose ACK is out of range (of
+	// unsent data, or older than SND.UNA - MAX.SND.WND), which must moreover not be taken at
+	// all (§3.10.7.4 fifth check: "send an ACK, drop the segment, and return"; RFC 5961 §5).
+	// That ACK is what repairs a lost ACK, tells the sender what is missing, and tells a
+	// restarted peer it is half-open.
 	StepUnanswered
 	// StepNoReset: a segment for no connection drew no reset its sender would accept: in
 	// CLOSED any segment without RST, in LISTEN one with ACK (RFC 9293 §3.10.7.1,
@@ -458,6 +463,19 @@ const (
 	// connection is open while the peer knew nothing of it (RFC 9293 §3.5: a TCB sends data
 	// only once both ISNs are known and acknowledged).
 	StepDataToStranger
+	// StepCallNotAsSpecified: a user's call the side took did something else than RFC
+	// 9293 §3.10 says it does: an active OPEN (§3.10.1; from CLOSED, or from LISTEN, which
+	// makes the connection active) that did not enter SYN-SENT, send a SYN numbered ISS
+	// and nothing else, and leave the TCB active; a passive OPEN that did not enter LISTEN,
+	// passive and silent; a CLOSE (§3.10.4) in SYN-SENT that did not delete the TCB
+	// silently, or one in SYN-RECEIVED, ESTABLISHED or CLOSE-WAIT that did not send a FIN
+	// (and no RST) and enter FIN-WAIT-1, FIN-WAIT-1 or LAST-ACK, but for a FIN that
+	// SYN-RECEIVED queues (FinPending, "queue for processing after entering ESTABLISHED");
+	// an ABORT (§3.10.5) that did not delete the TCB, or did not send exactly a reset
+	// <SEQ=SND.NXT><CTL=RST> from SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 or
+	// CLOSE-WAIT and nothing from any other state. A call the model refuses makes no step
+	// and no fact.
+	StepCallNotAsSpecified
 )
 
 // String is compact: the two states and the packets in flight.

@@ -79,6 +79,7 @@ func All() []Property {
 		NoAckForAck,
 		IRSFromSYN,
 		R2Honoured,
+		CallsAsSpecified,
 		CloseNotReset,
 		SimultaneousOpen,
 		SimultaneousClose,

@@ -143,3 +143,54 @@ func TestNoDataToStrangerIsNotNoHalfOpenAcceptance(t *testing.T) {
 	cfg.SeqBits = cfg.MinSeqBits()
 	assert.Equal(t, checker.Holds, verdicts(t, cfg, rfcVariant(t), properties.NoDataToStranger)[0].Status, "the RFC table")
 }
+
+// calls-as-specified, and unacceptable-acked as it now reads, catch what the survivors of
+// verify mutate over the CI grid (at b4cf95f: its calls+abort, calls+listen, window=1 and
+// shape=both-active points) showed no property noticing: an ABORT that keeps the TCB or
+// sends no reset, a passive OPEN that enters SYN-SENT, an active OPEN from LISTEN that sends
+// no SYN, a CLOSE in SYN-RECEIVED that sends no FIN; an ACK of unsent data taken or left
+// unanswered; a reset in the window but not exact left without its challenge ACK.
+func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
+	cfg := fsm.DefaultConfig()
+	cfg.Faults.Dup, cfg.Faults.Inject = 0, 0
+	state := []properties.Property{properties.OpenTakesThree, properties.CloseTakesFour, properties.NoHalfOpenAcceptance,
+		properties.CloseNotReset, properties.NoDataLostOnClose, properties.CloseCompletes, properties.OpenCompletes}
+	with := func(calls fsm.Calls, shape fsm.Shape, window uint32) fsm.Config {
+		c := cfg
+		c.Shape, c.Window = shape, window
+		for side := fsm.A; side <= fsm.B; side++ {
+			c.Calls[side] = c.CallsOf(side) | calls
+		}
+		c.SeqBits = c.MinSeqBits()
+		return c
+	}
+	w := cfg.Window
+	for _, c := range []struct {
+		prop   properties.Property
+		fact   fsm.StepFacts
+		mutant string
+		cfg    fsm.Config
+	}{
+		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "no-emit synchronized/abort", with(fsm.CallAbort, fsm.ClientServer, w)},
+		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "stay closing/abort", with(fsm.CallAbort, fsm.ClientServer, w)},
+		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "stay listen/abort", with(fsm.CallAbort, fsm.ClientServer, w)},
+		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "retarget closed/listen -> SYN-SENT", with(fsm.CallListen, fsm.ClientServer, w)},
+		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "no-emit listen/open", with(fsm.CallListen, fsm.ClientServer, w)},
+		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "no-emit syn-received/close", with(0, fsm.BothActive, w)},
+		{properties.UnacceptableAcked, fsm.StepUnanswered, "no-emit synchronized/ack-out-of-range", with(0, fsm.ClientServer, 1)},
+		{properties.UnacceptableAcked, fsm.StepUnanswered, "continue synchronized/ack-out-of-range", with(0, fsm.ClientServer, 1)},
+		{properties.UnacceptableAcked, fsm.StepUnanswered, "no-emit other/rst-in-window", with(fsm.CallAbort, fsm.ClientServer, w)},
+	} {
+		t.Run(c.mutant, func(t *testing.T) {
+			rfc := verdicts(t, c.cfg, rfcVariant(t), c.prop)[0]
+			assert.Equal(t, checker.Holds, rfc.Status, "the RFC table")
+			all := verdicts(t, c.cfg, mutantVariant(t, c.mutant), append([]properties.Property{c.prop}, state...)...)
+			require.Equal(t, checker.Violated, all[0].Status)
+			last := all[0].Trace.States[len(all[0].Trace.States)-1]
+			assert.NotZero(t, last.Step&c.fact, "the trace ends in the step the property rejects")
+			for i, q := range state {
+				assert.NotEqual(t, checker.Violated, all[i+1].Status, "%s already notices %s", q.Name, c.mutant)
+			}
+		})
+	}
+}

@@ -216,11 +216,13 @@ var UnacceptableAcked = Property{
 	Name:  "unacceptable-acked",
 	Claim: "a segment that is not taken is answered with an ACK, which repairs a lost ACK",
 	Statement: "No step drops, at a side in SYN-RECEIVED or a synchronized state whose rate " +
-		"limiter is open, a segment without RST that the receive window does not accept, or " +
+		"limiter is open, a segment without RST that the receive window does not accept, " +
 		"(in ESTABLISHED, FIN-WAIT-1 or FIN-WAIT-2) one that occupies sequence space beyond " +
-		"RCV.NXT, without " +
-		"sending an ACK of RCV.NXT (RFC 9293 §3.10.7.4 first check; RFC 5961 §7; the immediate " +
-		"duplicate ACK of RFC 5681 §4.2) (fsm.StepUnanswered). The peer's retransmission after " +
+		"RCV.NXT, a reset in the window but not exact (outside TIME-WAIT), or (in ESTABLISHED, " +
+		"FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT or CLOSING) one whose ACK is out of range, without " +
+		"sending an ACK of RCV.NXT, and none takes anything of the last (RFC 9293 §3.10.7.4 " +
+		"first, second and fifth checks; RFC 5961 §3.2, §5, §7; the immediate duplicate ACK " +
+		"of RFC 5681 §4.2) (fsm.StepUnanswered). The peer's retransmission after " +
 		"a lost ACK is such a segment, and so is a restarted peer's SYN: the ACK is what tells " +
 		"each where the other is.",
 	Kind:  checker.KindStep,
@@ -296,6 +298,25 @@ var R2Honoured = Property{
 		"that R2 retransmissions would have saved.",
 	Kind:  checker.KindStep,
 	build: noStep(fsm.StepR2Broken),
+}
+
+// CallsAsSpecified: a user's call does what RFC 9293 §3.10 says.
+var CallsAsSpecified = Property{
+	Name:  "calls-as-specified",
+	Claim: "OPEN, CLOSE and ABORT do what the user interface of RFC 9293 says",
+	Statement: "Every OPEN, CLOSE and ABORT a side takes has the outcome of RFC 9293 §3.10 " +
+		"(fsm.StepCallNotAsSpecified): an active OPEN enters SYN-SENT, sends a SYN numbered " +
+		"ISS and nothing else, and makes the connection active, from CLOSED or from LISTEN " +
+		"(§3.10.1); a passive one enters LISTEN and sends nothing; CLOSE deletes a TCB in " +
+		"SYN-SENT without a word, and in SYN-RECEIVED, ESTABLISHED and CLOSE-WAIT sends a FIN " +
+		"and enters FIN-WAIT-1, FIN-WAIT-1 and LAST-ACK (SYN-RECEIVED may queue the FIN, " +
+		"§3.10.4); ABORT deletes the TCB, sending <SEQ=SND.NXT><CTL=RST> from SYN-RECEIVED, " +
+		"ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 and CLOSE-WAIT and nothing elsewhere (§3.10.5). " +
+		"A peer learns of a connection, its close and its abort only from these segments: a " +
+		"FIN or SYN left to the retransmission timer delays it, an abort without a reset " +
+		"leaves the peer half-open.",
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepCallNotAsSpecified),
 }
 
 // HalfOpenReset: a half-open connection is reset by the restarted host.
