@@ -80,6 +80,7 @@ func All() []Property {
 		IRSFromSYN,
 		R2Honoured,
 		CallsAsSpecified,
+		CallsAccepted,
 		CloseNotReset,
 		SimultaneousOpen,
 		SimultaneousClose,

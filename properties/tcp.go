@@ -319,6 +319,62 @@ var CallsAsSpecified = Property{
 	build: noStep(fsm.StepCallNotAsSpecified),
 }
 
+// CallsAccepted: the calls RFC 9293 §3.10 accepts in a state are not refused there.
+var CallsAccepted = Property{
+	Name:  "calls-accepted",
+	Claim: "a user may OPEN, CLOSE and ABORT wherever RFC 9293 lets it",
+	Statement: "In every reachable state each call a side's user may make (the config's calls) " +
+		"is enabled where RFC 9293 §3.10 accepts it: an active OPEN in CLOSED and LISTEN, a " +
+		"passive one in CLOSED (§3.10.1), while the user has OPENs left (Config.Incarnations); " +
+		"CLOSE in SYN-SENT, SYN-RECEIVED, ESTABLISHED and CLOSE-WAIT (§3.10.4); ABORT in every " +
+		"state with a TCB but TIME-WAIT (§3.10.5) — except CLOSE and ABORT in LISTEN and in a " +
+		"passive OPEN's SYN-RECEIVED, which the model's users do not make (a server does not " +
+		"stop listening, and sees a connection once it is ESTABLISHED, as accept() does), and " +
+		"ABORT in TIME-WAIT, which no real stack offers (deviations in docs/model.md); judged " +
+		"where the network has room for the segment a call may send. A table that refuses one " +
+		"leaves a user no way to give up an open, to close, or to abort.",
+	Kind: checker.KindAlways,
+	build: func(sys fsm.System) func(fsm.SysState) bool {
+		return func(s fsm.SysState) bool {
+			if int(s.Net.N) >= sys.Config.Capacity {
+				return true
+			}
+			for side := fsm.A; side <= fsm.B; side++ {
+				calls, ep := sys.Config.CallsOf(side), &s.Ep[side]
+				for _, ev := range callsAccepted(ep, calls, s.Ghost[side].Opens < sys.Config.Incarnations) {
+					if _, ok := sys.Next(s, fsm.Action{Kind: fsm.ActCall, Side: side, Event: ev}); !ok {
+						return false
+					}
+				}
+			}
+			return true
+		}
+	},
+}
+
+// callsAccepted lists the calls RFC 9293 §3.10 accepts from a user allowed calls, in ep's
+// state, that the model's users make (see CallsAccepted); opensLeft: the user may OPEN again.
+func callsAccepted(ep *fsm.Endpoint, calls fsm.Calls, opensLeft bool) []fsm.EventKind {
+	var out []fsm.EventKind
+	st := ep.State
+	if calls&fsm.CallOpen != 0 && (st == fsm.StateListen || st == fsm.StateClosed && opensLeft) {
+		out = append(out, fsm.EvOpen)
+	}
+	if calls&fsm.CallListen != 0 && st == fsm.StateClosed && opensLeft {
+		out = append(out, fsm.EvListen)
+	}
+	passiveSynReceived := st == fsm.StateSynReceived && ep.Passive
+	switch {
+	case calls&fsm.CallClose == 0 || passiveSynReceived:
+	case st == fsm.StateSynSent, st == fsm.StateSynReceived, st == fsm.StateEstablished, st == fsm.StateCloseWait:
+		out = append(out, fsm.EvClose)
+	}
+	if calls&fsm.CallAbort != 0 && st.HasTCB() && st != fsm.StateTimeWait && !passiveSynReceived {
+		out = append(out, fsm.EvAbort)
+	}
+	return out
+}
+
 // HalfOpenReset: a half-open connection is reset by the restarted host.
 var HalfOpenReset = Property{
 	Name:  "half-open-reset",
