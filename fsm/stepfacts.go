@@ -79,6 +79,23 @@ func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outc
 			f |= StepNoReset
 		}
 	}
+	// A segment whose ACK acknowledges nothing this side sent is for no connection of its
+	// own either: SYN-SENT answers it with <SEQ=SEG.ACK><CTL=RST> at once (§3.10.7.3 first
+	// check), SYN-RECEIVED once it passed the sequence and SYN checks (§3.10.7.4 fifth
+	// check). That reset is what ends the peer's half of a connection opened by an old
+	// duplicate (Figures 8 and 9).
+	if seg.Flags.Has(ACK) {
+		var foreign bool
+		switch before.State {
+		case StateSynSent:
+			foreign = !sp.InRange(seg.Ack, before.ISS, before.SndNxt)
+		case StateSynReceived:
+			foreign = !seg.Flags.Has(SYN) && !sys.unacceptable(before, seg) && !sp.InRange(seg.Ack, before.SndUna, before.SndNxt)
+		}
+		if foreign && (out.Emit.Len() != 1 || out.Emit.At(0) != Segment{Flags: RST, Seq: seg.Ack}) {
+			f |= StepNoReset
+		}
+	}
 	newIRS := after.State.HasTCB() && after.State != StateSynSent &&
 		(!synchronized || after.ISS != before.ISS || after.IRS != before.IRS)
 	if newIRS && (!seg.Flags.Has(SYN) || after.IRS != seg.Seq) {

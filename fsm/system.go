@@ -430,7 +430,10 @@ const (
 	// StepNoReset: a segment for no connection drew no reset its sender would accept: in
 	// CLOSED any segment without RST, in LISTEN one with ACK (RFC 9293 §3.10.7.1,
 	// §3.10.7.2), answered <SEQ=SEG.ACK><CTL=RST> when it carries ACK and
-	// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> when not.
+	// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> when not; or a segment whose ACK
+	// acknowledges nothing the side sent drew no <SEQ=SEG.ACK><CTL=RST>: in SYN-SENT any
+	// but a reset (§3.10.7.3 first check), in SYN-RECEIVED an acceptable one without SYN
+	// (§3.10.7.4 fifth check).
 	StepNoReset
 	// StepAckIgnored: a side in SYN-RECEIVED or a synchronized state took an acceptable
 	// segment whose ACK acknowledges something new (SND.UNA < SEG.ACK =< SND.NXT) and kept

@@ -144,13 +144,16 @@ func TestNoDataToStrangerIsNotNoHalfOpenAcceptance(t *testing.T) {
 	assert.Equal(t, checker.Holds, verdicts(t, cfg, rfcVariant(t), properties.NoDataToStranger)[0].Status, "the RFC table")
 }
 
-// calls-as-specified, calls-accepted, and unacceptable-acked as it now reads, catch what the
+// calls-as-specified, calls-accepted, and unacceptable-acked and closed-port-resets as they
+// now read, catch what the
 // survivors of verify mutate over the CI grid (at b4cf95f: its calls+abort, calls+listen,
 // window=1 and shape=both-active points) showed no property noticing: a call refused where
 // RFC 9293 accepts it; an ABORT that keeps the TCB or
 // sends no reset, a passive OPEN that enters SYN-SENT, an active OPEN from LISTEN that sends
 // no SYN, a CLOSE in SYN-RECEIVED that sends no FIN; an ACK of unsent data taken or left
-// unanswered; a reset in the window but not exact left without its challenge ACK.
+// unanswered; a reset in the window but not exact left without its challenge ACK; an old
+// segment whose ACK acknowledges nothing SYN-RECEIVED sent left without its reset (at
+// inject=2, c868d84).
 func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
 	if raceEnabled {
 		// Two and a half minutes under the race detector, 20 seconds without; .ci/run runs
@@ -170,6 +173,11 @@ func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
 		c.SeqBits = c.MinSeqBits()
 		return c
 	}
+	injecting := func(c fsm.Config, n uint8) fsm.Config {
+		c.Faults.Inject = n
+		c.SeqBits = c.MinSeqBits()
+		return c
+	}
 	w := cfg.Window
 	for _, c := range []struct {
 		prop   properties.Property
@@ -186,6 +194,7 @@ func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "no-emit synchronized/ack-out-of-range", with(0, fsm.ClientServer, 1)},
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "continue synchronized/ack-out-of-range", with(0, fsm.ClientServer, 1)},
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "no-emit other/rst-in-window", with(fsm.CallAbort, fsm.ClientServer, w)},
+		{properties.ClosedPortResets, fsm.StepNoReset, "no-emit syn-received/bad-ack", injecting(with(0, fsm.ClientServer, w), 2)},
 		{properties.CallsAccepted, 0, "delete listen/abort", with(fsm.CallAbort, fsm.ClientServer, w)},
 		{properties.CallsAccepted, 0, "delete synchronized/abort", with(fsm.CallAbort, fsm.ClientServer, w)},
 		{properties.CallsAccepted, 0, "delete closing/abort", with(fsm.CallAbort, fsm.ClientServer, w)},

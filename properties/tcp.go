@@ -236,8 +236,12 @@ var ClosedPortResets = Property{
 	Statement: "No step leaves a segment for no connection without a reset its sender " +
 		"would accept: in CLOSED every segment but a reset, in LISTEN every one that carries " +
 		"ACK, is answered <SEQ=SEG.ACK><CTL=RST>, or <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> " +
-		"when it carries no ACK (RFC 9293 §3.10.7.1, §3.10.7.2) (fsm.StepNoReset). The reset " +
-		"is how a side learns that its connection was refused or is half-open, before R2.",
+		"when it carries no ACK (RFC 9293 §3.10.7.1, §3.10.7.2); and a segment whose ACK " +
+		"acknowledges nothing the side sent, in SYN-SENT any but a reset (§3.10.7.3 first " +
+		"check), in SYN-RECEIVED an acceptable one without SYN (§3.10.7.4 fifth check), is " +
+		"answered <SEQ=SEG.ACK><CTL=RST> (fsm.StepNoReset). The reset is how a side learns " +
+		"that its connection was refused, is half-open or was opened by an old duplicate, " +
+		"before R2.",
 	Kind:  checker.KindStep,
 	build: noStep(fsm.StepNoReset),
 }
