@@ -30,9 +30,10 @@ import (
 //     mutant cannot), or when the mutant breaks the model itself (a bound of the
 //     encoding, say: "model error");
 //   - equivalent when, at every point, it has the same successors as the variant in every
-//     state the variant reaches (fsm.System.SameSuccessors, checked by a search of the
-//     variant's space): then both reach the same states by the same transitions and no
-//     property can tell them apart, so it does not count in the score;
+//     state the variant reaches (fsm.System.SameSuccessors, checked in the search of the
+//     variant that finds its verdicts: screen, below): then both reach the same states by
+//     the same transitions and no property can tell them apart, so it does not count in
+//     the score;
 //   - survived otherwise; incomplete when a bound or a signal left that undecided.
 //
 // At each point the mutant is compared first, in the search of the unmutated variant that
