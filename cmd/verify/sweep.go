@@ -64,10 +64,14 @@ type sweepPoint struct {
 
 // sweepResult is sweep.json.
 type sweepResult struct {
-	Grid   string       `json:"grid"`
-	Points []sweepPoint `json:"points"`
-	Claims []string     `json:"claims"`
-	Runs   []sweepRun   `json:"runs"`
+	Grid string `json:"grid"`
+	// Build identifies the build of verify that wrote the file (buildID), and Visited the
+	// visited set of its searches: what --resume checks before it takes any result.
+	Build   string       `json:"build"`
+	Visited string       `json:"visited"`
+	Points  []sweepPoint `json:"points"`
+	Claims  []string     `json:"claims"`
+	Runs    []sweepRun   `json:"runs"`
 	// Explorations are the searches the runs shared, in grid order (the order they start in).
 	Explorations []sweepExploration `json:"explorations"`
 	Coverage     sweepCoverage      `json:"coverage"`
@@ -86,6 +90,11 @@ type sweepExploration struct {
 	Complete   bool     `json:"complete"`
 	Stop       string   `json:"stop"`
 	SeqSpace   int      `json:"seqspace"`
+	// Coverage is, for an RFC exploration, the rows that fired in it and how often.
+	Coverage []ruleFired `json:"coverage,omitempty"`
+	// Reused: the exploration was taken from an earlier sweep's sweep.json (--resume),
+	// figures and all, not searched again.
+	Reused bool `json:"reused"`
 }
 
 // sweepCoverage is the union over the grid's RFC runs of the rows that fired. NeverFired
@@ -141,6 +150,7 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 		onlyPoints = append(onlyPoints, v)
 		return nil
 	})
+	resume := fs.Bool("resume", false, "take from the sweep.json under --out, written by this same build, every exploration whose runs it decided, and search only the rest (a sweep cut short by a signal or a bound, or another grid's points)")
 	requireCoverage := fs.Bool("require-coverage", false, "fail (exit 1) when a row of the RFC table not marked unreached fires in none of the RFC runs")
 	out := fs.String("out", "sweep", "`directory` for sweep.md and sweep.json")
 	var jobs int
@@ -178,12 +188,23 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	if ccfg.MaxMemory > 0 {
 		jobs = 1
 	}
+	build, err := buildID()
+	if err != nil && *resume {
+		return exitBadInput, fmt.Errorf("sweep: --resume: %w", err)
+	}
+	var prior *priorSweep
+	if *resume {
+		if prior, err = readPrior(*out, build, ccfg.Visited); err != nil {
+			return exitBadInput, fmt.Errorf("sweep: %w", err)
+		}
+	}
 	bar := newProgress(stderr, sf.progress)
-	res, err := sweep(ctx, *grid, pts, claims, ccfg, jobs, bar.labelled)
+	res, err := sweep(ctx, *grid, pts, claims, ccfg, jobs, bar.labelled, prior)
 	bar.Done()
 	if err != nil {
 		return exitInternal, err
 	}
+	res.Build, res.Visited = build, ccfg.Visited.String()
 	var text strings.Builder
 	printSweep(&text, res)
 	if _, err := io.WriteString(stdout, text.String()); err != nil {
@@ -225,7 +246,9 @@ func lookupPoint(pts []point, grid, name string) (point, error) {
 // its own, breadth-first, and stops only once every one is decided, so every run gets the
 // verdict and the shortest trace it would get alone, and the shared exploration's states and
 // seconds. A claim whose premise the point contradicts is not run there.
-func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, jobs int, watch func(label string) pipeline.Watcher) (*sweepResult, error) {
+//
+// With prior (--resume), an exploration an earlier sweep decided is taken from it instead.
+func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, jobs int, watch func(label string) pipeline.Watcher, prior *priorSweep) (*sweepResult, error) {
 	res := &sweepResult{Grid: grid}
 	for _, p := range pts {
 		sp := sweepPoint{Name: p.name, Settings: []string{}}
@@ -249,14 +272,25 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 		}
 		exps = append(exps, pexps...)
 	}
-	done, err := runExplorations(ctx, exps, jobs, func(ctx context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
+	done := make([][]pipeline.ClaimRun, len(exps))
+	res.Explorations = make([]sweepExploration, len(exps))
+	var todo []*exploration
+	var todoAt []int
+	for i, e := range exps {
+		if crs, x, ok := prior.claimRuns(e.describe(claims)); ok {
+			done[i], res.Explorations[i] = crs, x
+			continue
+		}
+		todo, todoAt = append(todo, e), append(todoAt, i)
+	}
+	ran, err := runExplorations(ctx, todo, jobs, func(ctx context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
 		return e.run(ctx, claims, search, watch)
 	})
 	if err != nil {
 		return nil, err
 	}
-	for i, e := range exps {
-		res.Explorations = append(res.Explorations, e.summary(ctx, claims, done[i][0]))
+	for k, i := range todoAt {
+		done[i], res.Explorations[i] = ran[k], exps[i].summary(ctx, claims, ran[k][0])
 	}
 	fired := make([]uint64, len(fsm.Rules))
 	row := map[fsm.RuleID]int{}
@@ -409,15 +443,27 @@ func (e *exploration) run(ctx context.Context, claims []properties.Claim, search
 	return crs, nil
 }
 
-// summary is e as sweep.json lists it; cr is any of its runs (they share the search's
-// figures).
-func (e *exploration) summary(ctx context.Context, claims []properties.Claim, cr pipeline.ClaimRun) sweepExploration {
+// describe is what sweep.json says of e before it is searched: what it is, no figures.
+func (e *exploration) describe(claims []properties.Claim) sweepExploration {
 	x := sweepExploration{Point: e.point.name, Variant: e.variant, Claims: []string{}, Properties: []string{},
-		States: cr.States, Seconds: cr.Elapsed.Seconds(), Complete: cr.Complete, Stop: stopOf(ctx, cr), SeqSpace: 1 << e.cfg.SeqBits}
+		SeqSpace: 1 << e.cfg.SeqBits}
 	for _, ci := range e.claims {
 		x.Claims = append(x.Claims, claims[ci].Name)
 		if name := claims[ci].Property.Name; !slices.Contains(x.Properties, name) {
 			x.Properties = append(x.Properties, name)
+		}
+	}
+	return x
+}
+
+// summary is e as sweep.json lists it; cr is any of its runs (they share the search's
+// figures).
+func (e *exploration) summary(ctx context.Context, claims []properties.Claim, cr pipeline.ClaimRun) sweepExploration {
+	x := e.describe(claims)
+	x.States, x.Seconds, x.Complete, x.Stop = cr.States, cr.Elapsed.Seconds(), cr.Complete, stopOf(ctx, cr)
+	for _, rc := range cr.Coverage {
+		if rc.Fired > 0 {
+			x.Coverage = append(x.Coverage, ruleFired{Rule: rc.Name, Fired: rc.Fired})
 		}
 	}
 	return x
@@ -449,6 +495,17 @@ func stopOf(ctx context.Context, cr pipeline.ClaimRun) string {
 		return in.Error()
 	}
 	return cr.Stop
+}
+
+// reused counts the explorations taken from an earlier sweep (--resume).
+func (res *sweepResult) reused() int {
+	n := 0
+	for _, x := range res.Explorations {
+		if x.Reused {
+			n++
+		}
+	}
+	return n
 }
 
 func (res *sweepResult) summarize() {
@@ -604,7 +661,11 @@ func (r sweepRun) trace() string {
 }
 
 func printSweep(w io.Writer, res *sweepResult) {
-	fmt.Fprintf(w, "sweep %s: %d points x %d claims, %d runs in %d explorations\n\n", res.Grid, len(res.Points), len(res.Claims), len(res.Runs), len(res.Explorations))
+	fmt.Fprintf(w, "sweep %s: %d points x %d claims, %d runs in %d explorations\n", res.Grid, len(res.Points), len(res.Claims), len(res.Runs), len(res.Explorations))
+	if n := res.reused(); n > 0 {
+		fmt.Fprintf(w, "%d of the explorations taken from the earlier sweep.json (--resume), %d searched\n", n, len(res.Explorations)-n)
+	}
+	fmt.Fprintln(w)
 	header, rows := res.matrix()
 	printTable(w, header, rows, func(col, cols int) bool { return col >= cols-2 })
 	var failed, undecided, na []sweepRun
@@ -704,11 +765,18 @@ func sweepMarkdown(res *sweepResult) string {
 			fmt.Sprint(r.States), fmt.Sprintf("%.2f", r.Seconds), exp, r.Stop})
 	}
 	b.WriteString("\n## Explorations\n\n")
+	if n := res.reused(); n > 0 {
+		fmt.Fprintf(&b, "%d of the %d explorations were taken from an earlier sweep of the same build (`--resume`), with that sweep's figures: they are marked *reused*.\n\n", n, len(res.Explorations))
+	}
 	md([]string{"exploration", "point", "variant", "claims", "properties", "states", "s", "stop"})
 	md([]string{"--:", "---", "---", "---", "---", "--:", "--:", "---"})
 	for i, e := range res.Explorations {
+		stop := e.Stop
+		if e.Reused {
+			stop = strings.TrimPrefix(stop+"; reused", "; ")
+		}
 		md([]string{fmt.Sprint(i + 1), e.Point, e.Variant, strings.Join(e.Claims, ", "), strings.Join(e.Properties, ", "),
-			fmt.Sprint(e.States), fmt.Sprintf("%.2f", e.Seconds), e.Stop})
+			fmt.Sprint(e.States), fmt.Sprintf("%.2f", e.Seconds), stop})
 	}
 	b.WriteString("\n## Rule coverage\n\n")
 	fmt.Fprintf(&b, "%s.", res.Coverage)

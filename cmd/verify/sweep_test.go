@@ -309,7 +309,7 @@ func TestASharedExplorationDecidesEachRunAsItsOwnRunWould(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p, err := lookupPoint(pts, "ci", name)
 			require.NoError(t, err)
-			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, 2, func(string) pipeline.Watcher { return nil })
+			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, 2, func(string) pipeline.Watcher { return nil }, nil)
 			require.NoError(t, err)
 			require.Len(t, res.Runs, runCount(claims))
 			assert.Less(t, len(res.Explorations), len(res.Runs), "some runs share an exploration")

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
+	"github.com/tcpverify/tcpverify/fsm"
+)
+
+// Resuming a sweep (verify sweep --resume): a wide grid takes hours, longer than one
+// sitting, and a signal or a bound leaves most of it done. --resume reads the sweep.json
+// already under --out and takes from it every exploration whose runs it decided, so that
+// only the rest is searched again (with other bounds, perhaps). An exploration is one
+// search (sweepPlan), named by its point, variant and claims; its verdicts and traces are
+// a function of the build that ran it and of the visited set (hash compaction may miss
+// states), so a sweep.json is taken only from the very same build (buildID: the digest of
+// the executable, the same for the same sources whether built by go build or go run),
+// and a search with hash compaction only by a sweep that uses it too.
+
+// buildID identifies the running build of verify: the SHA-256 digest of its executable.
+func buildID() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the verify executable: %w", err)
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", fmt.Errorf("cannot read the verify executable: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("cannot read the verify executable: %w", err)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// priorSweep is what a resumed sweep takes from an earlier one: the explorations that
+// decided every run they served, by their key, with those runs.
+type priorSweep struct {
+	path string
+	took map[explorationKey]priorExploration
+}
+
+type priorExploration struct {
+	summary sweepExploration
+	runs    map[string]sweepRun // by claim
+}
+
+// explorationKey names an exploration across sweeps of one build: its point's config and
+// the variant are functions of the point's name and the claims it serves.
+type explorationKey struct {
+	point, variant, claims string
+	seqspace               int
+}
+
+func (x sweepExploration) key() explorationKey {
+	return explorationKey{x.Point, x.Variant, strings.Join(x.Claims, ","), x.SeqSpace}
+}
+
+// readPrior reads the sweep.json under dir for a sweep of this build with visited set
+// visited. Every error is the user's (exit 2): no such file, not a sweep.json, another
+// build's, a visited set that does not carry over.
+func readPrior(dir, build string, visited checker.Visited) (*priorSweep, error) {
+	path := filepath.Join(dir, "sweep.json")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("--resume: no %s to resume: run the sweep without --resume first", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--resume: %w", err)
+	}
+	var old sweepResult
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&old); err != nil {
+		return nil, fmt.Errorf("--resume: %s is not a sweep.json of this build: %v", path, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("--resume: %s is not a sweep.json of this build: data after its object", path)
+	}
+	if old.Build != build {
+		return nil, fmt.Errorf("--resume: %s was written by another build of verify (%s; this is %s), whose verdicts may differ: sweep afresh without --resume",
+			path, orNone(old.Build), build)
+	}
+	if old.Visited == checker.HashCompaction.String() && visited != checker.HashCompaction {
+		return nil, fmt.Errorf("--resume: %s was swept with --visited hash, which may miss states; an exact sweep cannot take its results: sweep afresh or with --visited hash", path)
+	}
+	p := &priorSweep{path: path, took: map[explorationKey]priorExploration{}}
+	for i, x := range old.Explorations {
+		pe := priorExploration{summary: x, runs: map[string]sweepRun{}}
+		decided := true
+		for _, r := range old.Runs {
+			if r.Exploration != i {
+				continue
+			}
+			if r.Got == checker.Unknown {
+				decided = false
+			}
+			pe.runs[r.Claim] = r
+		}
+		for _, c := range x.Claims {
+			if _, ok := pe.runs[c]; !ok {
+				decided = false
+			}
+		}
+		if decided && len(pe.runs) > 0 {
+			p.took[x.key()] = pe
+		}
+	}
+	return p, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none recorded"
+	}
+	return s
+}
+
+// claimRuns are exploration x's runs as the earlier sweep found them, in x's claim order,
+// with its rule coverage; false when that sweep did not decide them all.
+func (p *priorSweep) claimRuns(x sweepExploration) ([]pipeline.ClaimRun, sweepExploration, bool) {
+	if p == nil {
+		return nil, sweepExploration{}, false
+	}
+	pe, ok := p.took[x.key()]
+	if !ok {
+		return nil, sweepExploration{}, false
+	}
+	var cov []pipeline.RuleCount
+	for _, rc := range pe.summary.Coverage {
+		i := slices.IndexFunc(fsm.Rules, func(r fsm.Rule) bool { return r.Name == rc.Rule })
+		if i < 0 {
+			return nil, sweepExploration{}, false // not this build's table after all
+		}
+		cov = append(cov, pipeline.RuleCount{ID: fsm.Rules[i].ID, Name: rc.Rule, Fired: rc.Fired})
+	}
+	crs := make([]pipeline.ClaimRun, len(x.Claims))
+	for i, c := range x.Claims {
+		r := pe.runs[c]
+		crs[i] = pipeline.ClaimRun{Claim: c, Variant: r.Variant, Want: r.Want, Got: r.Got, Steps: r.Steps, Loop: r.Loop,
+			States: r.States, Complete: r.Complete, Stop: r.Stop, Coverage: cov,
+			Elapsed: time.Duration(r.Seconds * float64(time.Second))}
+	}
+	s := pe.summary
+	s.Reused = true
+	return crs, s, true
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// withoutTimes is res with what may differ between equal sweeps cleared: the seconds, and
+// whether an exploration was taken from an earlier sweep.
+func withoutTimes(res sweepResult) sweepResult {
+	res.Runs, res.Explorations = slices.Clone(res.Runs), slices.Clone(res.Explorations)
+	for j := range res.Runs {
+		res.Runs[j].Seconds = 0
+	}
+	for j := range res.Explorations {
+		res.Explorations[j].Seconds, res.Explorations[j].Reused = 0, false
+	}
+	return res
+}
+
+// A resumed sweep is the sweep that was not interrupted: it takes what the earlier one
+// decided and searches the rest, here the explorations a state bound cut short and a point
+// the earlier sweep did not have.
+func TestSweepResumeTakesWhatWasDecidedAndSearchesTheRest(t *testing.T) {
+	fresh := t.TempDir()
+	code, _, _ := invokeSweep(t, "--point", "base", "--point", "dup=2", "--out", fresh)
+	require.Equal(t, exitViolated, code, "the claim wrong fails at every point")
+	want := readSweep(t, fresh)
+
+	dir := t.TempDir()
+	code, _, _ = invokeSweep(t, "--point", "base", "--max-states", "40", "--out", dir)
+	require.Equal(t, exitIncomplete, code)
+	cut := readSweep(t, dir)
+	decided, undecided := 0, 0
+	for _, r := range cut.Runs {
+		if r.undecided() {
+			undecided++
+		} else {
+			decided++
+		}
+	}
+	require.NotZero(t, decided, "the bound must leave some runs decided")
+	require.NotZero(t, undecided, "and some not")
+
+	code, out, _ := invokeSweep(t, "--point", "base", "--point", "dup=2", "--resume", "--out", dir)
+	require.Equal(t, exitViolated, code, out)
+	got := readSweep(t, dir)
+	assert.Equal(t, withoutTimes(want), withoutTimes(got))
+	reused := 0
+	for i, x := range got.Explorations {
+		if !x.Reused {
+			continue
+		}
+		reused++
+		assert.Equal(t, "base", x.Point, "only the first sweep's point has anything to take")
+		for _, c := range cut.Explorations {
+			if c.key() == x.key() {
+				assert.Equal(t, c.Seconds, x.Seconds, "exploration %d keeps the earlier sweep's figures", i+1)
+			}
+		}
+	}
+	assert.NotZero(t, reused)
+	assert.Less(t, reused, len(got.Explorations))
+	assert.Contains(t, out, "taken from the earlier sweep.json")
+}
+
+func TestSweepResumeRefusesWhatItCannotTrustWithExitTwo(t *testing.T) {
+	swept := func(t *testing.T, args ...string) string {
+		dir := t.TempDir()
+		code, _, _ := invokeSweep(t, append([]string{"--point", "base", "--out", dir}, args...)...)
+		require.Equal(t, exitViolated, code)
+		return dir
+	}
+	rewrite := func(t *testing.T, dir string, edit func(*sweepResult)) {
+		res := readSweep(t, dir)
+		edit(&res)
+		data, err := json.Marshal(res)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep.json"), data, 0o644))
+	}
+	for _, tc := range []struct {
+		name    string
+		dir     func(t *testing.T) string
+		args    []string
+		message string
+	}{
+		{"nothing to resume", func(t *testing.T) string { return t.TempDir() }, nil, "no "},
+		{"junk", func(t *testing.T) string {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep.json"), []byte(`{"grid": "ci", "bogus": 1}`), 0o644))
+			return dir
+		}, nil, "is not a sweep.json of this build"},
+		{"trailing data", func(t *testing.T) string {
+			dir := swept(t)
+			f, err := os.OpenFile(filepath.Join(dir, "sweep.json"), os.O_APPEND|os.O_WRONLY, 0)
+			require.NoError(t, err)
+			_, err = f.WriteString(`{}`)
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
+			return dir
+		}, nil, "data after its object"},
+		{"another build", func(t *testing.T) string {
+			dir := swept(t)
+			rewrite(t, dir, func(r *sweepResult) { r.Build = "sha256:0123" })
+			return dir
+		}, nil, "was written by another build of verify (sha256:0123"},
+		{"no build recorded", func(t *testing.T) string {
+			dir := swept(t)
+			rewrite(t, dir, func(r *sweepResult) { r.Build = "" })
+			return dir
+		}, nil, "(none recorded;"},
+		{"hash into exact", func(t *testing.T) string { return swept(t, "--visited", "hash") }, nil, "was swept with --visited hash"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tc.dir(t)
+			code, out, stderr := invokeSweep(t, append([]string{"--point", "base", "--resume", "--out", dir}, tc.args...)...)
+			assert.Equal(t, exitBadInput, code)
+			assert.Empty(t, out)
+			assertOneLine(t, stderr, tc.message)
+		})
+	}
+
+	// An exact sweep's results carry over to one with hash compaction.
+	dir := swept(t)
+	code, out, _ := invokeSweep(t, "--point", "base", "--resume", "--visited", "hash", "--out", dir)
+	assert.Equal(t, exitViolated, code, out)
+	for _, x := range readSweep(t, dir).Explorations {
+		assert.True(t, x.Reused, "%s %s", x.Point, x.Variant)
+	}
+}
