@@ -117,6 +117,9 @@ func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outc
 	}
 	bad := sys.unacceptable(before, seg)
 	sameTCB := after.State.HasTCB() && after.ISS == before.ISS
+	if out.Delivered > 0 && (seg.Seq != before.RcvNxt || sameTCB && sp.Dist(before.RcvNxt, after.RcvNxt) < out.Delivered) {
+		f |= StepOutOfOrder
+	}
 	if !bad && sameTCB && !seg.Flags.Has(SYN) && seg.Flags.Has(ACK) &&
 		sp.InRange(seg.Ack, before.SndUna, before.SndNxt) && after.SndUna != seg.Ack {
 		f |= StepAckIgnored

@@ -479,6 +479,14 @@ const (
 	// CLOSE-WAIT and nothing from any other state. A call the model refuses makes no step
 	// and no fact.
 	StepCallNotAsSpecified
+	// StepOutOfOrder: a side handed its user data of a segment that did not begin at
+	// RCV.NXT, or moved RCV.NXT on by less than it delivered: data reached the user out of
+	// the order it was sent in (RFC 9293 §2.2: TCP's service is reliable and in order;
+	// §3.10.7.4 seventh check delivers the text at RCV.NXT and advances RCV.NXT over it).
+	// The model's data units are alike, so only their sequence numbers tell an order; the
+	// model holds no segment beyond RCV.NXT for later (docs/model.md), so any delivery
+	// comes from the segment the step took.
+	StepOutOfOrder
 )
 
 // String is compact: the two states and the packets in flight.

@@ -64,6 +64,7 @@ func All() []Property {
 		ISNAgreement,
 		NoStaleAcceptance,
 		NoDataTwice,
+		DataInOrder,
 		OldSYNRecoveredPromptly,
 		NoDataLostOnClose,
 		CleanTimeWait,

@@ -153,7 +153,8 @@ func TestNoDataToStrangerIsNotNoHalfOpenAcceptance(t *testing.T) {
 // no SYN, a CLOSE in SYN-RECEIVED that sends no FIN; an ACK of unsent data taken or left
 // unanswered; a reset in the window but not exact left without its challenge ACK; an old
 // segment whose ACK acknowledges nothing SYN-RECEIVED sent left without its reset (at
-// inject=2, c868d84).
+// inject=2, c868d84); data taken beyond RCV.NXT as if in order (data-in-order, at units=2,
+// which the twelve cheaper points do not reach).
 func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
 	if raceEnabled {
 		// Two and a half minutes under the race detector, 20 seconds without; .ci/run runs
@@ -178,6 +179,11 @@ func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
 		c.SeqBits = c.MinSeqBits()
 		return c
 	}
+	sending := func(c fsm.Config, n uint8) fsm.Config {
+		c.Units = [2]uint8{n, n}
+		c.SeqBits = c.MinSeqBits()
+		return c
+	}
 	w := cfg.Window
 	for _, c := range []struct {
 		prop   properties.Property
@@ -195,6 +201,7 @@ func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "continue synchronized/ack-out-of-range", with(0, fsm.ClientServer, 1)},
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "no-emit other/rst-in-window", with(fsm.CallAbort, fsm.ClientServer, w)},
 		{properties.ClosedPortResets, fsm.StepNoReset, "no-emit syn-received/bad-ack", injecting(with(0, fsm.ClientServer, w), 2)},
+		{properties.DataInOrder, fsm.StepOutOfOrder, "guard established/text text&seq=rcv-nxt -> text", sending(with(0, fsm.ClientServer, w), 2)},
 		{properties.CallsAccepted, 0, "delete listen/abort", with(fsm.CallAbort, fsm.ClientServer, w)},
 		{properties.CallsAccepted, 0, "delete synchronized/abort", with(fsm.CallAbort, fsm.ClientServer, w)},
 		{properties.CallsAccepted, 0, "delete closing/abort", with(fsm.CallAbort, fsm.ClientServer, w)},

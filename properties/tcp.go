@@ -196,6 +196,22 @@ var NoDataTwice = Property{
 	build: noStep(fsm.StepDeliveredTwice),
 }
 
+// DataInOrder: data reach the user in the order they were sent.
+var DataInOrder = Property{
+	Name:  "data-in-order",
+	Claim: "data reach the user in the order they were sent",
+	Statement: "No step hands a user the data of a segment that does not begin at RCV.NXT, " +
+		"or moves RCV.NXT on by less than it delivered (fsm.StepOutOfOrder): the text at " +
+		"RCV.NXT is delivered and RCV.NXT advanced over it (RFC 9293 §3.10.7.4 seventh " +
+		"check), and a segment beyond RCV.NXT waits for the gap to fill or is dropped " +
+		"(first check). TCP's service is a reliable, in-order byte stream (§2.2); the " +
+		"model's data units are alike, so their sequence numbers are the only order there " +
+		"is to keep, and counting what arrived cannot tell a reordered stream from the one " +
+		"sent.",
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepOutOfOrder),
+}
+
 // AcksAtOnce: what occupies sequence space is acknowledged when it is taken.
 var AcksAtOnce = Property{
 	Name:  "acks-at-once",
