@@ -585,7 +585,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	s.Step |= listenerFacts(ev.Kind, &before, &after)
 	s.Step |= heldAckFacts(ev.Kind, &before, &after, out)
 	if cause == nil && callEvents&(1<<ev.Kind) != 0 {
-		s.Step |= callFacts(ev.Kind, &before, &after, out)
+		s.Step |= callFacts(ev.Kind, &before, &after, out, sys.Machine.ISN(after.Host, ev.Clock))
 	}
 	opens := sys.Tracks&GhostOpen != 0 && !s.Opened && s.openNow()
 	partitioned := sys.partitioned(s)

@@ -234,7 +234,9 @@ func listenerFacts(ev EventKind, before, after *Endpoint) StepFacts {
 }
 
 // callFacts is StepCallNotAsSpecified: what a user's call did, against RFC 9293 §3.10.
-func callFacts(ev EventKind, before, after *Endpoint, out *Outcome) StepFacts {
+// isn is the ISN clock's reading for the call (§3.4.1), which an active OPEN selects as its
+// ISS.
+func callFacts(ev EventKind, before, after *Endpoint, out *Outcome, isn Seq) StepFacts {
 	var syns, fins, rsts, segs int
 	var rst Segment
 	for _, seg := range out.Emit.Segments() {
@@ -253,8 +255,8 @@ func callFacts(ev EventKind, before, after *Endpoint, out *Outcome) StepFacts {
 	}
 	ok := true
 	switch ev {
-	case EvOpen: // §3.10.1, from CLOSED or LISTEN
-		ok = after.State == StateSynSent && syns == 1 && segs == 1 && !after.Passive
+	case EvOpen: // §3.10.1, from CLOSED or LISTEN: "select an ISS", from the clock (§3.4.1)
+		ok = after.State == StateSynSent && syns == 1 && segs == 1 && !after.Passive && after.ISS == isn
 	case EvListen: // §3.10.1, passive, from CLOSED
 		ok = after.State == StateListen && segs == 0 && after.Passive
 	case EvClose: // §3.10.4

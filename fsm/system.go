@@ -468,8 +468,8 @@ const (
 	StepDataToStranger
 	// StepCallNotAsSpecified: a user's call the side took did something else than RFC
 	// 9293 §3.10 says it does: an active OPEN (§3.10.1; from CLOSED, or from LISTEN, which
-	// makes the connection active) that did not enter SYN-SENT, send a SYN numbered ISS
-	// and nothing else, and leave the TCB active; a passive OPEN that did not enter LISTEN,
+	// makes the connection active) that did not select its ISS from the ISN clock (§3.4.1),
+	// enter SYN-SENT, send a SYN numbered ISS and nothing else, and leave the TCB active; a passive OPEN that did not enter LISTEN,
 	// passive and silent; a CLOSE (§3.10.4) in SYN-SENT that did not delete the TCB
 	// silently, or one in SYN-RECEIVED, ESTABLISHED or CLOSE-WAIT that did not send a FIN
 	// (and no RST) and enter FIN-WAIT-1, FIN-WAIT-1 or LAST-ACK, but for a FIN that

@@ -148,9 +148,9 @@ func TestNoDataToStrangerIsNotNoHalfOpenAcceptance(t *testing.T) {
 // now read, catch what the
 // survivors of verify mutate over the CI grid (at b4cf95f: its calls+abort, calls+listen,
 // window=1 and shape=both-active points) showed no property noticing: a call refused where
-// RFC 9293 accepts it; an ABORT that keeps the TCB or
-// sends no reset, a passive OPEN that enters SYN-SENT, an active OPEN from LISTEN that sends
-// no SYN, a CLOSE in SYN-RECEIVED that sends no FIN; an ACK of unsent data taken or left
+// RFC 9293 accepts it; an ABORT that keeps the TCB or sends no reset, a passive OPEN that
+// enters SYN-SENT, an active OPEN from LISTEN that sends no SYN or selects no new ISS, a
+// CLOSE in SYN-RECEIVED that sends no FIN; an ACK of unsent data taken or left
 // unanswered; a reset in the window but not exact left without its challenge ACK; an old
 // segment whose ACK acknowledges nothing SYN-RECEIVED sent left without its reset (at
 // inject=2, c868d84); data taken beyond RCV.NXT as if in order (data-in-order, at units=2,
@@ -197,6 +197,7 @@ func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
 		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "retarget closed/listen -> SYN-SENT", with(fsm.CallListen, fsm.ClientServer, w)},
 		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "no-emit listen/open", with(fsm.CallListen, fsm.ClientServer, w)},
 		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "no-emit syn-received/close", with(0, fsm.BothActive, w)},
+		{properties.CallsAsSpecified, fsm.StepCallNotAsSpecified, "no-effect listen/open iss=isn(clock)", with(fsm.CallListen, fsm.ClientServer, w)},
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "no-emit synchronized/ack-out-of-range", with(0, fsm.ClientServer, 1)},
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "continue synchronized/ack-out-of-range", with(0, fsm.ClientServer, 1)},
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "no-emit other/rst-in-window", with(fsm.CallAbort, fsm.ClientServer, w)},

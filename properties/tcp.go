@@ -325,9 +325,9 @@ var CallsAsSpecified = Property{
 	Name:  "calls-as-specified",
 	Claim: "OPEN, CLOSE and ABORT do what the user interface of RFC 9293 says",
 	Statement: "Every OPEN, CLOSE and ABORT a side takes has the outcome of RFC 9293 §3.10 " +
-		"(fsm.StepCallNotAsSpecified): an active OPEN enters SYN-SENT, sends a SYN numbered " +
-		"ISS and nothing else, and makes the connection active, from CLOSED or from LISTEN " +
-		"(§3.10.1); a passive one enters LISTEN and sends nothing; CLOSE deletes a TCB in " +
+		"(fsm.StepCallNotAsSpecified): an active OPEN selects a new ISS from the ISN clock " +
+		"(§3.4.1), enters SYN-SENT, sends a SYN numbered ISS and nothing else, and makes the " +
+		"connection active, from CLOSED or from LISTEN (§3.10.1); a passive one enters LISTEN and sends nothing; CLOSE deletes a TCB in " +
 		"SYN-SENT without a word, and in SYN-RECEIVED, ESTABLISHED and CLOSE-WAIT sends a FIN " +
 		"and enters FIN-WAIT-1, FIN-WAIT-1 and LAST-ACK (SYN-RECEIVED may queue the FIN, " +
 		"§3.10.4); ABORT deletes the TCB, sending <SEQ=SND.NXT><CTL=RST> from SYN-RECEIVED, " +
