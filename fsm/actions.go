@@ -579,6 +579,9 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	if ev.Kind == EvRetransmit || ev.Kind == EvGiveUp {
 		s.Step |= sys.timerFacts(ev.Kind, &before, &after)
 	}
+	if ev.Kind == EvKeepalive {
+		s.Step |= keepaliveFacts(&before, out)
+	}
 	if sys.Tracks&GhostHalfOpen != 0 && sys.Config.Faults.Crash > 0 {
 		sys.trackHalfOpen(s, side, ev, cause, &before, &after)
 	}

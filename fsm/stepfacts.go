@@ -306,6 +306,15 @@ func (sys *System) timerFacts(ev EventKind, before, after *Endpoint) StepFacts {
 	return 0
 }
 
+// keepaliveFacts is StepProbeNotIdle: the keep-alive timer sent a probe while the side had
+// sent data or a FIN the peer had not acknowledged (RFC 9293 §3.8.4, MUST-26).
+func keepaliveFacts(before *Endpoint, out *Outcome) StepFacts {
+	if before.Unacked() && out.Emit.Len() > 0 {
+		return StepProbeNotIdle
+	}
+	return 0
+}
+
 // unacceptable is RFC 9293 §3.10.7.4's four-case acceptability test of seg, as sent, against
 // ep's RCV.NXT and the fixed receive window.
 func (sys *System) unacceptable(ep *Endpoint, seg *Segment) bool {

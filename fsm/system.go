@@ -487,6 +487,12 @@ const (
 	// model holds no segment beyond RCV.NXT for later (docs/model.md), so any delivery
 	// comes from the segment the step took.
 	StepOutOfOrder
+	// StepProbeNotIdle: a side's keep-alive timer sent a probe while something it had sent
+	// (data, a FIN) was not yet acknowledged. RFC 9293 §3.8.4: "Keep-alive packets MUST
+	// only be sent when no sent data is outstanding" (MUST-26); what is outstanding is the
+	// retransmission timer's to recover, and a probe on a busy connection is traffic for
+	// nothing.
+	StepProbeNotIdle
 )
 
 // String is compact: the two states and the packets in flight.

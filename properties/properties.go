@@ -80,6 +80,7 @@ func All() []Property {
 		NoAckForAck,
 		IRSFromSYN,
 		R2Honoured,
+		KeepaliveWhenIdle,
 		CallsAsSpecified,
 		CallsAccepted,
 		CloseNotReset,

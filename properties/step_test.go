@@ -154,7 +154,8 @@ func TestNoDataToStrangerIsNotNoHalfOpenAcceptance(t *testing.T) {
 // unanswered; a reset in the window but not exact left without its challenge ACK; an old
 // segment whose ACK acknowledges nothing SYN-RECEIVED sent left without its reset (at
 // inject=2, c868d84); data taken beyond RCV.NXT as if in order (data-in-order, at units=2,
-// which the twelve cheaper points do not reach).
+// which the twelve cheaper points do not reach); a keep-alive probe sent while data is
+// outstanding (keepalive-when-idle).
 func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
 	if raceEnabled {
 		// Two and a half minutes under the race detector, 20 seconds without; .ci/run runs
@@ -202,6 +203,7 @@ func TestStepPropertiesCatchTheCIGridsSurvivors(t *testing.T) {
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "continue synchronized/ack-out-of-range", with(0, fsm.ClientServer, 1)},
 		{properties.UnacceptableAcked, fsm.StepUnanswered, "no-emit other/rst-in-window", with(fsm.CallAbort, fsm.ClientServer, w)},
 		{properties.ClosedPortResets, fsm.StepNoReset, "no-emit syn-received/bad-ack", injecting(with(0, fsm.ClientServer, w), 2)},
+		{properties.KeepaliveWhenIdle, fsm.StepProbeNotIdle, "guard synchronized/keepalive !unacked -> always", with(0, fsm.ClientServer, w)},
 		{properties.DataInOrder, fsm.StepOutOfOrder, "guard established/text text&seq=rcv-nxt -> text", sending(with(0, fsm.ClientServer, w), 2)},
 		{properties.CallsAccepted, 0, "delete listen/abort", with(fsm.CallAbort, fsm.ClientServer, w)},
 		{properties.CallsAccepted, 0, "delete synchronized/abort", with(fsm.CallAbort, fsm.ClientServer, w)},

@@ -212,6 +212,19 @@ var DataInOrder = Property{
 	build: noStep(fsm.StepOutOfOrder),
 }
 
+// KeepaliveWhenIdle: keep-alive probes only on an idle connection.
+var KeepaliveWhenIdle = Property{
+	Name:  "keepalive-when-idle",
+	Claim: "a keep-alive probe is sent only when nothing sent is outstanding",
+	Statement: "No step of a side's keep-alive timer sends a probe while data or a FIN the " +
+		"side sent is unacknowledged (SND.UNA < SND.NXT) (fsm.StepProbeNotIdle): \"Keep-alive " +
+		"packets MUST only be sent when no sent data is outstanding\" (RFC 9293 §3.8.4, " +
+		"MUST-26). What is outstanding has the retransmission timer to recover it and R2 to " +
+		"give up on it; the probe is for a connection that would otherwise say nothing.",
+	Kind:  checker.KindStep,
+	build: noStep(fsm.StepProbeNotIdle),
+}
+
 // AcksAtOnce: what occupies sequence space is acknowledged when it is taken.
 var AcksAtOnce = Property{
 	Name:  "acks-at-once",
