@@ -51,7 +51,6 @@ func buildID() (string, error) {
 // priorSweep is what a resumed sweep takes from an earlier one: the explorations that
 // decided every run they served, by their key, with those runs.
 type priorSweep struct {
-	path string
 	took map[explorationKey]priorExploration
 }
 
@@ -99,21 +98,22 @@ func readPrior(dir, build string, visited checker.Visited) (*priorSweep, error) 
 	if old.Visited == checker.HashCompaction.String() && visited != checker.HashCompaction {
 		return nil, fmt.Errorf("--resume: %s was swept with --visited hash, which may miss states; an exact sweep cannot take its results: sweep afresh or with --visited hash", path)
 	}
-	p := &priorSweep{path: path, took: map[explorationKey]priorExploration{}}
-	for i, x := range old.Explorations {
-		pe := priorExploration{summary: x, runs: map[string]sweepRun{}}
-		decided := true
-		for _, r := range old.Runs {
-			if r.Exploration != i {
-				continue
-			}
-			if r.Got == checker.Unknown {
-				decided = false
-			}
-			pe.runs[r.Claim] = r
+	p := &priorSweep{took: map[explorationKey]priorExploration{}}
+	runs := make([]map[string]sweepRun, len(old.Explorations)) // by exploration, then claim
+	for _, r := range old.Runs {
+		if r.Exploration < 0 || r.Exploration >= len(runs) {
+			continue // refused or not applicable: no exploration
 		}
+		if runs[r.Exploration] == nil {
+			runs[r.Exploration] = map[string]sweepRun{}
+		}
+		runs[r.Exploration][r.Claim] = r
+	}
+	for i, x := range old.Explorations {
+		pe := priorExploration{summary: x, runs: runs[i]}
+		decided := true
 		for _, c := range x.Claims {
-			if _, ok := pe.runs[c]; !ok {
+			if r, ok := pe.runs[c]; !ok || r.Got == checker.Unknown {
 				decided = false
 			}
 		}
