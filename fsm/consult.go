@@ -64,11 +64,33 @@ func (c *Consulted) match(m *Machine, cx *ctx, p Phase) (int, bool) {
 // is returned. It is as pure as Next, and safe to call from several goroutines (each with
 // its own c and scratch).
 func (sys *System) Consult(s SysState, c *Consulted, scratch []Action) []Action {
+	return sys.consult(s, c, scratch, nil)
+}
+
+// Successor is an enabled action out of a state and the state it leads to.
+type Successor struct {
+	Action Action
+	Next   SysState
+}
+
+// ConsultSuccessors is Consult that also appends to succ s's successors as
+// SameSuccessors pairs them: the enabled actions in order, each with its state. A caller
+// that compares several systems with sys in s (HasSuccessors) so computes sys's
+// successors once. The grown slices are returned.
+func (sys *System) ConsultSuccessors(s SysState, c *Consulted, scratch []Action, succ []Successor) ([]Action, []Successor) {
+	scratch = sys.consult(s, c, scratch, &succ)
+	return scratch, succ
+}
+
+// consult is Consult, appending the successors to *succ unless succ is nil.
+func (sys *System) consult(s SysState, c *Consulted, scratch []Action, succ *[]Successor) []Action {
 	own := *sys
 	own.Machine.consult = c
 	scratch = own.Actions(s, scratch[:0])
 	for _, a := range scratch {
-		own.Next(s, a)
+		if next, ok := own.Next(s, a); ok && succ != nil {
+			*succ = append(*succ, Successor{a, next})
+		}
 	}
 	return scratch
 }

@@ -77,3 +77,53 @@ func TestAMutantOfARowNoStateReadsCannotDifferAndOneOfTheSYNsRowDoes(t *testing.
 	assert.False(t, unread.MayDiffer(rfc.Machine.Rules, &c))
 	assert.True(t, synRow.MayDiffer(rfc.Machine.Rules, &c), "B's LISTEN row takes A's SYN")
 }
+
+// The screen of verify mutate computes the variant's successors once per state
+// (ConsultSuccessors) and compares each mutant with them (HasSuccessors): that must be
+// SameSuccessors, and the successors those of Enabled and Next, in the same order.
+func TestHasSuccessorsOfConsultedSuccessorsIsSameSuccessors(t *testing.T) {
+	mutantsOf := map[string][]Mutant{}
+	rapid.Check(t, func(t *rapid.T) {
+		sys := genSystem(t)
+		v, err := LookupVariant(sys.Machine.Variant)
+		require.NoError(t, err)
+		ms, ok := mutantsOf[v.Name]
+		if !ok {
+			ms, err = Mutants(v)
+			require.NoError(t, err)
+			mutantsOf[v.Name] = ms
+		}
+		mu := rapid.SampledFrom(ms).Draw(t, "mutant")
+		mut, err := NewSystemOf(sys.Config, mu.Of(v))
+		require.NoError(t, err)
+		var scratch []Action
+		var succ []Successor
+		walk(t, sys, 40, func(s SysState, _ *Action) {
+			var c, alone Consulted
+			scratch, succ = sys.ConsultSuccessors(s, &c, scratch, succ[:0])
+			sys.Consult(s, &alone, nil)
+			require.Equal(t, alone, c, "ConsultSuccessors consults what Consult does")
+			enabled := sys.Enabled(s, nil)
+			require.Len(t, succ, len(enabled))
+			for i, a := range enabled {
+				next, ok := sys.Next(s, a)
+				require.True(t, ok)
+				require.Equal(t, Successor{a, next}, succ[i])
+			}
+			want, _ := sys.SameSuccessors(&mut, s, nil)
+			var got bool
+			got, scratch = mut.HasSuccessors(s, succ, scratch)
+			require.Equal(t, want, got, "%s at %s", mu.Name, s)
+			got, _ = sys.HasSuccessors(s, succ, nil)
+			require.True(t, got, "a system has its own successors")
+			if len(succ) > 0 {
+				got, _ = sys.HasSuccessors(s, succ[:len(succ)-1], nil)
+				require.False(t, got, "a successor short")
+				other := append([]Successor(nil), succ...)
+				other[len(other)-1].Next.Clock[A]++
+				got, _ = sys.HasSuccessors(s, other, nil)
+				require.False(t, got, "a successor's state changed")
+			}
+		})
+	})
+}

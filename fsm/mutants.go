@@ -263,27 +263,56 @@ func (sys *System) SameSuccessors(other *System, s SysState, scratch []Action) (
 	n := len(scratch)
 	scratch = other.Actions(s, scratch)
 	mine, theirs := scratch[:n], scratch[n:]
-	i, j := 0, 0
-	for {
-		var a, b Action
-		var na, nb SysState
-		okA, okB := false, false
-		for ; i < len(mine) && !okA; i++ {
-			a = mine[i]
-			na, okA = sys.Next(s, a)
+	i := 0
+	next := func() (Successor, bool) {
+		for ; i < len(mine); i++ {
+			if na, ok := sys.Next(s, mine[i]); ok {
+				i++
+				return Successor{mine[i-1], na}, true
+			}
 		}
-		for ; j < len(theirs) && !okB; j++ {
-			b = theirs[j]
-			nb, okB = other.Next(s, b)
+		return Successor{}, false
+	}
+	return other.sameAs(s, theirs, next), scratch
+}
+
+// HasSuccessors reports whether sys's transitions out of s are succ, another system's
+// (ConsultSuccessors), as SameSuccessors compares them. scratch is reused for sys's
+// candidate actions; the grown slice is returned.
+func (sys *System) HasSuccessors(s SysState, succ []Successor, scratch []Action) (bool, []Action) {
+	scratch = sys.Actions(s, scratch[:0])
+	i := 0
+	next := func() (Successor, bool) {
+		if i == len(succ) {
+			return Successor{}, false
+		}
+		i++
+		return succ[i-1], true
+	}
+	return sys.sameAs(s, scratch, next), scratch
+}
+
+// sameAs reports whether the enabled actions among sys's candidates out of s, with their
+// states, are those that want yields, in order.
+func (sys *System) sameAs(s SysState, candidates []Action, want func() (Successor, bool)) bool {
+	j := 0
+	for {
+		w, okA := want()
+		var b Action
+		var nb SysState
+		okB := false
+		for ; j < len(candidates) && !okB; j++ {
+			b = candidates[j]
+			nb, okB = sys.Next(s, b)
 		}
 		if okA != okB {
-			return false, scratch
+			return false
 		}
 		if !okA {
-			return true, scratch
+			return true
 		}
-		if a != b || na != nb {
-			return false, scratch
+		if w.Action != b || w.Next != nb {
+			return false
 		}
 	}
 }

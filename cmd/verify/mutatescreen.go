@@ -51,17 +51,17 @@ func newScreen(orig *fsm.System, cfg fsm.Config, base fsm.Variant, mutants []fsm
 // property compares the mutants in each state it is given, and always holds.
 func (sc *screen) property() checker.Property[fsm.SysState] {
 	return checker.Always("mutants compared", func(s fsm.SysState) bool {
-		buf := scratch.Get().(*[]fsm.Action)
-		defer scratch.Put(buf)
+		w := work.Get().(*screenWork)
+		defer work.Put(w)
 		var c fsm.Consulted
-		*buf = sc.orig.Consult(s, &c, *buf)
+		w.actions, w.succ = sc.orig.ConsultSuccessors(s, &c, w.actions, w.succ[:0])
 		for _, i := range sc.anywhere {
-			sc.compare(i, s, &c, buf)
+			sc.compare(i, s, &c, w)
 		}
-		for w, word := range c.Candidate {
+		for k, word := range c.Candidate {
 			for ; word != 0; word &= word - 1 {
-				for _, i := range sc.byRow[w*64+bits.TrailingZeros64(word)] {
-					sc.compare(i, s, &c, buf)
+				for _, i := range sc.byRow[k*64+bits.TrailingZeros64(word)] {
+					sc.compare(i, s, &c, w)
 				}
 			}
 		}
@@ -69,13 +69,34 @@ func (sc *screen) property() checker.Property[fsm.SysState] {
 	})
 }
 
-func (sc *screen) compare(i int, s fsm.SysState, c *fsm.Consulted, buf *[]fsm.Action) {
+// compare compares mutant i with the variant in s, whose successors w holds.
+func (sc *screen) compare(i int, s fsm.SysState, c *fsm.Consulted, w *screenWork) {
 	if sc.muts[i] == nil || sc.differs[i].Load() || !sc.sense[i].MayDiffer(c) {
 		return
 	}
-	if !sameSuccessors(sc.orig, sc.muts[i], s, buf) {
+	if !hasSuccessors(sc.muts[i], s, w) {
 		sc.differs[i].Store(true)
 	}
+}
+
+// screenWork is one goroutine's scratch for a state: the candidate actions, and the
+// variant's successors, computed once and compared with each mutant's.
+type screenWork struct {
+	actions []fsm.Action
+	succ    []fsm.Successor
+}
+
+var work = sync.Pool{New: func() any { return new(screenWork) }}
+
+// hasSuccessors is mut.HasSuccessors(s, w.succ); a mutant that panics in s differs there.
+func hasSuccessors(mut *fsm.System, s fsm.SysState, w *screenWork) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	same, w.actions = mut.HasSuccessors(s, w.succ, w.actions)
+	return same
 }
 
 // scratch holds the candidate actions of SameSuccessors, one slice per goroutine at a time.
