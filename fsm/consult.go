@@ -64,7 +64,13 @@ func (c *Consulted) match(m *Machine, cx *ctx, p Phase) (int, bool) {
 // is returned. It is as pure as Next, and safe to call from several goroutines (each with
 // its own c and scratch).
 func (sys *System) Consult(s SysState, c *Consulted, scratch []Action) []Action {
-	return sys.consult(s, c, scratch, nil)
+	own := *sys
+	own.Machine.consult = c
+	scratch = own.Actions(s, scratch[:0])
+	for _, a := range scratch {
+		own.Next(s, a)
+	}
+	return scratch
 }
 
 // Successor is an enabled action out of a state and the state it leads to.
@@ -73,26 +79,76 @@ type Successor struct {
 	Next   SysState
 }
 
-// ConsultSuccessors is Consult that also appends to succ s's successors as
-// SameSuccessors pairs them: the enabled actions in order, each with its state. A caller
-// that compares several systems with sys in s (HasSuccessors) so computes sys's
-// successors once. The grown slices are returned.
-func (sys *System) ConsultSuccessors(s SysState, c *Consulted, scratch []Action, succ []Successor) ([]Action, []Successor) {
-	scratch = sys.consult(s, c, scratch, &succ)
-	return scratch, succ
+// Candidate is what Next makes of one candidate action out of a state: whether it is
+// enabled, the state it leads to, and the rows computing that read.
+type Candidate struct {
+	Action Action
+	OK     bool
+	Next   SysState
+	Read   Consulted
 }
 
-// consult is Consult, appending the successors to *succ unless succ is nil.
-func (sys *System) consult(s SysState, c *Consulted, scratch []Action, succ *[]Successor) []Action {
+// Outcomes is what ConsultOutcomes finds in a state: the rows finding the candidate
+// actions read (Actions), and each candidate's outcome, in order.
+type Outcomes struct {
+	Actions Consulted
+	Of      []Candidate
+}
+
+// ConsultOutcomes is Consult that also keeps, in o, what each part of computing s's
+// successors read and made. A caller comparing several systems with sys in s so computes
+// sys's successors once, and a mutant's only where it may differ (SameOutcomes). c gets
+// what Consult gives it. scratch is reused for the actions; the grown slice is returned.
+func (sys *System) ConsultOutcomes(s SysState, c *Consulted, o *Outcomes, scratch []Action) []Action {
 	own := *sys
-	own.Machine.consult = c
+	o.Actions = Consulted{}
+	own.Machine.consult = &o.Actions
 	scratch = own.Actions(s, scratch[:0])
+	c.Union(&o.Actions)
+	o.Of = o.Of[:0]
 	for _, a := range scratch {
-		if next, ok := own.Next(s, a); ok && succ != nil {
-			*succ = append(*succ, Successor{a, next})
-		}
+		o.Of = append(o.Of, Candidate{Action: a})
+		out := &o.Of[len(o.Of)-1]
+		own.Machine.consult = &out.Read
+		out.Next, out.OK = own.Next(s, a)
+		c.Union(&out.Read)
 	}
 	return scratch
+}
+
+// SameOutcomes reports whether sys, a mutant whose change shows only where sense says it
+// may (Mutant.SensitivityIn of the table o was found with), has the same transitions out
+// of s as the system whose outcomes o are there, as SameSuccessors compares them. Where
+// the lookups that found the candidate actions did not read the change, the mutant has the
+// same candidates, and only the outcomes whose lookups read it are computed again; else
+// its successors are compared whole. scratch is reused for sys's candidate actions; the
+// grown slice is returned.
+func (sys *System) SameOutcomes(s SysState, o *Outcomes, sense Sensitivity, scratch []Action) (bool, []Action) {
+	if sense.MayDiffer(&o.Actions) {
+		scratch = sys.Actions(s, scratch[:0])
+		k := 0
+		want := func() (Successor, bool) {
+			for ; k < len(o.Of); k++ {
+				if o.Of[k].OK {
+					k++
+					return Successor{o.Of[k-1].Action, o.Of[k-1].Next}, true
+				}
+			}
+			return Successor{}, false
+		}
+		return sys.sameAs(s, scratch, want), scratch
+	}
+	for k := range o.Of {
+		out := &o.Of[k]
+		if !sense.MayDiffer(&out.Read) {
+			continue
+		}
+		next, ok := sys.Next(s, out.Action)
+		if ok != out.OK || ok && next != out.Next {
+			return false, scratch
+		}
+	}
+	return true, scratch
 }
 
 // Sensitivity is where a mutant's change can show: a row of the unmutated table, and

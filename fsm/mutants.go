@@ -276,22 +276,6 @@ func (sys *System) SameSuccessors(other *System, s SysState, scratch []Action) (
 	return other.sameAs(s, theirs, next), scratch
 }
 
-// HasSuccessors reports whether sys's transitions out of s are succ, another system's
-// (ConsultSuccessors), as SameSuccessors compares them. scratch is reused for sys's
-// candidate actions; the grown slice is returned.
-func (sys *System) HasSuccessors(s SysState, succ []Successor, scratch []Action) (bool, []Action) {
-	scratch = sys.Actions(s, scratch[:0])
-	i := 0
-	next := func() (Successor, bool) {
-		if i == len(succ) {
-			return Successor{}, false
-		}
-		i++
-		return succ[i-1], true
-	}
-	return sys.sameAs(s, scratch, next), scratch
-}
-
 // sameAs reports whether the enabled actions among sys's candidates out of s, with their
 // states, are those that want yields, in order.
 func (sys *System) sameAs(s SysState, candidates []Action, want func() (Successor, bool)) bool {

@@ -54,7 +54,7 @@ func (sc *screen) property() checker.Property[fsm.SysState] {
 		w := work.Get().(*screenWork)
 		defer work.Put(w)
 		var c fsm.Consulted
-		w.actions, w.succ = sc.orig.ConsultSuccessors(s, &c, w.actions, w.succ[:0])
+		w.actions = sc.orig.ConsultOutcomes(s, &c, &w.outcomes, w.actions)
 		for _, i := range sc.anywhere {
 			sc.compare(i, s, &c, w)
 		}
@@ -69,33 +69,34 @@ func (sc *screen) property() checker.Property[fsm.SysState] {
 	})
 }
 
-// compare compares mutant i with the variant in s, whose successors w holds.
+// compare compares mutant i with the variant in s, whose outcomes w holds.
 func (sc *screen) compare(i int, s fsm.SysState, c *fsm.Consulted, w *screenWork) {
 	if sc.muts[i] == nil || sc.differs[i].Load() || !sc.sense[i].MayDiffer(c) {
 		return
 	}
-	if !hasSuccessors(sc.muts[i], s, w) {
+	if !sameOutcomes(sc.muts[i], s, sc.sense[i], w) {
 		sc.differs[i].Store(true)
 	}
 }
 
 // screenWork is one goroutine's scratch for a state: the candidate actions, and the
-// variant's successors, computed once and compared with each mutant's.
+// variant's outcomes, computed once and compared with each mutant's where it may differ.
 type screenWork struct {
-	actions []fsm.Action
-	succ    []fsm.Successor
+	actions  []fsm.Action
+	outcomes fsm.Outcomes
 }
 
 var work = sync.Pool{New: func() any { return new(screenWork) }}
 
-// hasSuccessors is mut.HasSuccessors(s, w.succ); a mutant that panics in s differs there.
-func hasSuccessors(mut *fsm.System, s fsm.SysState, w *screenWork) (same bool) {
+// sameOutcomes is mut.SameOutcomes(s, &w.outcomes, sense); a mutant that panics in s
+// differs there.
+func sameOutcomes(mut *fsm.System, s fsm.SysState, sense fsm.Sensitivity, w *screenWork) (same bool) {
 	defer func() {
 		if recover() != nil {
 			same = false
 		}
 	}()
-	same, w.actions = mut.HasSuccessors(s, w.succ, w.actions)
+	same, w.actions = mut.SameOutcomes(s, &w.outcomes, sense, w.actions)
 	return same
 }
 
