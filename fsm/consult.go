@@ -118,14 +118,13 @@ func (sys *System) ConsultOutcomes(s SysState, c *Consulted, o *Outcomes, scratc
 
 // SameOutcomes reports whether sys, a mutant whose change shows only where sense says it
 // may (Mutant.SensitivityIn of the table o was found with), has the same transitions out
-// of s as the system whose outcomes o are there, as SameSuccessors compares them. Where
-// the lookups that found the candidate actions did not read the change, the mutant has the
-// same candidates, and only the outcomes whose lookups read it are computed again; else
-// its successors are compared whole. scratch is reused for sys's candidate actions; the
+// of s as the system whose outcomes o are there, as SameSuccessors compares them. When the
+// mutant has the same candidate actions (as it does where the lookups that found them did
+// not read its change), only the outcomes whose lookups read the change are computed
+// again; else its successors are compared whole. scratch is reused for sys's candidate actions; the
 // grown slice is returned.
 func (sys *System) SameOutcomes(s SysState, o *Outcomes, sense Sensitivity, scratch []Action) (bool, []Action) {
-	if sense.MayDiffer(&o.Actions) {
-		scratch = sys.Actions(s, scratch[:0])
+	if sense.MayDiffer(&o.Actions) && !sys.sameCandidates(s, o, &scratch) {
 		k := 0
 		want := func() (Successor, bool) {
 			for ; k < len(o.Of); k++ {
@@ -149,6 +148,21 @@ func (sys *System) SameOutcomes(s SysState, o *Outcomes, sense Sensitivity, scra
 		}
 	}
 	return true, scratch
+}
+
+// sameCandidates reports whether sys's candidate actions out of s, which it leaves in
+// *scratch, are those of o.
+func (sys *System) sameCandidates(s SysState, o *Outcomes, scratch *[]Action) bool {
+	*scratch = sys.Actions(s, (*scratch)[:0])
+	if len(*scratch) != len(o.Of) {
+		return false
+	}
+	for k, a := range *scratch {
+		if a != o.Of[k].Action {
+			return false
+		}
+	}
+	return true
 }
 
 // Sensitivity is where a mutant's change can show: a row of the unmutated table, and
