@@ -565,7 +565,7 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 	}
 	g.record(ev.Kind, before.State, out)
 	if !g.MovedByOld(TCB(s.Clock[side])) && (after.State == StateTimeWait && before.State != StateTimeWait ||
-		before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(&before, ev, out)) {
+		before.State.HasTCB() && !after.State.HasTCB() && gracefulEnd(&before, ev, out, cause, g.Peer)) {
 		// The TCB has closed gracefully: it holds TIME-WAIT, or leaves LAST-ACK (or, in a
 		// variant without TIME-WAIT, its closing state) after both FINs. How TIME-WAIT
 		// then ends (2MSL, a reset under RFC 1337's hazard, an abort in a variant) does
@@ -685,17 +685,26 @@ func (s *SysState) closedGracefully(p *Packet) bool {
 
 // gracefulEnd reports whether a step that deletes the TCB before ends a connection that
 // closed gracefully: both FINs were exchanged (the peer's perhaps in this step), ours was
-// acknowledged (perhaps by this step), and the user was not told of a reset, abort or
-// timeout. Such a TCB is in TIME-WAIT, or leaves LAST-ACK on the ACK of its FIN (or, in a
-// variant without TIME-WAIT, goes straight to CLOSED). A reset that ends TIME-WAIT early
-// (RFC 1337) does not make the close less graceful: that is a hazard TIME-WAIT is for.
-func gracefulEnd(before *Endpoint, ev *Event, out *Outcome) bool {
+// acknowledged (perhaps by this step, then by a segment of peer, the TCB whose SYN ours
+// accepted), and the user was not told of a reset, abort or timeout. Such a TCB is in
+// TIME-WAIT, or leaves LAST-ACK on its peer's ACK of its FIN (or, in a variant without
+// TIME-WAIT, goes straight to CLOSED). A reset that ends TIME-WAIT early (RFC 1337) does
+// not make the close less graceful: that is a hazard TIME-WAIT is for.
+//
+// The ACK must be the peer's because a peer that acknowledges the FIN that LAST-ACK waits
+// for holds TIME-WAIT for it (RFC 9293 §3.6): what keeps the TCB's old segments from
+// the next connection. A TCB of a later connection of the peer's host can acknowledge
+// it too (one that an old duplicate of this TCB's SYN opened after the peer gave up, at
+// incarnations=3 with the ISN clock dropped); then nobody holds TIME-WAIT for this
+// connection, whose close was cut short by the peer's timeout, and its old segments are
+// no-stale-acceptance's to judge, not clean-time-wait's.
+func gracefulEnd(before *Endpoint, ev *Event, out *Outcome, cause *Packet, peer TCB) bool {
 	if !before.State.FinSent() || out.Report.IsReset() || ev.Kind == EvCrash || ev.Kind == EvAbort {
 		return false
 	}
 	seg := ev.Seg
 	finAcked := before.SndUna == before.SndNxt ||
-		ev.Kind == EvSegment && !seg.Flags.Has(RST) && seg.Flags.Has(ACK) && seg.Ack == before.SndNxt
+		ev.Kind == EvSegment && !seg.Flags.Has(RST) && seg.Flags.Has(ACK) && seg.Ack == before.SndNxt && cause != nil && cause.From == peer
 	return finAcked && (before.State.FinReceived() || out.Report == ReportClosing)
 }
 

@@ -89,7 +89,9 @@ const (
 // never fire: the model sends none, as RFC 9293 says a TCP does not (§3.10.7.2 fourth:
 // such a segment "must have an ACK"; §3.10.7.4: once synchronized, every segment carries
 // current acknowledgment information), and its old segments are copies of what it sent.
-const unreachedNoACK = "every segment the model sends, but a SYN or a RST, carries ACK, and old segments are copies of such segments"
+// Variant syn-data is the exception: its SYN's data unit, trimmed of the SYN at RCV.NXT
+// (other/trim), has no ACK.
+const unreachedNoACK = "every segment the model sends, but a SYN or a RST, carries ACK, and old segments are copies of such segments (in the RFC table; variant syn-data's SYN carries data, which other/trim may leave without the SYN)"
 
 // Rules is the RFC 9293 transition table, in the order of §3.10: user calls, SEGMENT
 // ARRIVES state by state and check by check, then timeouts. It is the only place that

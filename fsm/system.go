@@ -85,8 +85,9 @@ type Ghost struct {
 	Moved uint32
 	// Graceful has bit k set when the side's TCB k closed gracefully: it reached
 	// TIME-WAIT, or was deleted after both FINs of its connection were exchanged and its
-	// own acknowledged (not by a reset, an abort, a crash or a timeout), with no old segment
-	// having moved it (Moved). Config.validate keeps every serial below maxSerial.
+	// own acknowledged by its peer (Peer: the peer that so holds TIME-WAIT for it; not by a
+	// reset, an abort, a crash or a timeout; see gracefulEnd), with no old segment having
+	// moved it (Moved). Config.validate keeps every serial below maxSerial.
 	Graceful uint32
 }
 

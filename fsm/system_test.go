@@ -411,3 +411,33 @@ func TestAnOldSegmentOfAConnectionAnOlderOneDisturbedIsNotTimeWaits(t *testing.T
 		assert.True(t, next.Ghost[B].MovedByOld(3), "the old ACK moved B's TCB 3")
 	}
 }
+
+// A TCB in LAST-ACK closes gracefully on its peer's ACK of its FIN: the peer then holds
+// TIME-WAIT for the connection. The same ACK from a later TCB of the peer's host (one an
+// old duplicate of this TCB's SYN opened after the peer gave up; the sweep found it at
+// incarnations=3 with the ISN clock dropped) closes it too, but nobody holds TIME-WAIT for
+// it, and its old segments are no-stale-acceptance's, not clean-time-wait's.
+func TestLastACKClosesGracefullyOnlyOnItsPeersACK(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Incarnations = 3
+	cfg.Timing.SlowISNClock = true
+	cfg.SeqBits = cfg.MinSeqBits()
+	sys, err := NewSystem(cfg, RFC)
+	require.NoError(t, err)
+	for _, from := range []TCB{1, 2} {
+		s := sys.Init()[0]
+		s.Clock = [2]uint8{1, 2}
+		s.Ep[A] = Endpoint{Host: uint8(A), State: StateLastAck, ISS: 1, SndUna: 3, SndNxt: 4, IRS: 16, RcvNxt: 18}
+		s.Ep[B] = Endpoint{Host: uint8(B), State: StateCloseWait, Passive: true,
+			ISS: 17, SndUna: 18, SndNxt: 18, IRS: 1, RcvNxt: 4}
+		s.Ghost[A] = Ghost{Peer: 1, Agreed: true, Opens: 1, Closes: 1}
+		s.Ghost[B] = Ghost{Peer: 1, Opens: 2}
+		s.Net = Network{}
+		p := Packet{Src: B, Seg: Segment{Flags: ACK, Seq: 18, Ack: 4}, From: from, To: 1}
+		require.True(t, s.Net.add(p, cfg.Capacity))
+		next, ok := sys.Next(s, Action{Kind: ActDeliver, Side: A, Pkt: p})
+		require.True(t, ok)
+		require.Equal(t, StateClosed, next.Ep[A].State, "the ACK of its FIN ends LAST-ACK")
+		assert.Equal(t, from == 1, next.Ghost[A].EndedGracefully(1), "acknowledged by B's TCB %d", from)
+	}
+}
