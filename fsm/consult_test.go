@@ -11,20 +11,9 @@ import (
 // MayDiffer is a proof obligation: wherever it says a mutant cannot differ, the mutant has
 // the unmutated table's successors. Any variant, any config, any mutant, any reached state.
 func TestAMutantThatCannotDifferInAStateHasTheOriginalsSuccessorsThere(t *testing.T) {
-	mutantsOf := map[string][]Mutant{}
+	mutantsOf := mutantCache{}
 	rapid.Check(t, func(t *rapid.T) {
-		sys := genSystem(t)
-		v, err := LookupVariant(sys.Machine.Variant)
-		require.NoError(t, err)
-		ms, ok := mutantsOf[v.Name]
-		if !ok {
-			ms, err = Mutants(v)
-			require.NoError(t, err)
-			mutantsOf[v.Name] = ms
-		}
-		mu := rapid.SampledFrom(ms).Draw(t, "mutant")
-		mut, err := NewSystemOf(sys.Config, mu.Of(v))
-		require.NoError(t, err)
+		sys, mu, mut := mutantsOf.draw(t)
 		var scratch []Action
 		walk(t, sys, 40, func(s SysState, _ *Action) {
 			var c Consulted
@@ -83,21 +72,10 @@ func TestAMutantOfARowNoStateReadsCannotDifferAndOneOfTheSYNsRowDoes(t *testing.
 // (SameOutcomes): that must be SameSuccessors wherever the mutant may differ, and the
 // outcomes those of Next, in the order of Actions.
 func TestSameOutcomesIsSameSuccessors(t *testing.T) {
-	mutantsOf := map[string][]Mutant{}
+	mutantsOf := mutantCache{}
 	rapid.Check(t, func(t *rapid.T) {
-		sys := genSystem(t)
-		v, err := LookupVariant(sys.Machine.Variant)
-		require.NoError(t, err)
-		ms, ok := mutantsOf[v.Name]
-		if !ok {
-			ms, err = Mutants(v)
-			require.NoError(t, err)
-			mutantsOf[v.Name] = ms
-		}
-		mu := rapid.SampledFrom(ms).Draw(t, "mutant")
+		sys, mu, mut := mutantsOf.draw(t)
 		sense := mu.SensitivityIn(sys.Machine.Rules)
-		mut, err := NewSystemOf(sys.Config, mu.Of(v))
-		require.NoError(t, err)
 		var scratch []Action
 		var o Outcomes
 		walk(t, sys, 40, func(s SysState, _ *Action) {
@@ -126,4 +104,25 @@ func TestSameOutcomesIsSameSuccessors(t *testing.T) {
 			require.Equal(t, want, got, "%s at %s", mu.Name, s)
 		})
 	})
+}
+
+// mutantCache keeps each variant's mutants across a rapid check's draws.
+type mutantCache map[string][]Mutant
+
+// draw draws a system (genSystem), one of its variant's mutants, and the mutant's system
+// of the same config.
+func (mc mutantCache) draw(t *rapid.T) (System, Mutant, System) {
+	sys := genSystem(t)
+	v, err := LookupVariant(sys.Machine.Variant)
+	require.NoError(t, err)
+	ms, ok := mc[v.Name]
+	if !ok {
+		ms, err = Mutants(v)
+		require.NoError(t, err)
+		mc[v.Name] = ms
+	}
+	mu := rapid.SampledFrom(ms).Draw(t, "mutant")
+	mut, err := NewSystemOf(sys.Config, mu.Of(v))
+	require.NoError(t, err)
+	return sys, mu, mut
 }

@@ -383,12 +383,7 @@ func TestStepResetAnsweredRecordsAResetAnsweringAReset(t *testing.T) {
 // connection 2 was disturbed before it closed, and the old ACK is no-stale-acceptance's
 // (the incarnations=3 run of clean-time-wait, with the ISN clock dropped).
 func TestAnOldSegmentOfAConnectionAnOlderOneDisturbedIsNotTimeWaits(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.Incarnations = 3
-	cfg.Timing.SlowISNClock = true
-	cfg.SeqBits = cfg.MinSeqBits()
-	sys, err := NewSystem(cfg, RFC)
-	require.NoError(t, err)
+	cfg, sys := threeIncarnationsSlowClock(t)
 	for _, moved := range []bool{false, true} {
 		s := sys.Init()[0]
 		s.Clock = [2]uint8{3, 3}
@@ -418,12 +413,7 @@ func TestAnOldSegmentOfAConnectionAnOlderOneDisturbedIsNotTimeWaits(t *testing.T
 // incarnations=3 with the ISN clock dropped) closes it too, but nobody holds TIME-WAIT for
 // it, and its old segments are no-stale-acceptance's, not clean-time-wait's.
 func TestLastACKClosesGracefullyOnlyOnItsPeersACK(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.Incarnations = 3
-	cfg.Timing.SlowISNClock = true
-	cfg.SeqBits = cfg.MinSeqBits()
-	sys, err := NewSystem(cfg, RFC)
-	require.NoError(t, err)
+	cfg, sys := threeIncarnationsSlowClock(t)
 	for _, from := range []TCB{1, 2} {
 		s := sys.Init()[0]
 		s.Clock = [2]uint8{1, 2}
@@ -440,4 +430,16 @@ func TestLastACKClosesGracefullyOnlyOnItsPeersACK(t *testing.T) {
 		require.Equal(t, StateClosed, next.Ep[A].State, "the ACK of its FIN ends LAST-ACK")
 		assert.Equal(t, from == 1, next.Ghost[A].EndedGracefully(1), "acknowledged by B's TCB %d", from)
 	}
+}
+
+// threeIncarnationsSlowClock is the RFC system of three incarnations with the ISN clock
+// dropped, where the ghost's judgment of old segments is put to the test.
+func threeIncarnationsSlowClock(t *testing.T) (Config, System) {
+	cfg := DefaultConfig()
+	cfg.Incarnations = 3
+	cfg.Timing.SlowISNClock = true
+	cfg.SeqBits = cfg.MinSeqBits()
+	sys, err := NewSystem(cfg, RFC)
+	require.NoError(t, err)
+	return cfg, sys
 }
