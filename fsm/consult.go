@@ -121,8 +121,8 @@ func (sys *System) ConsultOutcomes(s SysState, c *Consulted, o *Outcomes, scratc
 // of s as the system whose outcomes o are there, as SameSuccessors compares them. When the
 // mutant has the same candidate actions (as it does where the lookups that found them did
 // not read its change), only the outcomes whose lookups read the change are computed
-// again; else its successors are compared whole. scratch is reused for sys's candidate actions; the
-// grown slice is returned.
+// again; else its successors are compared whole. scratch is reused for sys's candidate
+// actions; the grown slice is returned.
 func (sys *System) SameOutcomes(s SysState, o *Outcomes, sense Sensitivity, scratch []Action) (bool, []Action) {
 	if sense.MayDiffer(&o.Actions) && !sys.sameCandidates(s, o, &scratch) {
 		k := 0
