@@ -1,6 +1,9 @@
 package fsm
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // StaleMark records, per side, what old segments (SysState.Stale) have done to it.
 // It is sticky ghost data: set once, never cleared.
@@ -126,6 +129,33 @@ const (
 
 	ghostCloseCount = GhostOpen | GhostTimers | GhostCloseSegs
 )
+
+// partNames are the parts' names, bit by bit.
+var partNames = [...]string{"open", "lost", "timers", "close", "half-open", "close-segs"}
+
+// String names the parts joined by "|", or "none".
+func (p GhostParts) String() string {
+	var names []string
+	for i, n := range partNames {
+		if p&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, "|")
+}
+
+// Settable is the part of p that a system of cfg can set: GhostHalfOpen records what a
+// crash leaves, so without crashes it stays zero whether it is kept or not, and keeping
+// it changes nothing. Two views that differ only in parts cfg cannot set are one view.
+func (cfg Config) Settable(p GhostParts) GhostParts {
+	if cfg.Faults.Crash == 0 {
+		p &^= GhostHalfOpen
+	}
+	return p
+}
 
 // maxOpenSegs bounds SysState.OpenSegs: more than a simultaneous open's four are "too many".
 const maxOpenSegs = 7

@@ -46,6 +46,11 @@ import (
 // in property order, of those violated at the least depth. A mutant that no such
 // violation kills is searched whole, for its sometimes and eventually properties. The
 // first point that kills it ends its checks.
+//
+// Each search keeps only the ghost data its properties read. With --by-view, "the search"
+// above is one search per ghost view (mutateviews.go), made in turn: the variant's
+// verdicts and the screen come from them all, and a mutant's views are searched in the
+// same order until one kills it; its killing property is then the first of that view's.
 
 // Mutant classes.
 const (
@@ -92,12 +97,29 @@ type mutatePoint struct {
 	Complete bool            `json:"complete"`
 	Stop     string          `json:"stop"`
 	Verdicts []mutateVerdict `json:"verdicts"`
-	cfg      fsm.Config
-	sys      *fsm.System
-	base     []checker.Status
-	// differs says, by mutant, whether it has other successors than the variant in some
-	// state the variant reaches at the point (screen).
-	differs []bool
+	// Views are the searches of the variant at the point, one per ghost view (planViews):
+	// one unless --by-view. States is the sum of theirs.
+	Views []mutateView `json:"views"`
+	cfg   fsm.Config
+	base  []checker.Status
+	// differs says, by mutant, the first view in which it has other successors than the
+	// variant in some state the variant reaches at the point (screen); -1 for none.
+	differs []int
+}
+
+// mutateView is one search of the variant at a point: the ghost data it keeps, the
+// properties it checks, and whether the mutants were compared in it.
+type mutateView struct {
+	Ghost      string   `json:"ghost"`
+	Properties []string `json:"properties"`
+	Screen     bool     `json:"screen"`
+	States     uint64   `json:"states"`
+	Complete   bool     `json:"complete"`
+	Stop       string   `json:"stop"`
+	parts      fsm.GhostParts
+	props      []int
+	live       bool // the eventually properties' search
+	sys        *fsm.System
 }
 
 type mutateVerdict struct {
@@ -184,6 +206,7 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		onlyMutants = append(onlyMutants, v)
 		return nil
 	})
+	byView := fs.Bool("by-view", false, "check each ghost view the properties read in a search of its own (the safety properties in their maximal views, the eventually properties in theirs) instead of one search keeping all of it: more searches, each far smaller, for points whose whole ghost data does not fit in memory; the classes are the same, a killing property may be another")
 	list := fs.Bool("list", false, "list the mutants (kind and name) and exit")
 	minScore := 0.0
 	fs.Func("min-score", "exit 1 when the score is below this `percent` (0 to 100)", func(v string) error {
@@ -273,7 +296,7 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	}
 	bar := newProgress(stderr, sf.progress)
 	start := time.Now()
-	err = mutate(ctx, res, base, props, mutants, ccfg, jobs, bar.labelled)
+	err = mutate(ctx, res, base, props, mutants, *byView, ccfg, jobs, bar.labelled)
 	bar.Done()
 	if err != nil {
 		return exitInternal, err
@@ -362,10 +385,10 @@ func mutateFile(name string) bool { return name == "mutate.md" || name == "mutat
 // res. The result is the same whatever jobs and the search's workers (unless a time or
 // memory bound or a signal cut a search short): every search is deterministic, and each
 // mutant's searches are made one after the other in a fixed order.
-func mutate(ctx context.Context, res *mutateResult, base fsm.Variant, props []properties.Property, mutants []fsm.Mutant, search checker.Config, jobs int, watch func(string) pipeline.Watcher) error {
+func mutate(ctx context.Context, res *mutateResult, base fsm.Variant, props []properties.Property, mutants []fsm.Mutant, byView bool, search checker.Config, jobs int, watch func(string) pipeline.Watcher) error {
 	search.Progress = nil
 	err := parallel(ctx, len(res.Points), jobs, func(i int) error {
-		return checkBase(ctx, &res.Points[i], base, props, mutants, search, watch)
+		return checkBase(ctx, &res.Points[i], base, props, mutants, byView, search, watch)
 	})
 	if err != nil {
 		return err
@@ -428,37 +451,87 @@ func checkerProps(sys fsm.System, props []properties.Property) []checker.Propert
 	return out
 }
 
-// checkBase checks every property on the unmutated variant at p: the verdicts a mutant's
-// are compared with. The same search screens the mutants: which differ from the variant
-// at p.
-func checkBase(ctx context.Context, p *mutatePoint, base fsm.Variant, props []properties.Property, mutants []fsm.Mutant, search checker.Config, watch func(string) pipeline.Watcher) error {
+// checkBase checks every property on the unmutated variant at p, in the searches of its
+// views (planViews): the verdicts a mutant's are compared with. The same searches screen
+// the mutants: which differ from the variant at p, and in which view first.
+func checkBase(ctx context.Context, p *mutatePoint, base fsm.Variant, props []properties.Property, mutants []fsm.Mutant, byView bool, search checker.Config, watch func(string) pipeline.Watcher) error {
 	if p.Refused != "" {
 		return nil
 	}
-	sys, err := fsm.NewSystemOf(p.cfg, base)
-	if err != nil {
-		return fmt.Errorf("point %s: %w", p.Name, err)
+	p.Views = planViews(p.cfg, props, byView)
+	p.Verdicts = make([]mutateVerdict, len(props))
+	p.base = make([]checker.Status, len(props))
+	for i, prop := range props {
+		p.Verdicts[i] = mutateVerdict{Property: prop.Name, Verdict: checker.Unknown} // until its view is searched
 	}
-	p.sys = &sys
-	sc := newScreen(&sys, p.cfg, base, mutants)
-	r, err := runSearch(ctx, sys, append(checkerProps(sys, props), sc.property()), search, p.Name+" "+base.Name, watch)
-	if err != nil {
-		return fmt.Errorf("point %s: %s: %w", p.Name, base.Name, err)
-	}
-	p.States, p.Complete, p.Stop = r.States, r.Complete, stopText(ctx, r.Stop)
-	p.differs = make([]bool, len(mutants))
+	p.differs = make([]int, len(mutants))
 	for i := range p.differs {
-		p.differs[i] = sc.differs[i].Load()
+		p.differs[i] = -1
 	}
-	for i, v := range r.Verdicts[:len(props)] {
-		mv := mutateVerdict{Property: v.Name, Verdict: v.Status}
-		if why := props[i].Contradicts(p.cfg); why != nil {
-			mv.Verdict, mv.NotApplicable = checker.Unknown, why.Error()
+	p.Complete = true
+	for k := range p.Views {
+		v := &p.Views[k]
+		sys, err := fsm.NewSystemOf(p.cfg, base)
+		if err != nil {
+			return fmt.Errorf("point %s: %w", p.Name, err)
 		}
-		p.Verdicts = append(p.Verdicts, mv)
-		p.base = append(p.base, mv.Verdict)
+		sys.Tracks = v.parts
+		v.sys = &sys
+		cps := make([]checker.Property[fsm.SysState], 0, len(v.props)+1)
+		for _, i := range v.props {
+			cps = append(cps, props[i].For(sys))
+		}
+		var sc *screen
+		if v.Screen {
+			sc = newScreen(&sys, p.cfg, base, mutants)
+			cps = append(cps, sc.property())
+		}
+		label := p.Name + " " + base.Name
+		if len(p.Views) > 1 {
+			label += " (" + v.Ghost + ")"
+		}
+		r, err := runSearch(ctx, sys, cps, search, label, watch)
+		if err != nil {
+			return fmt.Errorf("point %s: %s: ghost %s: %w", p.Name, base.Name, v.Ghost, err)
+		}
+		v.States, v.Complete, v.Stop = r.States, r.Complete, stopText(ctx, r.Stop)
+		p.States += r.States
+		if !r.Complete && p.Complete {
+			p.Complete, p.Stop = false, stopText(ctx, r.Stop)
+		}
+		if sc != nil {
+			for i := range p.differs {
+				if p.differs[i] < 0 && sc.differs[i].Load() {
+					p.differs[i] = k
+				}
+			}
+		}
+		for j, i := range v.props {
+			mv := mutateVerdict{Property: r.Verdicts[j].Name, Verdict: r.Verdicts[j].Status}
+			if why := props[i].Contradicts(p.cfg); why != nil {
+				mv.Verdict, mv.NotApplicable = checker.Unknown, why.Error()
+			}
+			p.Verdicts[i], p.base[i] = mv, mv.Verdict
+		}
+		if !r.Complete && interruption(ctx) != nil {
+			break // the rest would stop at once
+		}
 	}
 	return nil
+}
+
+// screened says whether every search the mutants were compared in at p is complete: then
+// which differ there is known, even if a view's verdicts are not.
+func (p *mutatePoint) screened() bool {
+	if p.Refused != "" || len(p.Views) == 0 {
+		return false
+	}
+	for _, v := range p.Views {
+		if v.Screen && !v.Complete {
+			return false
+		}
+	}
+	return true
 }
 
 // judge checks mutant mu at each point in turn, until one kills it.
@@ -477,7 +550,7 @@ func judge(ctx context.Context, pts []mutatePoint, base fsm.Variant, props []pro
 			undecide(fmt.Sprintf("point %s refused", p.Name))
 			equivalent = false
 			continue
-		case !p.Complete:
+		case !p.screened():
 			undecide(fmt.Sprintf("point %s: the variant's search is incomplete: %s", p.Name, p.Stop))
 			equivalent = false
 			continue
@@ -486,14 +559,16 @@ func judge(ctx context.Context, pts []mutatePoint, base fsm.Variant, props []pro
 		if err != nil {
 			return r.brokeModel(p.Name, err)
 		}
-		if !p.differs[at] {
+		if p.differs[at] < 0 {
 			continue // equivalent at p: no property can tell them apart here
 		}
-		label := p.Name + " " + mu.Name
 		if !differs {
-			// The first point where it differs: the shortest run to where it does.
-			eq, err := runSearch(ctx, *p.sys, []checker.Property[fsm.SysState]{sameAs(p.sys, &sys)},
-				withStop(search), label+" (where?)", watch)
+			// The first point where it differs: the shortest run to where it does, in the
+			// first view where it does.
+			orig := p.Views[p.differs[at]].sys
+			sys.Tracks = orig.Tracks
+			eq, err := runSearch(ctx, *orig, []checker.Property[fsm.SysState]{sameAs(orig, &sys)},
+				withStop(search), p.Name+" "+mu.Name+" (where?)", watch)
 			if err != nil {
 				return r.brokeModel(p.Name, err)
 			}
@@ -502,35 +577,23 @@ func judge(ctx context.Context, pts []mutatePoint, base fsm.Variant, props []pro
 			}
 		}
 		differs, equivalent = true, false
-		// Only a property the variant satisfies at p can kill; one search checks them all,
-		// and stops at the level of the first violation of an always, step or deadlock
-		// property (the rest need the whole space).
-		var ps []properties.Property
-		for i, prop := range props {
-			if p.base[i] == checker.Holds {
-				ps = append(ps, prop)
+		for _, view := range p.Views {
+			if !view.Complete {
+				// Its properties have no verdict of the variant's to lose; and without
+				// them the mutant cannot be said to survive.
+				undecide(fmt.Sprintf("point %s: the variant's search of ghost view %s is incomplete: %s", p.Name, view.Ghost, view.Stop))
+				continue
 			}
-		}
-		if len(ps) == 0 {
-			continue
-		}
-		killSearch := search
-		killSearch.StopAtViolation = true
-		res, err := runSearch(ctx, sys, checkerProps(sys, ps), killSearch, label, watch)
-		if err != nil {
-			return r.brokeModel(p.Name, err)
-		}
-		for _, vd := range res.Verdicts {
-			if vd.Status == checker.Violated {
-				r.Class, r.Point, r.Property = classKilled, p.Name, vd.Name
-				if vd.Trace != nil {
-					r.Steps, r.Loop = len(vd.Trace.Steps), vd.Trace.Loop
-				}
+			killed, stop, err := killIn(ctx, p, view, sys, props, mu.Name, search, watch, &r)
+			if err != nil {
+				return r.brokeModel(p.Name, err)
+			}
+			if killed {
 				return r
 			}
-		}
-		if !res.Complete {
-			undecide(fmt.Sprintf("point %s: %s", p.Name, stopText(ctx, res.Stop)))
+			if stop != "" {
+				undecide(fmt.Sprintf("point %s: %s", p.Name, stop))
+			}
 		}
 	}
 	switch {
@@ -544,6 +607,46 @@ func judge(ctx context.Context, pts []mutatePoint, base fsm.Variant, props []pro
 		r.Class, r.Stop = classIncomplete, "undecided"
 	}
 	return r
+}
+
+// killIn searches the mutant's system sys at p, keeping view's ghost data, for a
+// violation of a property of view that the variant satisfies at p, and records the first
+// in r. One search checks them all, and stops at the level of the first violation of an
+// always, step or deadlock property (the rest need the whole space). stop says why an
+// unkilled search is incomplete.
+func killIn(ctx context.Context, p mutatePoint, view mutateView, sys fsm.System, props []properties.Property, name string, search checker.Config, watch func(string) pipeline.Watcher, r *mutantResult) (killed bool, stop string, err error) {
+	var cps []checker.Property[fsm.SysState]
+	sys.Tracks = view.parts
+	for _, i := range view.props {
+		if p.base[i] == checker.Holds {
+			cps = append(cps, props[i].For(sys))
+		}
+	}
+	if len(cps) == 0 {
+		return false, "", nil
+	}
+	label := p.Name + " " + name
+	if len(p.Views) > 1 {
+		label += " (" + view.Ghost + ")"
+	}
+	search.StopAtViolation = true
+	res, err := runSearch(ctx, sys, cps, search, label, watch)
+	if err != nil {
+		return false, "", err
+	}
+	for _, vd := range res.Verdicts {
+		if vd.Status == checker.Violated {
+			r.Class, r.Point, r.Property = classKilled, p.Name, vd.Name
+			if vd.Trace != nil {
+				r.Steps, r.Loop = len(vd.Trace.Steps), vd.Trace.Loop
+			}
+			return true, "", nil
+		}
+	}
+	if !res.Complete {
+		return false, stopText(ctx, res.Stop), nil
+	}
+	return false, "", nil
 }
 
 // brokeModel is r killed at point by a model error: the first line of err (a panic's

@@ -125,6 +125,17 @@ func mutateMarkdown(res *mutateResult) string {
 		}
 		md(p.Name, strings.Join(p.Settings, ", "), fmt.Sprint(p.SeqSpace), fmt.Sprint(p.States), why, strings.Join(vs, ", "))
 	}
+	if slices.ContainsFunc(res.Points, func(p mutatePoint) bool { return len(p.Views) > 1 }) {
+		b.WriteString("\n## Searches by ghost view\n\n")
+		b.WriteString("Each point's variant was searched once per ghost view (--by-view); its states above are their sum. The mutants were compared in the searches marked screened.\n\n")
+		md("point", "ghost data kept", "properties", "screened", "states", "complete")
+		md("---", "---", "---", "---", "--:", "---")
+		for _, p := range res.Points {
+			for _, v := range p.Views {
+				md(p.Name, v.Ghost, strings.Join(v.Properties, ", "), yesNo(v.Screen), fmt.Sprint(v.States), yesNo(v.Complete))
+			}
+		}
+	}
 	var survivors []mutantResult
 	for _, m := range res.Mutants {
 		if m.Class == classSurvived {
@@ -153,4 +164,11 @@ func mutateMarkdown(res *mutateResult) string {
 		md("`"+m.Name+"`", m.Kind, m.Class, by, diff, m.Stop)
 	}
 	return b.String()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

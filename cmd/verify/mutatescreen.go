@@ -37,6 +37,7 @@ func newScreen(orig *fsm.System, cfg fsm.Config, base fsm.Variant, mutants []fsm
 		if err != nil {
 			continue
 		}
+		sys.Tracks = orig.Tracks // the same ghost view, or every mutant would differ in it
 		sc.muts[i] = &sys
 		sc.sense[i] = mu.SensitivityIn(table)
 		if r := sc.sense[i].Row; r >= 0 {
