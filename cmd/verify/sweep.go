@@ -67,11 +67,14 @@ type sweepResult struct {
 	Grid string `json:"grid"`
 	// Build identifies the build of verify that wrote the file (buildID), and Visited the
 	// visited set of its searches: what --resume checks before it takes any result.
-	Build   string       `json:"build"`
-	Visited string       `json:"visited"`
-	Points  []sweepPoint `json:"points"`
-	Claims  []string     `json:"claims"`
-	Runs    []sweepRun   `json:"runs"`
+	Build   string `json:"build"`
+	Visited string `json:"visited"`
+	// Bounds are the bounds of each search: an exploration they stopped is taken by a
+	// resumed sweep whose bounds are no wider.
+	Bounds sweepBounds  `json:"bounds"`
+	Points []sweepPoint `json:"points"`
+	Claims []string     `json:"claims"`
+	Runs   []sweepRun   `json:"runs"`
 	// Explorations are the searches the runs shared, in grid order (the order they start in).
 	Explorations []sweepExploration `json:"explorations"`
 	Coverage     sweepCoverage      `json:"coverage"`
@@ -150,7 +153,7 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 		onlyPoints = append(onlyPoints, v)
 		return nil
 	})
-	resume := fs.Bool("resume", false, "take from the sweep.json under --out, written by this same build, every exploration whose runs it decided, and search only the rest (a sweep cut short by a signal or a bound, or another grid's points)")
+	resume := fs.Bool("resume", false, "take from the sweep.json under --out, written by this same build, every exploration whose runs it decided or that a bound stopped which this sweep's bounds do not widen, and search only the rest (a sweep cut short by a signal, or another grid's points, or with wider bounds)")
 	requireCoverage := fs.Bool("require-coverage", false, "fail (exit 1) when a row of the RFC table not marked unreached fires in none of the RFC runs")
 	out := fs.String("out", "sweep", "`directory` for sweep.md and sweep.json")
 	var jobs int
@@ -194,7 +197,7 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	}
 	var prior *priorSweep
 	if *resume {
-		if prior, err = readPrior(*out, build, ccfg.Visited); err != nil {
+		if prior, err = readPrior(*out, build, ccfg.Visited, boundsOf(ccfg)); err != nil {
 			return exitBadInput, fmt.Errorf("sweep: %w", err)
 		}
 	}
@@ -204,7 +207,7 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	if err != nil {
 		return exitInternal, err
 	}
-	res.Build, res.Visited = build, ccfg.Visited.String()
+	res.Build, res.Visited, res.Bounds = build, ccfg.Visited.String(), boundsOf(ccfg)
 	var text strings.Builder
 	printSweep(&text, res)
 	if _, err := io.WriteString(stdout, text.String()); err != nil {

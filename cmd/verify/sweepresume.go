@@ -22,13 +22,37 @@ import (
 
 // Resuming a sweep (verify sweep --resume): a wide grid takes hours, longer than one
 // sitting, and a signal or a bound leaves most of it done. --resume reads the sweep.json
-// already under --out and takes from it every exploration whose runs it decided, so that
-// only the rest is searched again (with other bounds, perhaps). An exploration is one
+// already under --out and takes from it every exploration whose runs it decided, and
+// every one a bound stopped when the new bounds are no wider (it would stop again), so
+// that only the rest is searched again (a signal's, or with wider bounds). An exploration is one
 // search (sweepPlan), named by its point, variant and claims; its verdicts and traces are
 // a function of the build that ran it and of the visited set (hash compaction may miss
 // states), so a sweep.json is taken only from the very same build (buildID: the digest of
 // the executable, the same for the same sources whether built by go build or go run),
 // and a search with hash compaction only by a sweep that uses it too.
+
+// sweepBounds are the bounds each search of a sweep had (0: none; Timeout in seconds).
+type sweepBounds struct {
+	Timeout   float64 `json:"timeout"`
+	MaxMemory uint64  `json:"max_memory"`
+	MaxStates uint64  `json:"max_states"`
+	MaxDepth  int     `json:"max_depth"`
+}
+
+func boundsOf(c checker.Config) sweepBounds {
+	return sweepBounds{Timeout: c.Timeout.Seconds(), MaxMemory: c.MaxMemory, MaxStates: c.MaxStates, MaxDepth: c.MaxDepth}
+}
+
+// within says whether every bound of b is at most old's (0 is no bound, the widest): a
+// search that old's bounds stopped would stop again under b, no further on.
+func (b sweepBounds) within(old sweepBounds) bool {
+	le := func(x, y float64) bool { return y == 0 || x != 0 && x <= y }
+	return le(b.Timeout, old.Timeout) && le(float64(b.MaxMemory), float64(old.MaxMemory)) &&
+		le(float64(b.MaxStates), float64(old.MaxStates)) && le(float64(b.MaxDepth), float64(old.MaxDepth))
+}
+
+// boundStops are the stops of a search that a bound, not a signal, ended.
+var boundStops = []error{checker.ErrTimeout, checker.ErrMemoryLimit, checker.ErrStateLimit, checker.ErrDepthLimit}
 
 // buildID identifies the running build of verify: the SHA-256 digest of its executable.
 func buildID() (string, error) {
@@ -71,9 +95,9 @@ func (x sweepExploration) key() explorationKey {
 }
 
 // readPrior reads the sweep.json under dir for a sweep of this build with visited set
-// visited. Every error is the user's (exit 2): no such file, not a sweep.json, another
+// visited and the given bounds. Every error is the user's (exit 2): no such file, not a sweep.json, another
 // build's, a visited set that does not carry over.
-func readPrior(dir, build string, visited checker.Visited) (*priorSweep, error) {
+func readPrior(dir, build string, visited checker.Visited, bounds sweepBounds) (*priorSweep, error) {
 	path := filepath.Join(dir, "sweep.json")
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -117,7 +141,10 @@ func readPrior(dir, build string, visited checker.Visited) (*priorSweep, error) 
 				decided = false
 			}
 		}
-		if decided && len(pe.runs) > 0 {
+		// A search a bound stopped is as far as these bounds would take it again.
+		bounded := !x.Complete && bounds.within(old.Bounds) &&
+			slices.ContainsFunc(boundStops, func(e error) bool { return strings.HasPrefix(x.Stop, e.Error()) })
+		if (decided || bounded) && len(pe.runs) == len(x.Claims) && len(x.Claims) > 0 {
 			p.took[x.key()] = pe
 		}
 	}

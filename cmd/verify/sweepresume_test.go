@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -132,5 +133,54 @@ func TestSweepResumeRefusesWhatItCannotTrustWithExitTwo(t *testing.T) {
 	assert.Equal(t, exitViolated, code, out)
 	for _, x := range readSweep(t, dir).Explorations {
 		assert.True(t, x.Reused, "%s %s", x.Point, x.Variant)
+	}
+}
+
+// An exploration a bound stopped is taken by a resumed sweep whose bounds are no wider:
+// searching it again would stop again, no further on. Wider bounds search it again.
+func TestSweepResumeTakesWhatABoundStoppedUnlessTheBoundsWiden(t *testing.T) {
+	dir := t.TempDir()
+	code, _, _ := invokeSweep(t, "--point", "base", "--max-states", "40", "--out", dir)
+	require.Equal(t, exitIncomplete, code)
+	cut := readSweep(t, dir)
+	assert.Equal(t, sweepBounds{MaxStates: 40}, cut.Bounds)
+
+	code, out, _ := invokeSweep(t, "--point", "base", "--max-states", "40", "--resume", "--out", dir)
+	require.Equal(t, exitIncomplete, code, out)
+	again := readSweep(t, dir)
+	assert.Equal(t, withoutTimes(cut), withoutTimes(again))
+	for i, x := range again.Explorations {
+		assert.True(t, x.Reused, "exploration %d", i+1)
+	}
+
+	code, out, _ = invokeSweep(t, "--point", "base", "--max-states", "80", "--resume", "--out", dir)
+	require.Equal(t, exitIncomplete, code, out)
+	wider := readSweep(t, dir)
+	searched := 0
+	for i, x := range wider.Explorations {
+		if !cut.Explorations[i].Complete && strings.HasPrefix(cut.Explorations[i].Stop, "state limit reached") {
+			assert.False(t, x.Reused, "exploration %d: 80 states may take it further than 40", i+1)
+			searched++
+		}
+	}
+	assert.NotZero(t, searched)
+}
+
+func TestSweepBoundsWithin(t *testing.T) {
+	five := sweepBounds{Timeout: 300, MaxMemory: 12 << 30}
+	tests := []struct {
+		now, old sweepBounds
+		want     bool
+	}{
+		{five, five, true},
+		{sweepBounds{Timeout: 60, MaxMemory: 12 << 30}, five, true},
+		{sweepBounds{Timeout: 600, MaxMemory: 12 << 30}, five, false},
+		{sweepBounds{MaxMemory: 12 << 30}, five, false}, // no time bound is wider than any
+		{sweepBounds{Timeout: 300, MaxMemory: 12 << 30, MaxStates: 1000}, five, true},
+		{five, sweepBounds{Timeout: 300, MaxMemory: 12 << 30, MaxDepth: 50}, false},
+		{sweepBounds{}, sweepBounds{}, true},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.now.within(tt.old), "%+v within %+v", tt.now, tt.old)
 	}
 }
