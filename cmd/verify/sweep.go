@@ -652,6 +652,58 @@ func (res *sweepResult) matrix() (header []string, rows [][]string) {
 	return header, rows
 }
 
+// maxMatrixWidth is the widest matrix printed on stdout as it is in sweep.md; a wider one
+// (the grids' fifty-odd claims) is printed a character per cell.
+const maxMatrixWidth = 200
+
+// Cell marks of the compact matrix.
+var cellMarks = []struct{ mark, meaning string }{
+	{".", "ok"}, {"F", "an expectation failed"}, {"?", "undecided (a bound stopped a run, or the point was refused)"}, {"-", "not applicable"},
+}
+
+// printCompactMatrix prints the matrix with one character per cell, claims numbered in
+// columns, and the legend: what fits a terminal; sweep.md has the cells in words.
+func (res *sweepResult) printCompactMatrix(w io.Writer) {
+	header := []string{"point", "claims 1-" + fmt.Sprint(len(res.Claims)), "states", "s"}
+	var rows [][]string
+	for _, p := range res.Points {
+		var cells strings.Builder
+		for _, c := range res.Claims {
+			cells.WriteString(res.cellMark(p.Name, c))
+		}
+		states, secs := res.rowTotals(p.Name)
+		rows = append(rows, []string{res.pointLabel(p.Name), cells.String(), fmt.Sprint(states), fmt.Sprintf("%.1f", secs)})
+	}
+	printTable(w, header, rows, func(col, cols int) bool { return col >= cols-2 })
+	var legend []string
+	for _, m := range cellMarks {
+		legend = append(legend, fmt.Sprintf("%s %s", m.mark, m.meaning))
+	}
+	fmt.Fprintf(w, "\ncells: %s (sweep.md has them in words)\nclaims:", strings.Join(legend, ", "))
+	for i, c := range res.Claims {
+		fmt.Fprintf(w, " %d %s", i+1, c)
+		if i+1 < len(res.Claims) {
+			w.Write([]byte(","))
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// cellMark is the compact matrix's mark for a cell: the first of failed, undecided, not
+// applicable that some run of it is, else ok.
+func (res *sweepResult) cellMark(pt, claim string) string {
+	text := res.cellText(pt, claim)
+	switch {
+	case strings.Contains(text, "FAIL"):
+		return "F"
+	case text == "ok":
+		return "."
+	case text == "n/a":
+		return "-"
+	}
+	return "?"
+}
+
 func (r sweepRun) trace() string {
 	if r.Steps < 0 {
 		return "no trace"
@@ -670,7 +722,11 @@ func printSweep(w io.Writer, res *sweepResult) {
 	}
 	fmt.Fprintln(w)
 	header, rows := res.matrix()
-	printTable(w, header, rows, func(col, cols int) bool { return col >= cols-2 })
+	if tableWidth(header, rows) <= maxMatrixWidth {
+		printTable(w, header, rows, func(col, cols int) bool { return col >= cols-2 })
+	} else {
+		res.printCompactMatrix(w)
+	}
 	var failed, undecided, na []sweepRun
 	for _, r := range res.Runs {
 		switch {

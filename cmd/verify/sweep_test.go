@@ -482,3 +482,43 @@ func TestSweepRequireCoverageFailsWhenARowFiresNowhere(t *testing.T) {
 	assert.Contains(t, stderr, "--require-coverage: ")
 	assert.Contains(t, stderr, res.Coverage.NeverFired[0])
 }
+
+// A matrix too wide for a terminal is printed a character per cell, with a legend of the
+// marks and the claims' numbers; each mark says what the cell in words says.
+func TestAWideMatrixIsPrintedACharacterPerCell(t *testing.T) {
+	res := &sweepResult{Grid: "wide", Points: []sweepPoint{{Name: "base"}, {Name: "loss=2"}}}
+	for i := range 30 {
+		res.Claims = append(res.Claims, fmt.Sprintf("a-claim-with-a-long-name-%d", i))
+	}
+	run := func(pt, claim string, edit func(*sweepRun)) {
+		r := sweepRun{Point: pt, Claim: claim, Variant: fsm.RFC, Want: checker.Holds, Got: checker.Holds, OK: true, Steps: -1, Loop: -1}
+		edit(&r)
+		res.Runs = append(res.Runs, r)
+	}
+	for _, pt := range []string{"base", "loss=2"} {
+		for _, c := range res.Claims {
+			run(pt, c, func(*sweepRun) {})
+		}
+	}
+	run("loss=2", res.Claims[1], func(r *sweepRun) { r.Variant, r.Want, r.Got, r.OK = "two-way-handshake", checker.Violated, checker.Holds, false })
+	run("loss=2", res.Claims[2], func(r *sweepRun) { r.Got, r.OK, r.Stop = checker.Unknown, false, "time limit reached" })
+	run("loss=2", res.Claims[3], func(r *sweepRun) { r.NotApplicable, r.Stop = true, "not applicable: no old segments" })
+	res.Runs = slices.DeleteFunc(res.Runs, func(r sweepRun) bool {
+		return r.Point == "loss=2" && r.Claim == res.Claims[3] && !r.NotApplicable
+	})
+	res.summarize()
+	header, rows := res.matrix()
+	require.Greater(t, tableWidth(header, rows), maxMatrixWidth)
+	var b bytes.Buffer
+	printSweep(&b, res)
+	out := b.String()
+	assert.Regexp(t, `(?m)^base +\.{30} +0 +0\.0$`, out)
+	assert.Regexp(t, `(?m)^loss=2 +\.F\?-\.{26} +0 +0\.0$`, out)
+	assert.Contains(t, out, "claims: 1 a-claim-with-a-long-name-0, 2 a-claim-with-a-long-name-1,")
+	assert.Contains(t, out, "F an expectation failed")
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "claims:") && !strings.HasPrefix(line, "cells:") {
+			assert.LessOrEqual(t, len(line), maxMatrixWidth, line)
+		}
+	}
+}

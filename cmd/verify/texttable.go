@@ -32,3 +32,18 @@ func printTable(w io.Writer, header []string, rows [][]string, right func(col, c
 		fmt.Fprintln(w, strings.TrimRight(line.String(), " "))
 	}
 }
+
+// tableWidth is the width of the lines printTable would print.
+func tableWidth(header []string, rows [][]string) int {
+	widths := make([]int, len(header))
+	for _, row := range append([][]string{header}, rows...) {
+		for i, c := range row {
+			widths[i] = max(widths[i], len(c))
+		}
+	}
+	n := 2 * (len(widths) - 1)
+	for _, w := range widths {
+		n += w
+	}
+	return n
+}
