@@ -500,7 +500,9 @@ func TestAWideMatrixIsPrintedACharacterPerCell(t *testing.T) {
 			run(pt, c, func(*sweepRun) {})
 		}
 	}
-	run("loss=2", res.Claims[1], func(r *sweepRun) { r.Variant, r.Want, r.Got, r.OK = "two-way-handshake", checker.Violated, checker.Holds, false })
+	run("loss=2", res.Claims[1], func(r *sweepRun) {
+		r.Variant, r.Want, r.Got, r.OK = "two-way-handshake", checker.Violated, checker.Holds, false
+	})
 	run("loss=2", res.Claims[2], func(r *sweepRun) { r.Got, r.OK, r.Stop = checker.Unknown, false, "time limit reached" })
 	run("loss=2", res.Claims[3], func(r *sweepRun) { r.NotApplicable, r.Stop = true, "not applicable: no old segments" })
 	res.Runs = slices.DeleteFunc(res.Runs, func(r sweepRun) bool {
