@@ -626,14 +626,31 @@ func (res *sweepResult) rowTotals(pt string) (states uint64, seconds float64) {
 	return states, seconds
 }
 
-// pointLabel is the point's name, with the sequence space when some run had to raise it.
+// pointLabel is the point's name, with the sequence spaces runs had to raise theirs to,
+// and how many of its runs did when not all: each claim has its own config, and a claim
+// whose space the point's settings fit keeps it.
 func (res *sweepResult) pointLabel(pt string) string {
+	var spaces []string
+	raised, runs := 0, 0
 	for _, r := range res.Runs {
-		if r.Point == pt && r.Raised {
-			return fmt.Sprintf("%s (seqspace raised to %d)", pt, r.SeqSpace)
+		if r.Point != pt {
+			continue
+		}
+		runs++
+		if r.Raised {
+			raised++
+			if n := fmt.Sprint(r.SeqSpace); !slices.Contains(spaces, n) {
+				spaces = append(spaces, n)
+			}
 		}
 	}
-	return pt
+	switch {
+	case raised == 0:
+		return pt
+	case raised == runs:
+		return fmt.Sprintf("%s (seqspace raised to %s)", pt, strings.Join(spaces, ", "))
+	}
+	return fmt.Sprintf("%s (seqspace raised to %s in %d of %d runs)", pt, strings.Join(spaces, ", "), raised, runs)
 }
 
 // matrix is the table of points by claims, with each row's states and seconds.

@@ -524,3 +524,16 @@ func TestAWideMatrixIsPrintedACharacterPerCell(t *testing.T) {
 		}
 	}
 }
+
+// A point's label says which sequence space its runs were raised to, and in how many of
+// them when some claims' own spaces fit the point.
+func TestAPointSaysHowManyOfItsRunsRaisedTheSequenceSpace(t *testing.T) {
+	res := &sweepResult{Runs: []sweepRun{
+		{Point: "inject=2", Raised: true, SeqSpace: 128}, {Point: "inject=2", SeqSpace: 256},
+		{Point: "inject=2", Raised: true, SeqSpace: 128}, {Point: "calls=all", Raised: true, SeqSpace: 64},
+		{Point: "base", SeqSpace: 16},
+	}}
+	assert.Equal(t, "inject=2 (seqspace raised to 128 in 2 of 3 runs)", res.pointLabel("inject=2"))
+	assert.Equal(t, "calls=all (seqspace raised to 64)", res.pointLabel("calls=all"))
+	assert.Equal(t, "base", res.pointLabel("base"))
+}
