@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tcpverify/tcpverify/checker"
 	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
@@ -153,6 +154,8 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 		onlyPoints = append(onlyPoints, v)
 		return nil
 	})
+	var pointTimeout time.Duration
+	fs.Var(&durationValue{p: &pointTimeout}, "point-timeout", "stop each point's explorations, together, this `duration` after the first of them starts (0: no bound); one started with nothing left is stopped at once, incomplete. With --timeout, each exploration stops at whichever comes first")
 	resume := fs.Bool("resume", false, "take from the sweep.json under --out, written by this same build, every exploration whose runs it decided or that a bound stopped which this sweep's bounds do not widen, and search only the rest (a sweep cut short by a signal, or another grid's points, or with wider bounds)")
 	requireCoverage := fs.Bool("require-coverage", false, "fail (exit 1) when a row of the RFC table not marked unreached fires in none of the RFC runs")
 	out := fs.String("out", "sweep", "`directory` for sweep.md and sweep.json")
@@ -197,17 +200,17 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	}
 	var prior *priorSweep
 	if *resume {
-		if prior, err = readPrior(*out, build, ccfg.Visited, boundsOf(ccfg)); err != nil {
+		if prior, err = readPrior(*out, build, ccfg.Visited, boundsOf(ccfg, pointTimeout)); err != nil {
 			return exitBadInput, fmt.Errorf("sweep: %w", err)
 		}
 	}
 	bar := newProgress(stderr, sf.progress)
-	res, err := sweep(ctx, *grid, pts, claims, ccfg, jobs, bar.labelled, prior)
+	res, err := sweep(ctx, *grid, pts, claims, ccfg, pointTimeout, jobs, bar.labelled, prior)
 	bar.Done()
 	if err != nil {
 		return exitInternal, err
 	}
-	res.Build, res.Visited, res.Bounds = build, ccfg.Visited.String(), boundsOf(ccfg)
+	res.Build, res.Visited, res.Bounds = build, ccfg.Visited.String(), boundsOf(ccfg, pointTimeout)
 	var text strings.Builder
 	printSweep(&text, res)
 	if _, err := io.WriteString(stdout, text.String()); err != nil {
@@ -251,7 +254,7 @@ func lookupPoint(pts []point, grid, name string) (point, error) {
 // seconds. A claim whose premise the point contradicts is not run there.
 //
 // With prior (--resume), an exploration an earlier sweep decided is taken from it instead.
-func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, jobs int, watch func(label string) pipeline.Watcher, prior *priorSweep) (*sweepResult, error) {
+func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, pointTimeout time.Duration, jobs int, watch func(label string) pipeline.Watcher, prior *priorSweep) (*sweepResult, error) {
 	res := &sweepResult{Grid: grid}
 	for _, p := range pts {
 		sp := sweepPoint{Name: p.name, Settings: []string{}}
@@ -286,8 +289,9 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 		}
 		todo, todoAt = append(todo, e), append(todoAt, i)
 	}
+	budget := pointBudget{of: pointTimeout, start: map[string]time.Time{}}
 	ran, err := runExplorations(ctx, todo, jobs, func(ctx context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
-		return e.run(ctx, claims, search, watch)
+		return e.run(ctx, claims, budget.bound(e.point.name, search), watch)
 	})
 	if err != nil {
 		return nil, err
@@ -330,6 +334,35 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 	}
 	res.summarize()
 	return res, nil
+}
+
+// pointBudget is --point-timeout: the time each point's explorations have together, from
+// the start of the first of them searched.
+type pointBudget struct {
+	of    time.Duration
+	mu    sync.Mutex
+	start map[string]time.Time
+}
+
+// bound is search with its time bound lowered to what is left of point's budget; an
+// exploration with nothing left gets a nanosecond, so that it stops at once as a time
+// bound stops it (incomplete, "time limit reached").
+func (b *pointBudget) bound(point string, search checker.Config) checker.Config {
+	if b.of <= 0 {
+		return search
+	}
+	b.mu.Lock()
+	start, ok := b.start[point]
+	if !ok {
+		start = time.Now()
+		b.start[point] = start
+	}
+	b.mu.Unlock()
+	left := max(b.of-time.Since(start), time.Nanosecond)
+	if search.Timeout == 0 || left < search.Timeout {
+		search.Timeout = left
+	}
+	return search
 }
 
 // runExplorations runs run on every exploration, jobs at a time, starting them in order, and

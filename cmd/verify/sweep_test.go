@@ -309,7 +309,7 @@ func TestASharedExplorationDecidesEachRunAsItsOwnRunWould(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p, err := lookupPoint(pts, "ci", name)
 			require.NoError(t, err)
-			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, 2, func(string) pipeline.Watcher { return nil }, nil)
+			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, 0, 2, func(string) pipeline.Watcher { return nil }, nil)
 			require.NoError(t, err)
 			require.Len(t, res.Runs, runCount(claims))
 			assert.Less(t, len(res.Explorations), len(res.Runs), "some runs share an exploration")
@@ -536,4 +536,29 @@ func TestAPointSaysHowManyOfItsRunsRaisedTheSequenceSpace(t *testing.T) {
 	assert.Equal(t, "inject=2 (seqspace raised to 128 in 2 of 3 runs)", res.pointLabel("inject=2"))
 	assert.Equal(t, "calls=all (seqspace raised to 64)", res.pointLabel("calls=all"))
 	assert.Equal(t, "base", res.pointLabel("base"))
+}
+
+// --point-timeout bounds a point's explorations together: with nothing left, each stops
+// at once, incomplete, and never as holding; without it the same point is decided.
+func TestSweepPointTimeoutBoundsAPointsExplorationsTogether(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := invokeSweep(t, "--point", "base", "--point-timeout", "1ns", "--out", dir)
+	require.Equal(t, exitIncomplete, code, out)
+	res := readSweep(t, dir)
+	assert.Equal(t, sweepBounds{PointTimeout: 1e-9}, res.Bounds)
+	require.NotEmpty(t, res.Explorations)
+	for _, x := range res.Explorations {
+		assert.False(t, x.Complete, "exploration %s %s", x.Variant, x.Claims)
+	}
+	for _, r := range res.Runs {
+		assert.NotEqual(t, checker.Holds, r.Got, "%s %s", r.Claim, r.Variant)
+		if r.Got == checker.Unknown {
+			assert.Equal(t, "time limit reached", r.Stop)
+		}
+	}
+	code, out, _ = invokeSweep(t, "--point", "base", "--point-timeout", "1h", "--out", t.TempDir())
+	assert.Equal(t, exitViolated, code, "decided, and the claim wrong fails: %s", out)
+	code, _, stderr := invokeSweep(t, "--point", "base", "--point-timeout", "soon")
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, stderr, "--point-timeout")
 }

@@ -33,21 +33,23 @@ import (
 
 // sweepBounds are the bounds each search of a sweep had (0: none; Timeout in seconds).
 type sweepBounds struct {
-	Timeout   float64 `json:"timeout"`
-	MaxMemory uint64  `json:"max_memory"`
-	MaxStates uint64  `json:"max_states"`
-	MaxDepth  int     `json:"max_depth"`
+	Timeout      float64 `json:"timeout"`
+	PointTimeout float64 `json:"point_timeout"`
+	MaxMemory    uint64  `json:"max_memory"`
+	MaxStates    uint64  `json:"max_states"`
+	MaxDepth     int     `json:"max_depth"`
 }
 
-func boundsOf(c checker.Config) sweepBounds {
-	return sweepBounds{Timeout: c.Timeout.Seconds(), MaxMemory: c.MaxMemory, MaxStates: c.MaxStates, MaxDepth: c.MaxDepth}
+func boundsOf(c checker.Config, pointTimeout time.Duration) sweepBounds {
+	return sweepBounds{Timeout: c.Timeout.Seconds(), PointTimeout: pointTimeout.Seconds(), MaxMemory: c.MaxMemory,
+		MaxStates: c.MaxStates, MaxDepth: c.MaxDepth}
 }
 
 // within says whether every bound of b is at most old's (0 is no bound, the widest): a
 // search that old's bounds stopped would stop again under b, no further on.
 func (b sweepBounds) within(old sweepBounds) bool {
 	le := func(x, y float64) bool { return y == 0 || x != 0 && x <= y }
-	return le(b.Timeout, old.Timeout) && le(float64(b.MaxMemory), float64(old.MaxMemory)) &&
+	return le(b.Timeout, old.Timeout) && le(b.PointTimeout, old.PointTimeout) && le(float64(b.MaxMemory), float64(old.MaxMemory)) &&
 		le(float64(b.MaxStates), float64(old.MaxStates)) && le(float64(b.MaxDepth), float64(old.MaxDepth))
 }
 
