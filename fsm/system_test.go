@@ -443,3 +443,14 @@ func threeIncarnationsSlowClock(t *testing.T) (Config, System) {
 	require.NoError(t, err)
 	return cfg, sys
 }
+
+func TestGhostPartsNameThemselvesAndACrashlessConfigCannotSetHalfOpen(t *testing.T) {
+	assert.Equal(t, "none", GhostParts(0).String())
+	assert.Equal(t, "open|timers|close-segs", ghostCloseCount.String())
+	assert.Equal(t, "open|lost|timers|close|half-open|close-segs", AllGhost.String())
+	cfg := DefaultConfig()
+	cfg.Faults.Crash = 0
+	assert.Equal(t, AllGhost&^GhostHalfOpen, cfg.Settable(AllGhost))
+	cfg.Faults.Crash = 1
+	assert.Equal(t, AllGhost, cfg.Settable(AllGhost))
+}
