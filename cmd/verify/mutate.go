@@ -116,10 +116,13 @@ type mutateView struct {
 	States     uint64   `json:"states"`
 	Complete   bool     `json:"complete"`
 	Stop       string   `json:"stop"`
-	parts      fsm.GhostParts
-	props      []int
-	live       bool // the eventually properties' search
-	sys        *fsm.System
+	// Differs names the mutants found to differ in this search and in no earlier one: a
+	// record that holds even when a later search is cut short.
+	Differs []string `json:"differs"`
+	parts   fsm.GhostParts
+	props   []int
+	live    bool // the eventually properties' search
+	sys     *fsm.System
 }
 
 type mutateVerdict struct {
@@ -499,10 +502,12 @@ func checkBase(ctx context.Context, p *mutatePoint, base fsm.Variant, props []pr
 		if !r.Complete && p.Complete {
 			p.Complete, p.Stop = false, stopText(ctx, r.Stop)
 		}
+		v.Differs = []string{}
 		if sc != nil {
 			for i := range p.differs {
 				if p.differs[i] < 0 && sc.differs[i].Load() {
 					p.differs[i] = k
+					v.Differs = append(v.Differs, mutants[i].Name)
 				}
 			}
 		}

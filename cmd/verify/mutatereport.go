@@ -128,11 +128,11 @@ func mutateMarkdown(res *mutateResult) string {
 	if slices.ContainsFunc(res.Points, func(p mutatePoint) bool { return len(p.Views) > 1 }) {
 		b.WriteString("\n## Searches by ghost view\n\n")
 		b.WriteString("Each point's variant was searched once per ghost view (--by-view); its states above are their sum. The mutants were compared in the searches marked screened.\n\n")
-		md("point", "ghost data kept", "properties", "screened", "states", "complete")
-		md("---", "---", "---", "---", "--:", "---")
+		md("point", "ghost data kept", "properties", "screened", "mutants first differing", "states", "complete")
+		md("---", "---", "---", "---", "--:", "--:", "---")
 		for _, p := range res.Points {
 			for _, v := range p.Views {
-				md(p.Name, v.Ghost, strings.Join(v.Properties, ", "), yesNo(v.Screen), fmt.Sprint(v.States), yesNo(v.Complete))
+				md(p.Name, v.Ghost, strings.Join(v.Properties, ", "), yesNo(v.Screen), fmt.Sprint(len(v.Differs)), fmt.Sprint(v.States), yesNo(v.Complete))
 			}
 		}
 	}

@@ -99,6 +99,20 @@ func TestByViewClassifiesTheMutantsAsOneSearchDoes(t *testing.T) {
 			sum += v.States
 		}
 		assert.Equal(t, sum, q.States)
+		// Each mutant that differs is named by the first search it differs in.
+		var differs []string
+		for _, v := range q.Views {
+			differs = append(differs, v.Differs...)
+		}
+		var want []string
+		for _, m := range views.Mutants {
+			if m.DiffersPoint == p.Name {
+				want = append(want, m.Name)
+			}
+		}
+		if i == 0 {
+			assert.ElementsMatch(t, want, differs, "point %s", p.Name)
+		}
 	}
 }
 
