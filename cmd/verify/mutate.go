@@ -446,14 +446,6 @@ func runSearch(ctx context.Context, sys fsm.System, props []checker.Property[fsm
 	return res, err
 }
 
-func checkerProps(sys fsm.System, props []properties.Property) []checker.Property[fsm.SysState] {
-	out := make([]checker.Property[fsm.SysState], len(props))
-	for i, p := range props {
-		out[i] = p.For(sys)
-	}
-	return out
-}
-
 // checkBase checks every property on the unmutated variant at p, in the searches of its
 // views (planViews): the verdicts a mutant's are compared with. The same searches screen
 // the mutants: which differ from the variant at p, and in which view first.
