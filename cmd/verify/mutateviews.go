@@ -36,14 +36,20 @@ func planViews(cfg fsm.Config, props []properties.Property, byView bool) []mutat
 	var maximal []fsm.GhostParts
 	var live fsm.GhostParts
 	hasLive := false
+	if !byView {
+		// One search keeps all the ghost data any property reads.
+		var all fsm.GhostParts
+		for i := range props {
+			all |= reads(i)
+		}
+		maximal = append(maximal, all)
+	}
 	for i := range props {
+		if !byView {
+			break
+		}
 		r := reads(i)
 		switch {
-		case !byView:
-			if len(maximal) == 0 {
-				maximal = append(maximal, 0)
-			}
-			maximal[0] |= r
 		case eventually(i):
 			live, hasLive = live|r, true
 		case !slices.ContainsFunc(maximal, func(m fsm.GhostParts) bool { return r&^m == 0 }):
