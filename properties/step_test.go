@@ -56,6 +56,11 @@ func verdicts(t *testing.T, cfg fsm.Config, v fsm.Variant, ps ...properties.Prop
 // this configuration (the survivors of verify mutate --dup 0 --inject 0 at 6e4b4c9), and the
 // RFC table keeps it.
 func TestStepPropertiesCatchWhatTheStatePropertiesMiss(t *testing.T) {
+	if raceEnabled {
+		// Two searches per step property at the default config: .ci/run runs this test
+		// without -race.
+		t.Skip("too slow under the race detector; .ci/run runs it without -race")
+	}
 	cfg := fsm.DefaultConfig()
 	cfg.Faults.Dup, cfg.Faults.Inject = 0, 0
 	cfg.SeqBits = cfg.MinSeqBits()
