@@ -27,6 +27,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	sf := addSearchFlags(fs)
 	out := fs.String("out", "report", "report `directory` (created if missing; an earlier run's report files in it are replaced)")
 	format := fs.String("format", "text", "what to print on stdout: text (a summary) or json (report.json)")
+	mutant := fs.String("mutant", "", "check this rule-table `mutant` of --variant instead of the variant (verify mutate --list names them), e.g. to see the trace that kills it")
+	stopAt := fs.Bool("stop-at-violation", false, "stop once a level of the search holds a violation of an always, step or deadlock property, as SPIN and TLC do: the violations found are final and their traces shortest, the other properties stay unknown")
 	graph := fs.Bool("graph", false, fmt.Sprintf("keep the state graph projected onto (A state, B state) pairs: graph.dot, and graph.svg when Graphviz is installed and the graph is small enough to read (at most %d nodes and %d edges)", maxDrawnNodes, maxDrawnEdges))
 	if err := parse(fs, args, stdout); err != nil {
 		return helpOr(err)
@@ -42,6 +44,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if err != nil {
 		return exitBadInput, err
 	}
+	ccfg.StopAtViolation = *stopAt
+	var table *fsm.Variant
+	if *mutant != "" {
+		v, err := mutantOf(m.variant, *mutant)
+		if err != nil {
+			return exitBadInput, fmt.Errorf("check: --mutant: %w", err)
+		}
+		table, m.variant = &v, v.Name
+	}
 	dir, err := outdir.Prepare(*out, outdir.Report)
 	if err != nil {
 		return exitBadInput, err
@@ -49,7 +60,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	defer dir.Abort()
 	// The graph costs the search a label per state and transition: keep it only when asked.
 	ccfg.Graph = *graph
-	res, err := pipeline.Run(ctx, pipeline.Job{Config: m.cfg, Variant: m.variant, Properties: m.props,
+	res, err := pipeline.Run(ctx, pipeline.Job{Config: m.cfg, Variant: m.variant, Table: table, Properties: m.props,
 		Search: ccfg, Watch: newProgress(stderr, sf.progress), Coverage: true})
 	if err != nil {
 		return exitInternal, err
@@ -77,6 +88,24 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		printSummary(stdout, rep, *out)
 	}
 	return verdictCode(res.Verdicts, res.Summary.Complete), nil
+}
+
+// mutantOf is the mutant of the named variant's table called name, as a variant.
+func mutantOf(variant, name string) (fsm.Variant, error) {
+	base, err := fsm.LookupVariant(variant)
+	if err != nil {
+		return fsm.Variant{}, err
+	}
+	muts, err := fsm.Mutants(base)
+	if err != nil {
+		return fsm.Variant{}, err
+	}
+	for _, mu := range muts {
+		if mu.Name == name {
+			return mu.Of(base), nil
+		}
+	}
+	return fsm.Variant{}, fmt.Errorf("%s is no mutant of %s (verify mutate --list names them)", quoteArg(name), variant)
 }
 
 // helpOr turns errHelp into a clean exit and any other parse error into bad input.

@@ -109,6 +109,9 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"unknown flag on default command", []string{"--bogus"}, "flag provided but not defined"},
 		{"stray argument", []string{"check", "extra"}, "unexpected argument"},
 		{"unknown variant", []string{"check", "--variant", "no-such"}, "unknown variant"},
+		{"unknown mutant", []string{"check", "--mutant", "delete no/such"}, `--mutant: "delete no/such" is no mutant of rfc9293 (verify mutate --list names them)`},
+		{"mutant of an unknown variant", []string{"check", "--variant", "no-such", "--mutant", "delete closed/open"}, "unknown variant"},
+		{"mutant of another variant", []string{"check", "--variant", "two-way-handshake", "--mutant", "retarget listen/syn -> ESTABLISHED"}, "is no mutant of two-way-handshake"},
 		{"unknown shape", []string{"check", "--shape", "triangle"}, "unknown shape"},
 		{"unknown property", []string{"check", "--properties", "no-such"}, "unknown property"},
 		{"seqspace not a power of two", []string{"check", "--seqspace", "6"}, "power of two"},
@@ -685,4 +688,46 @@ func TestAReportsConfigReadsBackAsTheSameConfig(t *testing.T) {
 	got, err := mf.resolve(fs)
 	require.NoError(t, err)
 	assert.Equal(t, want.cfg, got.cfg)
+}
+
+// check --mutant checks a mutant of the variant's table, as verify mutate judges it, so a
+// user can read the trace that kills it; --stop-at-violation ends the search at the level
+// of the first violation, whose verdict is final (exit 1), leaving the rest unknown.
+func TestCheckRunsAMutantAndStopsAtItsFirstViolation(t *testing.T) {
+	args := []string{"check", "--properties", "unacceptable-acked,no-half-open-acceptance", "--dup", "0", "--inject", "0", "--progress=false"}
+	dir := filepath.Join(t.TempDir(), "rfc")
+	code, _, stderr := invoke(t, append(args, "--stop-at-violation", "--out", dir)...)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	rfc := readReport(t, dir)
+	assert.True(t, rfc.Result.Complete, "no violation: the whole space")
+
+	mutant := append(args, "--mutant", "no-emit other/bad-seq")
+	dir = filepath.Join(t.TempDir(), "full")
+	code, _, stderr = invoke(t, append(mutant, "--out", dir)...)
+	require.Equal(t, exitViolated, code, "stderr: %s", stderr)
+	full := readReport(t, dir)
+	assert.Equal(t, "rfc9293 no-emit other/bad-seq", full.Model.Variant)
+	assert.True(t, full.Result.Complete)
+
+	dir = filepath.Join(t.TempDir(), "stop")
+	code, stdout, stderr := invoke(t, append(mutant, "--stop-at-violation", "--out", dir)...)
+	require.Equal(t, exitViolated, code, "stderr: %s", stderr)
+	stopped := readReport(t, dir)
+	assert.False(t, stopped.Result.Complete)
+	assert.Contains(t, stopped.Result.Stop, "violation")
+	assert.Less(t, stopped.Result.States, full.Result.States)
+	require.Len(t, stopped.Properties, 2)
+	for i, p := range stopped.Properties {
+		if p.Status == checker.Violated {
+			// The same shortest counterexample as the whole search's.
+			require.NotNil(t, p.Trace)
+			assert.Equal(t, len(full.Properties[i].Trace.Steps), len(p.Trace.Steps), p.Name)
+		} else {
+			assert.Equal(t, checker.Unknown, p.Status, p.Name)
+		}
+	}
+	assert.Contains(t, stdout, "violated  unacceptable-acked")
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "**Verdict:** 1 of 2 properties violated; INCOMPLETE")
 }

@@ -14,8 +14,11 @@ import (
 // Job is one verification: the variant's rule table on a config, checking some properties,
 // under the search's limits.
 type Job struct {
-	Config     fsm.Config
-	Variant    string
+	Config  fsm.Config
+	Variant string
+	// Table, when set, is the variant the system runs instead of the named one: a mutant's
+	// (fsm.Mutant.Of), which fsm.Variants does not list. Variant is then its name.
+	Table      *fsm.Variant
 	Properties []properties.Property
 	// Search holds the limits; its Progress is replaced by Watch's.
 	Search checker.Config
@@ -146,7 +149,13 @@ func (v Verdict) Loop() int {
 
 // Run builds the job's system, checks its properties and tells the verdicts.
 func Run(ctx context.Context, job Job) (*Result, error) {
-	sys, err := fsm.NewSystem(job.Config, job.Variant)
+	var sys fsm.System
+	var err error
+	if job.Table != nil {
+		sys, err = fsm.NewSystemOf(job.Config, *job.Table)
+	} else {
+		sys, err = fsm.NewSystem(job.Config, job.Variant)
+	}
 	if err != nil {
 		return nil, err
 	}

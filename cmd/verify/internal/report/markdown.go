@@ -17,6 +17,10 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "# tcpverify report: %s\n\n", r.Command)
 	verdict := "every property holds"
 	switch {
+	case !r.Result.Complete && r.violated() > 0:
+		// A violation is final whatever was not explored, as the exit code says.
+		verdict = fmt.Sprintf("%d of %d properties violated; INCOMPLETE: the search stopped early (%s), so the verdicts marked unknown were not decided",
+			r.violated(), len(r.Properties), r.Result.Stop)
 	case !r.Result.Complete:
 		verdict = fmt.Sprintf("INCOMPLETE: the search stopped early (%s); verdicts marked unknown were not decided", r.Result.Stop)
 	case r.violated() > 0:

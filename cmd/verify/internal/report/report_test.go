@@ -75,4 +75,14 @@ func TestMarkdownTellsVerdictFiguresAndStory(t *testing.T) {
 	b.Reset()
 	require.NoError(t, r.WriteMarkdown(&b))
 	require.True(t, strings.Contains(b.String(), "INCOMPLETE"), b.String())
+	// A violation is final: it comes first, as the exit code says.
+	require.Contains(t, b.String(), "**Verdict:** 1 of 2 properties violated; INCOMPLETE")
+	for i := range r.Properties {
+		if r.Properties[i].Status == checker.Violated {
+			r.Properties[i].Status, r.Properties[i].Trace = checker.Unknown, nil
+		}
+	}
+	b.Reset()
+	require.NoError(t, r.WriteMarkdown(&b))
+	require.Contains(t, b.String(), "**Verdict:** INCOMPLETE: the search stopped early")
 }
