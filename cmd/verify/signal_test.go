@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -338,4 +339,63 @@ func TestAnUnusableOutIsRefusedBeforeTheSearch(t *testing.T) {
 		assertOneLine(t, stderr, "--out ")
 		assert.Less(t, time.Since(begin), 5*time.Second, "%s: refused before the search", cmd[0])
 	}
+}
+
+// A sweep killed outright (SIGKILL: no handler runs, nothing is committed) leaves its
+// checkpoint, the lock and its temporary directory; --resume takes every exploration the
+// checkpoint holds, searches the rest, and leaves nothing but the sweep's directory.
+func TestASweepKilledOutrightResumesFromItsCheckpoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildVerify(t, t.TempDir())
+	out := filepath.Join(t.TempDir(), "sweep")
+	// open-in-three at base (seconds), then at loss=2 (longer): killed in between.
+	args := []string{"sweep", "--claim", "open-in-three", "--point", "base", "--point", "loss=2",
+		"--checkpoint", "0", "--progress=false", "--out", out}
+	s := start(t, bin, t.TempDir(), args...)
+	ckp := filepath.Join(out, checkpointFile)
+	deadline := time.After(stopWait)
+	for {
+		if _, err := os.Stat(ckp); err == nil {
+			break
+		}
+		select {
+		case err := <-s.done:
+			t.Fatalf("the sweep ended (%v) before it wrote a checkpoint\nstdout: %s\nstderr: %s", err, &s.stdout, &s.stderr)
+		case <-deadline:
+			t.Fatalf("no checkpoint within %s", stopWait)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	require.NoError(t, s.cmd.Process.Kill())
+	<-s.done
+	require.NoFileExists(t, filepath.Join(out, "sweep.json"), "a killed sweep commits nothing")
+	data, err := os.ReadFile(ckp)
+	require.NoError(t, err)
+	var saved sweepResult
+	require.NoError(t, json.Unmarshal(data, &saved), "the checkpoint is always whole")
+	require.NotEmpty(t, saved.Explorations)
+
+	r := start(t, bin, t.TempDir(), append(args, "--resume")...)
+	require.Equal(t, exitOK, r.exit(t), "stdout: %s\nstderr: %s", &r.stdout, &r.stderr)
+	var res sweepResult
+	data, err = os.ReadFile(filepath.Join(out, "sweep.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &res))
+	reused := 0
+	for _, x := range res.Explorations {
+		j := slices.IndexFunc(saved.Explorations, func(y sweepExploration) bool { return y.key() == x.key() })
+		if j < 0 {
+			assert.False(t, x.Reused, "%s %s: not in the checkpoint", x.Point, x.Variant)
+			continue
+		}
+		reused++
+		assert.True(t, x.Reused, "%s %s: in the checkpoint", x.Point, x.Variant)
+		assert.Equal(t, saved.Explorations[j].States, x.States)
+	}
+	assert.Equal(t, len(saved.Explorations), reused)
+	assert.Less(t, reused, len(res.Explorations), "loss=2 was still being searched when the sweep was killed")
+	assert.NoFileExists(t, ckp, "the resumed sweep's commit removes the checkpoint")
+	onlyTarget(t, out)
 }

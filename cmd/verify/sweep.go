@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -156,7 +157,16 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 	})
 	var pointTimeout time.Duration
 	fs.Var(&durationValue{p: &pointTimeout}, "point-timeout", "stop each point's explorations, together, this `duration` after the first of them starts (0: no bound); one started with nothing left is stopped at once, incomplete. With --timeout, each exploration stops at whichever comes first")
-	resume := fs.Bool("resume", false, "take from the sweep.json under --out, written by this same build, every exploration whose runs it decided or that a bound stopped which this sweep's bounds do not widen, and search only the rest (a sweep cut short by a signal, or another grid's points, or with wider bounds)")
+	resume := fs.Bool("resume", false, "take from the sweep.json under --out, and from the "+checkpointFile+" a sweep killed outright left there, written by this same build, every exploration whose runs it decided or that a bound stopped which this sweep's bounds do not widen, and search only the rest (a sweep cut short by a signal or a crash, or another grid's points, or with wider bounds)")
+	checkpointEvery := time.Minute
+	fs.Func("checkpoint", "write what the sweep has found so far to "+checkpointFile+" under --out at most once per `duration`, as explorations end, for --resume after a crash or a kill -9 (0: after every exploration); the sweep's own sweep.json replaces it (default 1m)", func(v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return errors.New("want a duration such as 30s or 5m (0: after every exploration)")
+		}
+		checkpointEvery = d
+		return nil
+	})
 	requireCoverage := fs.Bool("require-coverage", false, "fail (exit 1) when a row of the RFC table not marked unreached fires in none of the RFC runs")
 	out := fs.String("out", "sweep", "`directory` for sweep.md and sweep.json")
 	var jobs int
@@ -204,13 +214,17 @@ func sweepClaims(ctx context.Context, all []properties.Claim, args []string, std
 			return exitBadInput, fmt.Errorf("sweep: %w", err)
 		}
 	}
+	bounds := boundsOf(ccfg, pointTimeout)
+	ck := &checkpoint{target: dir.Target(), scratch: dir.Path(), every: checkpointEvery,
+		warn: func(err error) { fmt.Fprintf(stderr, "verify: %v\n", err) },
+		head: sweepResult{Grid: *grid, Build: build, Visited: ccfg.Visited.String(), Bounds: bounds}}
 	bar := newProgress(stderr, sf.progress)
-	res, err := sweep(ctx, *grid, pts, claims, ccfg, pointTimeout, jobs, bar.labelled, prior)
+	res, err := sweep(ctx, *grid, pts, claims, ccfg, pointTimeout, jobs, bar.labelled, prior, ck)
 	bar.Done()
 	if err != nil {
 		return exitInternal, err
 	}
-	res.Build, res.Visited, res.Bounds = build, ccfg.Visited.String(), boundsOf(ccfg, pointTimeout)
+	res.Build, res.Visited, res.Bounds = build, ccfg.Visited.String(), bounds
 	var text strings.Builder
 	printSweep(&text, res)
 	if _, err := io.WriteString(stdout, text.String()); err != nil {
@@ -254,7 +268,10 @@ func lookupPoint(pts []point, grid, name string) (point, error) {
 // seconds. A claim whose premise the point contradicts is not run there.
 //
 // With prior (--resume), an exploration an earlier sweep decided is taken from it instead.
-func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, pointTimeout time.Duration, jobs int, watch func(label string) pipeline.Watcher, prior *priorSweep) (*sweepResult, error) {
+//
+// With ck, each exploration that ends is added to the checkpoint, and so is each taken from
+// prior, so that a checkpoint written by a resumed sweep loses nothing of the earlier one.
+func sweep(ctx context.Context, grid string, pts []point, claims []properties.Claim, search checker.Config, pointTimeout time.Duration, jobs int, watch func(label string) pipeline.Watcher, prior *priorSweep, ck *checkpoint) (*sweepResult, error) {
 	res := &sweepResult{Grid: grid}
 	for _, p := range pts {
 		sp := sweepPoint{Name: p.name, Settings: []string{}}
@@ -278,26 +295,50 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 		}
 		exps = append(exps, pexps...)
 	}
+	// runsOf are the runs exploration i serves, filled in from crs, its claims' results.
+	runsOf := func(i int, crs []pipeline.ClaimRun) []sweepRun {
+		var runs []sweepRun
+		for pi, p := range pts {
+			if p.name != exps[i].point.name {
+				continue
+			}
+			for _, cl := range cells[pi] {
+				if cl.exp == i {
+					r := cl.run(p, claims)
+					r.fill(ctx, crs[slices.Index(exps[i].claims, cl.claim)])
+					runs = append(runs, r)
+				}
+			}
+		}
+		return runs
+	}
 	done := make([][]pipeline.ClaimRun, len(exps))
 	res.Explorations = make([]sweepExploration, len(exps))
 	var todo []*exploration
-	var todoAt []int
+	todoAt := map[*exploration]int{}
 	for i, e := range exps {
 		if crs, x, ok := prior.claimRuns(e.describe(claims)); ok {
 			done[i], res.Explorations[i] = crs, x
+			ck.add(x, runsOf(i, crs))
 			continue
 		}
-		todo, todoAt = append(todo, e), append(todoAt, i)
+		todo, todoAt[e] = append(todo, e), i
 	}
 	budget := pointBudget{of: pointTimeout, start: map[string]time.Time{}}
-	ran, err := runExplorations(ctx, todo, jobs, func(ctx context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
-		return e.run(ctx, claims, budget.bound(e.point.name, search), watch)
+	_, err := runExplorations(ctx, todo, jobs, func(inner context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
+		crs, err := e.run(inner, claims, budget.bound(e.point.name, search), watch)
+		if err != nil {
+			return nil, err
+		}
+		// Each exploration writes its own slots of done and res.Explorations.
+		i := todoAt[e]
+		done[i], res.Explorations[i] = crs, e.summary(ctx, claims, crs[0])
+		ck.add(res.Explorations[i], runsOf(i, crs))
+		ck.save()
+		return crs, nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	for k, i := range todoAt {
-		done[i], res.Explorations[i] = ran[k], exps[i].summary(ctx, claims, ran[k][0])
 	}
 	fired := make([]uint64, len(fsm.Rules))
 	row := map[fsm.RuleID]int{}

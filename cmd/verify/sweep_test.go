@@ -151,6 +151,8 @@ func TestSweepBadFlagsExitTwoWithOneLine(t *testing.T) {
 		{[]string{"--point", "nope"}, `unknown point "nope" in grid ci`},
 		{[]string{"--point", "loss=2,dup=2"}, `unknown point "loss=2,dup=2" in grid ci`},
 		{[]string{"--timeout", "-1s"}, "timeout"},
+		{[]string{"--checkpoint", "5"}, "--checkpoint 5: want a duration such as 30s or 5m (0: after every exploration)"},
+		{[]string{"--checkpoint", "-1m"}, "--checkpoint -1m: want a duration"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out, stderr := invokeSweep(t, append(tc.args, "--out", t.TempDir())...)
@@ -314,7 +316,7 @@ func TestASharedExplorationDecidesEachRunAsItsOwnRunWould(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p, err := lookupPoint(pts, "ci", name)
 			require.NoError(t, err)
-			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, 0, 2, func(string) pipeline.Watcher { return nil }, nil)
+			res, err := sweep(context.Background(), "ci", []point{p}, claims, search, 0, 2, func(string) pipeline.Watcher { return nil }, nil, nil)
 			require.NoError(t, err)
 			require.Len(t, res.Runs, runCount(claims))
 			assert.Less(t, len(res.Explorations), len(res.Runs), "some runs share an exploration")

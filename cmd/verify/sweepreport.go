@@ -217,10 +217,13 @@ func printSweep(w io.Writer, res *sweepResult) {
 	fmt.Fprintf(w, "%s\n", s)
 }
 
-// writeSweep writes sweep.json and sweep.md into dir.
-// sweepFile names the files a sweep writes, which an earlier sweep's may be replaced by.
-func sweepFile(name string) bool { return name == "sweep.md" || name == "sweep.json" }
+// sweepFile names the files a sweep writes, which replace an earlier sweep's: a sweep's
+// commit removes a checkpoint left in the directory, which its sweep.json supersedes.
+func sweepFile(name string) bool {
+	return name == "sweep.md" || name == "sweep.json" || name == checkpointFile
+}
 
+// writeSweep writes sweep.json and sweep.md into dir.
 func writeSweep(dir string, res *sweepResult) error {
 	return writeResultFiles(dir, "sweep", res, sweepMarkdown(res))
 }

@@ -21,8 +21,9 @@ import (
 )
 
 // Resuming a sweep (verify sweep --resume): a wide grid takes hours, longer than one
-// sitting, and a signal or a bound leaves most of it done. --resume reads the sweep.json
-// already under --out and takes from it every exploration whose runs it decided, and
+// sitting, and a signal, a bound or a crash leaves most of it done. --resume reads the
+// sweep.json already under --out, and the checkpoint a sweep killed outright left there
+// (sweepcheckpoint.go), and takes from them every exploration whose runs it decided, and
 // every one a bound stopped when the new bounds are no wider (it would stop again), so
 // that only the rest is searched again (a signal's, or with wider bounds). An exploration is one
 // search (sweepPlan), named by its point, variant and claims; its verdicts and traces are
@@ -96,35 +97,62 @@ func (x sweepExploration) key() explorationKey {
 	return explorationKey{x.Point, x.Variant, strings.Join(x.Claims, ","), x.SeqSpace}
 }
 
-// readPrior reads the sweep.json under dir for a sweep of this build with visited set
-// visited and the given bounds. Every error is the user's (exit 2): no such file, not a sweep.json, another
-// build's, a visited set that does not carry over.
+// readPrior reads, for a sweep of this build with visited set visited and the given
+// bounds, the sweep.json under dir and the checkpoint a sweep killed outright left there;
+// an exploration both have is taken from the checkpoint, the later of the two (a sweep's
+// commit removes its checkpoint). Every error is the user's (exit 2): neither file, a file
+// that is not a sweep's, another build's, a visited set that does not carry over.
 func readPrior(dir, build string, visited checker.Visited, bounds sweepBounds) (*priorSweep, error) {
-	path := filepath.Join(dir, "sweep.json")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("--resume: no %s to resume: run the sweep without --resume first", path)
+	p := &priorSweep{took: map[explorationKey]priorExploration{}}
+	found := false
+	for _, name := range []string{"sweep.json", checkpointFile} {
+		path := filepath.Join(dir, name)
+		old, err := readSweepFile(path, build, visited)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--resume: %w", err)
+		}
+		found = true
+		p.take(old, bounds)
 	}
+	if !found {
+		return nil, fmt.Errorf("--resume: no %s or %s to resume: run the sweep without --resume first",
+			filepath.Join(dir, "sweep.json"), checkpointFile)
+	}
+	return p, nil
+}
+
+// readSweepFile reads a sweep.json, or a checkpoint, that this build with visited set
+// visited can take results from; an error wrapping fs.ErrNotExist when there is none.
+func readSweepFile(path, build string, visited checker.Visited) (*sweepResult, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--resume: %w", err)
+		return nil, err
 	}
 	var old sweepResult
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&old); err != nil {
-		return nil, fmt.Errorf("--resume: %s is not a sweep.json of this build: %v", path, err)
+		return nil, fmt.Errorf("%s is not a sweep.json of this build: %v", path, err)
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("--resume: %s is not a sweep.json of this build: data after its object", path)
+		return nil, fmt.Errorf("%s is not a sweep.json of this build: data after its object", path)
 	}
 	if old.Build != build {
-		return nil, fmt.Errorf("--resume: %s was written by another build of verify (%s; this is %s), whose verdicts may differ: sweep afresh without --resume",
+		return nil, fmt.Errorf("%s was written by another build of verify (%s; this is %s), whose verdicts may differ: sweep afresh without --resume",
 			path, orNone(old.Build), build)
 	}
 	if old.Visited == checker.HashCompaction.String() && visited != checker.HashCompaction {
-		return nil, fmt.Errorf("--resume: %s was swept with --visited hash, which may miss states; an exact sweep cannot take its results: sweep afresh or with --visited hash", path)
+		return nil, fmt.Errorf("%s was swept with --visited hash, which may miss states; an exact sweep cannot take its results: sweep afresh or with --visited hash", path)
 	}
-	p := &priorSweep{took: map[explorationKey]priorExploration{}}
+	return &old, nil
+}
+
+// take adds the explorations of old that decided every run they served, or that a bound
+// stopped which bounds do not widen, replacing any p had of the same key.
+func (p *priorSweep) take(old *sweepResult, bounds sweepBounds) {
 	runs := make([]map[string]sweepRun, len(old.Explorations)) // by exploration, then claim
 	for _, r := range old.Runs {
 		if r.Exploration < 0 || r.Exploration >= len(runs) {
@@ -150,7 +178,6 @@ func readPrior(dir, build string, visited checker.Visited, bounds sweepBounds) (
 			p.took[x.key()] = pe
 		}
 	}
-	return p, nil
 }
 
 func orNone(s string) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tcpverify/tcpverify/checker"
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/pipeline"
 )
 
 // withoutTimes is res with what may differ between equal sweeps cleared: the seconds, and
@@ -183,4 +187,104 @@ func TestSweepBoundsWithin(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.now.within(tt.old), "%+v within %+v", tt.now, tt.old)
 	}
+}
+
+// As explorations end, a sweep writes what it has found to its checkpoint: every
+// exploration with its runs, as sweep.json has them, whatever order they ended in.
+func TestASweepCheckpointsEveryExplorationWithItsRuns(t *testing.T) {
+	pts, err := gridPoints("ci")
+	require.NoError(t, err)
+	var at []point
+	for _, name := range []string{"base", "dup=2"} {
+		p, err := lookupPoint(pts, "ci", name)
+		require.NoError(t, err)
+		at = append(at, p)
+	}
+	dir := filepath.Join(t.TempDir(), "sweep")
+	bounds := sweepBounds{MaxStates: 40}
+	ck := &checkpoint{target: dir, scratch: t.TempDir(), warn: func(err error) { t.Error(err) },
+		head: sweepResult{Grid: "ci", Build: "sha256:test", Visited: checker.Exact.String(), Bounds: bounds}}
+	res, err := sweep(context.Background(), "ci", at, tinyClaims(), checker.Config{Workers: 2, MaxStates: 40}, 0, 2,
+		func(string) pipeline.Watcher { return nil }, nil, ck)
+	require.NoError(t, err)
+
+	saved, err := readSweepFile(filepath.Join(dir, checkpointFile), "sha256:test", checker.Exact)
+	require.NoError(t, err)
+	assert.Equal(t, bounds, saved.Bounds)
+	require.Len(t, saved.Explorations, len(res.Explorations), "one write after each exploration (--checkpoint 0)")
+	for i, x := range res.Explorations {
+		j := slices.IndexFunc(saved.Explorations, func(y sweepExploration) bool { return y.key() == x.key() })
+		require.GreaterOrEqual(t, j, 0, "exploration %d", i+1)
+		assert.Equal(t, x, saved.Explorations[j])
+		var want, got []sweepRun
+		for _, r := range res.Runs {
+			if r.Exploration == i {
+				r.Exploration = j
+				want = append(want, r)
+			}
+		}
+		for _, r := range saved.Runs {
+			if r.Exploration == j {
+				got = append(got, r)
+			}
+		}
+		assert.Equal(t, want, got, "the runs of exploration %d", i+1)
+	}
+	var bounded int
+	for _, x := range res.Explorations {
+		if !x.Complete {
+			bounded++
+		}
+	}
+	require.NotZero(t, bounded, "the state bound must cut some exploration short")
+
+	// What --resume takes from it: everything, decided or stopped by a bound no wider.
+	prior, err := readPrior(dir, "sha256:test", checker.Exact, bounds)
+	require.NoError(t, err)
+	assert.Len(t, prior.took, len(res.Explorations))
+}
+
+// A checkpoint is taken as a sweep.json is, and wins over one: it is the later of the two.
+// The resumed sweep's commit removes it.
+func TestSweepResumeTakesACheckpointOverTheSweepJSON(t *testing.T) {
+	full := t.TempDir()
+	code, _, _ := invokeSweep(t, "--point", "base", "--out", full)
+	require.Equal(t, exitViolated, code)
+	want := readSweep(t, full)
+
+	dir := t.TempDir()
+	code, _, _ = invokeSweep(t, "--point", "base", "--max-states", "40", "--out", dir)
+	require.Equal(t, exitIncomplete, code)
+	data, err := os.ReadFile(filepath.Join(full, "sweep.json"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, checkpointFile), data, 0o644))
+
+	code, out, _ := invokeSweep(t, "--point", "base", "--resume", "--out", dir)
+	require.Equal(t, exitViolated, code, out)
+	got := readSweep(t, dir)
+	assert.Equal(t, withoutTimes(want), withoutTimes(got))
+	for i, x := range got.Explorations {
+		assert.True(t, x.Reused, "exploration %d: the checkpoint decided it", i+1)
+		assert.Equal(t, want.Explorations[i].Seconds, x.Seconds, "exploration %d keeps the checkpoint's figures", i+1)
+	}
+	assert.NoFileExists(t, filepath.Join(dir, checkpointFile), "the commit removes the checkpoint")
+
+	// A checkpoint alone is enough to resume from.
+	only := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(only, checkpointFile), data, 0o644))
+	code, out, _ = invokeSweep(t, "--point", "base", "--resume", "--out", only)
+	require.Equal(t, exitViolated, code, out)
+	assert.Equal(t, withoutTimes(want), withoutTimes(readSweep(t, only)))
+
+	// And one of another build is refused, naming it.
+	var res sweepResult
+	require.NoError(t, json.Unmarshal(data, &res))
+	res.Build = "sha256:0123"
+	other, err := json.Marshal(res)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(only, checkpointFile), other, 0o644))
+	code, out, stderr := invokeSweep(t, "--point", "base", "--resume", "--out", only)
+	assert.Equal(t, exitBadInput, code)
+	assert.Empty(t, out)
+	assertOneLine(t, stderr, checkpointFile+" was written by another build of verify (sha256:0123")
 }
