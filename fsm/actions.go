@@ -600,9 +600,14 @@ func (sys *System) commit(s *SysState, side Side, ev *Event, cause *Packet, out 
 			s.CloseSegs = CloseUntested
 		}
 	}
-	// What this step sends answers a segment the window did not take (an old or overtaken
-	// one), and so is not the close's (countClose).
-	answer := closes && cause != nil && sys.unacceptable(&before, &cause.Seg)
+	// What this step sends answers a segment the receiver drops, an old or overtaken one,
+	// and so is not the close's (countClose): one the window does not take (§3.10.7.4 first
+	// check), or one whose ACK is older than SND.UNA - MAX.SND.WND or acknowledges what was
+	// never sent (the fifth check, RFC 5961 §5.2). Both are the network's doing: with a
+	// one-unit window a pure ACK that overtakes data draws B's ACK of RCV.NXT, which
+	// reaches A after A's SND.UNA has moved on and draws a challenge ACK
+	// (close-reorder.scn). An answer that lets a held ACK go is still counted.
+	answer := closes && cause != nil && (sys.unacceptable(&before, &cause.Seg) || sys.ackOutOfRange(&before, &cause.Seg))
 	for _, seg := range out.Emit.Segments() {
 		if sys.Tracks&GhostOpen != 0 && !s.Opened && !opens && s.OpenSegs < maxOpenSegs && seg.Len == 0 && !seg.Flags.Has(FIN) && !seg.Flags.Has(RST) {
 			s.OpenSegs++

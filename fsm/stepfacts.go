@@ -128,13 +128,9 @@ func (sys *System) segmentFacts(before, after *Endpoint, seg *Segment, out *Outc
 	// §3.10.7.4 fifth check, with RFC 5961 §5's lower bound): "send an ACK, drop the
 	// segment, and return": nothing of it is taken, and an ACK of RCV.NXT goes back unless
 	// the rate limiter is closed.
-	switch before.State {
-	case StateEstablished, StateFinWait1, StateFinWait2, StateCloseWait, StateClosing:
-		inRange := sp.InWindow(seg.Ack, sp.Add(before.SndUna, -w), w+sp.Dist(before.SndUna, before.SndNxt)+1)
-		if !bad && !seg.Flags.Has(SYN) && seg.Flags.Has(ACK) && !inRange &&
-			(!kept || after.RcvNxt != before.RcvNxt || after.SndUna != before.SndUna || !acked && !before.Throttled) {
-			f |= StepUnanswered
-		}
+	if !bad && sys.ackOutOfRange(before, seg) &&
+		(!kept || after.RcvNxt != before.RcvNxt || after.SndUna != before.SndUna || !acked && !before.Throttled) {
+		f |= StepUnanswered
 	}
 	if !kept || after.RcvNxt != before.RcvNxt {
 		return f
@@ -313,6 +309,24 @@ func keepaliveFacts(before *Endpoint, out *Outcome) StepFacts {
 		return StepProbeNotIdle
 	}
 	return 0
+}
+
+// ackOutOfRange reports whether seg, a segment without SYN that carries an ACK, meets one
+// of the states that share ESTABLISHED's ACK processing (ESTABLISHED, FIN-WAIT-1,
+// FIN-WAIT-2, CLOSE-WAIT, CLOSING) with an ACK outside SND.UNA - MAX.SND.WND =< SEG.ACK =<
+// SND.NXT: RFC 9293 §3.10.7.4's fifth check with RFC 5961 §5.2's lower bound, under which
+// the segment is answered by an ACK and dropped. MAX.SND.WND is the fixed window.
+func (sys *System) ackOutOfRange(ep *Endpoint, seg *Segment) bool {
+	switch ep.State {
+	case StateEstablished, StateFinWait1, StateFinWait2, StateCloseWait, StateClosing:
+	default:
+		return false
+	}
+	if seg.Flags.Has(SYN) || !seg.Flags.Has(ACK) {
+		return false
+	}
+	sp, w := sys.Machine.Space, sys.Machine.Window
+	return !sp.InWindow(seg.Ack, sp.Add(ep.SndUna, -w), w+sp.Dist(ep.SndUna, ep.SndNxt)+1)
 }
 
 // unacceptable is RFC 9293 §3.10.7.4's four-case acceptability test of seg, as sent, against

@@ -200,9 +200,11 @@ const (
 // countClose counts seg, sent by side in a step from before to after of a run no fault,
 // timer (but the delayed-ACK timer) or abrupt end has touched, when it is one of the
 // close's: a FIN, a pure ACK from a side that has taken the peer's FIN, unless it answers a
-// segment the receive window did not accept (answer: an old or overtaken segment draws an
-// ACK, RFC 9293 §3.10.7.4 first check, and the network reorders without a fault budget),
-// or a data unit carrying an ACK that was held (the ACK of the peer's FIN riding on data).
+// segment the side drops (answer: an old or overtaken segment, outside the receive window
+// or with its ACK out of range, draws an ACK, RFC 9293 §3.10.7.4 first and fifth checks
+// and RFC 5961 §5.2, and the network reorders without a fault budget) and carries no ACK
+// that was held (then it is the ACK of the peer's FIN, which the close needs), or a data
+// unit carrying an ACK that was held (the ACK of the peer's FIN riding on data).
 // The count starts at the first FIN sent after the first connection opened, while the two
 // sides still hold that connection; a FIN sent before (a CLOSE during the open) leaves the
 // close unjudged. A fifth segment gives the verdict at once, CloseInMore. (Once the run is
@@ -219,7 +221,7 @@ func (s *SysState) countClose(side Side, before, after *Endpoint, seg *Segment, 
 	if s.CloseSegs >= CloseUntested {
 		return
 	}
-	pureACK := seg.Flags == ACK && seg.Len == 0 && after.State.FinReceived() && !answer
+	pureACK := seg.Flags == ACK && seg.Len == 0 && after.State.FinReceived() && (!answer || before.AckPending)
 	if !fin && !pureACK && !(before.AckPending && seg.Len > 0) {
 		return
 	}

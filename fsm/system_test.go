@@ -454,3 +454,30 @@ func TestGhostPartsNameThemselvesAndACrashlessConfigCannotSetHalfOpen(t *testing
 	cfg.Faults.Crash = 1
 	assert.Equal(t, AllGhost, cfg.Settable(AllGhost))
 }
+
+// The close's count leaves out an ACK that answers a segment its side drops (an old or
+// overtaken one, close-reorder.scn), but not one that carries the held ACK of the peer's
+// FIN: that one is the close's second segment, whatever drew it.
+func TestTheCloseCountsAnAnswerOnlyWhenItCarriesTheHeldACK(t *testing.T) {
+	ack := Segment{Flags: ACK, Seq: 4, Ack: 66}
+	for _, tc := range []struct {
+		name           string
+		answer, held   bool
+		wantCountAfter uint8
+	}{
+		{"an ACK the close needs", false, false, 2},
+		{"an answer to a dropped segment", true, false, 1},
+		{"an answer that lets the held ACK go", true, true, 2},
+		{"the held ACK let go by the timer", false, true, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var s SysState
+			s.Closing, s.CloseSegs = true, 1 // B's FIN and one more counted
+			before := Endpoint{State: StateCloseWait, AckPending: tc.held, SndUna: 4, SndNxt: 4, RcvNxt: 66}
+			after := before
+			after.AckPending = false
+			s.countClose(A, &before, &after, &ack, tc.answer)
+			assert.Equal(t, tc.wantCountAfter, s.CloseSegs)
+		})
+	}
+}

@@ -246,7 +246,11 @@ var CloseTakesFour = Property{
 		"nothing more to send (§3.10.4), so the second FIN may ride on the ACK of the first " +
 		"only when its user has nothing left to send. Counted from the first FIN: the FINs, " +
 		"the pure ACKs of a side that has taken the peer's FIN, and a data unit that carries " +
-		"the held ACK of the peer's FIN (SysState.CloseVerdict). A fifth segment fails at once.",
+		"the held ACK of the peer's FIN (SysState.CloseVerdict). A fifth segment fails at once. " +
+		"An ACK that answers a segment its side drops, old or overtaken, is the network's " +
+		"doing and is not counted: one outside the receive window (§3.10.7.4 first check) or " +
+		"whose ACK is older than SND.UNA - MAX.SND.WND or beyond SND.NXT (fifth check, RFC " +
+		"5961 §5.2).",
 	Reads: fsm.GhostOpen | fsm.GhostTimers | fsm.GhostCloseSegs,
 	Kind:  checker.KindAlways,
 	build: func(fsm.System) func(fsm.SysState) bool {

@@ -179,6 +179,8 @@ func expect(sys fsm.System, s fsm.SysState, sent []fsm.Packet, st Step) ([][2]st
 			got = timers(sys, s)
 		case "throttled":
 			got = sidesWhere(func(x fsm.Side) bool { return s.Ep[x].Throttled })
+		case "close":
+			got = closeVerdict(s)
 		case "staleinflight":
 			var old []fsm.Packet
 			for _, p := range s.Net.Packets() {
@@ -196,6 +198,20 @@ func expect(sys fsm.System, s fsm.SysState, sent []fsm.Packet, st Step) ([][2]st
 		}
 	}
 	return actual, mismatch
+}
+
+// closeVerdict names what the thesis of the close knows of the first connection's close
+// (fsm.SysState.CloseVerdict): none before its first FIN, counting and the segments so far
+// (counting:2) until both FINs are acknowledged, then untested, three, four or more.
+func closeVerdict(s fsm.SysState) string {
+	if v, ok := s.CloseVerdict(); ok {
+		return map[uint8]string{fsm.CloseUntested: "untested", fsm.CloseInThree: "three",
+			fsm.CloseInFour: "four", fsm.CloseInMore: "more"}[v]
+	}
+	if !s.Closing {
+		return "none"
+	}
+	return "counting:" + strconv.Itoa(int(s.CloseSegs)+1)
 }
 
 // timerName is a timer as scenarios name it.

@@ -50,6 +50,10 @@ import (
 //     reset, moved and data joined by + (cleared: a TCB an old SYN opened was reset by a TCB of the peer), or none;
 //   - stalerun=: the sides an old segment of this run synchronized or fed data;
 //   - delivered=: the units delivered to A's and B's users, as a,b;
+//   - close=: what close-takes-four's count knows of the first connection's close
+//     (fsm.SysState.CloseVerdict): none before its first FIN, counting:n with n segments
+//     counted so far, then untested (a fault, timer or abrupt end touched the run), three,
+//     four or more;
 //   - timers=: the timers that may expire now, as A:names,B:names, the names rtx, give-up,
 //     2msl, keepalive and user joined by +, or none: what the rows and the timing assumptions
 //     allow, so that a script can show an assumption holding a timer back.
