@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
 )
 
 // A sweep's checkpoint: sweep.json is written when the sweep ends, by a signal too, but a
@@ -83,19 +85,5 @@ func (c *checkpoint) write(res *sweepResult) error {
 	if err := os.MkdirAll(c.target, 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(c.scratch, checkpointFile+".*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	if err := f.Close(); werr == nil {
-		werr = err
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), filepath.Join(c.target, checkpointFile))
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-	}
-	return werr
+	return outdir.ReplaceFile(c.scratch, filepath.Join(c.target, checkpointFile), data)
 }

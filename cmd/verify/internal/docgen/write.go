@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/tcpverify/tcpverify/cmd/verify/internal/outdir"
 )
 
 // Markers in the hand-written docs: Splice replaces the lines between
@@ -151,24 +153,7 @@ func writeIfChanged(p string, data []byte) error {
 	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
 		return nil
 	}
-	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(f.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), p)
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-	}
-	return werr
+	return outdir.ReplaceFile(filepath.Dir(p), p, data)
 }
 
 func svgOf(dotFile string) string { return strings.TrimSuffix(dotFile, ".dot") + ".svg" }

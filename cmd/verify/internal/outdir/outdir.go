@@ -269,3 +269,28 @@ func (d *Dir) Abort() {
 	os.RemoveAll(d.tmp)
 	os.Remove(d.lock)
 }
+
+// ReplaceFile puts data at path whole or not at all: it writes a temporary file in
+// scratch, a directory on the same file system, and renames it into place, so that a
+// reader (or a run killed outright) never sees half a file. The file is readable by all
+// (0644), as the files of a commit are.
+func ReplaceFile(scratch, path string, data []byte) error {
+	f, err := os.CreateTemp(scratch, "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(f.Name(), 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+	}
+	return werr
+}

@@ -122,3 +122,25 @@ func TestALinkedDirectoryStaysALink(t *testing.T) {
 	assert.NotZero(t, fi.Mode()&os.ModeSymlink)
 	assert.Equal(t, []string{"report.json"}, names(t, real))
 }
+
+func TestReplaceFileIsWholeReadableAndLeavesNoTemporaryFile(t *testing.T) {
+	scratch, target := t.TempDir(), t.TempDir()
+	p := filepath.Join(target, "sweep.checkpoint.json")
+	write(t, target, "sweep.checkpoint.json", "old")
+	require.NoError(t, ReplaceFile(scratch, p, []byte("new")))
+	data, err := os.ReadFile(p)
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(data))
+	fi, err := os.Stat(p)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm(), "readable by all, as a commit's files")
+	assert.Empty(t, names(t, scratch), "the temporary file was renamed away")
+
+	// A rename that fails (the path is a directory that holds a file) leaves the
+	// target as it was and removes the temporary file.
+	busy := filepath.Join(target, "busy")
+	require.NoError(t, os.MkdirAll(filepath.Join(busy, "x"), 0o755))
+	assert.Error(t, ReplaceFile(scratch, busy, []byte("data")))
+	assert.Empty(t, names(t, scratch))
+	assert.DirExists(t, filepath.Join(busy, "x"))
+}
