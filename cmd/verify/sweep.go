@@ -325,17 +325,17 @@ func sweep(ctx context.Context, grid string, pts []point, claims []properties.Cl
 		todo, todoAt[e] = append(todo, e), i
 	}
 	budget := pointBudget{of: pointTimeout, start: map[string]time.Time{}}
-	_, err := runExplorations(ctx, todo, jobs, func(inner context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
+	err := runExplorations(ctx, todo, jobs, func(inner context.Context, e *exploration) error {
 		crs, err := e.run(inner, claims, budget.bound(e.point.name, search), watch)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		// Each exploration writes its own slots of done and res.Explorations.
 		i := todoAt[e]
 		done[i], res.Explorations[i] = crs, e.summary(ctx, claims, crs[0])
 		ck.add(res.Explorations[i], runsOf(i, crs))
 		ck.save()
-		return crs, nil
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -406,12 +406,11 @@ func (b *pointBudget) bound(point string, search checker.Config) checker.Config 
 	return search
 }
 
-// runExplorations runs run on every exploration, jobs at a time, starting them in order, and
-// returns their results in that order whatever the jobs. After an error the explorations
-// not yet started are skipped and the running ones stopped, and the first error in order is
+// runExplorations runs run on every exploration, jobs at a time, starting them in order
+// (run keeps what it finds where the caller wants it). After an error the explorations not
+// yet started are skipped and the running ones stopped, and the first error in order is
 // returned. A cancelled ctx (a signal) does not skip any: each then ends at once, cut short.
-func runExplorations(ctx context.Context, exps []*exploration, jobs int, run func(context.Context, *exploration) ([]pipeline.ClaimRun, error)) ([][]pipeline.ClaimRun, error) {
-	out := make([][]pipeline.ClaimRun, len(exps))
+func runExplorations(ctx context.Context, exps []*exploration, jobs int, run func(context.Context, *exploration) error) error {
 	errs := make([]error, len(exps))
 	inner, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -425,7 +424,7 @@ func runExplorations(ctx context.Context, exps []*exploration, jobs int, run fun
 				if i >= len(exps) {
 					return
 				}
-				out[i], errs[i] = run(inner, exps[i])
+				errs[i] = run(inner, exps[i])
 				if errs[i] != nil {
 					failed.Store(true)
 					cancel(errs[i])
@@ -436,10 +435,10 @@ func runExplorations(ctx context.Context, exps []*exploration, jobs int, run fun
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // sweepCell is one run of a point's plan: a claim on a variant, served by an exploration

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -183,28 +184,36 @@ func TestSweepOutputDoesNotDependOnTheWorkersOrTheJobs(t *testing.T) {
 	}
 }
 
-func TestRunExplorationsKeepsTheOrderAndReturnsTheFirstError(t *testing.T) {
+func TestRunExplorationsRunsEachOnceInOrderAndReturnsTheFirstError(t *testing.T) {
 	exps := make([]*exploration, 9)
 	for i := range exps {
 		exps[i] = &exploration{point: point{name: fmt.Sprint(i)}}
 	}
-	run := func(bad map[string]bool) func(context.Context, *exploration) ([]pipeline.ClaimRun, error) {
-		return func(_ context.Context, e *exploration) ([]pipeline.ClaimRun, error) {
-			if bad[e.point.name] {
-				return nil, errors.New("failed at " + e.point.name)
-			}
-			return []pipeline.ClaimRun{{Claim: e.point.name}}, nil
-		}
-	}
 	for _, jobs := range []int{1, 2, 4, 20} {
-		got, err := runExplorations(context.Background(), exps, jobs, run(nil))
-		require.NoError(t, err)
-		require.Len(t, got, len(exps))
-		for i, crs := range got {
-			assert.Equal(t, fmt.Sprint(i), crs[0].Claim, "jobs=%d", jobs)
+		var mu sync.Mutex
+		var started []string
+		run := func(bad map[string]bool) func(context.Context, *exploration) error {
+			return func(_ context.Context, e *exploration) error {
+				mu.Lock()
+				started = append(started, e.point.name)
+				mu.Unlock()
+				if bad[e.point.name] {
+					return errors.New("failed at " + e.point.name)
+				}
+				return nil
+			}
 		}
-		_, err = runExplorations(context.Background(), exps, jobs, run(map[string]bool{"3": true}))
+		require.NoError(t, runExplorations(context.Background(), exps, jobs, run(nil)))
+		assert.ElementsMatch(t, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8"}, started, "jobs=%d: each once", jobs)
+		if jobs == 1 {
+			assert.Equal(t, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8"}, started, "one job: in order")
+		}
+		started = nil
+		err := runExplorations(context.Background(), exps, jobs, run(map[string]bool{"3": true, "5": true}))
 		assert.EqualError(t, err, "failed at 3", "jobs=%d", jobs)
+		if jobs == 1 {
+			assert.Equal(t, []string{"0", "1", "2", "3"}, started, "one job: nothing starts after the error")
+		}
 	}
 }
 
